@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { defineTask, type TaskSpec } from '../src/dag/task';
+import type { TaskDefinition } from '../src/dag/types';
+
+export interface BashOperatorSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
+  /** Run with `bash -c`. SLUICE_DS, SLUICE_DAG_ID, SLUICE_TASK_ID, SLUICE_RUN_ID and SLUICE_PARAMS are set. */
+  readonly command: string;
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+}
+
+/** Airflow's BashOperator: a shell command; its output is the task log, a non-zero exit fails the try. Returns the last output line. */
+export function bashOperator<const I extends string, const U extends string = never>(spec: BashOperatorSpec<I, U>): TaskDefinition<I, U> {
+  const { command, env, cwd, ...rest } = spec;
+  return defineTask('bash', {
+    ...rest,
+    run: (ctx) => new Promise<string>((resolve, reject) => {
+      const child = spawn('bash', ['-c', command], {
+        cwd, stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env, SLUICE_DS: ctx.ds, SLUICE_DAG_ID: ctx.dagId, SLUICE_TASK_ID: ctx.taskId, SLUICE_RUN_ID: ctx.runId, SLUICE_PARAMS: JSON.stringify(ctx.params) },
+      });
+      let last = '';
+      const onData = (b: Buffer) => {
+        const text = b.toString();
+        process.stdout.write(text);
+        const lines = text.trimEnd().split('\n');
+        if (lines[lines.length - 1]) last = lines[lines.length - 1];
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
+      ctx.signal.addEventListener('abort', () => child.kill('SIGTERM'));
+      child.on('error', reject);
+      child.on('close', (code, signal) => (code === 0 ? resolve(last) : reject(new Error(`command exited with ${signal ?? `code ${code}`}: ${command}`))));
+    }),
+  }, { command });
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { triggerDag } from '../../actions/trigger-dag';
+import { migrate } from '../../db/migrate';
+import { openDatabase } from '../../db/database';
+import { dagFileProcessor, executor, openRuntime, scheduler } from '../../runtime/runtime';
+import { config } from '../context';
+import { runReport } from '../../actions/run-report';
+
+export function serviceCommands(program: Command): void {
+  program.command('scheduler').description('run the scheduler (with a local executor unless --no-executor) until stopped')
+    .option('--no-executor', 'schedule only; separate `sluice worker` processes run the tasks')
+    .action(async (o: { executor: boolean }) => serve({ executor: o.executor, scheduler: true }));
+
+  program.command('worker').description('run a local executor only: claim queued tasks and run them until stopped')
+    .action(async () => serve({ executor: true, scheduler: false }));
+
+  program.command('standalone').description('scheduler + executor + (embedded) database in one process, like `airflow standalone`')
+    .option('--trigger <dag>', 'trigger this DAG once the DAG folder is parsed')
+    .action(async (o: { trigger?: string }) => serve({ executor: true, scheduler: true, trigger: o.trigger }));
+
+  const db = program.command('db').description('platform database');
+  db.command('migrate').description('create or upgrade the platform schema').action(async () => {
+    const cfg = config();
+    const database = await openDatabase(cfg, { migrate: false });
+    try {
+      const applied = await migrate(database.url);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'platform schema is up to date');
+    } finally {
+      await database.close();
+    }
+  });
+}
+
+async function serve(o: { executor: boolean; scheduler: boolean; trigger?: string }): Promise<void> {
+  const rt = await openRuntime(config(), { listen: true, announce: true });
+  const files = o.scheduler ? dagFileProcessor(rt) : undefined;
+  const sched = o.scheduler ? scheduler(rt, files, true) : undefined;
+  const exec = o.executor ? executor(rt) : undefined;
+  await exec?.start();
+  if (sched) await sched.tick();
+  sched?.start();
+  rt.log.info('running%s%s; Ctrl-C to stop', sched ? ' scheduler' : '', exec ? ` executor with ${rt.config.executor.workers} workers` : '');
+  if (o.trigger) {
+    const run = await triggerDag(rt, o.trigger);
+    rt.log.info('triggered %s: run %s', o.trigger, run.runId);
+    void watchRun(rt, run.id, o.trigger);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  rt.log.info('stopping: waiting for running tasks');
+  await sched?.stop();
+  await exec?.stop();
+  await files?.close();
+  await rt.close();
+}
+
+/** Logs the outcome of the run `--trigger` started. */
+async function watchRun(rt: Awaited<ReturnType<typeof openRuntime>>, runPk: number, dagId: string): Promise<void> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const r = await runReport(rt.db, runPk).catch(() => undefined);
+    if (!r || r.state === 'success' || r.state === 'failed') {
+      if (r) rt.log.info('%s run %s %s: %s', dagId, r.runId, r.state, r.tasks.map((t) => `${t.task_id}=${t.state}`).join(' '));
+      return;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { resolveConfig, withOverrides, type Config } from '../config/config';
+import { SluiceError, isSluiceError, formatIssue } from '../errors/errors';
+import { openRuntime, type Runtime } from '../runtime/runtime';
+import { parseDate } from '../schedule/dates';
+import type { JsonObject } from '../dag/types';
+
+/** Resolves configuration once per command, with a command's flags layered on top. */
+export function config(patch: Parameters<typeof withOverrides>[1] = {}): Config {
+  return withOverrides(resolveConfig(), patch);
+}
+
+/** Opens the runtime for one command and always closes it. */
+export async function withRuntime<T>(cfg: Config, fn: (rt: Runtime) => Promise<T>, opts: { listen?: boolean; announce?: boolean } = {}): Promise<T> {
+  const rt = await openRuntime(cfg, opts);
+  try { return await fn(rt); } finally { await rt.close(); }
+}
+
+export function parseConf(raw: string | undefined): JsonObject | undefined {
+  if (raw === undefined) return undefined;
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch (e) { throw new SluiceError('USAGE', `--conf is not valid JSON: ${(e as Error).message}`); }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SluiceError('USAGE', '--conf must be a JSON object, e.g. \'{"days": 3}\'');
+  return v as JsonObject;
+}
+
+export function optionalDate(raw: string | undefined, tz = 'UTC'): Date | undefined {
+  return raw === undefined ? undefined : parseDate(raw, tz, '--date');
+}
+
+/** Every command's errors end here: a user's mistake is one readable message, never a stack trace. */
+export function reportError(e: unknown): number {
+  if (isSluiceError(e)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return e.code === 'USAGE' ? 2 : 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+  if (process.env.SLUICE_LOG_LEVEL === 'debug') process.stderr.write(`${err?.stack}\n`);
+  return 1;
+}
+
+export { formatIssue };

@@ -1,0 +1,83 @@
+/** Graph helpers over `id → upstream ids`. */
+export type UpstreamMap = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * Every elementary cycle reachable in the graph, each written once as `a -> b -> a`
+ * (following dependency order: an upstream before its downstream).
+ */
+export function findCycles(upstream: UpstreamMap): string[][] {
+  const downstream = downstreamMap(upstream);
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of downstream.get(node) ?? []) {
+      if (state.get(next) === 'open') {
+        const cycle = [...stack.slice(stack.indexOf(next)), next];
+        const key = canonical(cycle);
+        if (!seen.has(key)) { seen.add(key); cycles.push(cycle); }
+      } else if (!state.has(next)) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...upstream.keys()].sort()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
+function canonical(cycle: string[]): string {
+  const body = cycle.slice(0, -1);
+  const i = body.indexOf([...body].sort()[0]);
+  return [...body.slice(i), ...body.slice(0, i)].join('\u0000');
+}
+
+export function downstreamMap(upstream: UpstreamMap): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of upstream.keys()) out.set(id, []);
+  for (const [id, ups] of upstream) for (const u of ups) out.get(u)?.push(id);
+  return out;
+}
+
+/** Tasks in an order where every upstream comes first (ties by declaration order). Assumes no cycle. */
+export function topologicalOrder(upstream: UpstreamMap): string[] {
+  const done = new Set<string>();
+  const out: string[] = [];
+  const visit = (id: string) => {
+    if (done.has(id)) return;
+    done.add(id);
+    for (const u of upstream.get(id) ?? []) visit(u);
+    out.push(id);
+  };
+  for (const id of upstream.keys()) visit(id);
+  return out;
+}
+
+/** Closest candidate by edit distance, for "did you mean" hints. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDist) { best = c; bestDist = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

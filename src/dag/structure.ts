@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { Dag, JsonObject, TriggerRule } from './types';
+import { downstreamMap } from './graph';
+
+/** A DAG as stored in Postgres: everything the scheduler needs, and no code. */
+export interface DagStructure {
+  readonly dagId: string;
+  readonly description: string | null;
+  readonly schedule: string | null;
+  readonly timezone: string;
+  readonly startDate: string;
+  readonly endDate: string | null;
+  readonly catchup: boolean;
+  readonly owner: string;
+  readonly tags: readonly string[];
+  readonly params: JsonObject;
+  readonly maxActiveRuns: number;
+  readonly maxActiveTasks: number;
+  readonly line: number | null;
+  readonly tasks: readonly TaskStructure[];
+}
+
+export interface TaskStructure {
+  readonly id: string;
+  readonly operator: string;
+  readonly upstream: readonly string[];
+  readonly triggerRule: TriggerRule;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly retryExponentialBackoff: boolean;
+  readonly maxRetryDelayMs: number;
+  readonly executionTimeoutMs: number | null;
+  readonly priorityWeight: number;
+  readonly doc: string | null;
+  readonly config: JsonObject | null;
+}
+
+export function serializeDag(dag: Dag): DagStructure {
+  return {
+    dagId: dag.id,
+    description: dag.description ?? null,
+    schedule: dag.schedule,
+    timezone: dag.timezone,
+    startDate: dag.startDate.toISOString(),
+    endDate: dag.endDate?.toISOString() ?? null,
+    catchup: dag.catchup,
+    owner: dag.owner,
+    tags: dag.tags,
+    params: dag.params,
+    maxActiveRuns: dag.maxActiveRuns,
+    maxActiveTasks: dag.maxActiveTasks,
+    line: dag.source?.line ?? null,
+    tasks: Object.values(dag.tasks).map((t) => ({
+      id: t.id,
+      operator: t.operator,
+      upstream: t.upstream,
+      triggerRule: t.triggerRule,
+      retries: t.retries,
+      retryDelayMs: t.retryDelayMs,
+      retryExponentialBackoff: t.retryExponentialBackoff,
+      maxRetryDelayMs: t.maxRetryDelayMs,
+      executionTimeoutMs: t.executionTimeoutMs,
+      priorityWeight: t.priorityWeight,
+      doc: t.doc ?? null,
+      config: t.config ?? null,
+    })),
+  };
+}
+
+export function structureHash(s: DagStructure): string {
+  const { line: _line, ...rest } = s; // moving a DAG within its file is not a new version
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32);
+}
+
+/** Adjacency derived once per DAG version and cached by whoever holds the structure. */
+export interface DagGraph {
+  readonly structure: DagStructure;
+  readonly tasks: ReadonlyMap<string, TaskStructure>;
+  readonly downstream: ReadonlyMap<string, readonly string[]>;
+  readonly leaves: readonly string[];
+}
+
+export function graphOf(structure: DagStructure): DagGraph {
+  const tasks = new Map(structure.tasks.map((t) => [t.id, t]));
+  const downstream = downstreamMap(new Map(structure.tasks.map((t) => [t.id, t.upstream])));
+  return { structure, tasks, downstream, leaves: [...downstream].filter(([, d]) => d.length === 0).map(([id]) => id) };
+}

@@ -1,0 +1,142 @@
+import type { Duration } from '../config/duration';
+import type { ObjectStore } from '../lake/object-store';
+import type { Warehouse } from '../warehouse/warehouse';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const TRIGGER_RULES = [
+  'all_success', 'all_failed', 'all_done', 'one_success', 'one_failed',
+  'none_failed', 'none_failed_min_one_success', 'always',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+/** Options every task takes; a DAG's `defaults` supplies any a task leaves out. */
+export interface TaskOptions {
+  /** Extra tries after the first one fails. */
+  readonly retries?: number;
+  readonly retryDelay?: Duration;
+  /** Double the delay on each retry (with jitter-free determinism), capped by `maxRetryDelay`. */
+  readonly retryExponentialBackoff?: boolean;
+  readonly maxRetryDelay?: Duration;
+  /** The try is killed and failed once it runs longer than this. */
+  readonly executionTimeout?: Duration;
+  readonly triggerRule?: TriggerRule;
+  /** Higher runs first when several tasks wait for a worker. */
+  readonly priorityWeight?: number;
+  readonly doc?: string;
+}
+
+export interface Logger {
+  debug(message: string, ...args: unknown[]): void;
+  info(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+  error(message: string, ...args: unknown[]): void;
+}
+
+/** What a task's code receives. Dates are instants; `ds` is the logical date in the DAG's timezone. */
+export interface TaskContext {
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly runId: string;
+  readonly runType: RunType;
+  readonly tryNumber: number;
+  readonly maxTries: number;
+  readonly logicalDate: Date;
+  readonly ds: string;
+  readonly dataIntervalStart: Date;
+  readonly dataIntervalEnd: Date;
+  readonly timezone: string;
+  readonly params: Readonly<JsonObject>;
+  /** Return values of the upstream tasks in this run, by task id (undefined when a task returned nothing). */
+  readonly upstream: Readonly<Record<string, JsonValue | undefined>>;
+  readonly log: Logger;
+  readonly warehouse: Warehouse;
+  readonly objectStore: ObjectStore;
+  /** Aborted when the task is being stopped (timeout, shutdown). */
+  readonly signal: AbortSignal;
+}
+
+export type RunType = 'scheduled' | 'manual' | 'backfill';
+
+export type TaskFn<R = unknown> = (ctx: TaskContext) => R | Promise<R>;
+
+/**
+ * A task as the scheduler sees it: plain data plus the function a worker calls.
+ * `I` is its id and `U` the union of its upstream ids, so `defineDag` can check them against the DAG's task ids.
+ */
+export interface TaskDefinition<I extends string = string, U extends string = string> extends TaskOptions {
+  readonly kind: 'sluice.task';
+  readonly id: I;
+  /** Which factory made it ('task', 'bash', ...); shown in listings and the UI. */
+  readonly operator: string;
+  readonly upstream: readonly U[];
+  /** Operator settings worth showing (a command, a table name); JSON only, never secrets. */
+  readonly config?: JsonObject;
+  readonly run: TaskFn;
+  /** Where the task was declared, for error messages. */
+  readonly source?: SourceLocation;
+}
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+export type ScheduleSpec = string | null;
+
+export interface DagSpec<T> {
+  readonly id: string;
+  readonly description?: string;
+  /** Cron expression (5 fields), a preset (`@daily`, `@hourly`, ...), `@once`, or null for manual only. */
+  readonly schedule: ScheduleSpec;
+  /** 'YYYY-MM-DD' or an ISO date-time, read in `timezone`; or a Date. */
+  readonly startDate: string | Date;
+  readonly endDate?: string | Date;
+  /** IANA zone used for cron fire times, dates written without offsets and `ds`. */
+  readonly timezone?: string;
+  readonly catchup?: boolean;
+  readonly owner?: string;
+  readonly tags?: readonly string[];
+  readonly params?: JsonObject;
+  readonly maxActiveRuns?: number;
+  readonly maxActiveTasks?: number;
+  readonly defaults?: TaskOptions;
+  readonly tasks: T;
+}
+
+export interface Dag<Ids extends string = string> {
+  readonly kind: 'sluice.dag';
+  readonly id: string;
+  readonly description: string | undefined;
+  readonly schedule: ScheduleSpec;
+  readonly startDate: Date;
+  readonly endDate: Date | undefined;
+  readonly timezone: string;
+  readonly catchup: boolean;
+  readonly owner: string;
+  readonly tags: readonly string[];
+  readonly params: JsonObject;
+  readonly maxActiveRuns: number;
+  readonly maxActiveTasks: number;
+  readonly tasks: Readonly<Record<Ids, ResolvedTask>>;
+  readonly source: SourceLocation | undefined;
+}
+
+/** A task with the DAG's defaults applied and durations in milliseconds. */
+export interface ResolvedTask {
+  readonly id: string;
+  readonly operator: string;
+  readonly upstream: readonly string[];
+  readonly triggerRule: TriggerRule;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly retryExponentialBackoff: boolean;
+  readonly maxRetryDelayMs: number;
+  readonly executionTimeoutMs: number | null;
+  readonly priorityWeight: number;
+  readonly doc: string | undefined;
+  readonly config: JsonObject | undefined;
+  readonly run: TaskFn;
+}

@@ -1,0 +1,45 @@
+/**
+ * Child process that imports DAG files for the parser pool. Importing runs user code, so it
+ * happens here: a throw becomes an import error, a hang is killed by the parent's timeout.
+ */
+import path from 'node:path';
+import { serializeDag, type DagStructure } from '../dag/structure';
+import type { Dag } from '../dag/types';
+import { issuesFromError } from './error-location';
+import type { ParseResult } from './parse-result';
+
+export interface ParseRequest { readonly id: number; readonly file: string; readonly root: string }
+
+export function dagsOf(mod: Record<string, unknown> | undefined): Dag[] {
+  const seen = new Set<unknown>();
+  return Object.values(mod ?? {}).filter((v): v is Dag => {
+    if (!v || (v as Dag).kind !== 'sluice.dag' || seen.has(v)) return false;
+    seen.add(v);
+    return true;
+  });
+}
+
+/** Forget every module under `root`, so edited DAG files and their helpers are read afresh. */
+export function forgetModules(root: string): void {
+  const prefix = path.resolve(root) + path.sep;
+  for (const key of Object.keys(require.cache)) if (key.startsWith(prefix)) delete require.cache[key];
+}
+
+export function parseFile(file: string, root: string): ParseResult {
+  const started = performance.now();
+  forgetModules(root);
+  try {
+    const dags: DagStructure[] = dagsOf(require(file)).map(serializeDag);
+    return { file, dags, issues: [], ms: performance.now() - started };
+  } catch (e) {
+    return { file, dags: [], issues: issuesFromError(file, e), ms: performance.now() - started };
+  }
+}
+
+if (require.main === module || process.env.SLUICE_PARSE_CHILD === '1') {
+  process.on('message', (req: ParseRequest) => {
+    process.send!({ id: req.id, result: parseFile(req.file, req.root) });
+  });
+  // Unhandled async errors from a DAG file's top level must not kill the pool member silently.
+  process.on('unhandledRejection', () => undefined);
+}

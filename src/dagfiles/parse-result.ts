@@ -1,0 +1,17 @@
+import type { DagStructure } from '../dag/structure';
+
+/** One import problem of a DAG file; `line` is null when it cannot be known (a timeout). */
+export interface ImportIssue {
+  readonly file: string;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly code: 'SYNTAX' | 'IMPORT_THREW' | 'DAG_INVALID' | 'TIMEOUT' | 'DUPLICATE_DAG_ID' | 'CRASHED';
+  readonly message: string;
+}
+
+export interface ParseResult {
+  readonly file: string;
+  readonly dags: DagStructure[];
+  readonly issues: ImportIssue[];
+  readonly ms: number;
+}

@@ -1,0 +1,30 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export interface DagFileStat {
+  readonly path: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/** Every `*.ts` file under `root` (skipping node_modules, dot folders and `.d.ts`), sorted. */
+export async function walkDagFiles(root: string): Promise<DagFileStat[]> {
+  const out: DagFileStat[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' && dir === root) return [];
+      throw e;
+    });
+    await Promise.all(entries.map(async (e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules' && !e.name.startsWith('.')) await visit(p);
+      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const st = await fs.stat(p);
+        out.push({ path: p, mtimeMs: st.mtimeMs, size: st.size });
+      }
+    }));
+  };
+  await visit(path.resolve(root));
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}

@@ -1,0 +1,25 @@
+import knexFactory, { type Knex } from 'knex';
+import * as m001 from './migrations/001_platform_schema';
+
+/** Numbered, forward-only migrations, imported statically so they load under any runtime. */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
+  ['001_platform_schema', m001],
+];
+
+const source: Knex.MigrationSource<Knex.Migration> = {
+  getMigrations: async () => MIGRATIONS.map(([, m]) => m),
+  getMigrationName: (m) => MIGRATIONS.find(([, x]) => x === m)![0],
+  getMigration: async (m) => m,
+};
+
+/** Brings the platform schema up to date; returns the names of the migrations it applied. */
+export async function migrate(connectionString: string): Promise<string[]> {
+  const knex = knexFactory({ client: 'pg', connection: connectionString, pool: { min: 0, max: 1 } });
+  try {
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice');
+    const [, applied] = await knex.migrate.latest({ migrationSource: source, schemaName: 'sluice', tableName: 'knex_migrations' });
+    return applied as string[];
+  } finally {
+    await knex.destroy();
+  }
+}

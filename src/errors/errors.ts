@@ -1,0 +1,56 @@
+/**
+ * Sluice's error classes. Each carries a stable `code` that scripts and the web UI can match on,
+ * and, for user mistakes, the file/line they point at so nobody needs a stack trace.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DAG_INVALID'
+  | 'DAG_IMPORT_FAILED'
+  | 'DAG_NOT_FOUND'
+  | 'TASK_NOT_FOUND'
+  | 'SCHEDULE_INVALID'
+  | 'STATE_CONFLICT'
+  | 'DATABASE_UNAVAILABLE'
+  | 'USAGE';
+
+export interface Issue {
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly Issue[];
+
+  constructor(code: ErrorCode, message: string, issues: readonly Issue[] = []) {
+    super(message);
+    this.name = 'SluiceError';
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+/** Many problems found in one pass, reported together (a DAG with a cycle and an unknown id, say). */
+export class ValidationError extends SluiceError {
+  constructor(code: ErrorCode, subject: string, issues: readonly Issue[]) {
+    super(code, `${subject}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
+      issues.map((i) => `  - ${formatIssue(i)}`).join('\n'), issues);
+    this.name = 'ValidationError';
+  }
+}
+
+export function formatLocation(i: Pick<Issue, 'file' | 'line' | 'column'>): string {
+  if (!i.file) return '';
+  return i.file + (i.line ? `:${i.line}` + (i.column ? `:${i.column}` : '') : '');
+}
+
+export function formatIssue(i: Issue): string {
+  const loc = formatLocation(i);
+  return loc ? `${loc}: ${i.message}` : i.message;
+}
+
+export function isSluiceError(e: unknown): e is SluiceError {
+  return e instanceof SluiceError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'SluiceError');
+}

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import type { Queryable, QueryResult, Warehouse } from '../warehouse/warehouse';
+import type { SqlOp } from './protocol';
+
+/** The warehouse client in a worker child: its own small pool against real Postgres. */
+export function directWarehouse(url: string): Warehouse & { close(): Promise<void> } {
+  let pool: pg.Pool | undefined;
+  const get = () => (pool ??= new pg.Pool({ connectionString: url, max: 4 }));
+  const wrap = (r: pg.QueryResult): QueryResult<never> => ({ rows: r.rows as never[], rowCount: r.rowCount ?? 0 });
+  return {
+    query: async (sql, params) => wrap(await get().query(sql, params as unknown[])),
+    async transaction(fn) {
+      const client = await get().connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({ query: async (sql, params) => wrap(await client.query(sql, params as unknown[])) });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async close() { await pool?.end(); pool = undefined; },
+  };
+}
+
+type Send = (op: SqlOp, args: { sql?: string; params?: unknown[]; txId?: number }) => Promise<{ rows?: unknown[]; rowCount?: number; txId?: number }>;
+
+/** The warehouse client in a worker child when the database is embedded: SQL travels to the parent. */
+export function proxyWarehouse(send: Send): Warehouse {
+  const queryVia = (txId?: number): Queryable => ({
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const r = await send('query', { sql, params: params ? [...params] : undefined, txId });
+      return { rows: (r.rows ?? []) as R[], rowCount: r.rowCount ?? 0 };
+    },
+  });
+  return {
+    ...queryVia(),
+    async transaction(fn) {
+      const { txId } = await send('begin', {});
+      try {
+        const out = await fn(queryVia(txId));
+        await send('commit', { txId });
+        return out;
+      } catch (e) {
+        await send('rollback', { txId }).catch(() => undefined);
+        throw e;
+      }
+    },
+  };
+}

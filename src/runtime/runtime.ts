@@ -1,0 +1,40 @@
+import type { Config } from '../config/config';
+import { openDatabase, redact, type Database } from '../db/database';
+import type { Logger } from '../dag/types';
+import { DagFileProcessor } from '../dagfiles/dag-file-processor';
+import { LocalExecutor } from '../executor/local-executor';
+import { Scheduler } from '../scheduler/scheduler';
+import { VersionCache } from '../state/dag-versions';
+import { consoleLogger } from './logger';
+
+/** The resolved configuration and the shared services built from it, for one process. */
+export interface Runtime {
+  readonly config: Config;
+  readonly db: Database;
+  readonly versions: VersionCache;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, opts: { listen?: boolean; log?: Logger; announce?: boolean } = {}): Promise<Runtime> {
+  const log = opts.log ?? consoleLogger(config.logLevel);
+  const db = await openDatabase(config, { listen: opts.listen });
+  if (opts.announce) {
+    log.info(db.kind === 'embedded'
+      ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
+      : `database: Postgres at ${redact(config.databaseUrl!)}`);
+  }
+  return { config, db, versions: new VersionCache(db), log, close: () => db.close() };
+}
+
+export function dagFileProcessor(rt: Runtime): DagFileProcessor {
+  return new DagFileProcessor(rt.db, rt.config.dagsFolder, rt.config.parse);
+}
+
+export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, createScheduledRuns: boolean): Scheduler {
+  return new Scheduler(rt.db, rt.versions, files, { ...rt.config.scheduler, createScheduledRuns }, rt.log);
+}
+
+export function executor(rt: Runtime): LocalExecutor {
+  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, dagsFolder: rt.config.dagsFolder, lakeDir: rt.config.lakeDir }, rt.log);
+}

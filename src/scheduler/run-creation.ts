@@ -1,0 +1,54 @@
+import type { Database } from '../db/database';
+import type { DagStructure } from '../dag/structure';
+import { nextDueInterval, nextRunAfter, type ScheduleBounds } from '../schedule/data-interval';
+import { parseSchedule } from '../schedule/timetable';
+import { createRun } from '../state/runs';
+
+interface DueDag { dag_id: string; latest_version_id: number; structure: DagStructure }
+
+export function boundsOf(s: DagStructure): ScheduleBounds {
+  return { startDate: new Date(s.startDate), endDate: s.endDate ? new Date(s.endDate) : undefined, catchup: s.catchup };
+}
+
+/**
+ * Creates the scheduled runs that are due, for every active unpaused DAG whose next run time has
+ * passed. Catchup creates missed intervals (at most `batch` per DAG per call); without catchup only
+ * the latest one. Safe with several schedulers: the interval's unique index drops duplicates.
+ */
+export async function createDueRuns(db: Database, now: Date, batch: number): Promise<number> {
+  const due = await db.query<DueDag>(
+    `SELECT d.dag_id, d.latest_version_id, v.structure
+       FROM sluice.dag d JOIN sluice.dag_version v ON v.id = d.latest_version_id
+      WHERE d.is_active AND NOT d.is_paused AND d.schedule IS NOT NULL
+        AND (d.next_run_after IS NULL OR d.next_run_after <= $1)`,
+    [now],
+  );
+  let created = 0;
+  for (const dag of due.rows) created += await createForDag(db, dag, now, batch);
+  return created;
+}
+
+async function createForDag(db: Database, dag: DueDag, now: Date, batch: number): Promise<number> {
+  const s = dag.structure;
+  const timetable = parseSchedule(s.schedule, s.timezone);
+  const bounds = boundsOf(s);
+  return db.transaction(async (c) => {
+    const last = await c.query<{ end: Date | null; n: number }>(
+      `SELECT max(data_interval_end) AS end, count(*)::int AS n FROM sluice.dag_run WHERE dag_id = $1 AND run_type = 'scheduled'`,
+      [dag.dag_id],
+    );
+    let lastEnd = last.rows[0].end ?? undefined;
+    let hadRun = last.rows[0].n > 0;
+    let created = 0;
+    for (let i = 0; i < batch; i++) {
+      const interval = nextDueInterval(timetable, bounds, lastEnd, hadRun, now);
+      if (!interval) break;
+      if (await createRun(c, { dagId: dag.dag_id, versionId: dag.latest_version_id, structure: s, runType: 'scheduled', interval })) created++;
+      lastEnd = interval.end;
+      hadRun = true;
+    }
+    const next = nextRunAfter(timetable, bounds, lastEnd, hadRun);
+    await c.query(`UPDATE sluice.dag SET next_run_after = $2 WHERE dag_id = $1`, [dag.dag_id, next ? next.end : 'infinity']);
+    return created;
+  });
+}

@@ -1,0 +1,101 @@
+import type { Database } from '../db/database';
+import type { Logger } from '../dag/types';
+import type { DagFileProcessor } from '../dagfiles/dag-file-processor';
+import type { VersionCache } from '../state/dag-versions';
+import { dagsWithScheduledTasks, promoteDueRetries, queueScheduled } from '../state/task-queue';
+import { advanceRun, lockRun } from './advance-run';
+import { createDueRuns } from './run-creation';
+import { dagsWithQueuedRuns, startRuns } from './start-runs';
+import { reapZombies } from './zombies';
+
+export interface SchedulerOptions {
+  readonly tickMs: number;
+  readonly zombieThresholdMs: number;
+  readonly catchupBatch: number;
+  /** False for `dags test` and backfills: advance existing runs only, create none from schedules. */
+  readonly createScheduledRuns: boolean;
+}
+
+/**
+ * The scheduler loop. Task readiness is event-driven (the executor evaluates downstream tasks as a
+ * try ends); the loop does what time drives: DAG file changes, due runs, runs waiting for a slot,
+ * retries whose delay passed, lost tasks, and a sweep that unsticks runs nothing is moving.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly versions: VersionCache,
+    private readonly files: DagFileProcessor | undefined,
+    private readonly opts: SchedulerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.db.on('runs', () => this.wake());
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a tick now (or right after the current one). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    clearTimeout(this.timer);
+    this.running = this.tick()
+      .catch((e) => this.log.error('scheduler tick failed: %s', (e as Error).stack ?? e))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) { this.again = false; this.wake(); } else this.timer = setTimeout(() => this.wake(), this.opts.tickMs);
+      });
+  }
+
+  async tick(now = new Date()): Promise<void> {
+    if (this.files) {
+      const s = await this.files.sync();
+      if (s.parsed || s.removed) this.log.info('parsed %d DAG file(s) in %dms: %d DAG(s), %d import error(s)', s.parsed, Math.round(s.ms), s.dags, s.errors);
+    }
+    if (this.opts.createScheduledRuns) {
+      const created = await createDueRuns(this.db, now, this.opts.catchupBatch);
+      if (created) this.log.info('created %d scheduled run(s)', created);
+    }
+    for (const d of await dagsWithQueuedRuns(this.db)) await startRuns(this.db, this.versions, d.dag_id, d.max_active_runs);
+    await promoteDueRetries(this.db);
+    let queued = 0;
+    for (const d of await dagsWithScheduledTasks(this.db)) queued += await queueScheduled(this.db, d.dag_id, d.max_active_tasks);
+    if (queued) this.db.notify('tasks');
+    const reaped = await reapZombies(this.db, this.versions, this.opts.zombieThresholdMs);
+    if (reaped) this.log.warn('%d lost task(s) failed or sent to retry', reaped);
+    await this.sweepStuckRuns();
+  }
+
+  /** Running runs with no task waiting or running get a full evaluation (e.g. after tasks were cleared). */
+  private async sweepStuckRuns(): Promise<void> {
+    const r = await this.db.query<{ id: number; dag_id: string; dag_version_id: number }>(
+      `SELECT r.id, r.dag_id, r.dag_version_id FROM sluice.dag_run r
+        WHERE r.state = 'running' AND NOT EXISTS (
+          SELECT 1 FROM sluice.task_instance t WHERE t.run_id = r.id AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry'))`,
+    );
+    let queued = 0;
+    for (const run of r.rows) {
+      const { graph } = await this.versions.get(run.dag_version_id);
+      queued += await this.db.transaction(async (c) => {
+        if ((await lockRun(c, run.id)) !== 'running') return 0;
+        return (await advanceRun(c, { id: run.id, dagId: run.dag_id }, graph)).queued;
+      });
+    }
+    if (queued) this.db.notify('tasks');
+  }
+}

@@ -1,0 +1,91 @@
+import type { JsonObject, JsonValue, RunType } from '../dag/types';
+import type { Queryable } from './queryable';
+
+/** A task instance a worker claimed, with what its context needs. */
+export interface ClaimedTask {
+  readonly ti_id: number;
+  readonly run_pk: number;
+  readonly run_id: string;
+  readonly run_type: RunType;
+  readonly dag_id: string;
+  readonly task_id: string;
+  readonly try_number: number;
+  readonly max_tries: number;
+  readonly dag_version_id: number;
+  readonly logical_date: Date;
+  readonly data_interval_start: Date;
+  readonly data_interval_end: Date;
+  readonly conf: JsonObject;
+  readonly upstream_values: Record<string, JsonValue> | null;
+}
+
+/**
+ * Claims up to `limit` queued tasks for a worker in one statement: `FOR UPDATE SKIP LOCKED` lets
+ * any number of workers, on any machines, share the queue without taking a task twice.
+ */
+export async function claimTasks(db: Queryable, workerId: string, hostname: string, limit: number): Promise<ClaimedTask[]> {
+  const r = await db.query<ClaimedTask>(
+    `WITH picked AS (
+       SELECT id FROM sluice.task_instance WHERE state = 'queued'
+        ORDER BY priority_weight DESC, id LIMIT $3 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE sluice.task_instance t
+        SET state = 'running', try_number = t.try_number + 1, worker_id = $1, hostname = $2,
+            start_date = now(), end_date = NULL, duration_ms = NULL, heartbeat_at = now()
+       FROM picked, sluice.dag_run r
+      WHERE t.id = picked.id AND r.id = t.run_id AND t.state = 'queued'
+     RETURNING t.id AS ti_id, r.id AS run_pk, r.run_id, r.run_type, t.dag_id, t.task_id, t.try_number, t.max_tries,
+               r.dag_version_id, r.logical_date, r.data_interval_start, r.data_interval_end, r.conf,
+               (SELECT jsonb_object_agg(v.task_id, v.value) FROM sluice.task_return v
+                 WHERE v.run_id = t.run_id AND v.task_id = ANY(t.upstream)) AS upstream_values`,
+    [workerId, hostname, limit],
+  );
+  return r.rows;
+}
+
+export type TryOutcome =
+  | { readonly ok: true; readonly value: JsonValue | undefined }
+  | { readonly ok: false; readonly error: string; readonly retryInMs: number | null };
+
+/**
+ * Ends a try, guarded by who ran it: only the worker holding try N of a running task can finish it,
+ * so a zombie reaper and a late worker can never both move it. Records the try's history row.
+ * Returns the new state, or undefined when the guard failed (the task was taken away).
+ */
+export async function finishTry(db: Queryable, t: { tiId: number; tryNumber: number; workerId: string }, outcome: TryOutcome): Promise<'success' | 'failed' | 'up_for_retry' | undefined> {
+  const state = outcome.ok ? 'success' : outcome.retryInMs === null ? 'failed' : 'up_for_retry';
+  const r = await db.query<{ state: typeof state }>(
+    `WITH u AS (
+       UPDATE sluice.task_instance
+          SET state = $4, end_date = now(), duration_ms = (extract(epoch FROM now() - start_date) * 1000)::int,
+              next_try_at = CASE WHEN $4 = 'up_for_retry' THEN now() + $5 * interval '1 millisecond' END
+        WHERE id = $1 AND try_number = $2 AND worker_id = $3 AND state = 'running'
+        RETURNING id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms
+     )
+     INSERT INTO sluice.task_try (ti_id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, error)
+     SELECT id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, $6 FROM u
+     RETURNING state`,
+    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : outcome.error],
+  );
+  return r.rows[0]?.state;
+}
+
+export async function storeReturnValue(db: Queryable, runPk: number, taskId: string, value: JsonValue): Promise<void> {
+  await db.query(
+    `INSERT INTO sluice.task_return (run_id, task_id, value) VALUES ($1, $2, $3)
+     ON CONFLICT (run_id, task_id) DO UPDATE SET value = EXCLUDED.value`,
+    [runPk, taskId, JSON.stringify(value)],
+  );
+}
+
+export async function appendLog(db: Queryable, tiId: number, tryNumber: number, content: string): Promise<void> {
+  if (content) await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [tiId, tryNumber, content]);
+}
+
+export async function readLog(db: Queryable, tiId: number, tryNumber?: number): Promise<string> {
+  const r = await db.query<{ content: string }>(
+    `SELECT content FROM sluice.task_log WHERE ti_id = $1 AND ($2::int IS NULL OR try_number = $2) ORDER BY try_number, id`,
+    [tiId, tryNumber ?? null],
+  );
+  return r.rows.map((x) => x.content).join('');
+}
