@@ -1,0 +1,34 @@
+/**
+ * Benchmark entry point: `npm run bench` runs every suite, `npm run bench -- <suite> [...]` the
+ * named ones. Each suite prints a table and rewrites its own section of docs/benchmarks.md.
+ */
+interface Suite {
+  readonly describe: string;
+  run(): Promise<void>;
+}
+
+const SUITES: Record<string, Suite> = {
+  scheduler: {
+    describe: 'trigger-to-success latency, task lag, hop latency, fan-out throughput, DAG file parsing',
+    run: async () => (await import('./scheduler')).runSchedulerBench(),
+  },
+};
+
+async function main(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: npm run bench -- [suite...]\n\nsuites:\n${Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(12)} ${s.describe}`).join('\n')}\n`);
+    return;
+  }
+  const names = args.length ? args : Object.keys(SUITES);
+  const unknown = names.filter((n) => !SUITES[n]);
+  if (unknown.length) throw new Error(`unknown benchmark suite(s): ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  for (const name of names) {
+    process.stdout.write(`\n== ${name} ==\n`);
+    await SUITES[name].run();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e) => { process.stderr.write(`benchmark failed: ${(e as Error).stack ?? e}\n`); process.exit(1); },
+);
