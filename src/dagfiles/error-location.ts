@@ -15,7 +15,8 @@ export function issuesFromError(file: string, e: unknown): ImportIssue[] {
   }
   if (err?.name === 'TransformError' || /Transform failed with/.test(err?.message ?? '')) {
     const found = [...String(err.message).matchAll(/^(.+?):(\d+):(\d+): ERROR: (.+)$/gm)];
-    if (found.length) return found.map((m) => at(file, path.resolve(m[1]), Number(m[2]), Number(m[3]), m[4], 'SYNTAX'));
+    // esbuild columns are 0-based; editors and the rest of Sluice count from 1.
+    if (found.length) return found.map((m) => at(file, path.resolve(m[1]), Number(m[2]), Number(m[3]) + 1, m[4], 'SYNTAX'));
   }
   const message = isSluiceError(err) ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
   const frames = String(err?.stack ?? '').split('\n').slice(1).map(parseFrame).filter((f) => f !== undefined);
