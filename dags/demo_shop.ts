@@ -15,6 +15,7 @@ export default defineDag({
   catchup: false,
   owner: 'data-eng',
   tags: ['demo'],
+  maxActiveRuns: 1, // days replace their own partition; one at a time keeps loads from racing
   params: { ordersPerDay: 200 },
   defaults: { retries: 2, retryDelay: '2s', retryExponentialBackoff: true, executionTimeout: '5m' },
   tasks: [
