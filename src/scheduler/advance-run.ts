@@ -61,7 +61,8 @@ export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, ch
       [run.id, state, ids],
     );
   }
-  const queued = updates.has('scheduled') ? await queueScheduled(db, run.dagId, graph.structure.maxActiveTasks) : 0;
+  // A finished task frees a max_active_tasks slot too, so completions always try to queue.
+  const queued = updates.has('scheduled') || changed ? await queueScheduled(db, run.dagId, graph.structure.maxActiveTasks) : 0;
   const finished = await finishRunIfDone(db, run, graph);
   return { queued, finished };
 }
