@@ -10,7 +10,8 @@ interface Suite {
 const SUITES: Record<string, Suite> = {
   scheduler: {
     describe: 'trigger-to-success latency, task lag, hop latency, fan-out throughput, DAG file parsing',
-    run: async () => (await import('./scheduler')).runSchedulerBench(),
+    // Loaded on demand (require: bin/run-ts.js registers tsx for CommonJS only).
+    run: () => (require('./scheduler') as typeof import('./scheduler')).runSchedulerBench(),
   },
 };
 

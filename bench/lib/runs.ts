@@ -54,14 +54,14 @@ export async function hopLatencies(rt: Runtime, runIds: readonly number[]): Prom
  * Per task: start − the latest end of its upstream tasks, or − the run's start for a root task.
  * The sum over all tasks is the "total task lag".
  */
-export async function taskLags(rt: Runtime, runIds: readonly number[]): Promise<number[]> {
-  const r = await rt.db.query<{ ms: number }>(
-    `SELECT extract(epoch FROM t.start_date - coalesce(
+export async function taskLags(rt: Runtime, runIds: readonly number[]): Promise<Array<{ ms: number; root: boolean }>> {
+  const r = await rt.db.query<{ ms: number; root: boolean }>(
+    `SELECT cardinality(t.upstream) = 0 AS root, extract(epoch FROM t.start_date - coalesce(
               (SELECT max(u.end_date) FROM sluice.task_instance u WHERE u.run_id = t.run_id AND u.task_id = ANY(t.upstream)),
               r.start_date))::float8 * 1000 AS ms
        FROM sluice.task_instance t JOIN sluice.dag_run r ON r.id = t.run_id
       WHERE t.run_id = ANY($1)`, [runIds]);
-  return r.rows.map((x) => x.ms);
+  return r.rows;
 }
 
 /** Run span measured inside the database: last task end − the run row's insertion (trigger). */

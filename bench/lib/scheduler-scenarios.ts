@@ -2,8 +2,10 @@
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { chainDag, fanOutDag } from './dag-gen';
 import { dbSpanMs, hopLatencies, taskLags, waitForRuns } from './runs';
-import { openStack, workdir, type BackendKind } from './stack';
-import { median, since, sum } from './stats';
+import { Client } from 'pg';
+import { ADMIN_URL, openStack, workdir, type BackendKind } from './stack';
+import { cpuShare, cpuSnapshot, type CpuShare } from './cpu';
+import { since } from './stats';
 
 let seq = 0;
 const runId = () => `bench__${process.pid}_${++seq}`;
@@ -65,7 +67,7 @@ export interface ManyResult {
   readonly tasksPerDag: number;
   readonly wallMs: number;
   readonly triggerMs: number;
-  readonly lags: number[];
+  readonly lags: Array<{ ms: number; root: boolean }>;
   readonly warmupMs: number;
 }
 
@@ -95,27 +97,35 @@ export async function manyDags(kind: BackendKind, dags: number, tasksPerDag: num
 export interface FanOutResult {
   readonly leaves: number;
   readonly maxActiveTasks: number | undefined;
-  readonly wallMs: number;
-  /** Leaves per second between the root's end and the last leaf's end (excludes loading the file). */
-  readonly tasksPerSec: number;
+  readonly wallMs: number[];
+  /** Per run: leaves per second between the root's end and the last leaf's end (excludes loading the file). */
+  readonly tasksPerSec: number[];
+  /** Machine-wide CPU use while the runs ran. */
+  readonly cpu: CpuShare | undefined;
 }
 
-/** 5. One root task fanning out to `leaves` no-op tasks. */
-export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks?: number): Promise<FanOutResult> {
+/** 5. One root task fanning out to `leaves` no-op tasks, run `runs` times one after another. */
+export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks: number | undefined, runs: number): Promise<FanOutResult> {
   const work = workdir(`${kind}-fanout`);
   const dagId = `bench_fanout_${leaves}`;
   work.write(`${dagId}.ts`, fanOutDag(dagId, leaves, maxActiveTasks));
   const stack = await openStack(kind, 'fanout', work);
   try {
-    const t0 = performance.now();
-    const { id } = await triggerDag(stack.rt, dagId, { runId: runId() });
-    await waitForRuns(stack.rt, [id], 150_000);
-    const wallMs = since(t0);
-    const r = await stack.rt.db.query<{ ms: number; n: number }>(
-      `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
-              count(*)::int AS n
-         FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`, [id]);
-    return { leaves, maxActiveTasks, wallMs, tasksPerSec: (r.rows[0].n * 1000) / r.rows[0].ms };
+    const wallMs: number[] = [];
+    const tasksPerSec: number[] = [];
+    const c0 = cpuSnapshot();
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const { id } = await triggerDag(stack.rt, dagId, { runId: runId() });
+      await waitForRuns(stack.rt, [id], 150_000);
+      wallMs.push(since(t0));
+      const r = await stack.rt.db.query<{ ms: number; n: number }>(
+        `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
+                count(*)::int AS n
+           FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`, [id]);
+      tasksPerSec.push((r.rows[0].n * 1000) / r.rows[0].ms);
+    }
+    return { leaves, maxActiveTasks, wallMs, tasksPerSec, cpu: cpuShare(c0, cpuSnapshot()) };
   } finally {
     await stack.close();
   }
@@ -123,13 +133,28 @@ export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks?:
 
 export interface ParseResult {
   readonly files: number;
-  readonly coldMs: number;
-  readonly unchangedMs: number;
+  /** One per fresh stack (cold parser processes, empty database). */
+  readonly coldMs: number[];
+  /** Sum over files of the import time inside the parser processes (sluice.dag_file.parse_ms), per cold sync. */
+  readonly importMs: number[];
+  readonly unchangedMs: number[];
   readonly changedMs: number[];
 }
 
-/** 6. Cold sync of `files` generated DAG files, then re-syncs after rewriting one file. */
-export async function parseFiles(kind: BackendKind, files: number, edits: number): Promise<ParseResult> {
+/** 6. `colds` times, on a fresh stack: a cold sync of `files` DAG files, then re-syncs after rewriting one file. */
+export async function parseFiles(kind: BackendKind, files: number, edits: number, colds: number): Promise<ParseResult> {
+  const out = { files, coldMs: [] as number[], importMs: [] as number[], unchangedMs: [] as number[], changedMs: [] as number[] };
+  for (let i = 0; i < colds; i++) {
+    const r = await parseOnce(kind, files, edits);
+    out.coldMs.push(r.coldMs);
+    out.importMs.push(r.importMs);
+    out.unchangedMs.push(r.unchangedMs);
+    out.changedMs.push(...r.changedMs);
+  }
+  return out;
+}
+
+async function parseOnce(kind: BackendKind, files: number, edits: number) {
   const work = workdir(`${kind}-parse`);
   const ids = Array.from({ length: files }, (_, i) => `bench_parse_${String(i).padStart(4, '0')}`);
   const paths = ids.map((id) => work.write(`${id.slice(-2)}/${id}.ts`, chainDag(id, 3)));
@@ -139,6 +164,7 @@ export async function parseFiles(kind: BackendKind, files: number, edits: number
     const cold = await stack.files.sync();
     const coldMs = since(t0);
     if (cold.parsed !== files || cold.errors) throw new Error(`cold sync parsed ${cold.parsed}/${files} file(s) with ${cold.errors} error(s)`);
+    const imp = await stack.rt.db.query<{ ms: number }>(`SELECT coalesce(sum(parse_ms), 0)::float8 AS ms FROM sluice.dag_file`);
     t0 = performance.now();
     await stack.files.sync();
     const unchangedMs = since(t0);
@@ -151,10 +177,20 @@ export async function parseFiles(kind: BackendKind, files: number, edits: number
       changedMs.push(since(t0));
       if (s.parsed !== 1 || s.errors) throw new Error(`sync after one edit parsed ${s.parsed} file(s) with ${s.errors} error(s)`);
     }
-    return { files, coldMs, unchangedMs, changedMs };
+    return { files, coldMs, importMs: imp.rows[0].ms, unchangedMs, changedMs };
   } finally {
     await stack.close();
   }
 }
 
-export { median, sum };
+/** The server version of the real Postgres used (for the report). */
+export async function serverVersion(): Promise<string> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    const r = await c.query<{ v: string; sc: string }>(`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`);
+    return `PostgreSQL ${r.rows[0].v.split(' ')[0]}, synchronous_commit ${r.rows[0].sc}`;
+  } finally {
+    await c.end();
+  }
+}

@@ -116,6 +116,7 @@ export async function openStack(kind: BackendKind, name: string, work: Workdir, 
     await files.close();
     await rt.close();
     await pg?.drop();
+    rmSync(work.dir, { recursive: true, force: true });
   };
   try {
     if (opts.services !== false) {
