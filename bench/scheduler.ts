@@ -3,6 +3,7 @@
  * measured on a real Postgres and on the embedded PGlite database, each scenario on a fresh database.
  * Prints a table and rewrites the "Scheduler" section of docs/benchmarks.md.
  */
+import os from 'node:os';
 import { machineLine, markdownTable, printTable, writeSection } from './lib/report';
 import * as s from './lib/scheduler-scenarios';
 import type { BackendKind } from './lib/stack';
@@ -169,6 +170,7 @@ const verdict = (p: boolean | undefined) => (p === undefined ? '—' : p ? 'pass
 
 export async function runSchedulerBench(): Promise<void> {
   const t0 = performance.now();
+  const load0 = os.loadavg()[0];
   const results: BackendResults[] = [];
   for (const kind of ['postgres', 'embedded'] as const) results.push(await runBackend(kind));
   const [pg, emb] = results;
@@ -184,7 +186,8 @@ export async function runSchedulerBench(): Promise<void> {
     machineLine(`Postgres on 127.0.0.1 (${await s.serverVersion()}), executor with 2 worker processes, scheduler tick 1 s, executor poll 10 s (woken by events)`),
     `Command: \`npm run bench -- scheduler\` (took ${fmtMs(since(t0))}: Postgres ${fmtMs(pg.totalMs)}, embedded ${fmtMs(emb.totalMs)}). ` +
       'Every scenario runs on a fresh database (a new Postgres database, or a new embedded home) with generated DAG files of no-op tasks; ' +
-      'both backends use the same sizes. Latencies come from `sluice.task_instance` timestamps (`start_date` is set by the claim, ' +
+      `both backends use the same sizes. The 1-minute load average was ${load0.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end ` +
+      '(the benchmark does not stop other processes on the machine). Latencies come from `sluice.task_instance` timestamps (`start_date` is set by the claim, ' +
       '`end_date` at the start of the completion transaction) and from the benchmark process\'s clock for wall times.',
     markdownTable(head, table),
     '### What limits it',

@@ -13,10 +13,10 @@ section below and leaves the others alone.
 `;
 
 /** Replaces the `## <title>` section of docs/benchmarks.md (up to the next `## ` heading), or appends it. */
-export function writeSection(title: string, body: string): void {
+export function writeSection(title: string, body: string, file = DOC): void {
   const heading = `## ${title}`;
   const section = `${heading}\n\n${body.trim()}\n`;
-  const text = existsSync(DOC) ? readFileSync(DOC, 'utf8') : PREAMBLE;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : PREAMBLE;
   const lines = text.split('\n');
   const start = lines.findIndex((l) => l.trim() === heading);
   let out: string;
@@ -29,8 +29,8 @@ export function writeSection(title: string, body: string): void {
     const after = lines.slice(end).join('\n').trim();
     out = `${before}\n\n${section}${after ? `\n${after}\n` : ''}`;
   }
-  mkdirSync(path.dirname(DOC), { recursive: true });
-  writeFileSync(DOC, out);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, out);
 }
 
 /** A GitHub-flavoured markdown table. */
