@@ -2,7 +2,7 @@
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { chainDag, fanOutDag } from './dag-gen';
 import { dbSpanMs, hopLatencies, taskLags, waitForRuns } from './runs';
-import { Client } from 'pg';
+import { withAdminClient } from '../../src/db/databases';
 import { ADMIN_URL, openStack, workdir, type BackendKind } from './stack';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu';
 import { since } from './stats';
@@ -185,12 +185,8 @@ async function parseOnce(kind: BackendKind, files: number, edits: number) {
 
 /** The server version of the real Postgres used (for the report). */
 export async function serverVersion(): Promise<string> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
+  return withAdminClient(ADMIN_URL, async (c) => {
     const r = await c.query<{ v: string; sc: string }>(`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`);
     return `PostgreSQL ${r.rows[0].v.split(' ')[0]}, synchronous_commit ${r.rows[0].sc}`;
-  } finally {
-    await c.end();
-  }
+  });
 }

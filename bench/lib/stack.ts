@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { createDatabase, dropDatabase } from '../../src/db/databases';
 import { resolveConfig, withOverrides, type Config } from '../../src/config/config';
 import { consoleLogger } from '../../src/runtime/logger';
 import { dagFileProcessor, executor, openRuntime, scheduler, type Runtime } from '../../src/runtime/runtime';
@@ -44,22 +44,11 @@ export function workdir(name: string): Workdir {
   };
 }
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { return await fn(c); } finally { await c.end(); }
-}
-
 /** Creates an empty Postgres database for one scenario; returns its URL and a drop function. */
 export async function freshPostgres(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sluice_bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`;
-  await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${name}`);
-  });
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(async (c) => { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); }) };
+  const url = await createDatabase(ADMIN_URL, name, { replace: true });
+  return { url, drop: () => dropDatabase(ADMIN_URL, name) };
 }
 
 export interface StackOptions {
