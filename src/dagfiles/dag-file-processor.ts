@@ -41,7 +41,8 @@ export class DagFileProcessor {
     const touched = files.filter((f) => { const k = known.get(f.path); return !k || k.mtime_ms !== f.mtimeMs || Number(k.size) !== f.size; });
     const hashes = new Map(await Promise.all(touched.map(async (f) => [f.path, hashOf(await fs.readFile(f.path))] as const)));
     const changed = touched.filter((f) => known.get(f.path)?.hash !== hashes.get(f.path));
-    for (const f of touched.filter((t) => !changed.includes(t))) {
+    const changedSet = new Set(changed);
+    for (const f of touched.filter((t) => !changedSet.has(t))) {
       await this.db.query(`UPDATE sluice.dag_file SET mtime_ms = $2, size = $3 WHERE path = $1`, [f.path, f.mtimeMs, f.size]);
     }
     const present = new Set(files.map((f) => f.path));
