@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'SCHEDULE_INVALID'
   | 'STATE_CONFLICT'
   | 'DATABASE_UNAVAILABLE'
+  | 'OBJECT_STORE_FAILED'
+  | 'INPUT_MALFORMED'
+  | 'SOURCE_FAILED'
+  | 'LOAD_FAILED'
   | 'USAGE';
 
 export interface Issue {
