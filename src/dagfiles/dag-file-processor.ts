@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Database } from '../db/database';
-import type { Queryable } from '../state/queryable';
-import { activeOwners, deactivateMissing, upsertDag } from '../state/dag-store';
-import { recordEvent } from '../state/events';
+import { activeOwners, deactivateMissing } from '../state/dag-store';
 import { assignOwners } from './assign-owners';
-import type { ImportIssue, ParseResult } from './parse-result';
 import { ParserPool } from './parser-pool';
+import { storeParseResults } from './store-results';
 import { walkDagFiles } from './walk';
 
 export interface SyncSummary {
@@ -23,7 +21,7 @@ interface KnownFile { path: string; hash: string; mtime_ms: number; size: number
 /**
  * Keeps Postgres in step with the DAG folder: new or edited files (by mtime/size, confirmed by
  * content hash) are parsed in the parser pool; their DAGs, versions and import errors are written in
- * one transaction per file; deleted files deactivate their DAGs.
+ * one transaction per batch; deleted files deactivate their DAGs.
  */
 export class DagFileProcessor {
   private readonly pool: ParserPool;
@@ -53,17 +51,15 @@ export class DagFileProcessor {
     const reparsed = new Set(results.map((r) => r.file));
     const owners = await activeOwners(this.db);
     for (const [id, file] of owners) if (reparsed.has(file)) owners.delete(id);
-    let dags = 0, errors = 0;
     const byPath = new Map(changed.map((f) => [f.path, f]));
-    // One transaction for the whole batch: a cold start of 1,000 files pays one commit, not 1,000.
-    await this.db.transaction(async (c) => {
-      for (const r of assignOwners(results, owners, this.root)) {
-        const f = byPath.get(r.file)!;
-        await this.store(c, r, hashes.get(r.file)!, f.mtimeMs, f.size);
-        dags += r.dags.length;
-        errors += r.issues.length;
-      }
+    const batch = assignOwners(results, owners, this.root).map((result) => {
+      const f = byPath.get(result.file)!;
+      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size };
     });
+    // One transaction for the whole batch: a cold start of 1,000 files pays one commit, not 1,000.
+    await this.db.transaction((c) => storeParseResults(c, batch));
+    const dags = batch.reduce((n, f) => n + f.result.dags.length, 0);
+    const errors = batch.reduce((n, f) => n + f.result.issues.length, 0);
     return { parsed: changed.length, unchanged: files.length - changed.length, removed: removed.length, dags, errors, ms: performance.now() - started };
   }
 
@@ -71,47 +67,14 @@ export class DagFileProcessor {
     return this.pool.close();
   }
 
-  private async store(c: Queryable, r: ParseResult, hash: string, mtimeMs: number, size: number): Promise<void> {
-    const before = await c.query<{ message: string }>(`SELECT message FROM sluice.import_error WHERE file_path = $1`, [r.file]);
-    await c.query(`DELETE FROM sluice.import_error WHERE file_path = $1`, [r.file]);
-    for (const i of r.issues) {
-      await c.query(`INSERT INTO sluice.import_error (file_path, line, col, code, message) VALUES ($1, $2, $3, $4, $5)`,
-        [r.file, i.line, i.column, i.code, i.message]);
-    }
-    await recordImportChange(c, r.file, before.rows.map((x) => x.message), r.issues);
-    // A file that fails to import keeps its DAGs as they were (Airflow does the same): an edit with
-    // a typo must not stop a production DAG. Only a clean import can remove DAGs from a file.
-    if (!r.issues.some((i) => i.code !== 'DUPLICATE_DAG_ID')) {
-      for (const d of r.dags) await upsertDag(c, d, r.file);
-      await deactivateMissing(c, r.file, r.dags.map((d) => d.dagId));
-    }
-    await c.query(
-      `INSERT INTO sluice.dag_file (path, hash, mtime_ms, size, dag_ids, parse_ms, parsed_at) VALUES ($1, $2, $3, $4, $5, $6, now())
-       ON CONFLICT (path) DO UPDATE SET hash = $2, mtime_ms = $3, size = $4, dag_ids = $5, parse_ms = $6, parsed_at = now()`,
-      [r.file, hash, mtimeMs, size, r.dags.map((d) => d.dagId), Math.round(r.ms)],
-    );
-  }
-
   private async removeFile(p: string): Promise<void> {
     await this.db.transaction(async (c) => {
-      await deactivateMissing(c, p, []);
+      await deactivateMissing(c, [{ filePath: p, keep: [] }]);
       await c.query(`DELETE FROM sluice.import_error WHERE file_path = $1`, [p]);
       await c.query(`DELETE FROM sluice.dag_file WHERE path = $1`, [p]);
       // Files that lost a duplicate-id contest may now own their DAG: parse them again.
       await c.query(`DELETE FROM sluice.dag_file WHERE path IN (SELECT file_path FROM sluice.import_error WHERE code = 'DUPLICATE_DAG_ID')`);
     });
-  }
-}
-
-async function recordImportChange(c: Queryable, file: string, before: string[], now: readonly ImportIssue[]): Promise<void> {
-  const fresh = now.filter((i) => !before.includes(i.message));
-  if (fresh.length) {
-    await recordEvent(c, {
-      kind: 'import_error', filePath: file, message: `${file} does not import: ${fresh[0].message}`,
-      payload: { issues: fresh.map((i) => ({ line: i.line, column: i.column, code: i.code, message: i.message })) },
-    });
-  } else if (before.length && !now.length) {
-    await recordEvent(c, { kind: 'import_fixed', filePath: file, message: `${file} imports again` });
   }
 }
 

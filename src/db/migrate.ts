@@ -1,9 +1,11 @@
 import knexFactory, { type Knex } from 'knex';
 import * as m001 from './migrations/001_platform_schema';
+import * as m002 from './migrations/002_open_task_index';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
   ['001_platform_schema', m001],
+  ['002_open_task_index', m002],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

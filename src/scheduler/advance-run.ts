@@ -2,7 +2,9 @@ import type { DagGraph } from '../dag/structure';
 import type { Queryable } from '../state/queryable';
 import type { TaskState } from '../state/task-states';
 import { recordEvent } from '../state/events';
-import { queueScheduled } from '../state/task-queue';
+import { queueScheduledSql } from '../state/task-queue';
+import { quoteLiteral } from '../db/quote';
+import { runStatements } from '../db/statement-batch';
 import { decide } from './trigger-rules';
 
 export interface RunRef {
@@ -15,15 +17,47 @@ export interface AdvanceResult {
   readonly finished: 'success' | 'failed' | null;
 }
 
+export interface AdvanceOptions {
+  /** Tasks that just finished; omitted means every task is evaluated (a run's start, the stuck-run sweep). */
+  readonly changed?: readonly string[];
+  /** States already read in this transaction under the run's lock, so they need no second read. */
+  readonly known?: ReadonlyMap<string, TaskState>;
+  /** Commit the caller's transaction with the last statement batch: one round trip fewer per completion. */
+  readonly commit?: boolean;
+}
+
 /**
- * Evaluates the tasks of one run after `changed` tasks finished (or every task when `changed` is
- * omitted): ready tasks become scheduled (then queued within max_active_tasks), tasks whose trigger
- * rule can no longer be met become upstream_failed or skipped, and a run with nothing left to do
- * ends. The caller holds the run's row lock (`lockRun`), so concurrent completions in one run are
- * evaluated one after another and no readiness is missed.
+ * Evaluates the tasks of one run after `changed` tasks finished (or every task): ready tasks become
+ * scheduled (then queued within max_active_tasks), tasks whose trigger rule can no longer be met
+ * become upstream_failed or skipped, and a run with nothing left to do ends. The caller holds the
+ * run's row lock (`lockRun`), so concurrent completions in one run are evaluated one after another
+ * and no readiness is missed.
  */
-export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, changed?: readonly string[]): Promise<AdvanceResult> {
-  const states = new Map<string, TaskState>();
+export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, opts: AdvanceOptions = {}): Promise<AdvanceResult> {
+  const updates = await planUpdates(db, run, graph, opts);
+  const statements: string[] = [];
+  if (updates.size) statements.push(updateStatesSql(run.id, updates));
+  // A finished task frees a max_active_tasks slot too, so completions always try to queue.
+  const queues = updates.has('scheduled') || !!opts.changed;
+  if (queues) statements.push(queueScheduledSql(run.dagId, graph.structure.maxActiveTasks));
+  // A run with a task just made ready is not done: no need to look for open tasks.
+  const mayFinish = !updates.has('scheduled');
+  if (mayFinish) statements.push(runDoneSql(run.id, graph.leaves));
+  else if (opts.commit) statements.push('COMMIT');
+  const results = await runStatements(db, statements);
+  const queued = queues ? results[updates.size ? 1 : 0].rowCount : 0;
+  let finished: AdvanceResult['finished'] = null;
+  if (mayFinish) {
+    const { done, failed } = results[results.length - 1].rows[0] as { done: boolean; failed: boolean };
+    if (done) finished = await finishRun(db, run, failed ? 'failed' : 'success');
+    if (opts.commit) await db.query('COMMIT');
+  }
+  return { queued, finished };
+}
+
+async function planUpdates(db: Queryable, run: RunRef, graph: DagGraph, opts: AdvanceOptions): Promise<Map<TaskState, string[]>> {
+  const { changed } = opts;
+  const states = new Map<string, TaskState>(opts.known);
   const load = async (ids: Iterable<string>) => {
     const missing = [...new Set(ids)].filter((id) => !states.has(id));
     if (!missing.length) return;
@@ -52,33 +86,37 @@ export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, ch
     }
     frontier = next;
   }
-
-  for (const [state, ids] of updates) {
-    await db.query(
-      `UPDATE sluice.task_instance
-          SET state = $2, end_date = CASE WHEN $2 IN ('upstream_failed', 'skipped') THEN now() END
-        WHERE run_id = $1 AND task_id = ANY($3) AND state = 'none'`,
-      [run.id, state, ids],
-    );
-  }
-  // A finished task frees a max_active_tasks slot too, so completions always try to queue.
-  const queued = updates.has('scheduled') || changed ? await queueScheduled(db, run.dagId, graph.structure.maxActiveTasks) : 0;
-  const finished = await finishRunIfDone(db, run, graph);
-  return { queued, finished };
+  return updates;
 }
 
-/** Ends the run once every task has finished: failed if a leaf failed (Airflow's rule), else success. */
-async function finishRunIfDone(db: Queryable, run: RunRef, graph: DagGraph): Promise<'success' | 'failed' | null> {
-  const r = await db.query<{ open: number; failed_leaves: number }>(
-    `SELECT count(*) FILTER (WHERE state NOT IN ('success', 'failed', 'upstream_failed', 'skipped'))::int AS open,
-            count(*) FILTER (WHERE task_id = ANY($2) AND state IN ('failed', 'upstream_failed'))::int AS failed_leaves
-       FROM sluice.task_instance WHERE run_id = $1`,
-    [run.id, graph.leaves],
-  );
-  if (r.rows[0].open > 0) return null;
-  const state = r.rows[0].failed_leaves > 0 ? 'failed' : 'success';
-  const ended = await db.query<{ run_id: string; logical_date: Date }>(
-    `UPDATE sluice.dag_run SET state = $2, end_date = now() WHERE id = $1 AND state = 'running' RETURNING run_id, logical_date`,
+/** The task ids whose states `advanceRun` reads after `taskId` finished: its downstream tasks and their upstreams. */
+export function neighboursOf(graph: DagGraph, taskId: string): string[] {
+  const down = graph.downstream.get(taskId) ?? [];
+  return [...new Set(down.flatMap((id) => [id, ...(graph.tasks.get(id)?.upstream ?? [])]))].filter((id) => id !== taskId);
+}
+
+function updateStatesSql(runId: number, updates: ReadonlyMap<TaskState, readonly string[]>): string {
+  const values = [...updates].flatMap(([state, ids]) => ids.map((id) => `(${quoteLiteral(id)}, ${quoteLiteral(state)})`));
+  return `UPDATE sluice.task_instance t
+             SET state = u.state, end_date = CASE WHEN u.state IN ('upstream_failed', 'skipped') THEN now() END
+            FROM (VALUES ${values.join(', ')}) AS u(task_id, state)
+           WHERE t.run_id = ${quoteLiteral(runId)} AND t.task_id = u.task_id AND t.state = 'none'`;
+}
+
+/** Whether every task of the run has finished, and whether a leaf failed (then the run failed, Airflow's rule). */
+function runDoneSql(runId: number, leaves: readonly string[]): string {
+  const run = quoteLiteral(runId);
+  return `SELECT NOT EXISTS (SELECT 1 FROM sluice.task_instance
+                              WHERE run_id = ${run} AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped')) AS done,
+                 EXISTS (SELECT 1 FROM sluice.task_instance
+                          WHERE run_id = ${run} AND state IN ('failed', 'upstream_failed')
+                            AND task_id IN (${leaves.length ? leaves.map(quoteLiteral).join(', ') : 'NULL'})) AS failed`;
+}
+
+/** Ends the run (guarded: only a running run ends, once) and records its events. */
+async function finishRun(db: Queryable, run: RunRef, state: 'success' | 'failed'): Promise<'success' | 'failed' | null> {
+  const ended = await db.query<{ run_id: string }>(
+    `UPDATE sluice.dag_run SET state = $2, end_date = now() WHERE id = $1 AND state = 'running' RETURNING run_id`,
     [run.id, state],
   );
   if (!ended.rowCount) return null;

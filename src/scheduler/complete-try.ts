@@ -3,8 +3,10 @@ import type { JsonValue } from '../dag/types';
 import { retryDelayMs } from '../executor/backoff';
 import type { VersionCache } from '../state/dag-versions';
 import { recordEvent } from '../state/events';
-import { appendLog, finishTry, storeReturnValue } from '../state/task-instances';
-import { advanceRun, lockRun } from './advance-run';
+import { endTry } from '../state/task-instances';
+import type { TaskState } from '../state/task-states';
+import { quoteLiteral } from '../db/quote';
+import { advanceRun, neighboursOf } from './advance-run';
 
 export interface TryRef {
   readonly tiId: number;
@@ -23,26 +25,36 @@ export type TryResult = { readonly ok: true; readonly value?: JsonValue } | { re
  * Everything that happens when a try ends, in one transaction under the run's lock: the guarded
  * state change, its log tail and return value, events, and evaluation of the downstream tasks
  * (Airflow's "mini scheduler"), so the next task is queued without waiting for a scheduler tick.
+ * A hop in a chain costs three round trips: BEGIN with the lock, the try's end with its
+ * neighbours' states, and the downstream update with the queueing and the COMMIT.
  */
 export async function completeTry(db: Database, versions: VersionCache, t: TryRef, result: TryResult, log = ''): Promise<string | undefined> {
   const { graph } = await versions.get(t.versionId);
   const task = graph.tasks.get(t.taskId);
   const retryInMs = !result.ok && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
-  const outcome = await db.transaction(async (c) => {
-    await lockRun(c, t.runPk);
-    await appendLog(c, t.tiId, t.tryNumber, log);
-    const state = await finishTry(c, t, result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs });
-    if (!state) return { state, queued: 0, finished: null };
-    if (result.ok && result.value !== undefined) await storeReturnValue(c, t.runPk, t.taskId, result.value);
-    if (!result.ok) {
-      const base = { dagId: t.dagId, runId: t.runPk, taskId: t.taskId, tryNumber: t.tryNumber, payload: { error: result.error } };
-      await recordEvent(c, state === 'failed'
-        ? { ...base, kind: 'task_failed', message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}` }
-        : { ...base, kind: 'task_retry', message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}` });
+  const outcome = await db.withClient(async (c) => {
+    await c.query(`BEGIN; SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE`);
+    try {
+      const { state, states } = await endTry(c, { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
+        result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs });
+      if (state && !result.ok) {
+        const base = { dagId: t.dagId, runId: t.runPk, taskId: t.taskId, tryNumber: t.tryNumber, payload: { error: result.error } };
+        await recordEvent(c, state === 'failed'
+          ? { ...base, kind: 'task_failed', message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}` }
+          : { ...base, kind: 'task_retry', message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}` });
+      }
+      if (!state || state === 'up_for_retry') {
+        await c.query('COMMIT');
+        return { state, queued: 0, finished: null };
+      }
+      const known = new Map<string, TaskState>(Object.entries(states));
+      known.set(t.taskId, state);
+      const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, { changed: [t.taskId], known, commit: true });
+      return { state, ...r };
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
     }
-    if (state === 'up_for_retry') return { state, queued: 0, finished: null };
-    const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, [t.taskId]);
-    return { state, ...r };
   });
   if (outcome.queued) db.notify('tasks');
   if (outcome.finished) db.notify('runs');

@@ -25,9 +25,20 @@ export interface EventRecord {
 }
 
 export async function recordEvent(db: Queryable, e: EventRecord): Promise<void> {
+  await recordEvents(db, [e]);
+}
+
+/** Several events in one statement (a sync of many DAG files, say). */
+export async function recordEvents(db: Queryable, events: readonly EventRecord[]): Promise<void> {
+  if (!events.length) return;
   await db.query(
     `INSERT INTO sluice.event (kind, dag_id, run_id, task_id, try_number, file_path, message, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [e.kind, e.dagId ?? null, e.runId ?? null, e.taskId ?? null, e.tryNumber ?? null, e.filePath ?? null, e.message, JSON.stringify(e.payload ?? {})],
+     SELECT x.kind, x.dag_id, x.run_id, x.task_id, x.try_number, x.file_path, x.message, coalesce(x.payload, '{}')
+       FROM jsonb_to_recordset($1::jsonb)
+         AS x(kind text, dag_id text, run_id bigint, task_id text, try_number int, file_path text, message text, payload jsonb)`,
+    [JSON.stringify(events.map((e) => ({
+      kind: e.kind, dag_id: e.dagId ?? null, run_id: e.runId ?? null, task_id: e.taskId ?? null,
+      try_number: e.tryNumber ?? null, file_path: e.filePath ?? null, message: e.message, payload: e.payload ?? {},
+    })))],
   );
 }

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue, RunType } from '../dag/types';
 import type { Queryable } from './queryable';
+import type { TaskState } from './task-states';
 
 /** A task instance a worker claimed, with what its context needs. */
 export interface ClaimedTask {
@@ -47,36 +48,53 @@ export type TryOutcome =
   | { readonly ok: true; readonly value: JsonValue | undefined }
   | { readonly ok: false; readonly error: string; readonly retryInMs: number | null };
 
+export interface EndTry {
+  readonly tiId: number;
+  readonly tryNumber: number;
+  readonly workerId: string;
+  readonly runPk: number;
+  readonly taskId: string;
+  /** The try's log tail, appended even when the guard fails (the output happened). */
+  readonly log: string;
+  /** Tasks of the run whose states the caller needs next (the downstream tasks and their upstreams). */
+  readonly neighbours: readonly string[];
+}
+
 /**
- * Ends a try, guarded by who ran it: only the worker holding try N of a running task can finish it,
- * so a zombie reaper and a late worker can never both move it. Records the try's history row.
- * Returns the new state, or undefined when the guard failed (the task was taken away).
+ * Ends a try in one statement, guarded by who ran it: only the worker holding try N of a running
+ * task can finish it, so a zombie reaper and a late worker can never both move it. Also records the
+ * try's history row, its log tail and return value, and reads the neighbours' states (the caller
+ * holds the run's lock, so they are current). `state` is undefined when the guard failed.
  */
-export async function finishTry(db: Queryable, t: { tiId: number; tryNumber: number; workerId: string }, outcome: TryOutcome): Promise<'success' | 'failed' | 'up_for_retry' | undefined> {
-  const state = outcome.ok ? 'success' : outcome.retryInMs === null ? 'failed' : 'up_for_retry';
-  const r = await db.query<{ state: typeof state }>(
+export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Promise<{ state: TryEndState | undefined; states: Record<string, TaskState> }> {
+  const state: TryEndState = outcome.ok ? 'success' : outcome.retryInMs === null ? 'failed' : 'up_for_retry';
+  const value = outcome.ok && outcome.value !== undefined ? JSON.stringify(outcome.value) : null;
+  const r = await db.query<{ state: TryEndState | null; states: Record<string, TaskState> }>(
     `WITH u AS (
        UPDATE sluice.task_instance
           SET state = $4, end_date = now(), duration_ms = (extract(epoch FROM now() - start_date) * 1000)::int,
               next_try_at = CASE WHEN $4 = 'up_for_retry' THEN now() + $5 * interval '1 millisecond' END
         WHERE id = $1 AND try_number = $2 AND worker_id = $3 AND state = 'running'
         RETURNING id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms
+     ), history AS (
+       INSERT INTO sluice.task_try (ti_id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, error)
+       SELECT id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, $6 FROM u
+     ), log AS (
+       INSERT INTO sluice.task_log (ti_id, try_number, content) SELECT $1, $2, $7::text WHERE $7::text <> ''
+     ), returned AS (
+       INSERT INTO sluice.task_return (run_id, task_id, value) SELECT $8, $9, $10::jsonb FROM u WHERE $10::jsonb IS NOT NULL
+       ON CONFLICT (run_id, task_id) DO UPDATE SET value = EXCLUDED.value
      )
-     INSERT INTO sluice.task_try (ti_id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, error)
-     SELECT id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, $6 FROM u
-     RETURNING state`,
-    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : outcome.error],
+     SELECT (SELECT state FROM u) AS state,
+            (SELECT coalesce(jsonb_object_agg(task_id, state), '{}'::jsonb) FROM sluice.task_instance
+              WHERE run_id = $8 AND task_id = ANY($11::text[])) AS states`,
+    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : outcome.error,
+      t.log, t.runPk, t.taskId, value, t.neighbours],
   );
-  return r.rows[0]?.state;
+  return { state: r.rows[0].state ?? undefined, states: r.rows[0].states };
 }
 
-export async function storeReturnValue(db: Queryable, runPk: number, taskId: string, value: JsonValue): Promise<void> {
-  await db.query(
-    `INSERT INTO sluice.task_return (run_id, task_id, value) VALUES ($1, $2, $3)
-     ON CONFLICT (run_id, task_id) DO UPDATE SET value = EXCLUDED.value`,
-    [runPk, taskId, JSON.stringify(value)],
-  );
-}
+export type TryEndState = 'success' | 'failed' | 'up_for_retry';
 
 export async function appendLog(db: Queryable, tiId: number, tryNumber: number, content: string): Promise<void> {
   if (content) await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [tiId, tryNumber, content]);

@@ -1,3 +1,4 @@
+import { quoteLiteral } from '../db/quote';
 import type { Queryable } from './queryable';
 
 /**
@@ -5,21 +6,24 @@ import type { Queryable } from './queryable';
  * max_active_tasks allows. One statement; workers claim from `queued`.
  */
 export async function queueScheduled(db: Queryable, dagId: string, maxActiveTasks: number): Promise<number> {
-  const r = await db.query(
-    `WITH active AS (
-       SELECT count(*)::int AS n FROM sluice.task_instance WHERE dag_id = $1 AND state IN ('queued', 'running')
+  const r = await db.query(queueScheduledSql(dagId, maxActiveTasks));
+  return r.rowCount ?? 0;
+}
+
+/** The statement of `queueScheduled` with its values quoted in, for a statement batch. */
+export function queueScheduledSql(dagId: string, maxActiveTasks: number): string {
+  const dag = quoteLiteral(dagId);
+  return `WITH active AS (
+       SELECT count(*)::int AS n FROM sluice.task_instance WHERE dag_id = ${dag} AND state IN ('queued', 'running')
      ), picked AS (
        SELECT id FROM sluice.task_instance
-        WHERE dag_id = $1 AND state = 'scheduled'
+        WHERE dag_id = ${dag} AND state = 'scheduled'
         ORDER BY priority_weight DESC, id
-        LIMIT GREATEST(0, $2 - (SELECT n FROM active))
+        LIMIT GREATEST(0, ${quoteLiteral(Math.trunc(maxActiveTasks))} - (SELECT n FROM active))
         FOR UPDATE SKIP LOCKED
      )
      UPDATE sluice.task_instance t SET state = 'queued', queued_at = now()
-       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`,
-    [dagId, maxActiveTasks],
-  );
-  return r.rowCount ?? 0;
+       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`;
 }
 
 /** Retries whose delay has passed go back to scheduled; returns the DAGs concerned. */
