@@ -1,89 +1,101 @@
 /**
- * The demo pipeline: a day of shop orders lands in the lake (raw bucket, Hive layout), is loaded
- * into the warehouse's raw schema, and summarised into a mart. Re-running a day replaces that day.
- * Later steps (more sources, SQL models, quality gates, dashboards) grow from here.
+ * The demo pipeline of a small web shop, one day per run:
+ *   seed_sources → land_customers (CSV files) ─→ load_customers ─┐
+ *                → land_orders (Postgres, incremental) → load_orders ─┼→ daily_revenue → report
+ *   land_payments (paginated HTTP API) ──────→ load_payments ─┘
+ * Each source lands in the lake (`raw` bucket, `<source>/<dataset>/dt=YYYY-MM-DD/`), then loads into
+ * the warehouse's `raw` schema. Re-running a day leaves the lake and the warehouse as they were.
+ * Later steps (SQL models, quality gates, dashboards) grow from here.
  */
+import path from 'node:path';
 import { defineDag, task } from 'sluice';
-import { generateOrders, ordersCsv, parseOrdersCsv } from './lib/shop-data';
+import { filesToLake, httpToLake, loadToRaw, postgresToLake } from 'sluice/operators';
+import { CUSTOMER_COLUMNS, ORDER_COLUMNS, PAYMENT_COLUMNS } from './lib/shop/columns';
+import { paymentsApi } from './lib/shop/payments-api';
+import { seedOrders, writeCustomersFile } from './lib/shop/seed';
+
+// Where the shop "drops" its customer exports (in a real deployment: an SFTP folder, a mount).
+const INCOMING = path.resolve(process.env.SLUICE_HOME ?? '.sluice', 'demo', 'incoming');
+const scaleOf = (params: Readonly<Record<string, unknown>>) => Number(params.scale ?? 1);
 
 export default defineDag({
   id: 'demo_shop',
-  description: 'Orders: lake → raw → daily mart',
+  description: 'Shop sources (files, Postgres, HTTP API) → lake → raw → daily revenue',
   schedule: '@daily',
   startDate: '2026-01-01',
   timezone: 'UTC',
   catchup: false,
   owner: 'data-eng',
   tags: ['demo'],
-  maxActiveRuns: 1, // days replace their own partition; one at a time keeps loads from racing
-  params: { ordersPerDay: 200 },
-  defaults: { retries: 2, retryDelay: '2s', retryExponentialBackoff: true, executionTimeout: '5m' },
+  maxActiveRuns: 1,
+  params: { scale: 1 },
+  defaults: { retries: 2, retryDelay: '2s', retryExponentialBackoff: true, executionTimeout: '10m' },
   tasks: [
-    task('extract_orders', async (ctx) => {
-      const orders = generateOrders(ctx.ds, Number(ctx.params.ordersPerDay));
-      const key = `shop/orders/dt=${ctx.ds}/part-0000.csv`;
-      await ctx.objectStore.ensureBucket('raw');
-      const info = await ctx.objectStore.put('raw', key, ordersCsv(orders), { rows: String(orders.length) });
-      ctx.log.info('wrote %d orders to raw/%s (%d bytes)', orders.length, key, info.size);
-      return { bucket: 'raw', key, rows: orders.length };
+    task('seed_sources', async (ctx) => {
+      const scale = scaleOf(ctx.params);
+      const file = writeCustomersFile(INCOMING, ctx.ds, scale);
+      const orders = await seedOrders(ctx.warehouse, ctx.ds, scale);
+      ctx.log.info('seeded %s and %d order rows in shop_app.orders (scale %s)', file, orders, scale);
+      return { scale, orders };
     }),
 
-    task({
-      id: 'load_orders',
-      upstream: ['extract_orders'],
-      run: async (ctx) => {
-        const src = ctx.upstream.extract_orders as { bucket: string; key: string };
-        const chunks: Buffer[] = [];
-        for await (const c of await ctx.objectStore.get(src.bucket, src.key)) chunks.push(c as Buffer);
-        const orders = parseOrdersCsv(Buffer.concat(chunks).toString('utf8'));
-        await ctx.warehouse.transaction(async (tx) => {
-          await tx.query(`CREATE SCHEMA IF NOT EXISTS raw`);
-          await tx.query(`CREATE TABLE IF NOT EXISTS raw.demo_orders (
-            order_id text PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL,
-            payment_method text NOT NULL, amount numeric(10,2) NOT NULL, ordered_at timestamptz NOT NULL, _ds date NOT NULL)`);
-          await tx.query(`DELETE FROM raw.demo_orders WHERE _ds = $1`, [ctx.ds]);
-          await tx.query(
-            `INSERT INTO raw.demo_orders SELECT x.*, $2::date FROM jsonb_to_recordset($1::jsonb)
-               AS x(order_id text, customer_id int, status text, payment_method text, amount numeric, ordered_at timestamptz)`,
-            [JSON.stringify(orders), ctx.ds],
-          );
-        });
-        ctx.log.info('loaded %d rows into raw.demo_orders for %s', orders.length, ctx.ds);
-        return { rows: orders.length };
-      },
+    filesToLake({
+      id: 'land_customers', upstream: ['seed_sources'],
+      path: 'customers/customers-{{ds}}.csv.gz', cwd: INCOMING,
+      source: 'shop', dataset: 'customers', columns: CUSTOMER_COLUMNS,
+    }),
+    postgresToLake({
+      id: 'land_orders', upstream: ['seed_sources'],
+      // The shop's application tables live in a schema of the same database here; point `connection`
+      // at another database with a connection string (or { env: 'SHOP_DATABASE_URL' }).
+      connection: 'warehouse', table: 'shop_app.orders', watermarkColumn: 'updated_at',
+      source: 'shop', dataset: 'orders', columns: ORDER_COLUMNS,
+    }),
+    httpToLake({
+      id: 'land_payments',
+      url: async (ctx) => (await paymentsApi({ token: 'demo-token', scale: scaleOf(ctx.params) })).url,
+      params: { date: '{{ds}}', limit: 50, scale: (ctx) => scaleOf(ctx.params) },
+      pagination: { mode: 'cursor', cursorParam: 'cursor', cursorPath: 'next_cursor' },
+      recordPath: 'data',
+      // Real DAGs name an environment variable: value: { env: 'PAYMENTS_API_TOKEN' }.
+      auth: { header: 'Authorization', prefix: 'Bearer ', value: 'demo-token' },
+      source: 'payments', dataset: 'payments', columns: PAYMENT_COLUMNS,
     }),
 
+    loadToRaw({ id: 'load_customers', upstream: ['land_customers'], source: 'shop', dataset: 'customers' }),
+    loadToRaw({ id: 'load_orders', upstream: ['land_orders'], source: 'shop', dataset: 'orders' }),
+    loadToRaw({ id: 'load_payments', upstream: ['land_payments'], source: 'payments', dataset: 'payments' }),
+
     task({
-      id: 'daily_summary',
-      upstream: ['load_orders'],
+      id: 'daily_revenue',
+      upstream: ['load_customers', 'load_orders', 'load_payments'],
       run: async (ctx) => {
         await ctx.warehouse.transaction(async (tx) => {
           await tx.query(`CREATE SCHEMA IF NOT EXISTS marts`);
-          await tx.query(`CREATE TABLE IF NOT EXISTS marts.demo_daily_orders (
-            ds date NOT NULL, payment_method text NOT NULL, orders int NOT NULL, revenue numeric(12,2) NOT NULL,
-            PRIMARY KEY (ds, payment_method))`);
-          await tx.query(`DELETE FROM marts.demo_daily_orders WHERE ds = $1`, [ctx.ds]);
+          await tx.query(`CREATE TABLE IF NOT EXISTS marts.demo_daily_revenue (
+            ds date NOT NULL, method text NOT NULL, payments int NOT NULL, revenue numeric(12,2) NOT NULL, PRIMARY KEY (ds, method))`);
+          await tx.query(`DELETE FROM marts.demo_daily_revenue WHERE ds = $1`, [ctx.ds]);
           await tx.query(
-            `INSERT INTO marts.demo_daily_orders
-             SELECT _ds, payment_method, count(*), sum(amount) FROM raw.demo_orders
-              WHERE _ds = $1 AND status <> 'cancelled' GROUP BY _ds, payment_method`,
+            `INSERT INTO marts.demo_daily_revenue
+             SELECT _ds, method, count(*), sum(amount) FROM raw.payments_payments
+              WHERE _ds = $1 AND status = 'captured' GROUP BY _ds, method`,
             [ctx.ds],
           );
         });
-        const r = await ctx.warehouse.query<{ revenue: string; orders: number }>(
-          `SELECT coalesce(sum(revenue), 0)::text AS revenue, coalesce(sum(orders), 0)::int AS orders FROM marts.demo_daily_orders WHERE ds = $1`, [ctx.ds]);
-        return { ds: ctx.ds, orders: r.rows[0].orders, revenue: r.rows[0].revenue };
+        const r = await ctx.warehouse.query<{ revenue: string; payments: number }>(
+          `SELECT coalesce(sum(revenue), 0)::text AS revenue, coalesce(sum(payments), 0)::int AS payments FROM marts.demo_daily_revenue WHERE ds = $1`, [ctx.ds]);
+        return { ds: ctx.ds, payments: r.rows[0].payments, revenue: r.rows[0].revenue };
       },
     }),
 
     task({
       id: 'report',
-      upstream: ['daily_summary'],
+      upstream: ['daily_revenue'],
       triggerRule: 'all_done',
       run: (ctx) => {
-        const s = ctx.upstream.daily_summary as { orders: number; revenue: string } | undefined;
-        if (!s) ctx.log.warn('no summary for %s: an upstream task failed', ctx.ds);
-        else ctx.log.info('%s: %d paid orders, revenue %s', ctx.ds, s.orders, s.revenue);
+        const s = ctx.upstream.daily_revenue as { payments: number; revenue: string } | undefined;
+        if (!s) ctx.log.warn('no revenue for %s: an upstream task failed', ctx.ds);
+        else ctx.log.info('%s: %d captured payments, revenue %s EUR', ctx.ds, s.payments, s.revenue);
         return s ?? null;
       },
     }),

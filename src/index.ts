@@ -5,7 +5,9 @@ export type { TaskSpec } from './dag/task';
 export type {
   Dag, DagSpec, TaskDefinition, TaskContext, TaskOptions, TaskFn, TriggerRule, JsonValue, JsonObject, Logger, RunType,
 } from './dag/types';
-export type { Warehouse, Queryable, QueryResult } from './warehouse/warehouse';
-export type { ObjectStore, ObjectInfo } from './lake/object-store';
+export type { Warehouse, WarehouseTx, Queryable, QueryResult } from './warehouse/warehouse';
+export type { ObjectStore, ObjectInfo, ObjectSummary, PutOptions } from './lake/object-store';
+export type { ColumnSpec, ColumnType, SourceRow } from './ingest/types';
+export type { Templated } from './dag/templated';
 export type { Duration } from './config/duration';
 export { SluiceError, ValidationError } from './errors/errors';

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { durationMs } from './duration';
 import { SluiceError } from '../errors/errors';
+import type { ObjectStoreSettings } from '../lake/object-store';
 
 /**
  * Everything Sluice reads from the environment, resolved once at start into a frozen object.
@@ -21,6 +22,8 @@ export interface Config {
   };
   readonly scheduler: { readonly tickMs: number; readonly zombieThresholdMs: number; readonly catchupBatch: number };
   readonly lakeDir: string;
+  /** MinIO/S3 when MINIO_ENDPOINT is set, else the local folder `lakeDir`. */
+  readonly objectStore: ObjectStoreSettings;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -40,6 +43,10 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost', '30s'],
   ['SLUICE_CATCHUP_BATCH', 'Most runs one DAG gets created per scheduler tick during catchup', '64'],
   ['SLUICE_LAKE_DIR', 'Local object store root (used when no MinIO endpoint is set)', '$SLUICE_HOME/lake'],
+  ['MINIO_ENDPOINT', 'MinIO/S3 URL, e.g. http://127.0.0.1:9000 (scheme sets TLS; port defaults to 80/443); unset = local lake folder', '(local)'],
+  ['MINIO_ACCESS_KEY', 'Access key for MINIO_ENDPOINT (required with it)', '(none)'],
+  ['MINIO_SECRET_KEY', 'Secret key for MINIO_ENDPOINT (required with it)', '(none)'],
+  ['MINIO_REGION', 'Region sent to MinIO/S3', 'us-east-1'],
   ['SLUICE_LOG_LEVEL', 'debug | info | warn | error', 'info'],
 ];
 
@@ -61,6 +68,7 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new SluiceError('CONFIG_INVALID', `SLUICE_LOG_LEVEL must be debug, info, warn or error, got "${level}"`);
   }
+  const lakeDir = path.resolve(cwd, env.SLUICE_LAKE_DIR || path.join(home, 'lake'));
   return deepFreeze({
     databaseUrl: env.DATABASE_URL || undefined,
     home,
@@ -77,9 +85,37 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
       zombieThresholdMs: dur(env, 'SLUICE_ZOMBIE_THRESHOLD', '30s'),
       catchupBatch: int(env, 'SLUICE_CATCHUP_BATCH', 64),
     },
-    lakeDir: path.resolve(cwd, env.SLUICE_LAKE_DIR || path.join(home, 'lake')),
+    lakeDir,
+    objectStore: objectStore(env, lakeDir),
     logLevel: level,
   });
+}
+
+function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {
+  const raw = env.MINIO_ENDPOINT;
+  if (!raw) return { kind: 'local', root: lakeDir };
+  const bad = (why: string) => new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT ${why}, got "${raw}" (expected a URL like http://127.0.0.1:9000)`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad('is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('must start with http:// or https://');
+  if (url.username || url.password) throw bad('must not contain credentials (use MINIO_ACCESS_KEY and MINIO_SECRET_KEY)');
+  if (url.pathname !== '/' || url.search || url.hash) throw bad('must be scheme, host and port only');
+  const missing = ['MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY'].filter((n) => !env[n]);
+  if (missing.length) throw new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT is set, so ${missing.join(' and ')} must be set too`);
+  const useSSL = url.protocol === 'https:';
+  return {
+    kind: 's3',
+    endPoint: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: env.MINIO_ACCESS_KEY!,
+    secretKey: env.MINIO_SECRET_KEY!,
+    region: env.MINIO_REGION || 'us-east-1',
+  };
 }
 
 /** Copy of `config` with some fields replaced, still frozen (tests and CLI flags use it). */

@@ -1,26 +1,46 @@
 import pg from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable, QueryResult, Warehouse } from '../warehouse/warehouse';
 import type { SqlOp } from './protocol';
 
 /** The warehouse client in a worker child: its own small pool against real Postgres. */
 export function directWarehouse(url: string): Warehouse & { close(): Promise<void> } {
   let pool: pg.Pool | undefined;
-  const get = () => (pool ??= new pg.Pool({ connectionString: url, max: 4 }));
+  const get = () => {
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined); // an idle client's lost connection is reported by its next query
+    }
+    return pool;
+  };
   const wrap = (r: pg.QueryResult): QueryResult<never> => ({ rows: r.rows as never[], rowCount: r.rowCount ?? 0 });
   return {
     query: async (sql, params) => wrap(await get().query(sql, params as unknown[])),
     async transaction(fn) {
       const client = await get().connect();
+      let broken: Error | undefined;
+      // A connection lost mid-transaction fails the pending query; without a listener it would also crash the process.
+      const onError = (e: Error) => { broken = e; };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const out = await fn({ query: async (sql, params) => wrap(await client.query(sql, params as unknown[])) });
+        const out = await fn({
+          query: async (sql, params) => wrap(await client.query(sql, params as unknown[])),
+          async copyFrom(copySql, body) {
+            const sink = client.query(copyFrom(copySql));
+            await pipeline(body, sink);
+            return Number(sink.rowCount ?? 0);
+          },
+        });
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((r: Error) => { broken = r; });
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken); // a connection that cannot roll back is dropped, not reused
       }
     },
     async close() { await pool?.end(); pool = undefined; },

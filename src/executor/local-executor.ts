@@ -2,6 +2,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database';
 import type { Logger } from '../dag/types';
+import type { ObjectStoreSettings } from '../lake/object-store';
 import { completeTry, type TryRef, type TryResult } from '../scheduler/complete-try';
 import type { VersionCache } from '../state/dag-versions';
 import { appendLog, claimTasks, type ClaimedTask } from '../state/task-instances';
@@ -16,7 +17,7 @@ export interface ExecutorOptions {
   readonly heartbeatMs: number;
   readonly defaultTimeoutMs: number | undefined;
   readonly dagsFolder: string;
-  readonly lakeDir: string;
+  readonly objectStore: ObjectStoreSettings;
 }
 
 interface Running {
@@ -120,7 +121,7 @@ export class LocalExecutor {
         logicalDate: c.logical_date.toISOString(), dataIntervalStart: c.data_interval_start.toISOString(),
         dataIntervalEnd: c.data_interval_end.toISOString(), conf: c.conf, upstream: c.upstream_values ?? {},
         warehouse: this.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: this.db.url },
-        lakeDir: this.opts.lakeDir,
+        objectStore: this.opts.objectStore,
       };
       slot.send({ type: 'run', job });
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, RunType } from '../dag/types';
+import type { ObjectStoreSettings } from '../lake/object-store';
 
 /** Messages between the executor and its worker child processes. */
 export interface RunJob {
@@ -18,7 +19,8 @@ export interface RunJob {
   readonly upstream: Record<string, JsonValue>;
   /** Direct: the child opens its own pool. Proxy: SQL goes through the parent (embedded PGlite has one connection). */
   readonly warehouse: { readonly mode: 'direct'; readonly url: string } | { readonly mode: 'proxy' };
-  readonly lakeDir: string;
+  /** The child opens its own store client from these (they include the S3 secret key: IPC only, never logged). */
+  readonly objectStore: ObjectStoreSettings;
 }
 
 export type ToChild =

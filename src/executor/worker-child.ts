@@ -6,7 +6,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Dag, JsonValue, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
-import { localObjectStore } from '../lake/local-object-store';
+import { openObjectStore } from '../lake/open-object-store';
+import type { ObjectStore } from '../lake/object-store';
 import { formatDs } from '../schedule/dates';
 import type { Warehouse } from '../warehouse/warehouse';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
@@ -53,6 +54,14 @@ function sqlVia(op: SqlOp, args: { sql?: string; params?: unknown[]; txId?: numb
   });
 }
 
+// One client per settings for the life of the child (the minio client keeps connections alive).
+let store: { readonly key: string; readonly store: ObjectStore } | undefined;
+function objectStoreFor(job: RunJob): ObjectStore {
+  const key = JSON.stringify(job.objectStore);
+  if (store?.key !== key) store = { key, store: openObjectStore(job.objectStore) };
+  return store.store;
+}
+
 function warehouseFor(job: RunJob): Warehouse {
   if (job.warehouse.mode === 'proxy') return proxyWarehouse(sqlVia);
   return (directPool ??= directWarehouse(job.warehouse.url));
@@ -76,7 +85,7 @@ async function run(job: RunJob): Promise<void> {
       upstream: Object.freeze({ ...job.upstream }),
       log: taskLogger((text) => send({ type: 'log', tiId: job.tiId, text })),
       warehouse: warehouseFor(job),
-      objectStore: localObjectStore(job.lakeDir),
+      objectStore: objectStoreFor(job),
       signal: controller.signal,
     };
     const value = await task.run(ctx);

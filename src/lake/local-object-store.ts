@@ -1,93 +1,116 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectBody, ObjectInfo, ObjectStore } from './object-store';
+import type { ObjectInfo, ObjectStore, ObjectSummary } from './object-store';
+import { byteCounter, dropBody, toStream } from './object-body';
+import {
+  byKey, checkBucket, checkContentType, checkDeclaredSize, checkKey, checkMetadata, checkSize, DEFAULT_CONTENT_TYPE, META_SUFFIX, TMP_PREFIX,
+} from './object-names';
 import { SluiceError } from '../errors/errors';
 
-const META_SUFFIX = '.sluice-meta.json';
-const TMP_DIR = '.sluice-tmp';
+const TMP_DIR = TMP_PREFIX.slice(0, -1);
+
+interface Sidecar { readonly contentType: string; readonly metadata: Record<string, string> }
 
 /**
  * The embedded default: buckets are folders under `root`. A write goes to a temporary file in the
- * bucket's tmp folder and is renamed into place, so readers never see a partial object.
+ * bucket's tmp folder and is renamed into place, so readers never see a partial object. Metadata
+ * lives in a sidecar JSON file, renamed into place before the object itself.
  */
 export function localObjectStore(root: string): ObjectStore {
-  const bucketDir = (bucket: string) => {
-    if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket)) throw new SluiceError('USAGE', `invalid bucket name "${bucket}"`);
-    return path.join(root, bucket);
-  };
-  const objectPath = (bucket: string, key: string) => {
-    const normal = path.posix.normalize(key);
-    if (!key || normal.startsWith('..') || path.posix.isAbsolute(normal) || normal.split('/').includes(TMP_DIR) || normal.endsWith(META_SUFFIX)) {
-      throw new SluiceError('USAGE', `invalid object key "${key}"`);
-    }
-    return path.join(bucketDir(bucket), normal);
-  };
-  const requireBucket = async (bucket: string) => {
+  const bucketDir = (bucket: string) => path.join(root, checkBucket(bucket));
+  const objectPath = (bucket: string, key: string) => path.join(bucketDir(bucket), ...checkKey(bucket, key).split('/'));
+  const requireBucket = async (bucket: string, op: string, key?: string) => {
     const st = await fs.stat(bucketDir(bucket)).catch(() => undefined);
-    if (!st?.isDirectory()) throw new SluiceError('USAGE', `bucket "${bucket}" does not exist in ${root}`);
+    if (!st?.isDirectory()) {
+      throw new SluiceError('OBJECT_STORE_FAILED', `bucket "${bucket}" does not exist in ${root} (${op} ${key === undefined ? 'bucket' : `${bucket}/${key}`}); create it first (ensureBucket)`);
+    }
+  };
+  const summary = async (bucket: string, key: string, file: string): Promise<ObjectSummary | undefined> => {
+    const st = await fs.stat(file).catch(() => undefined);
+    return st?.isFile() ? { bucket, key, size: st.size, lastModified: st.mtime } : undefined;
   };
   const info = async (bucket: string, key: string): Promise<ObjectInfo | undefined> => {
     const file = objectPath(bucket, key);
-    const st = await fs.stat(file).catch(() => undefined);
-    if (!st?.isFile()) return undefined;
-    const meta = await fs.readFile(file + META_SUFFIX, 'utf8').then(JSON.parse, () => ({}));
-    return { bucket, key, size: st.size, lastModified: st.mtime, metadata: meta };
+    const s = await summary(bucket, key, file);
+    if (!s) return undefined;
+    const side = await fs.readFile(file + META_SUFFIX, 'utf8').then(readSidecar, () => readSidecar('{}'));
+    return { ...s, ...side };
   };
 
   return {
     async ensureBucket(bucket) {
       await fs.mkdir(path.join(bucketDir(bucket), TMP_DIR), { recursive: true });
     },
-    async put(bucket, key, body, metadata = {}) {
-      await requireBucket(bucket);
-      const file = objectPath(bucket, key);
-      const tmp = path.join(bucketDir(bucket), TMP_DIR, randomUUID());
+    async put(bucket, key, body, options = {}) {
+      let tmp: string | undefined;
       try {
-        await pipeline(toStream(body), createWriteStream(tmp));
+        const file = objectPath(bucket, key);
+        checkDeclaredSize(bucket, key, options.size);
+        const side: Sidecar = { contentType: checkContentType(bucket, key, options.contentType), metadata: checkMetadata(bucket, key, options.metadata) };
+        await requireBucket(bucket, 'write', key);
+        const tmpDir = path.join(bucketDir(bucket), TMP_DIR);
+        await fs.mkdir(tmpDir, { recursive: true });
+        tmp = path.join(tmpDir, randomUUID());
+        const counter = byteCounter();
+        await pipeline(toStream(body), counter, createWriteStream(tmp));
+        checkSize(bucket, key, options.size, counter.bytes);
         await fs.mkdir(path.dirname(file), { recursive: true });
-        await fs.writeFile(file + META_SUFFIX, JSON.stringify(metadata));
+        await fs.writeFile(tmp + '.meta', JSON.stringify(side));
+        await fs.rename(tmp + '.meta', file + META_SUFFIX);
         await fs.rename(tmp, file);
       } catch (e) {
-        await fs.rm(tmp, { force: true });
+        dropBody(body);
         throw e;
+      } finally {
+        if (tmp) {
+          await fs.rm(tmp, { force: true });
+          await fs.rm(tmp + '.meta', { force: true });
+        }
       }
       return (await info(bucket, key))!;
     },
     async get(bucket, key) {
       const file = objectPath(bucket, key);
-      if (!(await info(bucket, key))) throw new SluiceError('USAGE', `object ${bucket}/${key} does not exist`);
+      if (!(await info(bucket, key))) {
+        await requireBucket(bucket, 'read', key);
+        throw new SluiceError('OBJECT_STORE_FAILED', `object ${bucket}/${key} does not exist in ${root}`);
+      }
       return createReadStream(file);
     },
     stat: info,
     async list(bucket, prefix = '') {
-      await requireBucket(bucket);
-      const out: ObjectInfo[] = [];
+      await requireBucket(bucket, 'list');
+      const out: ObjectSummary[] = [];
       const walk = async (dir: string, rel: string): Promise<void> => {
         const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
         for (const e of entries) {
           const key = rel ? `${rel}/${e.name}` : e.name;
           if (e.isDirectory()) {
-            if (e.name !== TMP_DIR) await walk(path.join(dir, e.name), key);
+            // Only descend where keys with the prefix can be.
+            if (e.name !== TMP_DIR && (key.startsWith(prefix) || prefix.startsWith(key + '/'))) await walk(path.join(dir, e.name), key);
           } else if (!e.name.endsWith(META_SUFFIX) && key.startsWith(prefix)) {
-            const i = await info(bucket, key);
-            if (i) out.push(i);
+            const s = await summary(bucket, key, path.join(dir, e.name));
+            if (s) out.push(s);
           }
         }
       };
       await walk(bucketDir(bucket), '');
-      return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+      return out.sort(byKey);
     },
     async remove(bucket, key) {
       const file = objectPath(bucket, key);
+      await requireBucket(bucket, 'remove', key);
       await fs.rm(file, { force: true });
       await fs.rm(file + META_SUFFIX, { force: true });
     },
   };
 }
 
-function toStream(body: ObjectBody): Readable {
-  return typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+/** Sidecars written before content types were kept hold the bare metadata map. */
+function readSidecar(text: string): Sidecar {
+  const j = JSON.parse(text) as Record<string, unknown>;
+  if (typeof j.contentType === 'string' && j.metadata && typeof j.metadata === 'object') return j as unknown as Sidecar;
+  return { contentType: DEFAULT_CONTENT_TYPE, metadata: j as Record<string, string> };
 }

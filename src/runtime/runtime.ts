@@ -3,6 +3,7 @@ import { openDatabase, redact, type Database } from '../db/database';
 import type { Logger } from '../dag/types';
 import { DagFileProcessor } from '../dagfiles/dag-file-processor';
 import { LocalExecutor } from '../executor/local-executor';
+import { describeObjectStore } from '../lake/open-object-store';
 import { Scheduler } from '../scheduler/scheduler';
 import { VersionCache } from '../state/dag-versions';
 import { consoleLogger } from './logger';
@@ -23,6 +24,7 @@ export async function openRuntime(config: Config, opts: { listen?: boolean; log?
     log.info(db.kind === 'embedded'
       ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
       : `database: Postgres at ${redact(config.databaseUrl!)}`);
+    log.info(`object store: ${describeObjectStore(config.objectStore)}${config.objectStore.kind === 'local' ? ' (set MINIO_ENDPOINT to use MinIO/S3)' : ''}`);
   }
   return { config, db, versions: new VersionCache(db), log, close: () => db.close() };
 }
@@ -36,5 +38,5 @@ export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, crea
 }
 
 export function executor(rt: Runtime): LocalExecutor {
-  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, dagsFolder: rt.config.dagsFolder, lakeDir: rt.config.lakeDir }, rt.log);
+  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, dagsFolder: rt.config.dagsFolder, objectStore: rt.config.objectStore }, rt.log);
 }

@@ -1,0 +1,79 @@
+import { defineTask, type TaskSpec } from '../src/dag/task';
+import type { JsonObject, TaskContext, TaskDefinition } from '../src/dag/types';
+import { existingLanding, landRows, type Landed } from '../src/ingest/land';
+import type { ColumnSpec, SourceRow } from '../src/ingest/types';
+import { recordIngestion } from '../src/warehouse/ingestion-log';
+
+/** Where a source's rows land: `<bucket>/<source>/<dataset>/dt=<ds>/part-0000.csv`. */
+export interface LandTarget<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
+  readonly source: string;
+  readonly dataset: string;
+  /** Defaults to `raw` (bronze). */
+  readonly bucket?: string;
+  /** Partition by the run's hour too (`hr=HH/`), for hourly schedules. */
+  readonly hourly?: boolean;
+  readonly columns: readonly ColumnSpec[];
+}
+
+export interface Extract {
+  readonly rows: AsyncIterable<SourceRow>;
+  /** See `LandRequest.input`. */
+  readonly input?: 'coerced' | 'json' | 'text';
+  readonly watermark?: () => string | undefined;
+  readonly rejects?: () => ReadonlyArray<{ at: string; error: string; raw: string }>;
+  /** Logged after landing (pages fetched, retries …). */
+  readonly describe?: () => string;
+}
+
+/**
+ * The shared body of the source operators: unless the partition was landed already (raw is
+ * written once, see `existingLanding`), open the source for this run, stream it into the lake,
+ * and record the landing in the ingestion log (a failure too, then rethrow).
+ */
+export function landingTask<const I extends string, const U extends string>(
+  operator: string,
+  spec: LandTarget<I, U>,
+  config: JsonObject,
+  open: (ctx: TaskContext) => Promise<Extract> | Extract,
+): TaskDefinition<I, U> {
+  const { source, dataset, bucket = 'raw', hourly, columns, ...task } = spec;
+  return defineTask(operator, {
+    ...task,
+    run: async (ctx): Promise<Landed> => {
+      const started = Date.now();
+      const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
+      const name = `${source}.${dataset}`;
+      const hour = hourly ? ctx.logicalDate.getUTCHours() : undefined;
+      try {
+        if (ctx.params.reland !== true) {
+          const kept = await existingLanding(ctx.objectStore, bucket, source, dataset, ctx.ds, hour);
+          if (kept) {
+            ctx.log.info('%s/%s was landed by an earlier run (%d rows); keeping it (trigger with --conf \'{"reland": true}\' to extract again)', bucket, kept.key, kept.rows);
+            return kept;
+          }
+        }
+        const extract = await open(ctx);
+        const landed = await landRows({
+          store: ctx.objectStore, bucket, source, dataset, ds: ctx.ds, columns,
+          hour,
+          rows: extract.rows, input: extract.input, watermark: extract.watermark, rejects: extract.rejects,
+        });
+        ctx.log.info('landed %d rows (%d bytes) in %s/%s%s%s', landed.rows, landed.bytes, landed.bucket, landed.key,
+          landed.rejected ? `; ${landed.rejected} rejected rows in ${landed.bucket}/${landed.rejectsKey}` : '',
+          extract.describe ? `; ${extract.describe()}` : '');
+        await recordIngestion(ctx.warehouse, {
+          kind: 'land', status: 'success', source: name, bucket, objectKey: landed.key, ds: ctx.ds, rows: landed.rows,
+          rejectedRows: landed.rejected, bytes: landed.bytes, checksum: landed.sha256, watermark: landed.watermark,
+          durationMs: Date.now() - started, run,
+        });
+        return landed;
+      } catch (e) {
+        await recordIngestion(ctx.warehouse, {
+          kind: 'land', status: 'failed', source: name, bucket, ds: ctx.ds, durationMs: Date.now() - started,
+          error: (e as Error).message.slice(0, 2000), run,
+        }).catch(() => undefined);
+        throw e;
+      }
+    },
+  }, { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) });
+}

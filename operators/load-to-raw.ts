@@ -1,0 +1,57 @@
+import { defineTask, type TaskSpec } from '../src/dag/task';
+import type { TaskDefinition } from '../src/dag/types';
+import { SluiceError } from '../src/errors/errors';
+import type { ColumnSpec } from '../src/ingest/types';
+import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
+import { recordIngestion } from '../src/warehouse/ingestion-log';
+import { loadObjects, type LoadResult } from '../src/warehouse/load-objects';
+import type { NewColumnPolicy } from '../src/warehouse/raw-table';
+
+export interface LoadToRawSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
+  readonly source: string;
+  readonly dataset: string;
+  /** Defaults to `raw`. */
+  readonly bucket?: string;
+  /** Target `schema.table`; defaults to `raw.<source>_<dataset>`. */
+  readonly table?: string;
+  readonly hourly?: boolean;
+  /** A column in the objects that the table lacks: 'error' (default) or 'add' it. */
+  readonly onNewColumn?: NewColumnPolicy;
+  /** Only for objects Sluice did not land (no schema metadata). */
+  readonly columns?: readonly ColumnSpec[];
+}
+
+/**
+ * The run's partition of a dataset in the lake → its raw table, with COPY: in one transaction the
+ * partition's old rows go, the new ones come, the load is logged and the source's watermark moves.
+ * Re-running a day leaves the table exactly as after the first run.
+ */
+export function loadToRaw<const I extends string, const U extends string = never>(spec: LoadToRawSpec<I, U>): TaskDefinition<I, U> {
+  const { source, dataset, bucket = 'raw', table, hourly, onNewColumn, columns, ...task } = spec;
+  const [schema, name] = table?.includes('.') ? table.split('.', 2) : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
+  return defineTask('load_to_raw', {
+    ...task,
+    run: async (ctx): Promise<LoadResult> => {
+      const started = Date.now();
+      const prefix = partitionPrefix(source, dataset, ctx.ds, hourly ? ctx.logicalDate.getUTCHours() : undefined);
+      const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
+      try {
+        const keys = (await ctx.objectStore.list(bucket, prefix)).map((o) => o.key).filter((k) => parseLakeKey(k)?.prefix === prefix);
+        if (!keys.length) throw new SluiceError('LOAD_FAILED', `no objects under ${bucket}/${prefix} to load into ${schema}.${name}`);
+        const r = await loadObjects(ctx.warehouse, {
+          store: ctx.objectStore, bucket, keys, target: { schema, table: name }, ds: ctx.ds,
+          columns, onNewColumn, source: `${source}.${dataset}`, run,
+        });
+        ctx.log.info('loaded %d rows from %d object(s) (%d bytes) into %s.%s with %s; replaced %d rows of %s%s', r.rows, r.objects, r.bytes,
+          schema, name, r.method === 'copy' ? 'COPY' : 'batched INSERT', r.replaced, ctx.ds, r.watermark ? `; watermark ${r.watermark}` : '');
+        return r;
+      } catch (e) {
+        await recordIngestion(ctx.warehouse, {
+          kind: 'load', status: 'failed', source: `${source}.${dataset}`, bucket, target: `${schema}.${name}`, ds: ctx.ds,
+          durationMs: Date.now() - started, error: (e as Error).message.slice(0, 2000), run,
+        }).catch(() => undefined);
+        throw e;
+      }
+    },
+  }, { source, dataset, bucket, table: `${schema}.${name}`, onNewColumn: onNewColumn ?? 'error' });
+}

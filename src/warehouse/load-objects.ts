@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { SluiceError } from '../errors/errors';
+import type { ColumnSpec } from '../ingest/types';
+import { decodeObjectMeta, type LakeObjectMeta } from '../lake/object-metadata';
+import type { ObjectStore } from '../lake/object-store';
+import { quoteIdent } from '../db/quote';
+import { insertCsv } from './insert-csv';
+import { recordIngestion, type RunRefs } from './ingestion-log';
+import { deletePartition, ensureRawTable, qualified, setLoadContext, type NewColumnPolicy, type RawTable } from './raw-table';
+import type { Warehouse, WarehouseTx } from './warehouse';
+
+export interface LoadRequest {
+  readonly store: ObjectStore;
+  readonly bucket: string;
+  /** The objects of one partition, loaded together. */
+  readonly keys: readonly string[];
+  readonly target: RawTable;
+  /** The partition (the run's `ds`): its rows are replaced. */
+  readonly ds: string;
+  /** For objects Sluice did not land (no schema metadata): their columns, in file order. */
+  readonly columns?: readonly ColumnSpec[];
+  readonly onNewColumn?: NewColumnPolicy;
+  /** Name in the ingestion log and of the watermark this load may advance. */
+  readonly source: string;
+  readonly run?: RunRefs;
+}
+
+export interface LoadResult {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly objects: number;
+  /** Rows of the partition that an earlier load had written and this one replaced. */
+  readonly replaced: number;
+  readonly watermark?: string;
+  readonly method: 'copy' | 'insert';
+}
+
+/**
+ * Object(s) of one partition → a raw table, in one transaction: create or check the table, delete
+ * the partition's rows, COPY each object (batched INSERTs where COPY is unavailable), verify the
+ * row count and checksum recorded when the object was landed, log the load and advance the
+ * source's watermark. Any failure rolls all of it back: the table and the watermark stay as they were.
+ */
+export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<LoadResult> {
+  const started = Date.now();
+  const objects = await Promise.all(req.keys.map(async (key) => {
+    const ref = `${req.bucket}/${key}`;
+    const info = await req.store.stat(req.bucket, key);
+    if (!info) throw new SluiceError('LOAD_FAILED', `object ${ref} does not exist`);
+    const meta = decodeObjectMeta(info.metadata, ref);
+    const columns = meta?.columns ?? req.columns;
+    if (!columns) throw new SluiceError('LOAD_FAILED', `object ${ref} has no sluice-schema metadata: declare its columns in the load`);
+    return { key, ref, size: info.size, meta, columns };
+  }));
+  if (!objects.length) throw new SluiceError('LOAD_FAILED', `no objects to load into ${req.target.schema}.${req.target.table} for ${req.ds}`);
+  const shape = (c: readonly ColumnSpec[]) => c.map((x) => `${x.name}:${x.type}`).join(',');
+  const odd = objects.find((o) => shape(o.columns) !== shape(objects[0].columns));
+  if (odd) throw new SluiceError('LOAD_FAILED', `${odd.ref} has other columns than ${objects[0].ref}; one partition must have one schema`);
+
+  const watermark = objects.map((o) => o.meta?.watermark).filter((w): w is string => w !== undefined).at(-1);
+  return wh.transaction(async (tx) => {
+    await ensureRawTable(tx, req.target, objects[0].columns, req.onNewColumn ?? 'error', objects[0].ref);
+    const replaced = await deletePartition(tx, req.target, req.ds);
+    let rows = 0;
+    for (const o of objects) {
+      await setLoadContext(tx, req.ds, o.ref);
+      const n = await loadOne(tx, req, o);
+      rows += n;
+      await recordIngestion(tx, {
+        kind: 'load', status: 'success', source: req.source, bucket: req.bucket, objectKey: o.key, ds: req.ds,
+        target: `${req.target.schema}.${req.target.table}`, rows: n, bytes: o.size, checksum: o.meta?.sha256,
+        watermark: o.meta?.watermark, durationMs: Date.now() - started, run: req.run,
+      });
+    }
+    if (watermark !== undefined) {
+      // The source's current watermark; a re-run of an older day (a later one already loaded) leaves it alone.
+      await tx.query(
+        `INSERT INTO sluice.watermark (source, value, object_key, run_id, updated_at)
+         SELECT $1, $2, $3, (SELECT id FROM sluice.dag_run WHERE dag_id = $4 AND run_id = $5), now()
+          WHERE NOT EXISTS (SELECT 1 FROM sluice.ingestion_log
+                             WHERE kind = 'load' AND status = 'success' AND source = $1 AND ds > $6::date)
+         ON CONFLICT (source) DO UPDATE SET value = EXCLUDED.value, object_key = EXCLUDED.object_key, run_id = EXCLUDED.run_id, updated_at = now()`,
+        [req.source, watermark, objects.at(-1)!.ref, req.run?.dagId ?? null, req.run?.runId ?? null, req.ds],
+      );
+    }
+    return { rows, bytes: objects.reduce((n, o) => n + o.size, 0), objects: objects.length, replaced, watermark, method: tx.copyFrom ? 'copy' : 'insert' };
+  });
+}
+
+interface Planned {
+  readonly key: string;
+  readonly ref: string;
+  readonly meta: LakeObjectMeta | undefined;
+  readonly columns: readonly ColumnSpec[];
+}
+
+async function loadOne(tx: WarehouseTx, req: LoadRequest, o: Planned): Promise<number> {
+  const hash = createHash('sha256');
+  const body = (await req.store.get(req.bucket, o.key)).pipe(new Transform({
+    transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); },
+  })) as Readable;
+  const names = o.columns.map((c) => c.name);
+  const table = qualified(req.target);
+  let rows: number;
+  try {
+    rows = tx.copyFrom
+      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body)
+      : await insertCsv(tx, table, names, body, o.ref);
+  } catch (e) {
+    if (e instanceof SluiceError) throw e;
+    throw new SluiceError('LOAD_FAILED', `loading ${o.ref} into ${req.target.schema}.${req.target.table} failed: ${(e as Error).message}`);
+  }
+  if (o.meta && rows !== o.meta.rows) {
+    throw new SluiceError('LOAD_FAILED', `${o.ref}: loaded ${rows} rows but the object was landed with ${o.meta.rows}`);
+  }
+  const digest = hash.digest('hex');
+  if (o.meta?.sha256 && digest !== o.meta.sha256) {
+    throw new SluiceError('LOAD_FAILED', `${o.ref}: checksum ${digest} differs from ${o.meta.sha256} recorded when it was landed`);
+  }
+  return rows;
+}
