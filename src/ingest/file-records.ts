@@ -51,12 +51,12 @@ function coercionFailed(ctx: FileReadContext, e: unknown, at: string, raw: strin
   return ctx.bad(at, e.problem, raw, line);
 }
 
-export function csvBatches(ctx: FileReadContext, o: CsvReadOptions): Batches {
+export async function* csvBatches(ctx: FileReadContext, o: CsvReadOptions): Batches {
   const declared = ctx.coercer.columns.map((c) => c.name);
   let positions: number[] | undefined = o.header ? undefined : declared.map((_, i) => i);
   let width = o.header ? 0 : declared.length;
   const scanner = csvRecordParser(o, ctx.name);
-  return scan(ctx, scanner, (rec: CsvRecord, out) => {
+  yield* scan(ctx, scanner, (rec: CsvRecord, out) => {
     if (!positions) {
       if (rec.error) throw new SluiceError('INPUT_MALFORMED', `${ctx.name} line ${rec.line}: the header row: ${rec.error}`);
       ({ positions, width } = headerPositions(ctx, rec));
@@ -72,6 +72,8 @@ export function csvBatches(ctx: FileReadContext, o: CsvReadOptions): Batches {
     try { values = ctx.coercer.fromFields(rec.fields, positions, at); } catch (e) { return coercionFailed(ctx, e, at, rec.raw, rec.line); }
     out.push({ values, at });
   });
+  // Without a header the declared columns cannot be checked, so an empty file is not "no rows".
+  if (!positions) throw new SluiceError('INPUT_MALFORMED', `${ctx.name}: the file is empty; expected a header row`);
 }
 
 /** Where each declared column is in the header; a missing one (or an extra one, if so asked) stops the file. */

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { isSluiceError, SluiceError } from '../errors/errors';
 import { compileRow, type RowCoercer } from './columns';
+import { checkDialect } from './csv-reader';
 import { csvBatches, jsonBatches, ndjsonBatches, type FileReadContext } from './file-records';
 import { MalformedRowError } from './malformed';
 import type { RejectSink } from './rejects';
@@ -74,6 +75,7 @@ export function fileSource(options: FileSourceOptions): FileSource {
     json: compileRow(options.columns, { ...coerce, input: 'json' }),
   };
   if (options.format) formatOf('', options.format);
+  if (options.delimiter !== undefined || options.quote !== undefined) checkDialect(options);
   let stats = { files: 0, rows: 0, rejected: 0 };
 
   async function bad(at: string, problem: string, raw: string, file: string, line: number): Promise<void> {

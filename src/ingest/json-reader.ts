@@ -86,14 +86,21 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
     while (i < len) {
       const c = s.charCodeAt(i);
       if (inString) {
-        let j = i;
-        for (; j < len; j++) {
-          const d = s.charCodeAt(j);
-          if (escaped) escaped = false;
-          else if (d === BACKSLASH) escaped = true;
-          else if (d === QUOTE) break;
+        // Jump from quote to quote; one is escaped when an odd run of backslashes precedes it.
+        let from = i;
+        if (escaped) { escaped = false; from++; }
+        let j = -1;
+        while (from <= len) {
+          const q = s.indexOf('"', from);
+          const stop = q === -1 ? len : q;
+          let k = stop;
+          while (k > from && s.charCodeAt(k - 1) === BACKSLASH) k--;
+          const odd = (stop - k) % 2 === 1;
+          if (q === -1) { escaped = odd; break; }
+          if (!odd) { j = q; break; }
+          from = q + 1;
         }
-        if (j === len) { i = len; break; }
+        if (j === -1) { i = len; break; }
         inString = false;
         i = j + 1;
         if (keyStart !== -1) {

@@ -88,6 +88,15 @@ describe('file source: CSV', () => {
     expect(e.message).toBe('orders.csv: the header lacks declared column "amount" (it has "id", "name")');
   });
 
+  test('an empty file has no header to check; a header-only file has no rows', async () => {
+    await put('empty.csv', '');
+    expect((await failure({ path: 'empty.csv' })).message).toBe('empty.csv: the file is empty; expected a header row');
+    await put('header.csv', 'id,name,amount\n');
+    expect(await readAll({ path: 'header.csv' })).toEqual([]);
+    await put('dup.csv', 'id,name,amount,id\n');
+    expect((await failure({ path: 'dup.csv' })).message).toBe('dup.csv line 1: the header names column "id" twice');
+  });
+
   test("extraColumns: 'error' refuses undeclared header columns", async () => {
     await put('orders.csv', 'id,name,amount,secret\n1,a,1,x\n');
     const e = await failure({ path: 'orders.csv', extraColumns: 'error' });
