@@ -8,11 +8,11 @@ import type { BackendResults } from '../scheduler';
 import { fmtMs, median, percentile, sum } from './stats';
 
 /** Sequential round trips between a task's end and its downstream task's start. */
-export const HOP_TRIPS = 9;
-/** Round trips per fan-out leaf: its completion transaction (6) and its claim (1). */
-export const LEAF_TRIPS = 7;
-/** Round trips per stored DAG file in a sync (all files of a sync share one transaction). */
-export const STORE_TRIPS = 7;
+export const HOP_TRIPS = 4;
+/** Round trips per fan-out leaf: its completion transaction (4) and its claim (1). */
+export const LEAF_TRIPS = 5;
+/** Statements that store a whole sync's parse results, whatever the number of files (one transaction). */
+export const STORE_STATEMENTS = 5;
 
 const us = (x: number) => `${Math.round(x)} µs`;
 
@@ -24,15 +24,16 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
   if (pg.chain.ok) {
     const p50 = percentile(pg.chain.value.hops, 50);
     out.push(
-      `**Round trips per hop.** When a no-op task ends, \`completeTry\` (src/scheduler/complete-try.ts) runs one transaction under the run's row lock: ` +
-      '`BEGIN`, `lockRun` (`SELECT … FOR UPDATE`), `finishTry` (`UPDATE … INSERT task_try`), then `advanceRun` (advance-run.ts): one `SELECT` of the ' +
-      'downstream task and its upstreams, one `UPDATE` to `scheduled`, `queueScheduled` (one `UPDATE` to `queued`), `finishRunIfDone` (one `SELECT count(*)` ' +
-      'over the run\'s task instances), `COMMIT` — 8 round trips; the executor, woken in-process, then claims the task with `claimTasks` ' +
-      `(one \`UPDATE … RETURNING\`): **${HOP_TRIPS} sequential round trips per hop**, two of them commits that wait for a WAL flush (the limit row's ` +
-      'temp-table updates write no WAL, so they wait for none). The `pg_notify` is not awaited; ' +
-      'the run\'s last completion has nothing to load, mark or claim but ends the run (`UPDATE dag_run`, the event `INSERT`, the previous-run `SELECT`). ' +
+      `**Round trips per hop.** When a no-op task ends, \`completeTry\` (src/scheduler/complete-try.ts) runs one transaction under the run's row lock ` +
+      'in three round trips: `BEGIN` and the lock (`SELECT … FOR UPDATE`) sent together; `endTry` (src/state/task-instances.ts), one statement that ' +
+      'ends the try guarded by worker and try number, writes its history row, log tail and return value and reads the states of the downstream tasks ' +
+      'and their upstreams; and one statement batch from `advanceRun` (advance-run.ts) with the downstream update to `scheduled`, the queueing ' +
+      '(`queueScheduled`) and the `COMMIT`. A run that just made a task ready cannot be finished, so no open-task check is needed on that path. ' +
+      `The executor, woken in-process, then claims the task with \`claimTasks\` (one \`UPDATE … RETURNING\`): **${HOP_TRIPS} sequential round trips per hop**, ` +
+      'two of them commits that wait for a WAL flush (the limit row\'s temp-table updates write no WAL, so they wait for none). Before commit 6a6ed3f ' +
+      'a hop took 9 (separate `BEGIN`, lock, finish, read, update, queue, count, `COMMIT`, claim). The `pg_notify` is not awaited. ' +
       `At ${us(rt)} per round trip on this Postgres that is ${fmtMs((HOP_TRIPS * rt) / 1000)}; the measured hop p50 is ${fmtMs(p50)} ` +
-      `(≈ ${(p50 / (rt / 1000)).toFixed(1)} round trips' worth), the rest being the IPC to the worker process and Node work. ` +
+      `(≈ ${(p50 / (rt / 1000)).toFixed(1)} round trips' worth), the rest being the two commits' WAL flushes, the IPC to the worker process and Node work. ` +
       `The chain of ${pg.chain.value.tasks} is ${pg.chain.value.tasks - 1} such hops plus the trigger (\`triggerDag\`: find the DAG, insert the run and its tasks, ` +
       'start it and queue the first task), so it scales with the hop cost, i.e. with round trips.',
     );
@@ -43,15 +44,15 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
     const rate = median(pg.fan.value.tasksPerSec);
     const cpu = pg.fan.value.cpu;
     out.push(
-      `**Fan-out.** A leaf has no downstream task, so its completion is ${LEAF_TRIPS - 1} round trips (\`BEGIN\`, lock, \`finishTry\`, \`queueScheduled\` for the freed ` +
-      'max_active_tasks slot, the run\'s count, `COMMIT`) ' +
+      `**Fan-out.** A leaf has no downstream task, so its completion is ${LEAF_TRIPS - 1} round trips (\`BEGIN\` with the lock, \`endTry\`, one batch with ` +
+      '`queueScheduled` for the freed max_active_tasks slot and the run\'s open-task check, then `COMMIT`) ' +
       `plus its claim: ${LEAF_TRIPS} per task, a ceiling of about ${Math.round(ceiling)} tasks/s on one connection at ${us(rt)}. Measured: ` +
       `${Math.round(rate)} tasks/s on Postgres (${((rate / ceiling) * 100).toFixed(0)} % of that ceiling). ` +
       'Completions of one run serialise on its row lock, and the 2 cores are shared by the benchmark process (executor, pg driver), the 2 worker processes ' +
       'and the Postgres backends' +
       (cpu ? ` (machine-wide during the fan-out runs: CPU ${Math.round(cpu.busy * 100)} % busy, ${Math.round(cpu.iowait * 100)} % waiting for I/O, most likely commit flushes)` : '') +
-      '. ' +
-      '`finishRunIfDone` also counts all of the run\'s task instances at every completion (O(n²) rows over a fan-out of n; small at 1,000).',
+      '. The open-task check is one probe of a partial index on unfinished task instances (migration 002), where it used to count all of ' +
+      'the run\'s task instances at every completion (O(n²) rows over a fan-out of n).',
     );
   }
 
@@ -80,8 +81,13 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
       `worker, not scheduling work: the per-task median is ${fmtMs(median(all))} but the mean ${fmtMs(sum(all) / all.length)}, and the ${m.dags} root tasks ` +
       `account for ${fmtMs(roots)} of it. Tasks are claimed in task-instance id order (every priority_weight is 1), so the first runs' downstream tasks ` +
       `go before the last runs' roots, and the trigger loop itself took ${fmtMs(m.triggerMs)} (${fmtMs(m.triggerMs / m.dags)} per \`triggerDag\`) while the ` +
-      `executor was already working. The ≤ 1 s target is out of reach at the current hop cost, not only because of the 2 workers: even with a free worker for every task, ` +
-      `the ${downstream} downstream tasks each pay one hop (p50 ${fmtMs(hopP50)}), about ${fmtMs(downstream * hopP50)} in total.`,
+      `executor was already working. Why ≤ 1 s is out of reach here whatever the executor does: all ${m.dags} runs are ready at once, and each always ` +
+      'has one task ready or running until it ends, so the total lag is about (runs waiting for a task to start) × (wall time). For the sum over ' +
+      `${all.length} tasks to stay under 1 s, the whole batch would have to finish in roughly 10 ms of wall time — about 10 µs per task, while one ` +
+      `round trip alone costs ${us(rt)} here and every task start and end is a durable commit. Even with a free worker for every task, the ` +
+      `${downstream} downstream tasks each pay one hop (p50 ${fmtMs(hopP50)} in the chain, more when 100 runs compete for 2 cores), about ` +
+      `${fmtMs(downstream * hopP50)} in total. What would move it: more cores and workers (the 100 runs then overlap instead of queueing), and fewer ` +
+      'commits per task (claim and start in the completion transaction of the upstream task, as a later step).',
     );
   }
 
@@ -89,13 +95,13 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
     const p = pg.parse.value;
     const importMs = median(p.importMs);
     out.push(
-      `**Parsing.** A cold sync starts 2 parser processes (tsx), imports every file (${fmtMs(importMs)} of import time summed over both processes), ` +
-      'and only then stores the results, one file after another in a single transaction (dag-file-processor.ts `store`: `SELECT` and `DELETE` ' +
-      'import errors, `upsertDag`\'s `INSERT dag`, `INSERT dag_version`, `UPDATE dag`, `deactivateMissing`, `INSERT dag_file`): ' +
-      `${STORE_TRIPS} sequential round trips per file, ≈ ${fmtMs((p.files * STORE_TRIPS * rt) / 1000)} for ${p.files.toLocaleString('en-US')} files at ${us(rt)} ` +
-      '(and one commit for the whole batch). ' +
-      'Parsing and storing do not overlap. A re-sync after one edit walks and stats every file and reads every `sluice.dag_file` row before parsing ' +
-      `the one changed file; a sync with nothing changed already costs ${fmtMs(median(p.unchangedMs))}, the floor for the one-file case.`,
+      `**Parsing.** A cold sync starts 2 parser processes (tsx) and imports every file (${fmtMs(importMs)} of import time summed over both processes); ` +
+      `then one transaction stores all results with ${STORE_STATEMENTS} statements whatever the number of files (src/dagfiles/store-results.ts: import errors ` +
+      'replaced, events, DAGs and versions upserted from one JSON array, vanished DAGs deactivated, file rows refreshed). Before commit 6a6ed3f this was ' +
+      `7 round trips per file, ≈ ${fmtMs((p.files * 7 * rt) / 1000)} for ${p.files.toLocaleString('en-US')} files at ${us(rt)}, which pushed the embedded ` +
+      'database (slower round trips) over the 5 s target. Parsing and storing still do not overlap. A re-sync after one edit walks and stats every ' +
+      `file and reads every \`sluice.dag_file\` row before parsing the one changed file; a sync with nothing changed already costs ${fmtMs(median(p.unchangedMs))}, ` +
+      'the floor for the one-file case.',
     );
   }
 
