@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'INPUT_MALFORMED'
   | 'SOURCE_FAILED'
   | 'LOAD_FAILED'
+  | 'MODEL_INVALID'
+  | 'MODEL_FAILED'
   | 'USAGE';
 
 export interface Issue {
