@@ -31,6 +31,7 @@ export function loadToRaw<const I extends string, const U extends string = never
   const [schema, name] = table?.includes('.') ? table.split('.', 2) : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
   return defineTask('load_to_raw', {
     ...task,
+    produces: [`${schema}.${name}`, ...(task.produces ?? [])],
     run: async (ctx): Promise<LoadResult> => {
       const started = Date.now();
       const prefix = partitionPrefix(source, dataset, ctx.ds, hourly ? ctx.logicalDate.getUTCHours() : undefined);

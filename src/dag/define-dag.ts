@@ -94,6 +94,7 @@ function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSou
     const resolved = resolveOptions(t, defaults, (m) => issues.push({ message: `task "${t.id}": ${m}`, ...where }));
     if (resolved) byId[t.id] = resolved;
   });
+  linkTables(byId, (id, message) => issues.push({ message, ...(list.find((d) => d.id === id)?.source ?? dagSource) }));
   for (const t of Object.values(byId)) {
     const where = list.find((d) => d.id === t.id)?.source ?? dagSource;
     for (const u of t.upstream) {
@@ -134,6 +135,29 @@ function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void): R
     priorityWeight: pick('priorityWeight') ?? 1,
     doc: t.doc,
     config: t.config,
+    produces: Object.freeze((t.produces ?? []).map(tableName)),
+    consumes: Object.freeze((t.consumes ?? []).map(tableName)),
     run: t.run,
   });
+}
+
+const tableName = (t: string) => t.trim().toLowerCase();
+
+/**
+ * A task that consumes a table produced by another task of the DAG gets that task as an upstream
+ * (the way SQL models join the load tasks of their sources). Two producers of one table are an error.
+ */
+function linkTables(byId: Record<string, ResolvedTask>, issue: (taskId: string, message: string) => void): void {
+  const producer = new Map<string, string>();
+  for (const t of Object.values(byId)) {
+    for (const table of t.produces) {
+      const other = producer.get(table);
+      if (other) issue(t.id, `task "${t.id}" produces ${table}, which task "${other}" produces too`);
+      else producer.set(table, t.id);
+    }
+  }
+  for (const [id, t] of Object.entries(byId)) {
+    const extra = t.consumes.map((table) => producer.get(table)).filter((p): p is string => !!p && p !== id && !t.upstream.includes(p));
+    if (extra.length) byId[id] = Object.freeze({ ...t, upstream: Object.freeze([...t.upstream, ...extra]) });
+  }
 }

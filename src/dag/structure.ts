@@ -33,6 +33,8 @@ export interface TaskStructure {
   readonly priorityWeight: number;
   readonly doc: string | null;
   readonly config: JsonObject | null;
+  readonly produces?: readonly string[];
+  readonly consumes?: readonly string[];
 }
 
 export function serializeDag(dag: Dag): DagStructure {
@@ -63,6 +65,9 @@ export function serializeDag(dag: Dag): DagStructure {
       priorityWeight: t.priorityWeight,
       doc: t.doc ?? null,
       config: t.config ?? null,
+      // Only when present, so DAGs without them keep their structure hash.
+      ...(t.produces.length ? { produces: t.produces } : {}),
+      ...(t.consumes.length ? { consumes: t.consumes } : {}),
     })),
   };
 }

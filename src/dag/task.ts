@@ -4,6 +4,12 @@ import { callerLocation } from './source-location';
 export interface TaskSpec<I extends string, U extends string> extends TaskOptions {
   readonly id: I;
   readonly upstream?: readonly U[];
+  /**
+   * Tables (`schema.table`) the task writes and reads. A task that consumes a table another task of
+   * the DAG produces runs after it, without naming it in `upstream`; both show in lineage.
+   */
+  readonly produces?: readonly string[];
+  readonly consumes?: readonly string[];
   readonly run: TaskFn;
 }
 

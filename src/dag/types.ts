@@ -73,6 +73,9 @@ export interface TaskDefinition<I extends string = string, U extends string = st
   readonly upstream: readonly U[];
   /** Operator settings worth showing (a command, a table name); JSON only, never secrets. */
   readonly config?: JsonObject;
+  /** Tables (`schema.table`) the task writes and reads: lineage, and edges to the tasks producing what it reads. */
+  readonly produces?: readonly string[];
+  readonly consumes?: readonly string[];
   readonly run: TaskFn;
   /** Where the task was declared, for error messages. */
   readonly source?: SourceLocation;
@@ -138,5 +141,7 @@ export interface ResolvedTask {
   readonly priorityWeight: number;
   readonly doc: string | undefined;
   readonly config: JsonObject | undefined;
+  readonly produces: readonly string[];
+  readonly consumes: readonly string[];
   readonly run: TaskFn;
 }

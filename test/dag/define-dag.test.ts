@@ -7,6 +7,27 @@ const errorOf = (fn: () => unknown): ValidationError => {
 };
 
 describe('defineDag', () => {
+  test('a task consuming a table another task produces runs after it; two producers of one table are an error', () => {
+    const dag = defineDag({
+      id: 'tables', schedule: null, startDate: '2026-01-01',
+      tasks: [
+        task({ id: 'load', produces: ['raw.Shop_Orders'], run: () => 1 }),
+        task({ id: 'model', consumes: ['raw.shop_orders', 'raw.elsewhere'], produces: ['staging.stg_orders'], run: () => 1 }),
+        task({ id: 'mart', upstream: ['model'], consumes: ['staging.stg_orders'], run: () => 1 }),
+      ],
+    });
+    expect(dag.tasks.model.upstream).toEqual(['load']);
+    expect(dag.tasks.mart.upstream).toEqual(['model']);
+    const s = serializeDag(dag);
+    expect(s.tasks.find((t) => t.id === 'load')).toMatchObject({ produces: ['raw.shop_orders'] });
+    expect(s.tasks.find((t) => t.id === 'mart')).not.toHaveProperty('produces');
+    const err = errorOf(() => defineDag({
+      id: 'twice', schedule: null, startDate: '2026-01-01',
+      tasks: [task({ id: 'a', produces: ['raw.t'], run: () => 1 }), task({ id: 'b', produces: ['raw.t'], run: () => 1 })],
+    }));
+    expect(err.message).toMatch(/task "b" produces raw\.t, which task "a" produces too/);
+  });
+
   test('applies defaults and resolves durations', () => {
     const dag = defineDag({
       id: 'etl', schedule: '@daily', startDate: '2026-01-01', timezone: 'Europe/Amsterdam',
