@@ -41,6 +41,7 @@ export function loadToRaw<const I extends string, const U extends string = never
         if (!keys.length) throw new SluiceError('LOAD_FAILED', `no objects under ${bucket}/${prefix} to load into ${schema}.${name}`);
         const r = await loadObjects(ctx.warehouse, {
           store: ctx.objectStore, bucket, keys, target: { schema, table: name }, ds: ctx.ds,
+          partition: prefix.slice(`${source}/${dataset}/`.length, -1),
           columns, onNewColumn, source: `${source}.${dataset}`, run,
         });
         ctx.log.info('loaded %d rows from %d object(s) (%d bytes) into %s.%s with %s; replaced %d rows of %s%s', r.rows, r.objects, r.bytes,

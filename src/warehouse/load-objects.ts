@@ -7,7 +7,7 @@ import type { ObjectStore } from '../lake/object-store';
 import { quoteIdent } from '../db/quote';
 import { insertCsv } from './insert-csv';
 import { recordIngestion, type RunRefs } from './ingestion-log';
-import { deletePartition, ensureRawTable, qualified, setLoadContext, type NewColumnPolicy, type RawTable } from './raw-table';
+import { createSideTable, ensureRawTable, qualified, setSourceObject, swapPartition, type NewColumnPolicy, type RawTable } from './raw-table';
 import type { Warehouse, WarehouseTx } from './warehouse';
 
 export interface LoadRequest {
@@ -16,8 +16,10 @@ export interface LoadRequest {
   /** The objects of one partition, loaded together. */
   readonly keys: readonly string[];
   readonly target: RawTable;
-  /** The partition (the run's `ds`): its rows are replaced. */
+  /** The run's day (`_ds` of every row). */
   readonly ds: string;
+  /** The lake partition the objects are (`dt=2026-03-01`, `dt=2026-03-01/hr=05`): its rows are replaced. Default `dt=<ds>`. */
+  readonly partition?: string;
   /** For objects Sluice did not land (no schema metadata): their columns, in file order. */
   readonly columns?: readonly ColumnSpec[];
   readonly onNewColumn?: NewColumnPolicy;
@@ -37,10 +39,11 @@ export interface LoadResult {
 }
 
 /**
- * Object(s) of one partition → a raw table, in one transaction: create or check the table, delete
- * the partition's rows, COPY each object (batched INSERTs where COPY is unavailable), verify the
- * row count and checksum recorded when the object was landed, log the load and advance the
- * source's watermark. Any failure rolls all of it back: the table and the watermark stay as they were.
+ * Object(s) of one partition → a raw table, in one transaction: create or check the table, COPY
+ * each object into a side table for the partition (batched INSERTs where COPY is unavailable),
+ * verify the row count and checksum recorded when the object was landed, swap the side table in
+ * for the partition's old rows, log the load and advance the source's watermark. Any failure rolls
+ * all of it back: the table and the watermark stay as they were.
  */
 export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<LoadResult> {
   const started = Date.now();
@@ -60,12 +63,13 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
 
   const watermark = objects.map((o) => o.meta?.watermark).filter((w): w is string => w !== undefined).at(-1);
   return wh.transaction(async (tx) => {
+    const partition = req.partition ?? `dt=${req.ds}`;
     await ensureRawTable(tx, req.target, objects[0].columns, req.onNewColumn ?? 'error', objects[0].ref);
-    const replaced = await deletePartition(tx, req.target, req.ds);
+    const side = await createSideTable(tx, req.target, partition, req.ds);
     let rows = 0;
     for (const o of objects) {
-      await setLoadContext(tx, req.ds, o.ref);
-      const n = await loadOne(tx, req, o);
+      await setSourceObject(tx, side, o.ref);
+      const n = await loadOne(tx, req, side, o);
       rows += n;
       await recordIngestion(tx, {
         kind: 'load', status: 'success', source: req.source, bucket: req.bucket, objectKey: o.key, ds: req.ds,
@@ -73,6 +77,7 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
         watermark: o.meta?.watermark, durationMs: Date.now() - started, run: req.run,
       });
     }
+    const replaced = await swapPartition(tx, req.target, side, partition);
     if (watermark !== undefined) {
       // The source's current watermark; a re-run of an older day (a later one already loaded) leaves it alone.
       await tx.query(
@@ -95,13 +100,15 @@ interface Planned {
   readonly columns: readonly ColumnSpec[];
 }
 
-async function loadOne(tx: WarehouseTx, req: LoadRequest, o: Planned): Promise<number> {
+async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Planned): Promise<number> {
   const hash = createHash('sha256');
-  const body = (await req.store.get(req.bucket, o.key)).pipe(new Transform({
-    transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); },
-  })) as Readable;
+  const source = await req.store.get(req.bucket, o.key);
+  const body: Readable = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  // `pipe` does not pass errors on: a read failing half way (a connection reset) must fail the load, not hang it.
+  source.on('error', (e) => body.destroy(e));
+  source.pipe(body as Transform);
   const names = o.columns.map((c) => c.name);
-  const table = qualified(req.target);
+  const table = qualified(side);
   let rows: number;
   try {
     rows = tx.copyFrom

@@ -16,22 +16,23 @@ const PG_TYPE: Readonly<Record<ColumnType, string>> = {
   date: 'date', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', jsonb: 'jsonb',
 };
 
-/** Bookkeeping columns every raw table gets; their defaults read the loading transaction's settings. */
-export const LOAD_COLUMNS = ['_ds', '_source_object', '_loaded_at'] as const;
-
 export function qualified(t: RawTable): string {
   return quoteQualified(t.schema, t.table);
 }
 
 /**
- * Creates the raw table from the object's columns if it is missing, or checks an existing one:
- * a column of another type is an error; a new column is an error or added, per `policy`.
- * `_ds` and `_source_object` default to transaction-local settings, so COPY can fill them
- * without rewriting each row (see `setLoadContext`).
+ * Creates the raw table if it is missing, or checks an existing one: a column of another type is
+ * an error; a new column is an error or added, per `policy`. Raw tables are partitioned by the lake
+ * partition they came from (`_partition`, e.g. `dt=2026-03-01` or `dt=2026-03-01/hr=05`): a load
+ * builds the partition's table on the side and swaps it in (see `swapPartition`), so replacing a day
+ * deletes nothing row by row, and the bookkeeping columns get constant defaults per load instead of
+ * an expression evaluated for every row.
  */
 export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonly ColumnSpec[], policy: NewColumnPolicy, object: string): Promise<void> {
-  const existing = await q.query<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+  const existing = await q.query<{ column_name: string; data_type: string; partitioned: boolean }>(
+    `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type, c.relkind = 'p' AS partitioned
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
     [t.schema, t.table],
   );
   if (!existing.rows.length) {
@@ -39,14 +40,14 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
     await q.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)}`);
     await q.query(
       `CREATE TABLE ${qualified(t)} (
-         ${[...cols,
-          `_ds date NOT NULL DEFAULT current_setting('sluice.load_ds')::date`,
-          `_source_object text NOT NULL DEFAULT current_setting('sluice.load_object')`,
-          `_loaded_at timestamptz NOT NULL DEFAULT now()`].join(',\n         ')}
-       )`,
+         ${[...cols, '_ds date NOT NULL', '_partition text NOT NULL', '_source_object text NOT NULL',
+          '_loaded_at timestamptz NOT NULL DEFAULT now()'].join(',\n         ')}
+       ) PARTITION BY LIST (_partition)`,
     );
-    await q.query(`CREATE INDEX ${quoteIdent(`${t.table}__ds`)} ON ${qualified(t)} (_ds)`);
     return;
+  }
+  if (!existing.rows[0].partitioned) {
+    throw new SluiceError('LOAD_FAILED', `${t.schema}.${t.table} exists but is not a Sluice raw table (partitioned by _partition); rename or drop it`);
   }
   const types = new Map(existing.rows.map((r) => [r.column_name, r.data_type]));
   const problems: string[] = [];
@@ -65,13 +66,47 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
   for (const c of added) await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${PG_TYPE[c.type]}`);
 }
 
-/** Sets, for this transaction only, the partition and object the bookkeeping columns record. */
-export async function setLoadContext(q: Queryable, ds: string, objectRef: string): Promise<void> {
-  await q.query(`SELECT set_config('sluice.load_ds', $1, true), set_config('sluice.load_object', $2, true)`, [ds, objectRef]);
+/** The side table a load fills: shaped like the raw table, with this partition's constants as defaults. */
+export async function createSideTable(q: Queryable, t: RawTable, partition: string, ds: string): Promise<RawTable> {
+  const side = { schema: t.schema, table: partitionTableName(t.table, partition, '__new') };
+  await q.query(`DROP TABLE IF EXISTS ${qualified(side)}`);
+  await q.query(`CREATE TABLE ${qualified(side)} (LIKE ${qualified(t)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+  await q.query(
+    `ALTER TABLE ${qualified(side)} ALTER COLUMN _ds SET DEFAULT ${quoteLiteral(ds)}::date,
+       ALTER COLUMN _partition SET DEFAULT ${quoteLiteral(partition)},
+       ADD CHECK (_partition = ${quoteLiteral(partition)})`,
+  );
+  return side;
 }
 
-/** Removes a partition's rows before it is loaded again, so a re-run never doubles them. */
-export async function deletePartition(q: Queryable, t: RawTable, ds: string): Promise<number> {
-  const r = await q.query(`DELETE FROM ${qualified(t)} WHERE _ds = ${quoteLiteral(ds)}::date`);
-  return r.rowCount;
+/** Which object the next rows come from (a constant default, so COPY fills it for free). */
+export async function setSourceObject(q: Queryable, side: RawTable, objectRef: string): Promise<void> {
+  await q.query(`ALTER TABLE ${qualified(side)} ALTER COLUMN _source_object SET DEFAULT ${quoteLiteral(objectRef)}`);
+}
+
+/**
+ * Replaces the partition with the side table in the load's transaction: readers see the old rows
+ * or the new ones, never neither. Returns how many rows the old partition had.
+ */
+export async function swapPartition(q: Queryable, t: RawTable, side: RawTable, partition: string): Promise<number> {
+  const old = { schema: t.schema, table: partitionTableName(t.table, partition, '') };
+  const exists = (await q.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [qualified(old)])).rows[0].found;
+  let replaced = 0;
+  if (exists) {
+    replaced = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(old)}`)).rows[0].n);
+    await q.query(`ALTER TABLE ${qualified(t)} DETACH PARTITION ${qualified(old)}`);
+    await q.query(`DROP TABLE ${qualified(old)}`);
+  }
+  await q.query(`ALTER TABLE ${qualified(side)} RENAME TO ${quoteIdent(old.table)}`);
+  await q.query(`ALTER TABLE ${qualified(t)} ATTACH PARTITION ${qualified(old)} FOR VALUES IN (${quoteLiteral(partition)})`);
+  return replaced;
+}
+
+/** `orders__dt_2026_03_01` (`…__hr_05` for hours); long names are cut and keep a hash so they stay unique. */
+export function partitionTableName(table: string, partition: string, suffix: string): string {
+  const tail = `__${partition.replace(/[^A-Za-z0-9]+/g, '_')}${suffix}`;
+  if (table.length + tail.length <= 63) return table + tail;
+  let h = 0;
+  for (const ch of table) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return `${table.slice(0, 63 - tail.length - 9)}_${h.toString(16).padStart(8, '0')}${tail}`;
 }
