@@ -1,15 +1,15 @@
 /**
  * The demo pipeline of a small web shop, one day per run:
  *   seed_sources → land_customers (CSV files) ─→ load_customers ─┐
- *                → land_orders (Postgres, incremental) → load_orders ─┼→ daily_revenue → report
+ *                → land_orders (Postgres, incremental) → load_orders ─┼→ SQL models (sql/) → report
  *   land_payments (paginated HTTP API) ──────→ load_payments ─┘
  * Each source lands in the lake (`raw` bucket, `<source>/<dataset>/dt=YYYY-MM-DD/`), then loads into
  * the warehouse's `raw` schema. Re-running a day leaves the lake and the warehouse as they were.
- * Later steps (SQL models, quality gates, dashboards) grow from here.
+ * The models build staging, intermediate and marts (sql/). Quality gates and dashboards come next.
  */
 import path from 'node:path';
 import { defineDag, task } from 'sluice';
-import { filesToLake, httpToLake, loadToRaw, postgresToLake } from 'sluice/operators';
+import { filesToLake, httpToLake, loadToRaw, postgresToLake, sqlModels } from 'sluice/operators';
 import { CUSTOMER_COLUMNS, ORDER_COLUMNS, PAYMENT_COLUMNS } from './lib/shop/columns';
 import { paymentsApi } from './lib/shop/payments-api';
 import { seedOrders, writeCustomersFile } from './lib/shop/seed';
@@ -20,7 +20,7 @@ const scaleOf = (params: Readonly<Record<string, unknown>>) => Number(params.sca
 
 export default defineDag({
   id: 'demo_shop',
-  description: 'Shop sources (files, Postgres, HTTP API) → lake → raw → daily revenue',
+  description: 'Shop sources (files, Postgres, HTTP API) → lake → raw → staging → marts',
   schedule: '@daily',
   startDate: '2026-01-01',
   timezone: 'UTC',
@@ -66,37 +66,22 @@ export default defineDag({
     loadToRaw({ id: 'load_orders', upstream: ['land_orders'], source: 'shop', dataset: 'orders' }),
     loadToRaw({ id: 'load_payments', upstream: ['land_payments'], source: 'payments', dataset: 'payments' }),
 
-    task({
-      id: 'daily_revenue',
-      upstream: ['load_customers', 'load_orders', 'load_payments'],
-      run: async (ctx) => {
-        await ctx.warehouse.transaction(async (tx) => {
-          await tx.query(`CREATE SCHEMA IF NOT EXISTS marts`);
-          await tx.query(`CREATE TABLE IF NOT EXISTS marts.demo_daily_revenue (
-            ds date NOT NULL, method text NOT NULL, payments int NOT NULL, revenue numeric(12,2) NOT NULL, PRIMARY KEY (ds, method))`);
-          await tx.query(`DELETE FROM marts.demo_daily_revenue WHERE ds = $1`, [ctx.ds]);
-          await tx.query(
-            `INSERT INTO marts.demo_daily_revenue
-             SELECT _ds, method, count(*), sum(amount) FROM raw.payments_payments
-              WHERE _ds = $1 AND status = 'captured' GROUP BY _ds, method`,
-            [ctx.ds],
-          );
-        });
-        const r = await ctx.warehouse.query<{ revenue: string; payments: number }>(
-          `SELECT coalesce(sum(revenue), 0)::text AS revenue, coalesce(sum(payments), 0)::int AS payments FROM marts.demo_daily_revenue WHERE ds = $1`, [ctx.ds]);
-        return { ds: ctx.ds, payments: r.rows[0].payments, revenue: r.rows[0].revenue };
-      },
-    }),
+    // One task per SQL model in sql/ (staging → intermediate → marts); each waits for the loads of
+    // the raw tables it reads, through the tables the tasks produce and consume.
+    ...sqlModels(),
 
     task({
       id: 'report',
-      upstream: ['daily_revenue'],
+      upstream: ['daily_revenue_by_method', 'customer_lifetime_value', 'order_status_funnel'],
       triggerRule: 'all_done',
-      run: (ctx) => {
-        const s = ctx.upstream.daily_revenue as { payments: number; revenue: string } | undefined;
-        if (!s) ctx.log.warn('no revenue for %s: an upstream task failed', ctx.ds);
+      run: async (ctx) => {
+        const r = await ctx.warehouse.query<{ payments: number; revenue: string | null }>(
+          `SELECT coalesce(sum(payments), 0)::int AS payments, sum(revenue)::text AS revenue FROM marts.daily_revenue_by_method WHERE ds = $1`, [ctx.ds],
+        ).catch(() => undefined);
+        const s = r?.rows[0];
+        if (!s?.revenue) ctx.log.warn('no revenue for %s (did an upstream task fail?)', ctx.ds);
         else ctx.log.info('%s: %d captured payments, revenue %s EUR', ctx.ds, s.payments, s.revenue);
-        return s ?? null;
+        return s ? { ds: ctx.ds, payments: s.payments, revenue: s.revenue } : null;
       },
     }),
   ],

@@ -10,6 +10,8 @@ export type { PostgresToLakeSpec } from './postgres-to-lake';
 export { loadToRaw } from './load-to-raw';
 export type { LoadToRawSpec } from './load-to-raw';
 export { waitForObjects } from './wait-for-objects';
+export { sqlModels } from './sql-models';
+export type { SqlModelsSpec } from './sql-models';
 export type { WaitForObjectsSpec } from './wait-for-objects';
 export type { LandTarget } from './land';
 export type { EnvSecret } from './secrets';

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../dag/types';
-import { dagFileProcessor, type Runtime } from '../runtime/runtime';
+import { syncDagFiles, type Runtime } from '../runtime/runtime';
 import { parseDate } from '../schedule/dates';
 import { findDag } from './find-dag';
 import { runReport, type TaskReport } from './run-report';
@@ -10,8 +10,7 @@ export interface DagTestResult { readonly runId: string; readonly state: string;
 
 /** `sluice dags test`: parse the DAG folder, run one run of the DAG here and now, report each task. */
 export async function testDag(rt: Runtime, dagId: string, opts: { dateText?: string; conf?: JsonObject }): Promise<DagTestResult> {
-  const files = dagFileProcessor(rt);
-  try { await files.sync(); } finally { await files.close(); }
+  await syncDagFiles(rt);
   const dag = await findDag(rt.db, dagId);
   const date = opts.dateText === undefined ? undefined : parseDate(opts.dateText, dag.structure.timezone, '--date');
   const run = await triggerDag(rt, dagId, { date, conf: opts.conf, runId: `test__${new Date().toISOString()}` });

@@ -3,6 +3,7 @@ import { dagsCommands } from './commands/dags';
 import { tasksCommands } from './commands/tasks';
 import { backfillCommand } from './commands/backfill';
 import { serviceCommands } from './commands/services';
+import { modelsCommands } from './commands/models';
 import { reportError } from './context';
 import { ENV_VARS } from '../config/config';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   tasksCommands(program);
   backfillCommand(program);
   serviceCommands(program);
+  modelsCommands(program);
   return program;
 }
 

@@ -13,6 +13,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly home: string;
   readonly dagsFolder: string;
+  /** The folder holding `sql/` (SQL models, `sql/sources.yml`, `sql/macros/`). */
+  readonly projectRoot: string;
+  /** Where `models compile` writes the rendered SQL (`<target>/compiled/<schema>/<model>.sql`). */
+  readonly targetFolder: string;
   readonly parse: { readonly timeoutMs: number; readonly processes: number };
   readonly executor: {
     readonly workers: number;
@@ -33,6 +37,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['DATABASE_URL', 'Postgres connection string; unset = embedded PGlite in $SLUICE_HOME/pgdata', '(embedded)'],
   ['SLUICE_HOME', 'State folder for the embedded database, local lake and logs', '.sluice'],
   ['SLUICE_DAGS_FOLDER', 'Folder walked for DAG files (**/*.ts)', 'dags'],
+  ['SLUICE_PROJECT_DIR', 'Folder holding sql/ (models, sources.yml, macros)', '.'],
+  ['SLUICE_TARGET_DIR', 'Where `models compile` writes compiled SQL', 'target'],
   ['SLUICE_PARSE_TIMEOUT', 'Time one DAG file may take to import', '30s'],
   ['SLUICE_PARSE_PROCESSES', 'Parser child processes', '2'],
   ['SLUICE_WORKERS', 'Worker child processes of the local executor (parallelism)', 'max(2, CPUs)'],
@@ -73,6 +79,8 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     databaseUrl: env.DATABASE_URL || undefined,
     home,
     dagsFolder: path.resolve(cwd, env.SLUICE_DAGS_FOLDER || 'dags'),
+    projectRoot: path.resolve(cwd, env.SLUICE_PROJECT_DIR || '.'),
+    targetFolder: path.resolve(cwd, env.SLUICE_TARGET_DIR || 'target'),
     parse: { timeoutMs: dur(env, 'SLUICE_PARSE_TIMEOUT', '30s'), processes: int(env, 'SLUICE_PARSE_PROCESSES', 2) },
     executor: {
       workers: int(env, 'SLUICE_WORKERS', Math.max(2, os.cpus().length)),

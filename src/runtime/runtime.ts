@@ -33,6 +33,12 @@ export function dagFileProcessor(rt: Runtime): DagFileProcessor {
   return new DagFileProcessor(rt.db, rt.config.dagsFolder, rt.config.parse);
 }
 
+/** One sync of the DAG folder, for one-shot commands that must see it as it is now, even with no scheduler running. */
+export async function syncDagFiles(rt: Runtime): Promise<void> {
+  const files = dagFileProcessor(rt);
+  try { await files.sync(); } finally { await files.close(); }
+}
+
 export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, createScheduledRuns: boolean): Scheduler {
   return new Scheduler(rt.db, rt.versions, files, { ...rt.config.scheduler, createScheduledRuns }, rt.log);
 }

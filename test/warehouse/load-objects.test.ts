@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { directWarehouse } from '../../src/executor/child-warehouse';
 import { landRows } from '../../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
 import { localObjectStore } from '../../src/lake/local-object-store';
 import { loadObjects } from '../../src/warehouse/load-objects';
 import type { Warehouse } from '../../src/warehouse/warehouse';
-import { createTestDatabase } from '../support/pg';
+import { warehouseTestDb, type WarehouseDb } from '../support/warehouse-db';
 
 const columns: ColumnSpec[] = [
   { name: 'id', type: 'integer', nullable: false },
@@ -35,22 +33,18 @@ function withoutCopy(wh: Warehouse): Warehouse {
   return { query: wh.query, transaction: (fn) => wh.transaction((tx) => fn({ query: tx.query })) };
 }
 
-let db: { url: string; drop(): Promise<void> };
-let wh: ReturnType<typeof directWarehouse>;
-let client: pg.Client;
+let env: WarehouseDb;
+let wh: WarehouseDb['wh'];
+let client: WarehouseDb['client'];
 const lake = mkdtempSync(path.join(os.tmpdir(), 'sluice-lake-'));
 const store = localObjectStore(lake);
 
 beforeAll(async () => {
-  db = await createTestDatabase('load');
-  wh = directWarehouse(db.url);
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
+  env = await warehouseTestDb('load');
+  ({ wh, client } = env);
 });
 afterAll(async () => {
-  await client.end();
-  await wh.close();
-  await db.drop();
+  await env.close();
   rmSync(lake, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@ import { pauseDag } from '../../actions/pause-dag';
 import { triggerDag } from '../../actions/trigger-dag';
 import { checkDagFiles } from '../../actions/check-dag-files';
 import { testDag } from '../../actions/test-dag';
-import { dagFileProcessor, type Runtime } from '../../runtime/runtime';
+import { syncDagFiles, type Runtime } from '../../runtime/runtime';
 import { findDag } from '../../actions/find-dag';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { importErrorLines, json, ms, table } from '../output';
@@ -19,8 +19,7 @@ export function dagsCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
       const out = await withRuntime(cfg, async (rt) => {
-        const files = dagFileProcessor(rt);
-        try { await files.sync(); } finally { await files.close(); }
+        await syncDagFiles(rt);
         return listDags(rt.db);
       });
       if (o.json) return void console.log(json(out));
@@ -87,7 +86,6 @@ export function dagsCommands(program: Command): void {
 
 /** One-shot commands see the DAG folder as it is now, even with no scheduler running. */
 export async function syncAndFind(rt: Runtime, dagId: string) {
-  const files = dagFileProcessor(rt);
-  try { await files.sync(); } finally { await files.close(); }
+  await syncDagFiles(rt);
   return findDag(rt.db, dagId);
 }

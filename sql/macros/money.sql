@@ -1,0 +1,1 @@
+round(({{column}})::numeric, 2)

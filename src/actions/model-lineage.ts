@@ -1,0 +1,56 @@
+import type { Queryable } from '../state/queryable';
+import type { DagStructure } from '../dag/structure';
+import { loadProject } from '../models/project';
+import { projectState } from '../models/project';
+import { modelTable, sourceTable } from '../models/tables';
+
+export interface TaskRef { readonly dag: string; readonly task: string }
+
+export interface Lineage {
+  readonly sources: ReadonlyArray<{ name: string; table: string; producedBy: TaskRef[]; usedBy: string[] }>;
+  readonly models: ReadonlyArray<{
+    name: string; table: string; materialized: string; path: string;
+    models: string[]; sources: string[]; builtBy: TaskRef[]; usedByTasks: TaskRef[]; usedByModels: string[];
+  }>;
+}
+
+/**
+ * Sources → models → the DAG tasks that produce and use them: the models' `ref`/`source` edges
+ * joined with the `produces`/`consumes` tables of the active DAGs' tasks.
+ */
+export async function modelLineage(db: Queryable, root: string): Promise<Lineage> {
+  const project = loadProject(root);
+  const dags = await db.query<{ dag_id: string; structure: DagStructure }>(
+    `SELECT d.dag_id, v.structure FROM sluice.dag d JOIN sluice.dag_version v ON v.id = d.latest_version_id WHERE d.is_active ORDER BY d.dag_id`,
+  );
+  const producers = new Map<string, TaskRef[]>();
+  const consumers = new Map<string, TaskRef[]>();
+  const add = (m: Map<string, TaskRef[]>, table: string, ref: TaskRef) => m.set(table, [...(m.get(table) ?? []), ref]);
+  for (const d of dags.rows) {
+    for (const t of d.structure.tasks) {
+      for (const p of t.produces ?? []) add(producers, p, { dag: d.dag_id, task: t.id });
+      for (const c of t.consumes ?? []) add(consumers, c, { dag: d.dag_id, task: t.id });
+    }
+  }
+  const usedByModels = new Map<string, string[]>();
+  for (const m of project.models.values()) for (const r of new Set(m.refs.map((x) => x.name))) usedByModels.set(r, [...(usedByModels.get(r) ?? []), m.name]);
+  const sourceUsers = new Map<string, string[]>();
+  for (const m of project.models.values()) {
+    for (const s of new Set(m.sources.map((x) => `${x.source}.${x.table}`))) sourceUsers.set(s, [...(sourceUsers.get(s) ?? []), m.name]);
+  }
+  const catalog = projectState(project).sources;
+  const sources = [...catalog].flatMap(([source, tables]) => [...tables.keys()].map((table) => {
+    const name = `${source}.${table}`;
+    const t = sourceTable(project, source, table);
+    return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: sourceUsers.get(name) ?? [] };
+  }));
+  const models = [...project.models.values()].map((m) => {
+    const t = modelTable(m);
+    return {
+      name: m.name, table: t, materialized: m.config.materialized, path: m.path,
+      models: [...new Set(m.refs.map((r) => r.name))], sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
+      builtBy: producers.get(t) ?? [], usedByTasks: consumers.get(t) ?? [], usedByModels: usedByModels.get(m.name) ?? [],
+    };
+  });
+  return { sources, models };
+}

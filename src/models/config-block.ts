@@ -1,0 +1,105 @@
+/**
+ * A model's optional config block: a `/* config … *\/` comment of YAML at the top of the file
+ * (blank lines may precede it). Every problem is reported at its own line and column of the file.
+ */
+import { isMap, isScalar } from 'yaml';
+import type { Issue } from '../errors/errors';
+import { closest } from '../dag/graph';
+import type { Materialization, ModelConfig } from './types';
+import { lineIndex, positionAt } from './text-position';
+import { knownPairs, mapPairs, readString, readStringList, readYaml, valueNode, type YamlPair, type YamlReader } from './yaml-read';
+
+export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
+const KEYS = ['materialized', 'unique_key', 'tags', 'description', 'schema', 'columns'];
+
+export interface ConfigBlock {
+  readonly config: ModelConfig;
+  /** The file's text after the block (the whole text when there is none). */
+  readonly template: string;
+  /** 1-based line of the file where `template` starts. */
+  readonly templateLine: number;
+  readonly issues: readonly Issue[];
+}
+
+const OPENING = /^\s*\/\*[ \t]*config\b/;
+
+/** Splits off and validates the config block; `folderSchema` is the schema the model's folder names. */
+export function parseConfigBlock(text: string, file: string, folderSchema: string): ConfigBlock {
+  const defaults: ModelConfig = { materialized: 'view', schema: folderSchema, uniqueKey: [], tags: [], columns: {} };
+  const open = OPENING.exec(text);
+  if (!open) return { config: defaults, template: text, templateLine: 1, issues: [] };
+  const index = lineIndex(text);
+  const yamlStart = open.index + open[0].length;
+  const close = text.indexOf('*/', yamlStart);
+  if (close === -1) {
+    const at = positionAt(index, open[0].length - open[0].trimStart().length);
+    return { config: defaults, template: '', templateLine: 1, issues: [{ message: 'the config block is not closed with */', file, ...at }] };
+  }
+  const { root, reader } = readYaml(text.slice(yamlStart, close), yamlStart, index, file);
+  const config = root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader);
+  return { config, ...templateAfter(text, close + 2, index), issues: reader.issues };
+}
+
+/**
+ * The template starts on the line after `*\/`; text on the same line as `*\/` is kept, padded with
+ * spaces so that its columns stay the file's.
+ */
+function templateAfter(text: string, after: number, index: ReturnType<typeof lineIndex>): { template: string; templateLine: number } {
+  const { line, column } = positionAt(index, after);
+  const eol = text.indexOf('\n', after);
+  const restOfLine = text.slice(after, eol === -1 ? text.length : eol);
+  if (restOfLine.trim() === '') return { template: eol === -1 ? '' : text.slice(eol + 1), templateLine: line + 1 };
+  return { template: ' '.repeat(column - 1) + text.slice(after), templateLine: line };
+}
+
+function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader): ModelConfig {
+  const pairs = mapPairs(root, 'the config block', r);
+  if (!pairs) return defaults;
+  const out: { -readonly [K in keyof ModelConfig]: ModelConfig[K] } = { ...defaults };
+  let materializedPair: YamlPair | undefined;
+  for (const p of knownPairs(pairs, KEYS, 'the config block', r)) {
+    switch (p.key) {
+      case 'materialized': {
+        materializedPair = p;
+        const m = readMaterialization(p, r);
+        if (m) out.materialized = m;
+        break;
+      }
+      case 'unique_key': out.uniqueKey = readStringList(p, r) ?? out.uniqueKey; break;
+      case 'tags': out.tags = readStringList(p, r) ?? out.tags; break;
+      case 'description': out.description = readString(p, r); break;
+      case 'schema': out.schema = readString(p, r) ?? out.schema; break;
+      case 'columns': out.columns = readColumns(p, r); break;
+    }
+  }
+  if (out.materialized === 'incremental' && out.uniqueKey.length === 0 && materializedPair) {
+    r.fail(valueNode(materializedPair), 'materialized: incremental needs unique_key (the column or columns identifying a row)');
+  }
+  return out;
+}
+
+function readMaterialization(p: YamlPair, r: YamlReader): Materialization | undefined {
+  const value = readString(p, r);
+  if (value === undefined) return undefined;
+  if ((MATERIALIZATIONS as readonly string[]).includes(value)) return value as Materialization;
+  const hint = closest(value, MATERIALIZATIONS);
+  return r.fail(valueNode(p), `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${hint ? ` (did you mean "${hint}"?)` : ''}`);
+}
+
+/** `columns: { id: { description: … } }`; a bare string is the column's description. */
+function readColumns(p: YamlPair, r: YamlReader): ModelConfig['columns'] {
+  if (p.value === null || (isScalar(p.value) && p.value.value === null)) return {};
+  const pairs = mapPairs(p.value, 'columns', r);
+  const out: Record<string, { description?: string }> = {};
+  for (const col of pairs ?? []) {
+    const v = col.value;
+    if (v === null || (isScalar(v) && v.value === null)) out[col.key] = {};
+    else if (isScalar(v)) out[col.key] = { description: readString(col, r, `the description of column ${col.key}`) };
+    else if (isMap(v)) {
+      const entry = knownPairs(mapPairs(v, `column ${col.key}`, r) ?? [], ['description'], `column ${col.key}`, r);
+      const description = entry[0] ? readString(entry[0], r, `the description of column ${col.key}`) : undefined;
+      out[col.key] = description === undefined ? {} : { description };
+    } else r.fail(v, `column ${col.key} must be a mapping such as { description: … }`);
+  }
+  return out;
+}

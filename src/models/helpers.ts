@@ -1,0 +1,103 @@
+/**
+ * Template helpers. Everything they print is SQL-safe: relations quoted, values as literals.
+ * A mistake (a missing var, a bad identifier) is recorded with the helper call's file position and
+ * rendering goes on, so one render reports every such mistake in the model; the result is discarded.
+ */
+import { closest } from '../dag/graph';
+import { quoteIdent, quoteQualified } from '../db/quote';
+import type { FilePosition, ModelNode } from './types';
+import type { ProjectState, RenderScope } from './project-state';
+import { filePosition } from './template-parse';
+import { literalOf, unwrap, wrapValue } from './sql-values';
+import type { Helper, HelperOptions as Options } from './template-runtime';
+import { BUILTIN_HELPERS } from './builtin-helpers';
+
+/** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
+export function refRelation(node: ModelNode): string {
+  return node.config.materialized === 'ephemeral' ? quoteIdent(`__ephemeral_${node.name}`) : quoteQualified(node.config.schema, node.name);
+}
+
+export function createHelpers(state: ProjectState): Record<string, Helper> {
+  const scopeOf = (): RenderScope => {
+    if (!state.scope) throw new Error('model helpers run only while a model renders');
+    return state.scope;
+  };
+  const where = (options: Options): FilePosition => {
+    const origin = state.origins.get(options.loc.source);
+    if (!origin) return { file: scopeOf().model.path, line: 0, column: 0 };
+    return filePosition(origin, options.loc.start.line, options.loc.start.column);
+  };
+  /** Records a mistake and returns a placeholder so rendering can go on to find the next one. */
+  const fail = (options: Options, message: string): string => {
+    scopeOf().issues.push({ message, ...where(options) });
+    return 'NULL';
+  };
+  const split = (args: unknown[]): [unknown[], Options] => [args.slice(0, -1), args[args.length - 1] as Options];
+
+  const ref: Helper = (name: unknown, options: Options) => {
+    const node = typeof name === 'string' ? state.nodes.get(name) : undefined;
+    if (!node) {
+      const hint = closest(String(name), state.nodes.keys());
+      return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    const scope = scopeOf();
+    if (node.config.materialized === 'ephemeral' && !scope.ephemerals.includes(node.name)) scope.ephemerals.push(node.name);
+    return refRelation(node);
+  };
+
+  const source: Helper = (source: unknown, table: unknown, options: Options) => {
+    const tables = state.sources.get(String(source));
+    if (!tables) {
+      const hint = closest(String(source), state.sources.keys());
+      return fail(options, `unknown source "${String(source)}"${hint ? ` (did you mean "${hint}"?)` : ''} in sql/sources.yml`);
+    }
+    const t = tables.get(String(table));
+    if (!t) {
+      const hint = closest(String(table), tables.keys());
+      return fail(options, `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    return t.relation;
+  };
+
+  const variable: Helper = (...args: unknown[]) => {
+    const [params, options] = split(args);
+    const [name, fallback] = params;
+    if (typeof name !== 'string' || params.length > 2) return fail(options, 'var takes a var name and optionally a default: {{var "name" "default"}}');
+    const vars = scopeOf().vars;
+    if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+    if (params.length === 2) return fallback !== null && typeof fallback === 'object' ? fallback : wrapValue((fallback ?? null) as never);
+    const hint = closest(name, Object.keys(vars));
+    return fail(options, `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`);
+  };
+
+  const literal: Helper = (...args: unknown[]) => {
+    const [params, options] = split(args);
+    const text = params.length === 1 ? literalOf(params[0]) : undefined;
+    return text ?? fail(options, `literal takes one value (a string, number, boolean, null or list); got ${params.length === 1 ? describe(params[0]) : `${params.length} arguments`}`);
+  };
+
+  const ident: Helper = (...args: unknown[]) => {
+    const [params, options] = split(args);
+    const parts = params.map(unwrap);
+    if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) {
+      return fail(options, `ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got ${params.map(describe).join(', ') || 'nothing'}`);
+    }
+    return quoteQualified(...(parts as string[]));
+  };
+
+  const thisRelation: Helper = (options: Options) => {
+    const model = scopeOf().model;
+    if (model.config.materialized === 'ephemeral') return fail(options, `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`);
+    return quoteQualified(model.config.schema, model.name);
+  };
+
+  return { ...BUILTIN_HELPERS, ref, source, var: variable, literal, ident, this_relation: thisRelation };
+}
+
+function describe(value: unknown): string {
+  const raw = unwrap(value);
+  if (raw === undefined) return 'nothing (undefined)';
+  if (Array.isArray(raw)) return 'a list';
+  if (raw !== null && typeof raw === 'object') return 'an object';
+  return JSON.stringify(raw);
+}

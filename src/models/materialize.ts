@@ -1,0 +1,86 @@
+/**
+ * Building one compiled model in the warehouse, by its materialization. The view and ephemeral
+ * kinds live here; table and incremental have their own files.
+ */
+import { quoteQualified } from '../db/quote';
+import type { Warehouse } from '../warehouse/warehouse';
+import { buildIncremental } from './materialize-incremental';
+import { buildTable } from './materialize-table';
+import { defaultFile, modelFailure, queryModelSql } from './model-error';
+import { dropStatement, ensureSchema, lookupRelations } from './relation';
+import type { CompiledModel } from './types';
+
+/**
+ * What a build did: created a view; built and swapped in a table (also an incremental model's
+ * first run or full refresh); replaced rows by unique key; appended rows (incremental without a
+ * key); nothing (ephemeral: inlined into its dependants). `none`: not built (failed or skipped).
+ */
+export type ModelAction = 'view' | 'table' | 'merge' | 'append' | 'ephemeral' | 'none';
+
+export interface MaterializeResult {
+  readonly action: ModelAction;
+  /** Rows written (tables: all rows; incremental runs: rows inserted). Views have none. */
+  readonly rows?: number;
+  readonly ms: number;
+}
+
+export interface MaterializeOptions {
+  /** Rebuild incremental models from scratch. */
+  readonly fullRefresh?: boolean;
+  /**
+   * Whether the model was compiled for an incremental run. It must agree with the SQL (which may
+   * filter on `is_incremental`); when absent it is worked out like the runner does.
+   */
+  readonly isIncremental?: boolean;
+  /** The model's file relative to the project root, for errors without a line. */
+  readonly file?: string;
+}
+
+/** The model's relation is an existing table, and no full refresh was asked for. */
+export async function shouldRunIncrementally(wh: Warehouse, schema: string, name: string, fullRefresh: boolean): Promise<boolean> {
+  if (fullRefresh) return false;
+  const state = await lookupRelations(wh, schema, [name]);
+  return state.kinds.get(name) === 'table';
+}
+
+/** Builds `model`; a failure is a SluiceError('MODEL_FAILED') naming the model and its file (and line, when Postgres gives a position). */
+export async function materialize(wh: Warehouse, model: CompiledModel, opts: MaterializeOptions = {}): Promise<MaterializeResult> {
+  const t0 = performance.now();
+  const file = opts.file ?? defaultFile(model);
+  const done = (action: ModelAction, rows?: number): MaterializeResult => ({ action, ...(rows === undefined ? {} : { rows }), ms: performance.now() - t0 });
+  try {
+    switch (model.materialized) {
+      case 'ephemeral':
+        return done('ephemeral');
+      case 'view':
+        await buildView(wh, model, file);
+        return done('view');
+      case 'table':
+        return done('table', await buildTable(wh, model, file));
+      case 'incremental': {
+        const incremental = opts.isIncremental ?? await shouldRunIncrementally(wh, model.schema, model.name, opts.fullRefresh ?? false);
+        const out = await buildIncremental(wh, model, file, incremental);
+        return done(out.action, out.rows);
+      }
+      default:
+        throw modelFailure(model, file, new Error(`unknown materialization "${String(model.materialized)}"`));
+    }
+  } catch (e) {
+    throw modelFailure(model, file, e);
+  }
+}
+
+/**
+ * Drop and create in one transaction: CREATE OR REPLACE VIEW refuses a changed column list, and
+ * readers wait for the commit rather than find no view. CASCADE also drops views built on this one
+ * (their columns may be gone); the runner rebuilds the selected ones after it.
+ */
+async function buildView(wh: Warehouse, model: CompiledModel, file: string): Promise<void> {
+  const state = await lookupRelations(wh, model.schema, [model.name]);
+  await ensureSchema(wh, model.schema, state);
+  const current = state.kinds.get(model.name);
+  await wh.transaction(async (tx) => {
+    if (current) await tx.query(dropStatement(model.schema, model.name, current));
+    await queryModelSql(tx, `CREATE VIEW ${quoteQualified(model.schema, model.name)} AS\n`, model, file);
+  });
+}

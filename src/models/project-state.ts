@@ -1,0 +1,58 @@
+/**
+ * What a loaded project keeps besides the contract's `ModelProject`: parsed templates (each parsed
+ * once), sources, macros and the helpers. It hangs off the project object in a WeakMap, so
+ * `ModelProject` stays the plain data the run side shares.
+ */
+import type { Issue } from '../errors/errors';
+import type { ModelNode, ModelProject } from './types';
+import type { SourceCatalog } from './sources';
+import type { Program, TemplateOrigin } from './template-parse';
+import type { Helper, TemplateRuntime } from './template-runtime';
+import { createHelpers } from './helpers';
+
+export interface TemplateUnit {
+  readonly origin: TemplateOrigin;
+  readonly ast: Program;
+}
+
+/** The model being rendered, read by helpers (rendering is synchronous, one model at a time). */
+export interface RenderScope {
+  readonly model: ModelNode;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly issues: Issue[];
+  /** Ephemeral models the template actually referenced, in first-use order. */
+  readonly ephemerals: string[];
+}
+
+export interface ProjectState {
+  readonly nodes: ReadonlyMap<string, ModelNode>;
+  readonly sources: SourceCatalog;
+  /** Model name → its template; partial name → macro template. */
+  readonly templates: ReadonlyMap<string, TemplateUnit>;
+  readonly macros: ReadonlyMap<string, TemplateUnit>;
+  /** Line-marker file index → project-relative path. */
+  readonly files: readonly string[];
+  readonly origins: ReadonlyMap<string, TemplateOrigin>;
+  readonly runtime: TemplateRuntime;
+  scope: RenderScope | undefined;
+}
+
+const STATES = new WeakMap<ModelProject, ProjectState>();
+
+export function attachState(project: ModelProject, state: ProjectState): void {
+  STATES.set(project, state);
+}
+
+export function attachedState(project: ModelProject): ProjectState | undefined {
+  return STATES.get(project);
+}
+
+export function createState(parts: Omit<ProjectState, 'origins' | 'runtime' | 'scope'>): ProjectState {
+  const origins = new Map<string, TemplateOrigin>();
+  for (const u of [...parts.templates.values(), ...parts.macros.values()]) origins.set(u.origin.source, u.origin);
+  const partials = new Map([...parts.macros].map(([name, unit]) => [name, unit.ast]));
+  const helpers: Record<string, Helper> = {};
+  const state: ProjectState = { ...parts, origins, runtime: { helpers, partials }, scope: undefined };
+  Object.assign(helpers, createHelpers(state));
+  return state;
+}

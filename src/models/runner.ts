@@ -1,0 +1,143 @@
+/**
+ * Running selected models: in graph order, independent ones in parallel up to `concurrency`, a
+ * failure skipping everything selected downstream of it.
+ */
+import { closest, topologicalOrder } from '../dag/graph';
+import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
+import type { Warehouse } from '../warehouse/warehouse';
+import { materialize, shouldRunIncrementally, type ModelAction } from './materialize';
+import { modelFailure } from './model-error';
+import type { CompiledModel, ModelProject } from './types';
+
+export type ModelStatus = 'success' | 'error' | 'skipped';
+
+export interface ModelRunResult {
+  readonly name: string;
+  readonly status: ModelStatus;
+  readonly action: ModelAction;
+  readonly rows?: number;
+  /** Compile and build time. */
+  readonly ms: number;
+  /** Why it failed (the error's message) or was skipped (`upstream model "x" failed`). */
+  readonly error?: string;
+  /** A failure's file/line issues, for tools that link to the model file. */
+  readonly issues?: readonly Issue[];
+}
+
+export type ModelRunEvent =
+  | { readonly type: 'start'; readonly name: string }
+  | { readonly type: 'finish'; readonly result: ModelRunResult };
+
+export type CompileModel = (name: string, opts: { isIncremental: boolean }) => CompiledModel | Promise<CompiledModel>;
+
+export interface RunModelsOptions {
+  readonly warehouse: Warehouse;
+  readonly project: ModelProject;
+  /** The models to run (a selection); run in graph order whatever order they come in. */
+  readonly names: readonly string[];
+  readonly compile: CompileModel;
+  readonly fullRefresh?: boolean;
+  /** Models built at once (default 4). */
+  readonly concurrency?: number;
+  readonly onEvent?: (e: ModelRunEvent) => void;
+}
+
+/** Runs the models; one result per name, in graph order. Throws only for an unknown name (MODEL_INVALID). */
+export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[]> {
+  const { warehouse, project, compile } = opts;
+  const unknown = opts.names.filter((n) => !project.models.has(n));
+  if (unknown.length) {
+    throw new SluiceError('MODEL_INVALID', unknown.map((n) => {
+      const hint = closest(n, project.models.keys());
+      return `unknown model "${n}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    }).join('; '), unknown.map((n) => ({ message: `unknown model "${n}"` })));
+  }
+  const wanted = new Set(opts.names);
+  const order = topologicalOrder(project.upstream).filter((n) => wanted.has(n));
+  const runnable = new Set(order.filter((n) => project.models.get(n)!.config.materialized !== 'ephemeral'));
+  const waitsFor = new Map(order.map((n) => [n, nearestRunnable(project, runnable, n)]));
+  const results = new Map<string, ModelRunResult>();
+  const emit = (e: ModelRunEvent) => { try { opts.onEvent?.(e); } catch { /* a listener's bug must not stop the run */ } };
+  const finish = (r: ModelRunResult) => { results.set(r.name, r); emit({ type: 'finish', result: r }); };
+
+  for (const n of order) if (!runnable.has(n)) finish({ name: n, status: 'skipped', action: 'ephemeral', ms: 0 });
+
+  const runOne = async (name: string): Promise<ModelRunResult> => {
+    emit({ type: 'start', name });
+    const t0 = performance.now();
+    const node = project.models.get(name)!;
+    let compiled: CompiledModel | undefined;
+    try {
+      const isIncremental = node.config.materialized === 'incremental' &&
+        await shouldRunIncrementally(warehouse, node.config.schema, name, opts.fullRefresh ?? false);
+      compiled = await compile(name, { isIncremental });
+      const out = await materialize(warehouse, compiled, { fullRefresh: opts.fullRefresh, isIncremental, file: node.path });
+      return { name, status: 'success', action: out.action, ...(out.rows === undefined ? {} : { rows: out.rows }), ms: performance.now() - t0 };
+    } catch (e) {
+      const err = isSluiceError(e) ? e : compiled ? modelFailure(compiled, node.path, e)
+        : new SluiceError('MODEL_FAILED', `model "${name}" failed (${node.path}): ${(e as Error).message ?? e}`, [{ message: String((e as Error).message ?? e), file: node.path }]);
+      return { name, status: 'error', action: 'none', ms: performance.now() - t0, error: err.message, issues: err.issues };
+    }
+  };
+
+  // Each model waits for a count of unfinished upstreams; at zero it is ready (run, or skipped
+  // when one of them did not succeed). Ready models start in graph order.
+  const index = new Map(order.map((n, i) => [n, i]));
+  const unfinished = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const ready: string[] = [];
+  for (const n of order) {
+    if (!runnable.has(n)) continue;
+    const ups = waitsFor.get(n)!;
+    unfinished.set(n, ups.length);
+    for (const u of ups) dependents.set(u, [...(dependents.get(u) ?? []), n]);
+    if (!ups.length) ready.push(n);
+  }
+  const settle = (r: ModelRunResult) => {
+    finish(r);
+    for (const d of dependents.get(r.name) ?? []) {
+      const left = unfinished.get(d)! - 1;
+      unfinished.set(d, left);
+      if (left === 0) ready.push(d);
+    }
+  };
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
+  const running = new Map<string, Promise<void>>();
+  while (ready.length || running.size) {
+    ready.sort((a, b) => index.get(a)! - index.get(b)!);
+    while (ready.length && running.size < concurrency) {
+      const name = ready.shift()!;
+      const blocker = waitsFor.get(name)!.map((u) => results.get(u)!).find((r) => r.status !== 'success');
+      if (blocker) settle({ name, status: 'skipped', action: 'none', ms: 0, error: skipReason(blocker) });
+      else running.set(name, runOne(name).then((r) => { running.delete(name); settle(r); }));
+    }
+    if (running.size) await Promise.race(running.values());
+  }
+  const stuck = order.filter((n) => !results.has(n));
+  if (stuck.length) throw new SluiceError('MODEL_INVALID', `models wait on each other (a cycle?): ${stuck.join(', ')}`);
+  return order.map((n) => results.get(n)!);
+}
+
+function skipReason(blocker: ModelRunResult): string {
+  if (blocker.status === 'error') return `upstream model "${blocker.name}" failed`;
+  return blocker.error ?? `upstream model "${blocker.name}" was skipped`;
+}
+
+/**
+ * The runnable models `name` must wait for: its nearest ancestors that run in this selection,
+ * looking through unselected and ephemeral models (so `a → ephemeral e → b` makes b wait for a,
+ * and a failing a skips b).
+ */
+function nearestRunnable(project: ModelProject, runnable: ReadonlySet<string>, name: string): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [...(project.upstream.get(name) ?? [])];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (runnable.has(n)) out.add(n);
+    else stack.push(...(project.upstream.get(n) ?? []));
+  }
+  return [...out];
+}
