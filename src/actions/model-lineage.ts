@@ -32,6 +32,8 @@ export async function modelLineage(db: Queryable, root: string): Promise<Lineage
       for (const c of t.consumes ?? []) add(consumers, c, { dag: d.dag_id, task: t.id });
     }
   }
+  const byRef = (a: TaskRef, b: TaskRef) => `${a.dag}.${a.task}`.localeCompare(`${b.dag}.${b.task}`);
+  for (const m of [producers, consumers]) for (const refs of m.values()) refs.sort(byRef);
   const usedByModels = new Map<string, string[]>();
   for (const m of project.models.values()) for (const r of new Set(m.refs.map((x) => x.name))) usedByModels.set(r, [...(usedByModels.get(r) ?? []), m.name]);
   const sourceUsers = new Map<string, string[]>();
@@ -42,14 +44,14 @@ export async function modelLineage(db: Queryable, root: string): Promise<Lineage
   const sources = [...catalog].flatMap(([source, tables]) => [...tables.keys()].map((table) => {
     const name = `${source}.${table}`;
     const t = sourceTable(project, source, table);
-    return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: sourceUsers.get(name) ?? [] };
+    return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: [...(sourceUsers.get(name) ?? [])].sort() };
   }));
   const models = [...project.models.values()].map((m) => {
     const t = modelTable(m);
     return {
       name: m.name, table: t, materialized: m.config.materialized, path: m.path,
       models: [...new Set(m.refs.map((r) => r.name))], sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
-      builtBy: producers.get(t) ?? [], usedByTasks: consumers.get(t) ?? [], usedByModels: usedByModels.get(m.name) ?? [],
+      builtBy: producers.get(t) ?? [], usedByTasks: consumers.get(t) ?? [], usedByModels: [...(usedByModels.get(m.name) ?? [])].sort(),
     };
   });
   return { sources, models };
