@@ -8,10 +8,18 @@ interface Suite {
 }
 
 const SUITES: Record<string, Suite> = {
+  models: {
+    describe: 'compile 2,000 generated SQL models; models run overhead per model beyond the SQL',
+    run: () => (require('./models') as typeof import('./models')).runModelsBench(),
+  },
   scheduler: {
     describe: 'trigger-to-success latency, task lag, hop latency, fan-out throughput, DAG file parsing',
     // Loaded on demand (require: bin/run-ts.js registers tsx for CommonJS only).
     run: () => (require('./scheduler') as typeof import('./scheduler')).runSchedulerBench(),
+  },
+  load: {
+    describe: 'CSV object → raw vs psql \\copy, loader peak RSS on a 1 GB object, HTTP API → lake records/s',
+    run: () => (require('./load') as typeof import('./load')).runLoadBench(),
   },
 };
 

@@ -55,7 +55,7 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
         dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(), conf: {},
         upstream: prior.rows[0]?.values ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
-        objectStore: rt.config.objectStore,
+        objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir,
       },
     });
   });

@@ -17,6 +17,10 @@ export interface Config {
   readonly projectRoot: string;
   /** Where `models compile` writes the rendered SQL (`<target>/compiled/<schema>/<model>.sql`). */
   readonly targetFolder: string;
+  /** Where validations are rendered as static HTML (Data Docs). */
+  readonly dataDocsDir: string;
+  /** Expectation suites (`<name>.json`). */
+  readonly expectationsDir: string;
   readonly parse: { readonly timeoutMs: number; readonly processes: number };
   readonly executor: {
     readonly workers: number;
@@ -39,6 +43,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_DAGS_FOLDER', 'Folder walked for DAG files (**/*.ts)', 'dags'],
   ['SLUICE_PROJECT_DIR', 'Folder holding sql/ (models, sources.yml, macros)', '.'],
   ['SLUICE_TARGET_DIR', 'Where `models compile` writes compiled SQL', 'target'],
+  ['SLUICE_EXPECTATIONS_DIR', 'Folder of expectation suites (*.json)', 'expectations'],
+  ['SLUICE_DATA_DOCS_DIR', 'Where validation results are written as static HTML (Data Docs)', '$SLUICE_HOME/data-docs'],
   ['SLUICE_PARSE_TIMEOUT', 'Time one DAG file may take to import', '30s'],
   ['SLUICE_PARSE_PROCESSES', 'Parser child processes', '2'],
   ['SLUICE_WORKERS', 'Worker child processes of the local executor (parallelism)', 'max(2, CPUs)'],
@@ -81,6 +87,8 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     dagsFolder: path.resolve(cwd, env.SLUICE_DAGS_FOLDER || 'dags'),
     projectRoot: path.resolve(cwd, env.SLUICE_PROJECT_DIR || '.'),
     targetFolder: path.resolve(cwd, env.SLUICE_TARGET_DIR || 'target'),
+    dataDocsDir: path.resolve(cwd, env.SLUICE_DATA_DOCS_DIR || path.join(home, 'data-docs')),
+    expectationsDir: path.resolve(cwd, env.SLUICE_EXPECTATIONS_DIR || 'expectations'),
     parse: { timeoutMs: dur(env, 'SLUICE_PARSE_TIMEOUT', '30s'), processes: int(env, 'SLUICE_PARSE_PROCESSES', 2) },
     executor: {
       workers: int(env, 'SLUICE_WORKERS', Math.max(2, os.cpus().length)),

@@ -53,6 +53,8 @@ export interface TaskContext {
   readonly log: Logger;
   readonly warehouse: Warehouse;
   readonly objectStore: ObjectStore;
+  /** Where quality-gate results are rendered as HTML (Data Docs). */
+  readonly dataDocsDir: string;
   /** Aborted when the task is being stopped (timeout, shutdown). */
   readonly signal: AbortSignal;
 }

@@ -2,12 +2,14 @@ import knexFactory, { type Knex } from 'knex';
 import * as m001 from './migrations/001_platform_schema';
 import * as m002 from './migrations/002_open_task_index';
 import * as m003 from './migrations/003_ingestion';
+import * as m004 from './migrations/004_validations';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
   ['001_platform_schema', m001],
   ['002_open_task_index', m002],
   ['003_ingestion', m003],
+  ['004_validations', m004],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

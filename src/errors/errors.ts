@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'LOAD_FAILED'
   | 'MODEL_INVALID'
   | 'MODEL_FAILED'
+  | 'CHECK_INVALID'
+  | 'CHECK_FAILED'
   | 'USAGE';
 
 export interface Issue {

@@ -18,6 +18,7 @@ export interface ExecutorOptions {
   readonly defaultTimeoutMs: number | undefined;
   readonly dagsFolder: string;
   readonly objectStore: ObjectStoreSettings;
+  readonly dataDocsDir: string;
 }
 
 interface Running {
@@ -121,7 +122,7 @@ export class LocalExecutor {
         logicalDate: c.logical_date.toISOString(), dataIntervalStart: c.data_interval_start.toISOString(),
         dataIntervalEnd: c.data_interval_end.toISOString(), conf: c.conf, upstream: c.upstream_values ?? {},
         warehouse: this.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: this.db.url },
-        objectStore: this.opts.objectStore,
+        objectStore: this.opts.objectStore, dataDocsDir: this.opts.dataDocsDir,
       };
       slot.send({ type: 'run', job });
     } catch (e) {

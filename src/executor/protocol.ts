@@ -21,6 +21,7 @@ export interface RunJob {
   readonly warehouse: { readonly mode: 'direct'; readonly url: string } | { readonly mode: 'proxy' };
   /** The child opens its own store client from these (they include the S3 secret key: IPC only, never logged). */
   readonly objectStore: ObjectStoreSettings;
+  readonly dataDocsDir: string;
 }
 
 export type ToChild =

@@ -86,6 +86,7 @@ async function run(job: RunJob): Promise<void> {
       log: taskLogger((text) => send({ type: 'log', tiId: job.tiId, text })),
       warehouse: warehouseFor(job),
       objectStore: objectStoreFor(job),
+      dataDocsDir: job.dataDocsDir,
       signal: controller.signal,
     };
     const value = await task.run(ctx);

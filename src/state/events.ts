@@ -1,4 +1,5 @@
-import type { Queryable } from './queryable';
+/** Anything that runs a statement: a pool, a transaction's client, a task's warehouse. */
+interface Runs { query(sql: string, params?: unknown[]): Promise<unknown> }
 
 /**
  * Notable events, written in the same transaction as the change they describe, so a dispatcher
@@ -11,7 +12,9 @@ export type EventKind =
   | 'run_succeeded'
   | 'run_recovered'    // a run succeeded after the DAG's previous run failed
   | 'import_error'     // a DAG file started failing to import (or its error changed)
-  | 'import_fixed';    // a DAG file that failed imports again
+  | 'import_fixed'     // a DAG file that failed imports again
+  | 'check_failed'     // a quality gate closed: an error-severity expectation failed
+  | 'check_warned';    // warn-severity expectations failed; the run went on
 
 export interface EventRecord {
   readonly kind: EventKind;
@@ -24,12 +27,12 @@ export interface EventRecord {
   readonly payload?: Record<string, unknown>;
 }
 
-export async function recordEvent(db: Queryable, e: EventRecord): Promise<void> {
+export async function recordEvent(db: Runs, e: EventRecord): Promise<void> {
   await recordEvents(db, [e]);
 }
 
 /** Several events in one statement (a sync of many DAG files, say). */
-export async function recordEvents(db: Queryable, events: readonly EventRecord[]): Promise<void> {
+export async function recordEvents(db: Runs, events: readonly EventRecord[]): Promise<void> {
   if (!events.length) return;
   await db.query(
     `INSERT INTO sluice.event (kind, dag_id, run_id, task_id, try_number, file_path, message, payload)

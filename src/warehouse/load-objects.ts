@@ -64,6 +64,9 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
   const watermark = objects.map((o) => o.meta?.watermark).filter((w): w is string => w !== undefined).at(-1);
   return wh.transaction(async (tx) => {
     const partition = req.partition ?? `dt=${req.ds}`;
+    // One load per raw table at a time: two re-loads would each hold a lock on the parent (from
+    // CREATE TABLE … LIKE) and then wait for the other's in DETACH PARTITION, a deadlock.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sluice.raw-load:${req.target.schema}.${req.target.table}`]);
     await ensureRawTable(tx, req.target, objects[0].columns, req.onNewColumn ?? 'error', objects[0].ref);
     const side = await createSideTable(tx, req.target, partition, req.ds);
     let rows = 0;
@@ -77,6 +80,8 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
         watermark: o.meta?.watermark, durationMs: Date.now() - started, run: req.run,
       });
     }
+    // Fresh statistics for the models that read the day next (autovacuum may not analyze it for a while).
+    await tx.query(`ANALYZE ${qualified(side)}`);
     const replaced = await swapPartition(tx, req.target, side, partition);
     if (watermark !== undefined) {
       // The source's current watermark; a re-run of an older day (a later one already loaded) leaves it alone.
@@ -112,7 +117,7 @@ async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Pla
   let rows: number;
   try {
     rows = tx.copyFrom
-      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body)
+      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH, FREEZE)`, body)
       : await insertCsv(tx, table, names, body, o.ref);
   } catch (e) {
     if (e instanceof SluiceError) throw e;

@@ -35,8 +35,24 @@ export function customersFor(ds: string, scale = 1): Customer[] {
   });
 }
 
-/** The day's new orders, with their state at the end of the day. */
-export function ordersFor(ds: string, scale = 1): Order[] {
+/**
+ * The day's new orders, with their state at the end of the day. `badData` adds three orders that
+ * break the shop's rules (an unknown status, a negative amount, a duplicate id): the demo's quality
+ * gate must stop them before the marts.
+ */
+export function ordersFor(ds: string, scale = 1, badData = false): Order[] {
+  const good = cleanOrdersFor(ds, scale);
+  if (!badData) return good;
+  const first = good[0];
+  return [
+    ...good,
+    { ...first, order_id: `o-${compact(ds)}-bad-1`, status: 'lost' as OrderStatus },
+    { ...first, order_id: `o-${compact(ds)}-bad-2`, amount: '-42.00' },
+    { ...first, order_id: `o-${compact(ds)}-bad-3`, updated_at: new Date(Date.parse(first.ordered_at) - 3_600_000).toISOString() },
+  ];
+}
+
+function cleanOrdersFor(ds: string, scale: number): Order[] {
   const rand = prng(seedOf('orders', ds, scale));
   const known = (Math.max(0, dayIndex(ds)) + 1) * customersPerDay(scale);
   return Array.from({ length: ordersPerDay(scale) }, (_, i) => {

@@ -19,13 +19,13 @@ export function writeCustomersFile(dir: string, ds: string, scale: number): stri
   return file;
 }
 
-export async function seedOrders(db: Queryable, ds: string, scale: number): Promise<number> {
+export async function seedOrders(db: Queryable, ds: string, scale: number, badData = false): Promise<number> {
   await db.query(`CREATE SCHEMA IF NOT EXISTS shop_app`);
   await db.query(`CREATE TABLE IF NOT EXISTS shop_app.orders (
     order_id text PRIMARY KEY, customer_id bigint NOT NULL, status text NOT NULL, amount numeric(10,2) NOT NULL,
     currency text NOT NULL, ordered_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)`);
   await db.query(`CREATE INDEX IF NOT EXISTS orders_updated_at ON shop_app.orders (updated_at)`);
-  const orders = ordersFor(ds, scale);
+  const orders = ordersFor(ds, scale, badData);
   // A row only moves forward in time: re-seeding an earlier day never undoes a later update.
   const r = await db.query(
     `INSERT INTO shop_app.orders SELECT * FROM jsonb_to_recordset($1::jsonb)
