@@ -123,6 +123,8 @@ export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks: 
         `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
                 count(*)::int AS n
            FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`, [id]);
+      // A span of zero or none would print as an infinite rate: fail loudly with what was read instead.
+      if (!(r.rows[0].ms > 0)) throw new Error(`fan-out run ${id}: leaves ended ${r.rows[0].ms} ms after the root (n=${r.rows[0].n}); cannot compute a rate`);
       tasksPerSec.push((r.rows[0].n * 1000) / r.rows[0].ms);
     }
     return { leaves, maxActiveTasks, wallMs, tasksPerSec, cpu: cpuShare(c0, cpuSnapshot()) };
