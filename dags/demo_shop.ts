@@ -1,15 +1,17 @@
 /**
  * The demo pipeline of a small web shop, one day per run:
  *   seed_sources → land_customers (CSV files) ─→ load_customers ─┐
- *                → land_orders (Postgres, incremental) → load_orders ─┼→ SQL models (sql/) → report
- *   land_payments (paginated HTTP API) ──────→ load_payments ─┘
+ *                → land_orders (Postgres, incremental) → load_orders ─┼→ check_raw → staging models
+ *   land_payments (paginated HTTP API) ──────→ load_payments ─┘   → check_staging → marts → check_marts → report
  * Each source lands in the lake (`raw` bucket, `<source>/<dataset>/dt=YYYY-MM-DD/`), then loads into
  * the warehouse's `raw` schema. Re-running a day leaves the lake and the warehouse as they were.
- * The models build staging, intermediate and marts (sql/). Quality gates and dashboards come next.
+ * The models build staging, intermediate and marts (sql/), with expectation suites (expectations/)
+ * as gates between the layers: `--conf '{"bad_data": true}'` seeds orders that break the rules, and
+ * the raw gate stops the models. Dashboards come next.
  */
 import path from 'node:path';
 import { defineDag, task } from 'sluice';
-import { filesToLake, httpToLake, loadToRaw, postgresToLake, sqlModels } from 'sluice/operators';
+import { checkpoint, filesToLake, httpToLake, loadToRaw, postgresToLake, sqlModels } from 'sluice/operators';
 import { CUSTOMER_COLUMNS, ORDER_COLUMNS, PAYMENT_COLUMNS } from './lib/shop/columns';
 import { paymentsApi } from './lib/shop/payments-api';
 import { seedOrders, writeCustomersFile } from './lib/shop/seed';
@@ -28,13 +30,13 @@ export default defineDag({
   owner: 'data-eng',
   tags: ['demo'],
   maxActiveRuns: 1,
-  params: { scale: 1 },
+  params: { scale: 1, bad_data: false },
   defaults: { retries: 2, retryDelay: '2s', retryExponentialBackoff: true, executionTimeout: '10m' },
   tasks: [
     task('seed_sources', async (ctx) => {
       const scale = scaleOf(ctx.params);
       const file = writeCustomersFile(INCOMING, ctx.ds, scale);
-      const orders = await seedOrders(ctx.warehouse, ctx.ds, scale);
+      const orders = await seedOrders(ctx.warehouse, ctx.ds, scale, ctx.params.bad_data === true);
       ctx.log.info('seeded %s and %d order rows in shop_app.orders (scale %s)', file, orders, scale);
       return { scale, orders };
     }),
@@ -66,14 +68,20 @@ export default defineDag({
     loadToRaw({ id: 'load_orders', upstream: ['land_orders'], source: 'shop', dataset: 'orders' }),
     loadToRaw({ id: 'load_payments', upstream: ['land_payments'], source: 'payments', dataset: 'payments' }),
 
-    // One task per SQL model in sql/ (staging → intermediate → marts); each waits for the loads of
-    // the raw tables it reads, through the tables the tasks produce and consume.
-    ...sqlModels(),
+    // Quality gates between the layers: a failing error-severity expectation fails the checkpoint,
+    // and everything built on its tables ends upstream_failed instead of being built on bad data.
+    checkpoint({ id: 'check_raw', suites: ['raw_orders', 'raw_payments', 'raw_customers'] }),
+
+    // One task per SQL model in sql/; each also waits for the loads of the raw tables it reads,
+    // through the tables the tasks produce and consume.
+    ...sqlModels({ select: 'path:sql/staging', upstream: ['check_raw'] }),
+    checkpoint({ id: 'check_staging', suites: ['stg_orders'] }),
+    ...sqlModels({ select: 'path:sql/intermediate path:sql/marts', upstream: ['check_staging'] }),
+    checkpoint({ id: 'check_marts', suites: ['daily_revenue'] }),
 
     task({
       id: 'report',
-      upstream: ['daily_revenue_by_method', 'customer_lifetime_value', 'order_status_funnel'],
-      triggerRule: 'all_done',
+      upstream: ['check_marts', 'customer_lifetime_value', 'order_status_funnel'],
       run: async (ctx) => {
         const r = await ctx.warehouse.query<{ payments: number; revenue: string | null }>(
           `SELECT coalesce(sum(payments), 0)::int AS payments, sum(revenue)::text AS revenue FROM marts.daily_revenue_by_method WHERE ds = $1`, [ctx.ds],

@@ -11,6 +11,8 @@ export { loadToRaw } from './load-to-raw';
 export type { LoadToRawSpec } from './load-to-raw';
 export { waitForObjects } from './wait-for-objects';
 export { sqlModels } from './sql-models';
+export { checkpoint } from './checkpoint';
+export type { CheckpointSpec } from './checkpoint';
 export type { SqlModelsSpec } from './sql-models';
 export type { WaitForObjectsSpec } from './wait-for-objects';
 export type { LandTarget } from './land';

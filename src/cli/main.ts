@@ -4,6 +4,7 @@ import { tasksCommands } from './commands/tasks';
 import { backfillCommand } from './commands/backfill';
 import { serviceCommands } from './commands/services';
 import { modelsCommands } from './commands/models';
+import { expectationsCommands } from './commands/expectations';
 import { reportError } from './context';
 import { ENV_VARS } from '../config/config';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   backfillCommand(program);
   serviceCommands(program);
   modelsCommands(program);
+  expectationsCommands(program);
   return program;
 }
 

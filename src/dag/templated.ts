@@ -3,7 +3,10 @@ import type { TaskContext } from './types';
 /** A setting fixed in the DAG file or computed per run: `'orders/{{ds}}.csv'` or `(ctx) => …`. */
 export type Templated<T = string> = T | ((ctx: TaskContext) => T);
 
-const MACROS: Record<string, (ctx: TaskContext) => string> = {
+/** What the string macros read: a task's context, or a command's stand-in for one. */
+export type MacroContext = Pick<TaskContext, 'ds' | 'dataIntervalStart' | 'dataIntervalEnd' | 'dagId' | 'runId'>;
+
+const MACROS: Record<string, (ctx: MacroContext) => string> = {
   ds: (ctx) => ctx.ds,
   ds_nodash: (ctx) => ctx.ds.replace(/-/g, ''),
   data_interval_start: (ctx) => ctx.dataIntervalStart.toISOString(),
@@ -20,9 +23,13 @@ const MACROS: Record<string, (ctx: TaskContext) => string> = {
 export function render<T>(value: Templated<T>, ctx: TaskContext): T {
   if (typeof value === 'function') return (value as (c: TaskContext) => T)(ctx);
   if (typeof value !== 'string') return value;
+  return renderMacros(value, ctx) as T;
+}
+
+export function renderMacros(value: string, ctx: MacroContext): string {
   return value.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
     const macro = MACROS[name];
     if (!macro) throw new Error(`unknown macro ${whole} in "${value}" (known: ${Object.keys(MACROS).join(', ')})`);
     return macro(ctx);
-  }) as T;
+  });
 }

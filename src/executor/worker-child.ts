@@ -2,6 +2,7 @@
  * A worker child process: runs one task at a time for the executor. User code runs here, so a
  * crash, leak or hang costs this process only; the executor replaces it.
  */
+import { isSluiceError } from '../errors/errors';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Dag, JsonValue, TaskContext } from '../dag/types';
@@ -93,7 +94,8 @@ async function run(job: RunJob): Promise<void> {
     send({ type: 'done', tiId: job.tiId, ok: true, value: toJson(value) });
   } catch (e) {
     const err = e as Error;
-    send({ type: 'done', tiId: job.tiId, ok: false, error: err?.stack ?? String(e) });
+    // A SluiceError is a finding about the task's input (a failed gate, a bad row): its message says it all.
+    send({ type: 'done', tiId: job.tiId, ok: false, error: isSluiceError(err) ? err.message : err?.stack ?? String(e) });
   } finally {
     current = undefined;
   }

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { defineTask } from '../src/dag/task';
+import type { TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
+import { renderMacros } from '../src/dag/templated';
+import { SluiceError } from '../src/errors/errors';
+import { recordValidation } from '../src/checks/record-validation';
+import { loadSuite } from '../src/checks/suite-file';
+import { resolveSuiteTable, suiteTables } from '../src/checks/suite-table';
+import { validateSuite } from '../src/checks/validate';
+import type { ValidationResult } from '../src/checks/types';
+
+export interface CheckpointSpec<I extends string, U extends string> extends TaskOptions {
+  readonly id: I;
+  readonly upstream?: readonly U[];
+  /** Suite names (`expectations/<name>.json`). */
+  readonly suites: readonly string[];
+  /** Default SLUICE_EXPECTATIONS_DIR or `expectations` in the working directory. */
+  readonly suitesDir?: string;
+  /** Folder holding `sql/`, to resolve suites whose table is a model name (default SLUICE_PROJECT_DIR or the working directory). */
+  readonly projectDir?: string;
+}
+
+/**
+ * Great Expectations' checkpoint as a gate: validates the suites against the warehouse, stores
+ * every result and its Data Docs page, and fails the task when an error-severity expectation
+ * fails, so its downstream tasks end upstream_failed and nothing is built on bad data.
+ * Warn-severity failures are logged and recorded (a check_warned event) and the run goes on.
+ * Suites are read when the task runs: an edit is picked up by the next run. A suite's `where`
+ * may use `{{ds}}` and the other run macros, e.g. `"_ds = '{{ds}}'"`.
+ */
+export function checkpoint<const I extends string, const U extends string = never>(spec: CheckpointSpec<I, U>): TaskDefinition<I, U> {
+  const { suites, suitesDir, projectDir, ...task } = spec;
+  const dir = path.resolve(suitesDir ?? process.env.SLUICE_EXPECTATIONS_DIR ?? 'expectations');
+  const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
+  // A suite that does not load now fails the task when it runs, with its own clear message.
+  const tables = [...new Set(suites.flatMap((s) => {
+    try { return suiteTables(loadSuite(path.join(dir, `${s}.json`)), root); } catch { return []; }
+  }))];
+  return defineTask('checkpoint', {
+    ...task,
+    // A closed gate is a verdict on the data, not a flaky failure: trying again only repeats it.
+    retries: task.retries ?? 0,
+    // Runs after whatever task builds the tables it checks (load or model), without naming it.
+    consumes: tables,
+    run: (ctx) => runCheckpoint(ctx, suites, dir, root),
+  }, { suites: [...suites] });
+}
+
+async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: string, root: string) {
+  const outcomes: Array<{ v: ValidationResult; page: string }> = [];
+  for (const name of suites) {
+    const suite = loadSuite(path.join(dir, `${name}.json`));
+    const resolved = { ...suite, table: resolveSuiteTable(suite.table, root), where: suite.where === undefined ? undefined : renderMacros(suite.where, ctx) };
+    const v = await validateSuite(ctx.warehouse, resolved, { ds: ctx.ds, dataIntervalEnd: ctx.dataIntervalEnd });
+    const { page } = await recordValidation(ctx.warehouse, v, ctx.dataDocsDir, { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds });
+    outcomes.push({ v, page });
+    for (const r of v.results) {
+      const line = `${name}[${r.index}] ${r.type}: ${r.success ? 'passed' : r.severity === 'warn' ? 'WARNING' : 'FAILED'} — ${r.summary}`;
+      if (r.success) ctx.log.info('%s', line); else if (r.severity === 'warn') ctx.log.warn('%s', line); else ctx.log.error('%s', line);
+    }
+    ctx.log.info('%s on %s: %s (%d error(s), %d warning(s), %d queries); Data Docs: %s', name, v.table, v.success ? 'passed' : 'FAILED',
+      v.errors, v.warnings, v.queries, path.join(ctx.dataDocsDir, page));
+  }
+  const failed = outcomes.filter((o) => !o.v.success);
+  if (failed.length) {
+    throw new SluiceError('CHECK_FAILED', failed.map(({ v, page }) => {
+      const errs = v.results.filter((r) => !r.success && r.severity === 'error');
+      return `quality gate ${v.suite} failed on ${v.table}: ${errs.length} expectation(s) failed\n` +
+        errs.map((r) => `  - [${r.index}] ${r.type}: ${r.summary}`).join('\n') + `\n  Data Docs: ${path.join(ctx.dataDocsDir, page)}`;
+    }).join('\n'));
+  }
+  return outcomes.map(({ v }) => ({ suite: v.suite, success: v.success, errors: v.errors, warnings: v.warnings }));
+}
