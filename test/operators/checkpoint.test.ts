@@ -83,7 +83,7 @@ test('an error-severity failure stops everything downstream; a warning lets the 
   const docs = path.join(p.dir, '.sluice', 'data-docs');
   const index = readFileSync(path.join(docs, 'index.html'), 'utf8');
   expect(index).toMatch(/items_soft[\s\S]*passed with warnings[\s\S]*items_strict[\s\S]*failed/);
-  const page = readFileSync(path.join(docs, v.rows[1].docs_path), 'utf8');
+  const page = readFileSync(path.join(docs, String(v.rows[1].docs_path)), 'utf8');
   expect(page).toContain('expect_column_values_to_be_between');
   expect(page).toContain('SQL for every failing row');
 });
