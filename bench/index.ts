@@ -8,6 +8,10 @@ interface Suite {
 }
 
 const SUITES: Record<string, Suite> = {
+  checks: {
+    describe: '25 expectations on a 1M-row table vs one hand-written aggregate query; table scans',
+    run: () => (require('./checks') as typeof import('./checks')).runChecksBench(),
+  },
   models: {
     describe: 'compile 2,000 generated SQL models; models run overhead per model beyond the SQL',
     run: () => (require('./models') as typeof import('./models')).runModelsBench(),

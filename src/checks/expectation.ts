@@ -5,7 +5,8 @@
 import type { ValidationContext } from './types';
 import type { TableInfo } from './catalog';
 
-export type Kwargs = Readonly<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shaped by the type's JSON Schema
+/** Shaped by the type's JSON Schema, which was checked before any plan reads them. */
+export type Kwargs = Readonly<Record<string, any>>;
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** A problem in one kwarg, `path` relative to the kwargs object (`min_value`, `value_set/2`). */

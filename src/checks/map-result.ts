@@ -8,7 +8,7 @@ import { num } from './types/kwargs';
 
 export interface MapCounts {
   readonly elementCount: number;
-  /** Undefined while only a lower bound is known (uniqueness with duplicates). */
+  /** For uniqueness, a lower bound until the failing rows are counted. */
   readonly unexpectedCount: number;
   readonly nullCount: number;
 }

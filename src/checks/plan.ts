@@ -6,6 +6,7 @@
  */
 import { quoteIdent, quoteLiteral } from '../db/quote';
 import type { TableInfo } from './catalog';
+import { enclose } from './types/kwargs';
 import type { Key, Planner } from './expectation';
 import type { ValidationContext } from './types';
 
@@ -49,7 +50,7 @@ export class SuitePlan {
 
   /** `FROM <table> WHERE (<where>) AND (<cond>)`. */
   from(cond?: string, where = this.where): string {
-    const parts = [where, cond].filter(Boolean).map((c) => `(${c})`);
+    const parts = [where, cond].filter(Boolean).map((c) => enclose(c!));
     return `FROM ${this.source}${parts.length ? ` WHERE ${parts.join(' AND ')}` : ''}`;
   }
 

@@ -40,7 +40,7 @@ export function suiteIssue(suite: Pick<Suite, 'file'>, pointer: string, message:
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode };
 
-/** The sub-schema an instance path lands in (properties and items only: all our schemas use). */
+/** The sub-schema an instance path lands in (through properties and items, the only nesting our schemas use). */
 function schemaAt(schema: SchemaNode, instancePath: string): SchemaNode | undefined {
   let node: SchemaNode | undefined = schema;
   for (const seg of instancePath.split('/').slice(1)) {

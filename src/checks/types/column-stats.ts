@@ -94,10 +94,10 @@ const quantiles: ExpectationType = {
 
 export const COLUMN_STAT_TYPES: readonly ExpectationType[] = [
   statBetween({ name: 'expect_column_mean_to_be_between', label: 'mean', sql: (c) => `avg(${c})`, numeric: true }),
-  statBetween({ name: 'expect_column_median_to_be_between', label: 'median', sql: (c) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c})`, numeric: true, extra: ' (percentile_cont: the mean of the two middle values when their count is even)' }),
+  statBetween({ name: 'expect_column_median_to_be_between', label: 'median', sql: (c) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c})`, numeric: true, extra: '; percentile_cont: the mean of the two middle values when their count is even' }),
   statBetween({ name: 'expect_column_min_to_be_between', label: 'minimum', sql: (c) => `min(${c})`, numeric: false }),
   statBetween({ name: 'expect_column_max_to_be_between', label: 'maximum', sql: (c) => `max(${c})`, numeric: false }),
   statBetween({ name: 'expect_column_sum_to_be_between', label: 'sum', sql: (c) => `sum(${c})`, numeric: true }),
-  statBetween({ name: 'expect_column_stdev_to_be_between', label: 'standard deviation', sql: (c) => `stddev_samp(${c})`, numeric: true, extra: ' (sample standard deviation, as GX; undefined for fewer than two values)' }),
+  statBetween({ name: 'expect_column_stdev_to_be_between', label: 'standard deviation', sql: (c) => `stddev_samp(${c})`, numeric: true, extra: '; the sample standard deviation, as GX, undefined for fewer than two values' }),
   quantiles,
 ];

@@ -3,7 +3,7 @@
  * UnexpectedRowsExpectation). `{batch}` stands for the suite's rows: the table filtered by `where`.
  */
 import type { ExpectationType, MetricPlan } from '../expectation';
-import { checkNoSemicolon, kwargsSchema } from './kwargs';
+import { checkNoSemicolon, enclose, kwargsSchema } from './kwargs';
 
 const COUNT = '__sluice_count';
 
@@ -17,7 +17,7 @@ export const CUSTOM_SQL_TYPES: readonly ExpectationType[] = [{
   onEmpty: 'runs the query as written; passes when it returns nothing',
   plan(k, p): MetricPlan {
     const query = (k.unexpected_rows_query as string).replace(/\{batch\}/g, 'batch');
-    const all = `WITH batch AS (SELECT * ${p.from()}) SELECT * FROM (${query}) AS unexpected_rows`;
+    const all = `WITH batch AS (SELECT * ${p.from()}) SELECT * FROM ${enclose(query)} AS unexpected_rows`;
     // One query: the count over every failing row, and the first 20 of them.
     const rows = p.rows(`SELECT count(*) OVER () AS ${COUNT}, u.* FROM (${all}) AS u LIMIT 20`, 'unexpected_rows_query');
     const what = k.description ? ` (${k.description})` : '';

@@ -30,6 +30,11 @@ export function checkNoSemicolon(sql: unknown, path: string): KwargProblem[] {
     ? [{ path, message: 'must not contain ";" (one query, spliced into a larger one)' }] : [];
 }
 
+/** SQL written by users in parentheses; the closing one on its own line when a `--` comment could swallow it. */
+export function enclose(sql: string): string {
+  return sql.includes('--') ? `(${sql}\n)` : `(${sql})`;
+}
+
 /** `>= min` / `> min` and `<= max` / `< max` on an expression; the literals are already SQL. */
 export function betweenSql(expr: string, min: string | undefined, max: string | undefined, strictMin = false, strictMax = false): string {
   const parts: string[] = [];

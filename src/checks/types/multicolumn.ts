@@ -1,8 +1,7 @@
 /** Map expectations over several columns of a row: pairs compared, a row's columns summed. */
 import type { ExpectationType, Kwargs, MapPlan, Planner } from '../expectation';
 import { columnList, columnName, flag, kwargsSchema, mostly } from './kwargs';
-import { MAP_ON_EMPTY } from './map';
-import { consideredRows, ignoredPhrase } from './uniqueness';
+import { consideredRows, ignoredPhrase, ROWS_ON_EMPTY } from './uniqueness';
 
 const PAIR_IGNORE = { enum: ['both_values_are_missing', 'either_value_is_missing', 'neither'] } as const;
 
@@ -30,7 +29,7 @@ function pair(name: string, description: string, extra: Record<string, unknown>,
     description,
     kwargs: kwargsSchema({ column_A: columnName, column_B: columnName, ...extra, ignore_row_if: PAIR_IGNORE, mostly }, ['column_A', 'column_B']),
     refs: (k) => [{ kind: 'column', path: 'column_A', column: k.column_A }, { kind: 'column', path: 'column_B', column: k.column_B }],
-    onEmpty: MAP_ON_EMPTY,
+    onEmpty: ROWS_ON_EMPTY,
     plan: (k, p) => multiMap(k, p, [k.column_A, k.column_B], k.ignore_row_if ?? 'both_values_are_missing',
       // A comparison with one value missing is unknown: the row fails unless ignore_row_if skips it.
       `(${p.col(k.column_A)} ${op(k)} ${p.col(k.column_B)}) IS NOT TRUE`, fails(k), 'both values'),
@@ -43,7 +42,7 @@ const sum: ExpectationType = {
   description: 'In every row, the columns of column_list add up to sum_total (a null counts as 0).',
   kwargs: kwargsSchema({ column_list: columnList, sum_total: { type: 'number' }, ignore_row_if: { enum: ['all_values_are_missing', 'any_value_is_missing', 'never'] }, mostly }, ['column_list', 'sum_total']),
   refs: (k) => (k.column_list as string[]).map((column, i) => ({ kind: 'column', path: `column_list/${i}`, column, need: 'numeric' })),
-  onEmpty: MAP_ON_EMPTY,
+  onEmpty: ROWS_ON_EMPTY,
   plan(k, p) {
     const total = (k.column_list as string[]).map((c) => `coalesce(${p.col(c)}, 0)`).join(' + ');
     return multiMap(k, p, k.column_list, k.ignore_row_if ?? 'all_values_are_missing',

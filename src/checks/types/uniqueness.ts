@@ -39,6 +39,8 @@ const unique: ExpectationType = {
   },
 };
 
+export const ROWS_ON_EMPTY = 'passes: no rows to check, nothing unexpected (as GX)';
+
 const IGNORE = ['all_values_are_missing', 'any_value_is_missing', 'never'] as const;
 
 /** The rows a multi-column expectation considers under GX's ignore_row_if. */
@@ -61,7 +63,7 @@ const compound: ExpectationType = {
   description: 'No combination of the values of column_list occurs twice (nulls compare equal, as in GROUP BY).',
   kwargs: kwargsSchema({ column_list: columnList, ignore_row_if: { enum: IGNORE }, mostly }, ['column_list']),
   refs: (k) => (k.column_list as string[]).map((column, i) => ({ kind: 'column', path: `column_list/${i}`, column })),
-  onEmpty: MAP_ON_EMPTY,
+  onEmpty: ROWS_ON_EMPTY,
   plan(k, p): MapPlan {
     const cols = (k.column_list as string[]).map((c) => p.col(c));
     const ignore = k.ignore_row_if ?? 'all_values_are_missing';
