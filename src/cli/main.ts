@@ -1,30 +1,36 @@
 import { Command, CommanderError } from 'commander';
-import { dagsCommands } from './commands/dags';
-import { tasksCommands } from './commands/tasks';
-import { backfillCommand } from './commands/backfill';
-import { serviceCommands } from './commands/services';
-import { modelsCommands } from './commands/models';
-import { expectationsCommands } from './commands/expectations';
 import { reportError } from './context';
 import { ENV_VARS } from '../config/config';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/*
+ * Command groups, loaded only when used: `sluice models compile` should not pay for loading the
+ * scheduler, the database drivers and PGlite (a third of a second). Help lists them all.
+ */
+const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Register]> = [
+  [['dags'], () => (require('./commands/dags') as typeof import('./commands/dags')).dagsCommands],
+  [['tasks'], () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommands],
+  [['backfill'], () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand],
+  [['scheduler', 'worker', 'standalone', 'db'], () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands],
+  [['models'], () => (require('./commands/models') as typeof import('./commands/models')).modelsCommands],
+  [['expectations'], () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands],
+];
+
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('sluice')
     .description('Airflow-style DAG scheduler with a SQL-first warehouse')
     .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', `\nEnvironment:\n${ENV_VARS.map(([n, m, d]) => `  ${n.padEnd(26)} ${m} (default: ${d})`).join('\n')}`);
-  dagsCommands(program);
-  tasksCommands(program);
-  backfillCommand(program);
-  serviceCommands(program);
-  modelsCommands(program);
-  expectationsCommands(program);
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const used = GROUPS.filter(([names]) => first !== undefined && names.includes(first));
+  for (const [, load] of used.length ? used : GROUPS) load()(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

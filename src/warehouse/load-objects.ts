@@ -80,8 +80,6 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
         watermark: o.meta?.watermark, durationMs: Date.now() - started, run: req.run,
       });
     }
-    // Fresh statistics for the models that read the day next (autovacuum may not analyze it for a while).
-    await tx.query(`ANALYZE ${qualified(side)}`);
     const replaced = await swapPartition(tx, req.target, side, partition);
     if (watermark !== undefined) {
       // The source's current watermark; a re-run of an older day (a later one already loaded) leaves it alone.
@@ -117,7 +115,7 @@ async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Pla
   let rows: number;
   try {
     rows = tx.copyFrom
-      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH, FREEZE)`, body)
+      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body)
       : await insertCsv(tx, table, names, body, o.ref);
   } catch (e) {
     if (e instanceof SluiceError) throw e;

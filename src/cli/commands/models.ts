@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { compileModels, listModels, runSelectedModels } from '../../actions/models';
 import { modelLineage } from '../../actions/model-lineage';
 import { commandRunContext } from '../../models/run-context';
-import { syncDagFiles } from '../../runtime/runtime';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
 import { json, ms, table } from '../output';
@@ -60,6 +59,7 @@ export function modelsCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
       const lineage = await withRuntime(cfg, async (rt) => {
+        const { syncDagFiles } = await import('../../runtime/runtime');
         await syncDagFiles(rt);
         return modelLineage(rt.db, cfg.projectRoot);
       }, { announce: !o.json });
