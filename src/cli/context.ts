@@ -12,7 +12,7 @@ export function config(patch: Parameters<typeof withOverrides>[1] = {}): Config 
 /** Opens the runtime for one command and always closes it. */
 export async function withRuntime<T>(cfg: Config, fn: (rt: Runtime) => Promise<T>, opts: { listen?: boolean; announce?: boolean } = {}): Promise<T> {
   // Loaded here, not at the top: commands that need no database start faster.
-  const { openRuntime } = await import('../runtime/runtime');
+  const { openRuntime } = require('../runtime/runtime') as typeof import('../runtime/runtime');
   const rt = await openRuntime(cfg, opts);
   try { return await fn(rt); } finally { await rt.close(); }
 }

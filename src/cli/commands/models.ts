@@ -59,7 +59,7 @@ export function modelsCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
       const lineage = await withRuntime(cfg, async (rt) => {
-        const { syncDagFiles } = await import('../../runtime/runtime');
+        const { syncDagFiles } = require('../../runtime/runtime') as typeof import('../../runtime/runtime');
         await syncDagFiles(rt);
         return modelLineage(rt.db, cfg.projectRoot);
       }, { announce: !o.json });
