@@ -7,6 +7,7 @@ import { recordValidation } from '../src/checks/record-validation';
 import { loadSuite } from '../src/checks/suite-file';
 import { resolveSuiteTable, suiteTables } from '../src/checks/suite-table';
 import { validateSuite } from '../src/checks/validate';
+import { dependOn } from '../src/dag/parse-inputs';
 import type { ValidationResult } from '../src/checks/types';
 
 export interface CheckpointSpec<I extends string, U extends string> extends TaskOptions {
@@ -32,6 +33,7 @@ export function checkpoint<const I extends string, const U extends string = neve
   const { suites, suitesDir, projectDir, ...task } = spec;
   const dir = path.resolve(suitesDir ?? process.env.SLUICE_EXPECTATIONS_DIR ?? 'expectations');
   const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
+  dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
   // A suite that does not load now fails the task when it runs, with its own clear message.
   const tables = [...new Set(suites.flatMap((s) => {
     try { return suiteTables(loadSuite(path.join(dir, `${s}.json`)), root); } catch { return []; }

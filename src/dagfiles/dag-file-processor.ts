@@ -5,6 +5,7 @@ import { activeOwners, deactivateMissing } from '../state/dag-store';
 import { assignOwners } from './assign-owners';
 import { ParserPool } from './parser-pool';
 import { storeParseResults } from './store-results';
+import { inputFingerprint } from './input-fingerprint';
 import { walkDagFiles } from './walk';
 
 export interface SyncSummary {
@@ -16,7 +17,7 @@ export interface SyncSummary {
   readonly ms: number;
 }
 
-interface KnownFile { path: string; hash: string; mtime_ms: number; size: number }
+interface KnownFile { path: string; hash: string; mtime_ms: number; size: number; inputs: string[]; inputs_fingerprint: string | null }
 
 /**
  * Keeps Postgres in step with the DAG folder: new or edited files (by mtime/size, confirmed by
@@ -34,11 +35,19 @@ export class DagFileProcessor {
     const started = performance.now();
     const [files, known] = await Promise.all([
       walkDagFiles(this.root),
-      this.db.query<KnownFile>(`SELECT path, hash, mtime_ms, size FROM sluice.dag_file`).then((r) => new Map(r.rows.map((k) => [k.path, k]))),
+      this.db.query<KnownFile>(`SELECT path, hash, mtime_ms, size, inputs, inputs_fingerprint FROM sluice.dag_file`).then((r) => new Map(r.rows.map((k) => [k.path, k]))),
     ]);
     const touched = files.filter((f) => { const k = known.get(f.path); return !k || k.mtime_ms !== f.mtimeMs || Number(k.size) !== f.size; });
     const hashes = new Map(await Promise.all(touched.map(async (f) => [f.path, hashOf(await fs.readFile(f.path))] as const)));
-    const changed = touched.filter((f) => known.get(f.path)?.hash !== hashes.get(f.path));
+    const contentChanged = touched.filter((f) => known.get(f.path)?.hash !== hashes.get(f.path));
+    // Unchanged files whose other inputs (a models project, suites) changed are parsed again too.
+    const same = new Set(contentChanged.map((f) => f.path));
+    const inputsChanged = (await Promise.all(files.filter((f) => !same.has(f.path) && known.get(f.path)?.inputs.length).map(async (f) => {
+      const k = known.get(f.path)!;
+      return (await inputFingerprint(k.inputs)) !== k.inputs_fingerprint ? f : undefined;
+    }))).filter((f): f is typeof files[number] => !!f);
+    for (const f of inputsChanged) if (!hashes.has(f.path)) hashes.set(f.path, known.get(f.path)!.hash);
+    const changed = [...contentChanged, ...inputsChanged];
     const changedSet = new Set(changed);
     for (const f of touched.filter((t) => !changedSet.has(t))) {
       await this.db.query(`UPDATE sluice.dag_file SET mtime_ms = $2, size = $3 WHERE path = $1`, [f.path, f.mtimeMs, f.size]);
@@ -52,10 +61,11 @@ export class DagFileProcessor {
     const owners = await activeOwners(this.db);
     for (const [id, file] of owners) if (reparsed.has(file)) owners.delete(id);
     const byPath = new Map(changed.map((f) => [f.path, f]));
-    const batch = assignOwners(results, owners, this.root).map((result) => {
+    const batch = await Promise.all(assignOwners(results, owners, this.root).map(async (result) => {
       const f = byPath.get(result.file)!;
-      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size };
-    });
+      const inputs = result.inputs ?? [];
+      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size, inputs, inputsFingerprint: inputs.length ? await inputFingerprint(inputs) : null };
+    }));
     // One transaction for the whole batch: a cold start of 1,000 files pays one commit, not 1,000.
     await this.db.transaction((c) => storeParseResults(c, batch));
     const dags = batch.reduce((n, f) => n + f.result.dags.length, 0);

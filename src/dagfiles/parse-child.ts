@@ -7,6 +7,7 @@ import { serializeDag, type DagStructure } from '../dag/structure';
 import type { Dag } from '../dag/types';
 import { issuesFromError } from './error-location';
 import type { ParseResult } from './parse-result';
+import { takeInputs } from '../dag/parse-inputs';
 
 export interface ParseRequest { readonly id: number; readonly file: string; readonly root: string }
 
@@ -28,11 +29,13 @@ export function forgetModules(root: string): void {
 export function parseFile(file: string, root: string): ParseResult {
   const started = performance.now();
   forgetModules(root);
+  takeInputs();
   try {
     const dags: DagStructure[] = dagsOf(require(file)).map(serializeDag);
-    return { file, dags, issues: [], ms: performance.now() - started };
+    return { file, dags, issues: [], ms: performance.now() - started, inputs: takeInputs() };
   } catch (e) {
-    return { file, dags: [], issues: issuesFromError(file, e), ms: performance.now() - started };
+    // A DAG that failed on a bad model or suite is parsed again once that file is fixed.
+    return { file, dags: [], issues: issuesFromError(file, e), ms: performance.now() - started, inputs: takeInputs() };
   }
 }
 

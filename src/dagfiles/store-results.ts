@@ -8,6 +8,8 @@ export interface ParsedFile {
   readonly hash: string;
   readonly mtimeMs: number;
   readonly size: number;
+  readonly inputs: readonly string[];
+  readonly inputsFingerprint: string | null;
 }
 
 /**
@@ -37,13 +39,16 @@ export async function storeParseResults(c: Queryable, files: readonly ParsedFile
   await upsertDags(c, clean.flatMap((r) => r.dags.map((structure) => ({ structure, filePath: r.file }))));
   await deactivateMissing(c, clean.map((r) => ({ filePath: r.file, keep: r.dags.map((d) => d.dagId) })));
   await c.query(
-    `INSERT INTO sluice.dag_file (path, hash, mtime_ms, size, dag_ids, parse_ms, parsed_at)
-     SELECT path, hash, mtime_ms, size, dag_ids, parse_ms, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(path text, hash text, mtime_ms double precision, size bigint, dag_ids text[], parse_ms int)
+    `INSERT INTO sluice.dag_file (path, hash, mtime_ms, size, dag_ids, parse_ms, parsed_at, inputs, inputs_fingerprint)
+     SELECT path, hash, mtime_ms, size, dag_ids, parse_ms, now(), inputs, inputs_fingerprint
+       FROM jsonb_to_recordset($1::jsonb) AS x(path text, hash text, mtime_ms double precision, size bigint, dag_ids text[], parse_ms int,
+                                               inputs text[], inputs_fingerprint text)
      ON CONFLICT (path) DO UPDATE SET hash = EXCLUDED.hash, mtime_ms = EXCLUDED.mtime_ms, size = EXCLUDED.size,
-       dag_ids = EXCLUDED.dag_ids, parse_ms = EXCLUDED.parse_ms, parsed_at = now()`,
+       dag_ids = EXCLUDED.dag_ids, parse_ms = EXCLUDED.parse_ms, parsed_at = now(), inputs = EXCLUDED.inputs,
+       inputs_fingerprint = EXCLUDED.inputs_fingerprint`,
     [JSON.stringify(files.map((f) => ({
       path: f.result.file, hash: f.hash, mtime_ms: f.mtimeMs, size: f.size, dag_ids: f.result.dags.map((d) => d.dagId), parse_ms: Math.round(f.result.ms),
+      inputs: f.inputs, inputs_fingerprint: f.inputsFingerprint,
     })))],
   );
 }

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_platform_schema';
 import * as m002 from './migrations/002_open_task_index';
 import * as m003 from './migrations/003_ingestion';
 import * as m004 from './migrations/004_validations';
+import * as m005 from './migrations/005_dag_file_inputs';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -10,6 +11,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['002_open_task_index', m002],
   ['003_ingestion', m003],
   ['004_validations', m004],
+  ['005_dag_file_inputs', m005],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

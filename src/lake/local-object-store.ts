@@ -54,7 +54,11 @@ export function localObjectStore(root: string): ObjectStore {
         await fs.mkdir(tmpDir, { recursive: true });
         tmp = path.join(tmpDir, randomUUID());
         const counter = byteCounter();
-        await pipeline(toStream(body), counter, createWriteStream(tmp));
+        const out = createWriteStream(tmp);
+        // The file is opened asynchronously: if the body fails first, wait until the stream has
+        // opened and closed the file, or removing it below could run before it exists.
+        const closed = new Promise<void>((resolve) => { out.once('close', () => resolve()); });
+        await pipeline(toStream(body), counter, out).catch(async (e) => { await closed; throw e; });
         checkSize(bucket, key, options.size, counter.bytes);
         await fs.mkdir(path.dirname(file), { recursive: true });
         await fs.writeFile(tmp + '.meta', JSON.stringify(side));

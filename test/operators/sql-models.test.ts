@@ -75,6 +75,18 @@ test('an edited model is picked up by the next run without a restart', async () 
   ]);
 });
 
+test('a new model file becomes a new task at the next sync of the DAG folder, without touching the DAG file', async () => {
+  const tasksOf = async () => (await rt.db.query<{ structure: { tasks: Array<{ id: string; upstream: string[] }> } }>(
+    `SELECT v.structure FROM sluice.dag d JOIN sluice.dag_version v ON v.id = d.latest_version_id WHERE d.dag_id = 'models'`)).rows[0].structure.tasks;
+  expect((await tasksOf()).map((t) => t.id)).not.toContain('extra');
+  put('sql/marts/extra.sql', 'select count(*) as n from {{ref "good"}}\n');
+  await syncDagFiles(rt);
+  expect((await tasksOf()).find((t) => t.id === 'extra')).toMatchObject({ upstream: ['good'] });
+  const tasks = await run();
+  expect(tasks.extra.state).toBe('success');
+  expect((await rt.db.query(`SELECT n FROM marts.extra`)).rows).toEqual([{ n: 3 }]);
+});
+
 test('the models CLI: compile reports every problem with its position; run, list and lineage', async () => {
   const sluice = async (...args: string[]) => {
     try {
@@ -92,7 +104,7 @@ test('the models CLI: compile reports every problem with its position; run, list
   const ok = await sluice('models', 'run', '--select', 'good+');
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/success good \(table, 3 rows\)/);
-  expect(ok.stdout).toMatch(/1 built, 0 failed, 0 skipped/);
+  expect(ok.stdout).toMatch(/2 built, 0 failed, 0 skipped/); // good and the extra view on it
   const lineage = JSON.parse((await sluice('models', 'lineage', '--json')).stdout);
   expect(lineage.sources).toEqual([{ name: 'shop.things', table: 'raw.shop_things', producedBy: [{ dag: 'models', task: 'load_things' }], usedBy: ['stg_things'] }]);
   expect(lineage.models.find((m: { name: string }) => m.name === 'stg_things')).toMatchObject({
