@@ -129,3 +129,17 @@ async function streamText(s: NodeJS.ReadableStream): Promise<string> {
   for await (const c of s) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+test('hourly partitions of one day load and re-load independently', async () => {
+  const hour = async (h: number, n: number) => {
+    const o = await landRows({ store, bucket: 'raw', source: 'shop', dataset: 'hourly', ds: '2026-01-06', hour: h, columns, rows: iter(rowsFor('2026-01-06', n)) });
+    return loadObjects(wh, { store, bucket: 'raw', keys: [o.key], target: { schema: 'raw', table: 'hourly' }, ds: '2026-01-06', partition: `dt=2026-01-06/hr=${String(h).padStart(2, '0')}`, source: 'shop.hourly' });
+  };
+  await hour(1, 4);
+  await hour(2, 6);
+  expect(await hour(1, 3)).toMatchObject({ rows: 3, replaced: 4 });
+  const parts = await client.query(`SELECT _partition, count(*)::int AS n FROM raw.hourly GROUP BY 1 ORDER BY 1`);
+  expect(parts.rows).toEqual([{ _partition: 'dt=2026-01-06/hr=01', n: 3 }, { _partition: 'dt=2026-01-06/hr=02', n: 6 }]);
+  const tables = await client.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'raw.hourly'::regclass ORDER BY 1`);
+  expect(tables.rows.map((r) => r.relname)).toEqual(['hourly__dt_2026_01_06_hr_01', 'hourly__dt_2026_01_06_hr_02']);
+});
