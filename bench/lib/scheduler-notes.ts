@@ -87,7 +87,12 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
       `round trip alone costs ${us(rt)} here and every task start and end is a durable commit. Even with a free worker for every task, the ` +
       `${downstream} downstream tasks each pay one hop (p50 ${fmtMs(hopP50)} in the chain, more when 100 runs compete for 2 cores), about ` +
       `${fmtMs(downstream * hopP50)} in total. What would move it: more cores and workers (the 100 runs then overlap instead of queueing), and fewer ` +
-      'commits per task (claim and start in the completion transaction of the upstream task, as a later step).',
+      'commits per task (claim and start in the completion transaction of the upstream task, as a later step).' +
+      (pg.manyWide.ok ? ` With ${pg.manyWide.value.workers} worker processes the same batch totals ${fmtMs(sum(pg.manyWide.value.lags.map((x) => x.ms)))} ` +
+        `(roots ${fmtMs(sum(pg.manyWide.value.lags.filter((x) => x.root).map((x) => x.ms)))}): roots no longer wait for a worker, and what is left is ` +
+        `${pg.manyWide.value.lags.filter((x) => !x.root).length} hops made while the trigger loop and 100 runs share the 2 cores. How the runs arrive ` +
+        'matters as much as the scheduler: triggered all at once (in parallel) instead, the total rose far higher in a separate trial, ' +
+        'because then every root waits at the same instant.' : ''),
     );
   }
 

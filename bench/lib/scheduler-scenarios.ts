@@ -65,6 +65,7 @@ export async function chain(kind: BackendKind, tasks: number, runs: number): Pro
 export interface ManyResult {
   readonly dags: number;
   readonly tasksPerDag: number;
+  readonly workers: number;
   readonly wallMs: number;
   readonly triggerMs: number;
   readonly lags: Array<{ ms: number; root: boolean }>;
@@ -72,11 +73,11 @@ export interface ManyResult {
 }
 
 /** 3. `dags` DAGs of `tasksPerDag` linear no-op tasks, all triggered at once (after a warm-up round). */
-export async function manyDags(kind: BackendKind, dags: number, tasksPerDag: number): Promise<ManyResult> {
-  const work = workdir(`${kind}-many`);
+export async function manyDags(kind: BackendKind, dags: number, tasksPerDag: number, workers = 2): Promise<ManyResult> {
+  const work = workdir(`${kind}-many-${workers}`);
   const ids = Array.from({ length: dags }, (_, i) => `bench_lin_${String(i).padStart(3, '0')}`);
   for (const id of ids) work.write(`${id}.ts`, chainDag(id, tasksPerDag));
-  const stack = await openStack(kind, 'many', work);
+  const stack = await openStack(kind, `many${workers}`, work, { workers });
   try {
     const round = async () => {
       const t0 = performance.now();
@@ -88,7 +89,7 @@ export async function manyDags(kind: BackendKind, dags: number, tasksPerDag: num
     };
     const warm = await round();
     const r = await round();
-    return { dags, tasksPerDag, wallMs: r.wallMs, triggerMs: r.triggerMs, lags: await taskLags(stack.rt, r.runIds), warmupMs: warm.wallMs };
+    return { dags, tasksPerDag, workers, wallMs: r.wallMs, triggerMs: r.triggerMs, lags: await taskLags(stack.rt, r.runIds), warmupMs: warm.wallMs };
   } finally {
     await stack.close();
   }
