@@ -244,6 +244,7 @@ function httpNote(v: HttpResult): string {
     `(${usBare.toFixed(1)} µs of Node CPU per record); the lake path took ${fmtMs(lake.ms)} (${usLake.toFixed(1)} µs per record), ` +
     `so the lake costs about ${(usLake - usBare).toFixed(1)} µs of CPU per record on top: picking the declared columns out of each record, coercing ` +
     'every value (`compileRow(columns, { input: \'json\' })`), formatting the CSV line, SHA-256 over the bytes, writing the spool file, and copying the spool ' +
-    'into the store. All of it runs on the one Node thread and pages are fetched one after another (the next request is sent only when the consumer has ' +
-    `taken the last record of the page), so the wall time is the sum of the fetches and the lake work; the object came to ${mb(v.objectBytes)}.`;
+    'into the store. All of it runs on the one Node thread, which is busy the whole time (CPU ≈ wall): the next page is requested as soon as its URL ' +
+    'is known, while this page\'s records are written, but on loopback a request costs little, so that overlap pays off against a remote API with ' +
+    `real latency rather than here; the object came to ${mb(v.objectBytes)}.`;
 }

@@ -56,36 +56,49 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
   async function* rows(): AsyncGenerator<SourceRow> {
     counters = { requests: 0, retries: 0, pages: 0, records: 0 };
     const pages = paginator(base, options.pagination ?? { mode: 'none' });
-    let url: URL | undefined = pages.first;
-    while (url) {
-      const page = counters.pages + 1;
+    // The next page is requested as soon as its URL is known, while this page's records are
+    // consumed: the network overlaps the lake work. Stopping early aborts the request in flight.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const fetchPage = (url: URL) => {
       const shownUrl = show(url);
-      const where = `GET ${shownUrl} page ${page}`;
-      const res = await getWithRetry({
+      const where = `GET ${shownUrl} page ${counters.pages + 1}`;
+      const res = getWithRetry({
         url, shownUrl, headers: headersFor(url, base, options), timeoutMs: options.timeoutMs ?? 30_000,
-        retry, counters, onRetry: options.onRetry, signal: options.signal,
-      });
-      counters.pages++;
-      let body: unknown;
-      try {
-        body = JSON.parse(res.body);
-      } catch (e) {
-        throw new SluiceError('INPUT_MALFORMED', `${where}: response is not JSON (${(e as Error).message}): ${excerpt(res.body, 200) || '(empty body)'}`);
+        retry, counters, onRetry: options.onRetry, signal,
+      }).then((r) => ({ url, where, res: r }));
+      res.catch(() => undefined); // awaited below, or abandoned when the consumer stops early
+      return res;
+    };
+    let pending = pages.first ? fetchPage(pages.first) : undefined;
+    try {
+      while (pending) {
+        const { url, where, res } = await pending;
+        counters.pages++;
+        let body: unknown;
+        try {
+          body = JSON.parse(res.body);
+        } catch (e) {
+          throw new SluiceError('INPUT_MALFORMED', `${where}: response is not JSON (${(e as Error).message}): ${excerpt(res.body, 200) || '(empty body)'}`);
+        }
+        const records = valueAtPath(body, recordPath);
+        if (!Array.isArray(records)) {
+          throw new SluiceError('INPUT_MALFORMED', `${where}: no array at ${recordPath === '' ? 'the top level' : `"${recordPath}"`} of the response (found ${records === undefined ? 'nothing' : describe(records)})`);
+        }
+        const next = pages.next({ url, body, headers: res.headers, records: records.length, where });
+        if (next && counters.pages >= maxPages) {
+          throw new SluiceError('SOURCE_FAILED', `${where}: more pages follow but maxPages (${maxPages}) is reached; ` +
+            'raise maxPages if the API really has that many, else its pagination does not end (a repeating cursor or link?)');
+        }
+        pending = next ? fetchPage(next) : undefined;
+        for (let i = 0; i < records.length; i++) {
+          counters.records++;
+          const at = `${where} record ${i + 1}`;
+          yield { values: pick(records[i], options.columns, at), at };
+        }
       }
-      const records = valueAtPath(body, recordPath);
-      if (!Array.isArray(records)) {
-        throw new SluiceError('INPUT_MALFORMED', `${where}: no array at ${recordPath === '' ? 'the top level' : `"${recordPath}"`} of the response (found ${records === undefined ? 'nothing' : describe(records)})`);
-      }
-      for (let i = 0; i < records.length; i++) {
-        counters.records++;
-        const at = `${where} record ${i + 1}`;
-        yield { values: pick(records[i], options.columns, at), at };
-      }
-      url = pages.next({ url, body, headers: res.headers, records: records.length, where });
-      if (url && counters.pages >= maxPages) {
-        throw new SluiceError('SOURCE_FAILED', `${where}: more pages follow but maxPages (${maxPages}) is reached; ` +
-          'raise maxPages if the API really has that many, else its pagination does not end (a repeating cursor or link?)');
-      }
+    } finally {
+      stop.abort();
     }
   }
 

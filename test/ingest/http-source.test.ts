@@ -239,7 +239,7 @@ describe('retries and failures', () => {
 });
 
 describe('consumer stopping early', () => {
-  it('makes no further requests and finishes the iterator', async () => {
+  it('requests at most one page ahead, aborts it and finishes the iterator', async () => {
     handler = (u, _q, res) => json(res, recs(Number(u.searchParams.get('page')) * 100, 100));
     const s = src({ pagination: { mode: 'page', pageSize: 100 } });
     const it = s[Symbol.asyncIterator]();
@@ -247,10 +247,14 @@ describe('consumer stopping early', () => {
     await it.next();
     await it.return!(undefined);
     expect(await it.next()).toEqual({ done: true, value: undefined });
-    expect(seen).toHaveLength(1);
+    // Page 2 was requested while page 1 was consumed; the stop aborted it (it may not have arrived).
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(seen.length).toBeLessThanOrEqual(2);
+    const before = seen.length;
     let n = 0;
     for await (const _ of s) if (++n === 150) break;
-    expect(seen).toHaveLength(3);
+    expect(seen.length - before).toBeGreaterThanOrEqual(2);
+    expect(seen.length - before).toBeLessThanOrEqual(3);
     expect(s.stats()).toMatchObject({ pages: 2, records: 150 });
   });
 });
