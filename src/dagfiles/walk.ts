@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readIgnoreFile } from './ignore-file';
 
 export interface DagFileStat {
   readonly path: string;
@@ -7,9 +8,11 @@ export interface DagFileStat {
   readonly size: number;
 }
 
-/** Every `*.ts` file under `root` (skipping node_modules, dot folders and `.d.ts`), sorted. */
+/** Every `*.ts` file under `root` (skipping node_modules, dot folders, `.d.ts` and what `.sluiceignore` names), sorted. */
 export async function walkDagFiles(root: string): Promise<DagFileStat[]> {
   const out: DagFileStat[] = [];
+  const base = path.resolve(root);
+  const ignored = await readIgnoreFile(base);
   const visit = async (dir: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT' && dir === root) return [];
@@ -17,6 +20,7 @@ export async function walkDagFiles(root: string): Promise<DagFileStat[]> {
     });
     await Promise.all(entries.map(async (e) => {
       const p = path.join(dir, e.name);
+      if (ignored(path.relative(base, p).split(path.sep).join('/'), e.isDirectory())) return;
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && !e.name.startsWith('.')) await visit(p);
       } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
@@ -25,6 +29,6 @@ export async function walkDagFiles(root: string): Promise<DagFileStat[]> {
       }
     }));
   };
-  await visit(path.resolve(root));
+  await visit(base);
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
