@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { defineTask } from '../src/dag/task';
 import type { TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
-import { renderMacros } from '../src/dag/templated';
 import { SluiceError } from '../src/errors/errors';
-import { recordValidation } from '../src/checks/record-validation';
 import { loadSuite } from '../src/checks/suite-file';
-import { resolveSuiteTable, suiteTables } from '../src/checks/suite-table';
-import { validateSuite } from '../src/checks/validate';
+import { suiteTables } from '../src/checks/suite-table';
+import { runSuite } from '../src/checks/run-suite';
 import { dependOn } from '../src/dag/parse-inputs';
 import type { ValidationResult } from '../src/checks/types';
 
@@ -51,24 +49,24 @@ export function checkpoint<const I extends string, const U extends string = neve
 async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: string, root: string) {
   const outcomes: Array<{ v: ValidationResult; page: string }> = [];
   for (const name of suites) {
-    const suite = loadSuite(path.join(dir, `${name}.json`));
-    const resolved = { ...suite, table: resolveSuiteTable(suite.table, root), where: suite.where === undefined ? undefined : renderMacros(suite.where, ctx) };
-    const v = await validateSuite(ctx.warehouse, resolved, { ds: ctx.ds, dataIntervalEnd: ctx.dataIntervalEnd });
-    const { page } = await recordValidation(ctx.warehouse, v, ctx.dataDocsDir, { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds });
+    const { result: v, page } = await runSuite(ctx.warehouse, {
+      file: path.join(dir, `${name}.json`), projectRoot: root, docsDir: ctx.dataDocsDir, macros: ctx,
+      run: { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds },
+    });
     outcomes.push({ v, page });
     for (const r of v.results) {
       const line = `${name}[${r.index}] ${r.type}: ${r.success ? 'passed' : r.severity === 'warn' ? 'WARNING' : 'FAILED'} — ${r.summary}`;
       if (r.success) ctx.log.info('%s', line); else if (r.severity === 'warn') ctx.log.warn('%s', line); else ctx.log.error('%s', line);
     }
     ctx.log.info('%s on %s: %s (%d error(s), %d warning(s), %d queries); Data Docs: %s', name, v.table, v.success ? 'passed' : 'FAILED',
-      v.errors, v.warnings, v.queries, path.join(ctx.dataDocsDir, page));
+      v.errors, v.warnings, v.queries, page);
   }
   const failed = outcomes.filter((o) => !o.v.success);
   if (failed.length) {
     throw new SluiceError('CHECK_FAILED', failed.map(({ v, page }) => {
       const errs = v.results.filter((r) => !r.success && r.severity === 'error');
       return `quality gate ${v.suite} failed on ${v.table}: ${errs.length} expectation(s) failed\n` +
-        errs.map((r) => `  - [${r.index}] ${r.type}: ${r.summary}`).join('\n') + `\n  Data Docs: ${path.join(ctx.dataDocsDir, page)}`;
+        errs.map((r) => `  - [${r.index}] ${r.type}: ${r.summary}`).join('\n') + `\n  Data Docs: ${page}`;
     }).join('\n'));
   }
   return outcomes.map(({ v }) => ({ suite: v.suite, success: v.success, errors: v.errors, warnings: v.warnings }));

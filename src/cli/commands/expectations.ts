@@ -1,13 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { lintSuites } from '../../checks/lint';
-import { recordValidation } from '../../checks/record-validation';
-import { loadSuite } from '../../checks/suite-file';
-import { resolveSuiteTable } from '../../checks/suite-table';
-import { validateSuite } from '../../checks/validate';
-import { renderMacros } from '../../dag/templated';
+import { validateSuiteNow } from '../../actions/validate-suite';
 import { formatIssue } from '../../errors/errors';
-import { commandRunContext } from '../../models/run-context';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
 import { json, table } from '../output';
@@ -34,18 +29,7 @@ export function expectationsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { date?: string; json?: boolean }) => {
       const cfg = config();
-      const rc = commandRunContext(o.date, undefined);
-      const suite = loadSuite(path.join(cfg.expectationsDir, `${name}.json`));
-      // The suite's where may use the run macros; outside a run they come from --date.
-      const macros = { ds: rc.ds, dataIntervalStart: rc.dataIntervalStart, dataIntervalEnd: rc.dataIntervalEnd, dagId: 'cli', runId: 'cli' };
-      const resolved = { ...suite, table: resolveSuiteTable(suite.table, cfg.projectRoot), where: suite.where === undefined ? undefined : renderMacros(suite.where, macros) };
-      const out = await withRuntime(cfg, async (rt) => {
-        const wh = warehouseOf(rt.db);
-        const v = await validateSuite(wh, resolved, { ds: rc.ds, dataIntervalEnd: rc.dataIntervalEnd });
-        const { page } = await recordValidation(wh, v, cfg.dataDocsDir);
-        return { v, page: path.join(cfg.dataDocsDir, page) };
-      }, { announce: !o.json });
-      const { v, page } = out;
+      const { result: v, page } = await withRuntime(cfg, (rt) => validateSuiteNow(warehouseOf(rt.db), cfg, name, o.date), { announce: !o.json });
       if (o.json) console.log(json({ ...v, dataDocs: page }));
       else {
         console.log(table(['#', 'expectation', 'severity', 'result', 'observed', 'summary'], v.results.map((r) => [

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { renderMacros, type MacroContext } from '../dag/templated';
+import type { Warehouse } from '../warehouse/warehouse';
+import { recordValidation } from './record-validation';
+import type { ValidationRun } from './store-results';
+import { loadSuite } from './suite-file';
+import { resolveSuiteTable } from './suite-table';
+import type { ValidationResult } from './types';
+import { validateSuite } from './validate';
+
+export interface SuiteRun {
+  /** The suite file. */
+  readonly file: string;
+  /** Folder holding `sql/`, for suites whose table is a model name. */
+  readonly projectRoot: string;
+  readonly docsDir: string;
+  /** Fills `{{ds}}` and the other macros in the suite's `where`; its data interval end is what freshness measures from. */
+  readonly macros: MacroContext;
+  readonly run?: ValidationRun;
+}
+
+/**
+ * One suite, end to end: load it, resolve its table, fill its `where`, validate, and keep the
+ * result (rows, events, Data Docs). Shared by the checkpoint task and the CLI. Returns the result
+ * and the absolute path of its Data Docs page.
+ */
+export async function runSuite(wh: Warehouse, r: SuiteRun): Promise<{ result: ValidationResult; page: string }> {
+  const suite = loadSuite(r.file);
+  const resolved = {
+    ...suite, table: resolveSuiteTable(suite.table, r.projectRoot),
+    where: suite.where === undefined ? undefined : renderMacros(suite.where, r.macros),
+  };
+  const result = await validateSuite(wh, resolved, { ds: r.macros.ds, dataIntervalEnd: r.macros.dataIntervalEnd });
+  const { page } = await recordValidation(wh, result, r.docsDir, r.run);
+  return { result, page: path.join(r.docsDir, page) };
+}
