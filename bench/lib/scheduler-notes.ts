@@ -77,11 +77,11 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
     const downstream = m.lags.filter((x) => !x.root).length;
     const hopP50 = pg.chain.ok ? percentile(pg.chain.value.hops, 50) : NaN;
     out.push(
-      `**Total task lag.** ${m.dags} runs become ready at once and 2 workers run them, so most of the ${fmtMs(sum(all))} is tasks waiting for a free ` +
+      `**Total task lag.** ${m.dags} runs are triggered within ${fmtMs(m.triggerMs)} and 2 workers run them, so most of the ${fmtMs(sum(all))} is tasks waiting for a free ` +
       `worker, not scheduling work: the per-task median is ${fmtMs(median(all))} but the mean ${fmtMs(sum(all) / all.length)}, and the ${m.dags} root tasks ` +
       `account for ${fmtMs(roots)} of it. Tasks are claimed in task-instance id order (every priority_weight is 1), so the first runs' downstream tasks ` +
       `go before the last runs' roots, and the trigger loop itself took ${fmtMs(m.triggerMs)} (${fmtMs(m.triggerMs / m.dags)} per \`triggerDag\`) while the ` +
-      `executor was already working. Why ≤ 1 s is out of reach here whatever the executor does: all ${m.dags} runs are ready at once, and each always ` +
+      `executor was already working. Why ≤ 1 s is out of reach here whatever the executor does: with all ${m.dags} runs in flight, each always ` +
       'has one task ready or running until it ends, so the total lag is about (runs waiting for a task to start) × (wall time). For the sum over ' +
       `${all.length} tasks to stay under 1 s, the whole batch would have to finish in roughly 10 ms of wall time — about 10 µs per task, while one ` +
       `round trip alone costs ${us(rt)} here and every task start and end is a durable commit. Even with a free worker for every task, the ` +
