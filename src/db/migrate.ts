@@ -24,7 +24,10 @@ const source: Knex.MigrationSource<Knex.Migration> = {
 export async function migrate(connectionString: string): Promise<string[]> {
   const knex = knexFactory({ client: 'pg', connection: connectionString, pool: { min: 0, max: 1 } });
   try {
-    await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice');
+    // Two processes starting together on a new database may both get here: the loser's error is harmless.
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice').catch((e: { code?: string }) => {
+      if (e.code !== '23505' && e.code !== '42P06') throw e;
+    });
     const [, applied] = await knex.migrate.latest({ migrationSource: source, schemaName: 'sluice', tableName: 'knex_migrations' });
     return applied as string[];
   } finally {

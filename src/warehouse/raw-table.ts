@@ -37,7 +37,7 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
   );
   if (!existing.rows.length) {
     const cols = columns.map((c) => `${quoteIdent(c.name)} ${PG_TYPE[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`);
-    await q.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)}`);
+    await createSchemaInTransaction(q, t.schema);
     await q.query(
       `CREATE TABLE ${qualified(t)} (
          ${[...cols, '_ds date NOT NULL', '_partition text NOT NULL', '_source_object text NOT NULL',
@@ -64,6 +64,19 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
     throw new SluiceError('LOAD_FAILED', `${object} does not fit ${t.schema}.${t.table}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   for (const c of added) await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${PG_TYPE[c.type]}`);
+}
+
+/**
+ * CREATE SCHEMA IF NOT EXISTS is not safe against itself: two transactions creating the same
+ * schema at once (the first loads of two sources) collide on pg_namespace's unique index, and
+ * inside a load's transaction that error cannot be caught. So the creators queue on an advisory
+ * lock and look again once they hold it.
+ */
+async function createSchemaInTransaction(q: Queryable, schema: string): Promise<void> {
+  const exists = async () => (await q.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found`, [schema])).rows[0].found;
+  if (await exists()) return;
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sluice.create-schema:${schema}`]);
+  if (!(await exists())) await q.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
 }
 
 /** The side table a load fills: shaped like the raw table, with this partition's constants as defaults. */

@@ -115,7 +115,11 @@ async function sync(r: Runtime) {
 async function run(r: Runtime, dagId: string, ds: string, conf?: Record<string, boolean>) {
   const t = await triggerDag(r, dagId, { date: new Date(`${ds}T00:00:00Z`), conf });
   const [outcome] = await runToCompletion(r, [t.id]);
-  const tis = await r.db.query<{ task_id: string; state: string; id: number }>(`SELECT id, task_id, state FROM sluice.task_instance WHERE run_id = $1`, [t.id]);
+  const tis = await r.db.query<{ task_id: string; state: string; id: number; error: string | null }>(
+    `SELECT t.id, t.task_id, t.state, (SELECT y.error FROM sluice.task_try y WHERE y.ti_id = t.id ORDER BY y.try_number DESC LIMIT 1) AS error
+       FROM sluice.task_instance t WHERE t.run_id = $1`, [t.id]);
+  // A failed task's error in the test output, so an unexpected failure says why.
+  for (const x of tis.rows) if (x.state === 'failed' && dagId === 'lake') console.error(`${dagId}.${x.task_id} failed: ${x.error}`);
   return { state: outcome.state, tasks: Object.fromEntries(tis.rows.map((x) => [x.task_id, x])) };
 }
 

@@ -143,3 +143,12 @@ test('hourly partitions of one day load and re-load independently', async () => 
   const tables = await client.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'raw.hourly'::regclass ORDER BY 1`);
   expect(tables.rows.map((r) => r.relname)).toEqual(['hourly__dt_2026_01_06_hr_01', 'hourly__dt_2026_01_06_hr_02']);
 });
+
+test('first loads of several tables into a new schema at the same time all succeed', async () => {
+  const objects = await Promise.all(['a', 'b', 'c', 'd'].map((d) =>
+    landRows({ store, bucket: 'raw', source: 'race', dataset: d, ds: '2026-01-07', columns, rows: iter(rowsFor('2026-01-07', 3)) })));
+  const results = await Promise.all(objects.map((o, i) => loadObjects(wh, {
+    store, bucket: 'raw', keys: [o.key], target: { schema: 'fresh_schema', table: `t${i}` }, ds: '2026-01-07', source: `race.${i}`,
+  })));
+  expect(results.map((r) => r.rows)).toEqual([3, 3, 3, 3]);
+});
