@@ -8,7 +8,7 @@
  *   4. for failing map expectations only, up to 20 failing rows each (one query).
  */
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable, Warehouse } from '../warehouse/warehouse';
 import { readCatalog } from './catalog';
 import { withColumnHint } from './did-you-mean';
 import type { ExpectationType, Key, MapPlan, Planned } from './expectation';
@@ -20,6 +20,19 @@ import { expectationType } from './registry';
 import { failingRowsSql, fetchFailingRows } from './samples';
 import { checkSuite, suiteIssue } from './suite-file';
 import type { ExpectationResult, Suite, ValidationContext, ValidationResult } from './types';
+
+/**
+ * Runs `fn` in one REPEATABLE READ, READ ONLY transaction when the warehouse has transactions,
+ * else on the (counting) warehouse as it is. `tally` counts each statement `fn` sends.
+ */
+async function inSnapshot<T>(wh: Queryable, counting: Queryable, tally: () => void, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  const transaction = (wh as Partial<Warehouse>).transaction;
+  if (!transaction) return fn(counting);
+  return transaction.call(wh, async (c) => {
+    await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return fn({ query: (sql, params) => { tally(); return c.query(sql, params); } });
+  }) as Promise<T>;
+}
 
 /** Errors Postgres raises about the query or the data (not a lost connection) name the suite. */
 async function inPostgres<T>(suite: Suite, what: string, run: () => Promise<T>): Promise<T> {
@@ -37,7 +50,8 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
   const startedAt = new Date();
   const t0 = performance.now();
   let queries = 0;
-  const q: Queryable = { query: (sql, params) => { queries++; return wh.query(sql, params); } };
+  const tally = () => { queries++; };
+  const q: Queryable = { query: (sql, params) => { tally(); return wh.query(sql, params); } };
   const fail = (issues: readonly Issue[]): never => { throw new ValidationError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}`, issues); };
 
   const shape = checkSuite(suite);
@@ -65,40 +79,44 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
   ];
   if (issues.length) fail(issues);
 
-  const values = new Map<Key, unknown>(probe.values);
-  const aggregate = plan.aggregateSql();
-  const [row, ...own] = await inPostgres(suite, 'validating', () => Promise.all([
-    aggregate ? q.query<Record<string, unknown>>(aggregate).then((r) => r.rows[0]) : Promise.resolve({} as Record<string, unknown>),
-    ...plan.queries.map((x) => q.query<Record<string, unknown>>(x.sql).then((r) => r.rows)),
-  ]));
-  for (const key of plan.aggregates.values()) values.set(key, row[key]);
-  plan.queries.forEach((x, i) => values.set(x.key, x.scalar ? Object.values(own[i][0] ?? {})[0] : own[i]));
-  const read = (key: Key) => values.get(key);
+  // The metrics, the other queries and the samples read one snapshot, so counts and samples agree.
+  const results = await inSnapshot(wh, q, tally, async (qm) => {
+    const values = new Map<Key, unknown>(probe.values);
+    const aggregate = plan.aggregateSql();
+    const [row, ...own] = await inPostgres(suite, 'validating', () => Promise.all([
+      aggregate ? qm.query<Record<string, unknown>>(aggregate).then((r) => r.rows[0]) : Promise.resolve({} as Record<string, unknown>),
+      ...plan.queries.map((x) => qm.query<Record<string, unknown>>(x.sql).then((r) => r.rows)),
+    ]));
+    for (const key of plan.aggregates.values()) values.set(key, row[key]);
+    plan.queries.forEach((x, i) => values.set(x.key, x.scalar ? Object.values(own[i][0] ?? {})[0] : own[i]));
+    const read = (key: Key) => values.get(key);
 
-  const results: ExpectationResult[] = [];
-  const maps: Array<{ index: number; plan: MapPlan; counts: MapCounts }> = [];
-  for (const it of items) {
-    const p = planned.get(it.index)!;
-    const base = { index: it.index, type: it.config.type, severity: it.config.severity, kwargs: it.kwargs };
-    if (p.kind === 'metric') results[it.index] = { ...base, ...p.evaluate(read) };
-    else maps.push({ index: it.index, plan: p, counts: readMapCounts(p, read) });
-  }
-  const wanted = maps.filter((m) => needsFailingRows(m.plan, m.counts));
-  const failing = await inPostgres(suite, 'fetching failing rows', () => fetchFailingRows(q, table,
-    wanted.map((m) => ({ id: m.index, columns: m.plan.columns, failingFrom: m.plan.failingFrom, count: !!m.plan.unexpectedIsLowerBound }))));
-  for (const m of maps) {
-    const rows = failing.get(m.index);
-    const counts = rows?.total !== undefined ? { ...m.counts, unexpectedCount: rows.total } : m.counts;
-    const success = mapSuccess(m.plan, counts);
-    const unexpectedPercent = percentOf(counts.unexpectedCount, counts.elementCount);
-    const it = items[m.index];
-    results[m.index] = {
-      index: m.index, type: it.config.type, severity: it.config.severity, kwargs: it.kwargs,
-      success, observed: unexpectedPercent, ...counts, unexpectedPercent,
-      ...(!success && rows ? { sample: rows.sample, failingRowsSql: failingRowsSql(table, m.plan) } : {}),
-      summary: mapSummary(m.plan, counts, success),
-    };
-  }
+    const results: ExpectationResult[] = [];
+    const maps: Array<{ index: number; plan: MapPlan; counts: MapCounts }> = [];
+    for (const it of items) {
+      const p = planned.get(it.index)!;
+      const base = { index: it.index, type: it.config.type, severity: it.config.severity, kwargs: it.kwargs };
+      if (p.kind === 'metric') results[it.index] = { ...base, ...p.evaluate(read) };
+      else maps.push({ index: it.index, plan: p, counts: readMapCounts(p, read) });
+    }
+    const wanted = maps.filter((m) => needsFailingRows(m.plan, m.counts));
+    const failing = await inPostgres(suite, 'fetching failing rows', () => fetchFailingRows(qm, table,
+      wanted.map((m) => ({ id: m.index, columns: m.plan.columns, failingFrom: m.plan.failingFrom, count: !!m.plan.unexpectedIsLowerBound }))));
+    for (const m of maps) {
+      const rows = failing.get(m.index);
+      const counts = rows?.total !== undefined ? { ...m.counts, unexpectedCount: rows.total } : m.counts;
+      const success = mapSuccess(m.plan, counts);
+      const unexpectedPercent = percentOf(counts.unexpectedCount, counts.elementCount);
+      const it = items[m.index];
+      results[m.index] = {
+        index: m.index, type: it.config.type, severity: it.config.severity, kwargs: it.kwargs,
+        success, observed: unexpectedPercent, ...counts, unexpectedPercent,
+        ...(!success && rows ? { sample: rows.sample, failingRowsSql: failingRowsSql(table, m.plan) } : {}),
+        summary: mapSummary(m.plan, counts, success),
+      };
+    }
+    return results;
+  });
 
   const errors = results.filter((r) => !r.success && r.severity === 'error').length;
   const warnings = results.filter((r) => !r.success && r.severity === 'warn').length;
