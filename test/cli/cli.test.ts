@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { dagFile, REPO, tempProject } from '../support/sandbox';
+import { dagFile, tempProject } from '../support/sandbox';
+import { runSluice } from '../support/processes';
 import { createTestDatabase } from '../support/pg';
 
-const run = promisify(execFile);
 const p = tempProject();
 p.write('hello.ts', dagFile(`
 export default defineDag({
@@ -21,15 +19,8 @@ let db: { url: string; drop(): Promise<void> };
 beforeAll(async () => { db = await createTestDatabase('cli'); });
 afterAll(async () => { await db.drop(); p.cleanup(); });
 
-async function sluice(args: string[], embedded = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice'), SLUICE_WORKERS: '2', DATABASE_URL: embedded ? '' : db.url };
-  try {
-    const r = await run(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], { cwd: p.dir, env, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function sluice(args: string[], embedded = false) {
+  return runSluice(args, { cwd: p.dir, env: { SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice'), SLUICE_WORKERS: '2', DATABASE_URL: embedded ? '' : db.url } });
 }
 
 test('dags list shows schedule, owner, file, paused and next run', async () => {

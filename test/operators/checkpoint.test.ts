@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { syncDagFiles, type Runtime } from '../../src/runtime/runtime';
-import { REPO, tempProject, testRuntime } from '../support/sandbox';
+import { tempProject, testRuntime } from '../support/sandbox';
+import { runSluice } from '../support/processes';
 
-const execFileAsync = promisify(execFile);
 const p = tempProject();
 const suites = path.join(p.dir, 'expectations');
 const suite = (name: string, body: object) => {
@@ -89,17 +87,9 @@ test('an error-severity failure stops everything downstream; a warning lets the 
 });
 
 test('the expectations CLI: lint names file, line and JSON pointer; validate exits 1 only when the gate closes', async () => {
-  const sluice = async (...args: string[]) => {
-    try {
-      const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
-        cwd: p.dir, timeout: 60_000, env: { ...process.env, DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const sluice = (...args: string[]) => runSluice(args, {
+    cwd: p.dir, env: { DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
+  });
   const soft = await sluice('expectations', 'validate', 'items_soft');
   expect(soft.code).toBe(0);
   expect(soft.stdout).toMatch(/items_soft on public\.items: passed — 0 error\(s\), 1 warning\(s\)/);

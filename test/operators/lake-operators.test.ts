@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
 import { readLog } from '../../src/state/task-instances';
 import { REPO, tempProject, testRuntime } from '../support/sandbox';
+import { runSluice } from '../support/processes';
 
 const execFileAsync = promisify(execFile);
 
@@ -183,9 +184,8 @@ test('a malformed row fails the landing with file and line, leaving no object an
 test('the embedded database (PGlite, batched INSERT instead of COPY) builds the same raw tables', async () => {
   const expected = await dumpOf(rt);
   const home = path.join(emb.dir, '.sluice');
-  const sluice = (...args: string[]) => execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
-    cwd: emb.dir, timeout: 90_000,
-    env: { ...process.env, DATABASE_URL: '', SLUICE_HOME: home, SLUICE_DAGS_FOLDER: emb.dags, SLUICE_WORKERS: '2' },
+  const sluice = (...args: string[]) => runSluice(args, {
+    cwd: emb.dir, timeoutMs: 90_000, env: { DATABASE_URL: '', SLUICE_HOME: home, SLUICE_DAGS_FOLDER: emb.dags, SLUICE_WORKERS: '2' },
   });
   calls = 0;
   expect((await sluice('dags', 'test', 'lake', '--date', '2026-01-01')).stdout).toMatch(/: success$/m);

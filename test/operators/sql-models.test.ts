@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { syncDagFiles, type Runtime } from '../../src/runtime/runtime';
 import { readLog } from '../../src/state/task-instances';
-import { REPO, tempProject, testRuntime } from '../support/sandbox';
+import { tempProject, testRuntime } from '../support/sandbox';
+import { runSluice } from '../support/processes';
 
-const execFileAsync = promisify(execFile);
 const p = tempProject();
 const put = (rel: string, text: string) => {
   const file = path.join(p.dir, rel);
@@ -88,17 +86,9 @@ test('a new model file becomes a new task at the next sync of the DAG folder, wi
 });
 
 test('the models CLI: compile reports every problem with its position; run, list and lineage', async () => {
-  const sluice = async (...args: string[]) => {
-    try {
-      const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
-        cwd: p.dir, timeout: 60_000, env: { ...process.env, DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  };
+  const sluice = (...args: string[]) => runSluice(args, {
+    cwd: p.dir, env: { DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
+  });
   const list = await sluice('models', 'list', '--select', '+good', '--json');
   expect(JSON.parse(list.stdout).map((m: { name: string }) => m.name)).toEqual(['stg_things', 'good']);
   const ok = await sluice('models', 'run', '--select', 'good+');

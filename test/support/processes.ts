@@ -1,6 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { REPO } from './sandbox';
+
+const execFileAsync = promisify(execFile);
 
 /** Starts `sluice <args>` as a separate OS process, as an operator would. */
 export function startSluice(args: string[], env: Record<string, string>, cwd: string): ChildProcess & { output: () => string } {
@@ -25,4 +28,19 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
 
 export function stopped(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
+export interface SluiceOutcome { readonly code: number; readonly stdout: string; readonly stderr: string }
+
+/** Runs `sluice <args>` to its end and returns its exit code and output (a failing command is not an exception). */
+export async function runSluice(args: readonly string[], opts: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<SluiceOutcome> {
+  try {
+    const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
+      cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
 }
