@@ -3,10 +3,10 @@
  * against their JSON Schemas (ajv), then the checks schemas cannot express. Every problem is
  * collected, with its JSON pointer and file:line:column.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { ValidationError, type Issue } from '../errors/errors';
+import { SluiceError, ValidationError, type Issue } from '../errors/errors';
 import { didYouMean } from './did-you-mean';
 import { escapePointer, JsonSyntaxError, parseJsonWithPositions, type ParsedJson } from './json-positions';
 import { expectationType, expectationTypeNames } from './registry';
@@ -146,6 +146,13 @@ export function checkSuite(suite: Suite): SuiteIssue[] {
 /** A suite from its file; every problem in it at once otherwise. */
 export function loadSuite(file: string): Suite {
   const abs = path.resolve(file);
+  if (!existsSync(abs)) {
+    const dir = path.dirname(abs);
+    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
+    const name = path.basename(abs, '.json');
+    throw new SluiceError('CHECK_INVALID', `no expectation suite "${name}" in ${dir}${didYouMean(name, known)}` +
+      (known.length ? ` (suites: ${known.join(', ')})` : ''));
+  }
   const { suite, issues } = parseSuiteText(readFileSync(abs, 'utf8'), abs);
   if (!suite) throw new ValidationError('CHECK_INVALID', `expectation suite ${abs}`, issues);
   return suite;

@@ -101,7 +101,9 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
       if (left === 0) ready.push(d);
     }
   };
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
+  const concurrency = Math.floor(opts.concurrency ?? 4);
+  // NaN or 0 would start nothing and wait forever.
+  if (!(concurrency >= 1)) throw new SluiceError('USAGE', `concurrency must be a whole number >= 1, got ${opts.concurrency}`);
   const running = new Map<string, Promise<void>>();
   while (ready.length || running.size) {
     ready.sort((a, b) => index.get(a)! - index.get(b)!);

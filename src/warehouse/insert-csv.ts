@@ -35,7 +35,7 @@ export async function insertCsv(q: Queryable, table: string, columns: readonly s
       if (rec.error) throw new SluiceError('LOAD_FAILED', `${where} line ${rec.line}: ${rec.error}`);
       if (header) {
         header = false;
-        if (rec.fields.join(',') !== columns.join(',')) {
+        if (rec.fields.length !== columns.length || rec.fields.some((f, i) => f !== columns[i])) {
           throw new SluiceError('LOAD_FAILED', `${where}: header "${rec.fields.join(',')}" does not match the columns ${columns.join(',')}`);
         }
         continue;

@@ -6,6 +6,13 @@ import { commandRunContext } from '../../models/run-context';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
 import { json, ms, table } from '../output';
+import { SluiceError } from '../../errors/errors';
+
+function threads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new SluiceError('USAGE', `--threads must be a whole number >= 1, got "${v}"`);
+  return n;
+}
 
 interface SelectFlags { select?: string[]; exclude?: string[] }
 const selection = (o: SelectFlags) => ({ select: o.select, exclude: o.exclude });
@@ -30,7 +37,7 @@ export function modelsCommands(program: Command): void {
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--date <YYYY-MM-DD>', 'ds for {{ds}} and the data interval (default: today, UTC)')
     .option('--vars <json>', 'template vars')
-    .option('--threads <n>', 'models built at once', (v) => Number(v), 4)
+    .option('--threads <n>', 'models built at once', threads, 4)
     .option('--json', 'machine-readable output')
     .action(async (o: SelectFlags & { fullRefresh?: boolean; date?: string; vars?: string; threads: number; json?: boolean }) => {
       const cfg = config();
