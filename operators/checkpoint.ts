@@ -3,7 +3,7 @@ import { defineTask } from '../src/dag/task';
 import type { TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
 import { SluiceError } from '../src/errors/errors';
 import { loadSuite } from '../src/checks/suite-file';
-import { suiteTables } from '../src/checks/suite-table';
+import { suiteTables, tableResolver } from '../src/checks/suite-table';
 import { runSuite } from '../src/checks/run-suite';
 import { dependOn } from '../src/dag/parse-inputs';
 import type { ValidationResult } from '../src/checks/types';
@@ -32,9 +32,10 @@ export function checkpoint<const I extends string, const U extends string = neve
   const dir = path.resolve(suitesDir ?? process.env.SLUICE_EXPECTATIONS_DIR ?? 'expectations');
   const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
   dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
+  const resolve = tableResolver(root);
   // A suite that does not load now fails the task when it runs, with its own clear message.
   const tables = [...new Set(suites.flatMap((s) => {
-    try { return suiteTables(loadSuite(path.join(dir, `${s}.json`)), root); } catch { return []; }
+    try { return suiteTables(loadSuite(path.join(dir, `${s}.json`)), resolve); } catch { return []; }
   }))];
   return defineTask('checkpoint', {
     ...task,
@@ -48,9 +49,10 @@ export function checkpoint<const I extends string, const U extends string = neve
 
 async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: string, root: string) {
   const outcomes: Array<{ v: ValidationResult; page: string }> = [];
+  const resolveTable = tableResolver(root); // read afresh each run: a model may have moved schema
   for (const name of suites) {
     const { result: v, page } = await runSuite(ctx.warehouse, {
-      file: path.join(dir, `${name}.json`), projectRoot: root, docsDir: ctx.dataDocsDir, macros: ctx,
+      file: path.join(dir, `${name}.json`), resolveTable, docsDir: ctx.dataDocsDir, macros: ctx,
       run: { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds },
     });
     outcomes.push({ v, page });

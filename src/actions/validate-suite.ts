@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
 import { runSuite } from '../checks/run-suite';
+import { tableResolver } from '../checks/suite-table';
 import type { ValidationResult } from '../checks/types';
 import { commandRunContext } from '../models/run-context';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -12,7 +13,7 @@ import type { Warehouse } from '../warehouse/warehouse';
 export async function validateSuiteNow(wh: Warehouse, cfg: Pick<Config, 'expectationsDir' | 'projectRoot' | 'dataDocsDir'>, name: string, date?: string): Promise<{ result: ValidationResult; page: string }> {
   const rc = commandRunContext(date, undefined);
   return runSuite(wh, {
-    file: path.join(cfg.expectationsDir, `${name}.json`), projectRoot: cfg.projectRoot, docsDir: cfg.dataDocsDir,
+    file: path.join(cfg.expectationsDir, `${name}.json`), resolveTable: tableResolver(cfg.projectRoot), docsDir: cfg.dataDocsDir,
     macros: { ds: rc.ds, dataIntervalStart: rc.dataIntervalStart, dataIntervalEnd: rc.dataIntervalEnd, dagId: 'cli', runId: 'cli' },
   });
 }

@@ -4,15 +4,15 @@ import type { Warehouse } from '../warehouse/warehouse';
 import { recordValidation } from './record-validation';
 import type { ValidationRun } from './store-results';
 import { loadSuite } from './suite-file';
-import { resolveSuiteTable } from './suite-table';
+import type { TableResolver } from './suite-table';
 import type { ValidationResult } from './types';
 import { validateSuite } from './validate';
 
 export interface SuiteRun {
   /** The suite file. */
   readonly file: string;
-  /** Folder holding `sql/`, for suites whose table is a model name. */
-  readonly projectRoot: string;
+  /** For suites whose table is a model name (see `tableResolver`). */
+  readonly resolveTable: TableResolver;
   readonly docsDir: string;
   /** Fills `{{ds}}` and the other macros in the suite's `where`; its data interval end is what freshness measures from. */
   readonly macros: MacroContext;
@@ -27,7 +27,7 @@ export interface SuiteRun {
 export async function runSuite(wh: Warehouse, r: SuiteRun): Promise<{ result: ValidationResult; page: string }> {
   const suite = loadSuite(r.file);
   const resolved = {
-    ...suite, table: resolveSuiteTable(suite.table, r.projectRoot),
+    ...suite, table: r.resolveTable(suite.table),
     where: suite.where === undefined ? undefined : renderMacros(suite.where, r.macros),
   };
   const result = await validateSuite(wh, resolved, { ds: r.macros.ds, dataIntervalEnd: r.macros.dataIntervalEnd });

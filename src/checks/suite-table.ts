@@ -3,26 +3,33 @@ import { otherTables } from './preflight';
 import { expectationType } from './registry';
 import type { Suite } from './types';
 
+export type TableResolver = (table: string) => string;
+
 /**
- * A suite's table as a plain `schema.table`: given so, or a model name looked up in the models
- * project (`stg_orders` → `staging.stg_orders`). An unknown model name stays as written, and the
- * validation reports the missing table.
+ * Resolves suites' tables to plain `schema.table`: given so, or a model name looked up in the
+ * models project (`stg_orders` → `staging.stg_orders`), which is loaded once, on the first model
+ * name. An unknown model name stays as written, and the validation reports the missing table.
  */
-export function resolveSuiteTable(table: string, projectRoot: string): string {
-  if (table.includes('.')) return table;
-  try {
-    const m = loadProject(projectRoot).models.get(table);
-    return m ? `${m.config.schema}.${m.name}` : table;
-  } catch {
-    return table;
-  }
+export function tableResolver(projectRoot: string): TableResolver {
+  let models: Map<string, string> | undefined;
+  return (table) => {
+    if (table.includes('.')) return table;
+    if (!models) {
+      try {
+        models = new Map([...loadProject(projectRoot).models.values()].map((m) => [m.name, `${m.config.schema}.${m.name}`]));
+      } catch {
+        models = new Map(); // a broken project is reported by the models' own tasks
+      }
+    }
+    return models.get(table) ?? table;
+  };
 }
 
 /** Every table a suite reads (its own and the ones its expectations name), as `schema.table`. */
-export function suiteTables(suite: Suite, projectRoot: string): string[] {
+export function suiteTables(suite: Suite, resolve: TableResolver): string[] {
   const others = otherTables(suite.expectations.flatMap((e) => {
     const type = expectationType(e.type);
     return type ? [{ type, kwargs: e.kwargs }] : [];
   }));
-  return [...new Set([suite.table, ...others].map((t) => resolveSuiteTable(t, projectRoot).toLowerCase()))];
+  return [...new Set([suite.table, ...others].map((t) => resolve(t).toLowerCase()))];
 }

@@ -42,9 +42,16 @@ export class DagFileProcessor {
     const contentChanged = touched.filter((f) => known.get(f.path)?.hash !== hashes.get(f.path));
     // Unchanged files whose other inputs (a models project, suites) changed are parsed again too.
     const same = new Set(contentChanged.map((f) => f.path));
+    // Several DAG files built from one folder (sql/) share its fingerprint: walk it once per sync.
+    const prints = new Map<string, Promise<string>>();
+    const fingerprint = (inputs: readonly string[]) => {
+      const key = JSON.stringify(inputs);
+      if (!prints.has(key)) prints.set(key, inputFingerprint(inputs));
+      return prints.get(key)!;
+    };
     const inputsChanged = (await Promise.all(files.filter((f) => !same.has(f.path) && known.get(f.path)?.inputs.length).map(async (f) => {
       const k = known.get(f.path)!;
-      return (await inputFingerprint(k.inputs)) !== k.inputs_fingerprint ? f : undefined;
+      return (await fingerprint(k.inputs)) !== k.inputs_fingerprint ? f : undefined;
     }))).filter((f): f is typeof files[number] => !!f);
     for (const f of inputsChanged) if (!hashes.has(f.path)) hashes.set(f.path, known.get(f.path)!.hash);
     const changed = [...contentChanged, ...inputsChanged];
@@ -64,7 +71,7 @@ export class DagFileProcessor {
     const batch = await Promise.all(assignOwners(results, owners, this.root).map(async (result) => {
       const f = byPath.get(result.file)!;
       const inputs = result.inputs ?? [];
-      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size, inputs, inputsFingerprint: inputs.length ? await inputFingerprint(inputs) : null };
+      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size, inputs, inputsFingerprint: inputs.length ? await fingerprint(inputs) : null };
     }));
     // One transaction for the whole batch: a cold start of 1,000 files pays one commit, not 1,000.
     await this.db.transaction((c) => storeParseResults(c, batch));

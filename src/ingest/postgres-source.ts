@@ -41,7 +41,8 @@ export interface PostgresSource extends AsyncIterable<SourceRow> {
   summary(): SourceSummary;
 }
 
-const WATERMARK = '__sluice_watermark';
+/** The column the source query adds for the watermark, as text. */
+export const WATERMARK = '__sluice_watermark';
 
 export function postgresSource(options: PostgresSourceOptions): PostgresSource {
   const { sql, params } = buildSourceQuery(options);

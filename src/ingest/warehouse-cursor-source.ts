@@ -1,9 +1,8 @@
 import { quoteIdent } from '../db/quote';
-import { buildSourceQuery, type PostgresSourceOptions } from './postgres-source';
+import { WATERMARK, buildSourceQuery, type PostgresSourceOptions } from './postgres-source';
 import type { SourceRow, SourceSummary } from './types';
 import type { Warehouse } from '../warehouse/warehouse';
 
-const WATERMARK = '__sluice_watermark';
 
 /**
  * The Postgres source over the warehouse's own connection (a schema of the same database, or the
