@@ -22,7 +22,8 @@ export interface CheckpointSpec<I extends string, U extends string> extends Task
 /**
  * Great Expectations' checkpoint as a gate: validates the suites against the warehouse, stores
  * every result and its Data Docs page, and fails the task when an error-severity expectation
- * fails, so its downstream tasks end upstream_failed and nothing is built on bad data.
+ * fails, so its downstream tasks end upstream_failed and nothing is built on bad data. That
+ * verdict is never retried; an infrastructure failure during the check is (twice by default).
  * Warn-severity failures are logged and recorded (a check_warned event) and the run goes on.
  * Suites are read when the task runs: an edit is picked up by the next run. A suite's `where`
  * may use `{{ds}}` and the other run macros, e.g. `"_ds = '{{ds}}'"`.
@@ -39,8 +40,9 @@ export function checkpoint<const I extends string, const U extends string = neve
   }))];
   return defineTask('checkpoint', {
     ...task,
-    // A closed gate is a verdict on the data, not a flaky failure: trying again only repeats it.
-    retries: task.retries ?? 0,
+    // A closed gate is a verdict (CHECK_FAILED fails at once, whatever tries are left); a crashed
+    // gate is not: a killed worker or a dropped connection gets these retries.
+    retries: task.retries ?? 2,
     // Runs after whatever task builds the tables it checks (load or model), without naming it.
     consumes: tables,
     run: (ctx) => runCheckpoint(ctx, suites, dir, root),

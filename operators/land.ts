@@ -2,7 +2,7 @@ import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { JsonObject, TaskContext, TaskDefinition } from '../src/dag/types';
 import { existingLanding, landRows, type Landed } from '../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../src/ingest/types';
-import { recordIngestion } from '../src/warehouse/ingestion-log';
+import { recordIngestion, recordLandingOnce } from '../src/warehouse/ingestion-log';
 
 /** Where a source's rows land: `<bucket>/<source>/<dataset>/dt=<ds>/part-0000.csv`. */
 export interface LandTarget<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
@@ -49,6 +49,11 @@ export function landingTask<const I extends string, const U extends string>(
           const kept = await existingLanding(ctx.objectStore, bucket, source, dataset, ctx.ds, hour);
           if (kept) {
             ctx.log.info('%s/%s was landed by an earlier run (%d rows); keeping it (trigger with --conf \'{"reland": true}\' to extract again)', bucket, kept.key, kept.rows);
+            const recorded = await recordLandingOnce(ctx.warehouse, {
+              kind: 'land', status: 'success', source: name, bucket, objectKey: kept.key, ds: ctx.ds, rows: kept.rows,
+              rejectedRows: kept.rejected, bytes: kept.bytes, checksum: kept.sha256, watermark: kept.watermark, run,
+            });
+            if (recorded) ctx.log.info('the ingestion log had no row for it (its landing ended before recording one): recorded it now');
             return kept;
           }
         }

@@ -2,6 +2,9 @@ import type { JsonValue } from '../dag/types';
 import { SluiceError } from '../errors/errors';
 import { SqlProxy } from '../executor/sql-proxy';
 import { WorkerSlot } from '../executor/worker-slot';
+import { DEFAULT_LOG_LIMIT_BYTES } from '../executor/log-spool';
+import { TryDirs } from '../executor/try-dirs';
+import { NO_LEASE_MS } from '../executor/protocol';
 import type { FromChild } from '../executor/protocol';
 import { manualInterval } from '../schedule/data-interval';
 import { parseSchedule } from '../schedule/timetable';
@@ -31,12 +34,15 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
   const proxy = new SqlProxy(rt.db);
   const started = performance.now();
   const tiId = 0;
+  const dirs = new TryDirs();
+  const tmpDir = dirs.create(tiId, process.pid);
   return new Promise<TaskTestResult>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const end = (r: Omit<TaskTestResult, 'ms'>) => {
       clearTimeout(timer);
       slot.tiId = undefined;
       slot.kill();
+      dirs.remove(tmpDir);
       void proxy.abandon(tiId).then(() => resolve({ ...r, ms: performance.now() - started }));
     };
     const slot: WorkerSlot = new WorkerSlot((_s, m: FromChild) => {
@@ -56,6 +62,8 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
         upstream: prior.rows[0]?.values ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
         objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir,
+        tmpDir, logLimitBytes: DEFAULT_LOG_LIMIT_BYTES,
+        leaseMs: NO_LEASE_MS, // nothing else may take this try: no lease to renew
       },
     });
   });

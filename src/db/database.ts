@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import { SluiceError } from '../errors/errors';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { migrate } from './migrate';
+import { describeConnectionError, parseDatabaseUrl, redact } from './connection-errors';
 
 // timestamptz → Date, bigint ids → number (they stay far below 2^53), numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -33,38 +34,55 @@ export interface OpenOptions {
   readonly listen?: boolean;
 }
 
+// How long to wait for a connection before saying the server does not answer.
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>, opts: OpenOptions = {}): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
-  if (!url) {
+  if (url) parseDatabaseUrl(url);
+  else {
     embedded = await startEmbedded(config.home);
     url = embedded.url;
   }
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolSize ?? 10), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  pool.on('error', () => undefined); // an idle client's error is reported by the next query instead
   try {
-    if (opts.migrate !== false) await migrate(url);
-    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolSize ?? 10) });
+    // Reach the server first: a failure here is about the connection, said plainly (not through knex).
     await pool.query('SELECT 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    await embedded?.stop();
+    throw embedded ? new SluiceError('DATABASE_UNAVAILABLE', `cannot use the embedded database: ${(e as Error).message}`) : describeConnectionError(e, url);
+  }
+  try {
+    if (opts.migrate !== false) await migrate(url, { lock: !embedded });
     return await createDatabase(embedded ? 'embedded' : 'postgres', url, pool, !embedded && !!opts.listen, embedded);
   } catch (e) {
+    await pool.end().catch(() => undefined);
     await embedded?.stop();
-    throw unavailable(e, config.databaseUrl);
+    if (e instanceof SluiceError) throw e;
+    const where = embedded ? 'the embedded database' : `Postgres at ${redact(url)}`;
+    throw new SluiceError('DATABASE_UNAVAILABLE', `cannot bring the platform schema up to date in ${where}: ${redact((e as Error).message)}`);
   }
 }
 
 async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool, listen: boolean, embedded?: EmbeddedServer): Promise<Database> {
   const events = new EventEmitter().setMaxListeners(100);
-  pool.on('error', () => undefined); // an idle client's error is reported by the next query instead
-  let listener: pg.Client | undefined;
-  if (listen) {
-    listener = new pg.Client({ connectionString: url });
-    listener.on('error', () => undefined);
-    await listener.connect();
-    await listener.query('LISTEN sluice_tasks; LISTEN sluice_runs');
-    listener.on('notification', (n) => events.emit(n.channel.replace('sluice_', '')));
-  }
+  const listener = listen ? await listenForNotifications(url, (channel) => events.emit(channel)) : undefined;
   const withClient = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
-    try { return await fn(client); } finally { client.release(); }
+    let broken: Error | undefined;
+    // A checked-out client whose server goes away emits 'error': without a listener that would end the
+    // process. The pending query fails instead, and the connection is dropped rather than reused.
+    const onError = (e: Error) => { broken = e; };
+    client.on('error', onError);
+    try {
+      return await fn(client);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
   };
   return {
     kind,
@@ -91,19 +109,45 @@ async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool
       return () => events.off(channel, fn);
     },
     async close() {
-      await listener?.end().catch(() => undefined);
+      await listener?.close();
       await pool.end();
       await embedded?.stop();
     },
   };
 }
 
-function unavailable(e: unknown, configured: string | undefined): Error {
-  if (e instanceof SluiceError) return e;
-  const where = configured ? `Postgres at ${redact(configured)}` : 'the embedded database';
-  return new SluiceError('DATABASE_UNAVAILABLE', `cannot use ${where}: ${(e as Error).message}`);
+/**
+ * A LISTEN connection that comes back after the server restarts or the network drops: it
+ * reconnects with backoff and then wakes every channel, since notifications sent while it was
+ * away are lost (the periodic polls would catch up too, only later).
+ */
+async function listenForNotifications(url: string, emit: (channel: Channel) => void): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    c.on('error', () => undefined); // followed by 'end', which reconnects
+    c.on('notification', (n) => emit(n.channel.replace('sluice_', '') as Channel));
+    await c.connect();
+    c.on('end', () => { if (!closed) schedule(250); });
+    await c.query('LISTEN sluice_tasks; LISTEN sluice_runs');
+    client = c;
+  };
+  const schedule = (ms: number) => {
+    client = undefined;
+    retry = setTimeout(() => {
+      connect().then(() => { emit('tasks'); emit('runs'); }, () => { if (!closed) schedule(Math.min(ms * 2, 5_000)); });
+    }, ms);
+  };
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
 }
 
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+export { redact } from './connection-errors';

@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 import * as m001 from './migrations/001_platform_schema';
 import * as m002 from './migrations/002_open_task_index';
 import * as m003 from './migrations/003_ingestion';
@@ -20,17 +21,27 @@ const source: Knex.MigrationSource<Knex.Migration> = {
   getMigration: async (m) => m,
 };
 
-/** Brings the platform schema up to date; returns the names of the migrations it applied. */
-export async function migrate(connectionString: string): Promise<string[]> {
+// Any number, the same in every process: the advisory lock that serialises migrations.
+const MIGRATION_LOCK = 0x51c3_0001;
+
+/**
+ * Brings the platform schema up to date; returns the names of the migrations it applied. Several
+ * schedulers, workers and web servers may start together on a new database: a session advisory
+ * lock lets one migrate while the others wait, then find nothing left to do.
+ */
+export async function migrate(connectionString: string, opts: { lock?: boolean } = {}): Promise<string[]> {
+  // The embedded database serves one process (its file lock) and two connections: no lock needed.
+  const lock = opts.lock === false ? undefined : new pg.Client({ connectionString });
+  lock?.on('error', () => undefined); // a lost lock connection surfaces as the next query's error
+  await lock?.connect();
   const knex = knexFactory({ client: 'pg', connection: connectionString, pool: { min: 0, max: 1 } });
   try {
-    // Two processes starting together on a new database may both get here: the loser's error is harmless.
-    await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice').catch((e: { code?: string }) => {
-      if (e.code !== '23505' && e.code !== '42P06') throw e;
-    });
+    await lock?.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice');
     const [, applied] = await knex.migrate.latest({ migrationSource: source, schemaName: 'sluice', tableName: 'knex_migrations' });
     return applied as string[];
   } finally {
     await knex.destroy();
+    await lock?.end().catch(() => undefined); // ending the session releases the lock
   }
 }

@@ -62,3 +62,15 @@ export function formatIssue(i: Issue): string {
 export function isSluiceError(e: unknown): e is SluiceError {
   return e instanceof SluiceError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'SluiceError');
 }
+
+// Failures that are a verdict on the task's input, not an accident of the infrastructure.
+const VERDICTS: ReadonlySet<ErrorCode> = new Set(['CHECK_FAILED', 'CHECK_INVALID']);
+
+/**
+ * Whether a task's error is a verdict (a failed quality gate, an invalid suite): trying again would
+ * only repeat it, so the task fails at once. Anything else (a killed worker, a dropped connection)
+ * may pass on a retry.
+ */
+export function isVerdict(e: unknown): boolean {
+  return isSluiceError(e) && VERDICTS.has((e as SluiceError).code);
+}

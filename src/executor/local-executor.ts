@@ -1,49 +1,77 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database';
+import { isTransientDbError } from '../db/transient-errors';
 import type { Logger } from '../dag/types';
 import type { ObjectStoreSettings } from '../lake/object-store';
 import { completeTry, type TryRef, type TryResult } from '../scheduler/complete-try';
 import type { VersionCache } from '../state/dag-versions';
 import { appendLog, claimTasks, type ClaimedTask } from '../state/task-instances';
+import { heartbeat, registerWorker, stopWorker } from '../state/workers';
+import { DEFAULT_LOG_LIMIT_BYTES, LogSpool } from './log-spool';
 import type { FromChild, RunJob } from './protocol';
 import { SqlProxy } from './sql-proxy';
+import { TryDirs } from './try-dirs';
 import { WorkerSlot } from './worker-slot';
-import { heartbeat, registerWorker, stopWorker } from '../state/workers';
 
 export interface ExecutorOptions {
   readonly workers: number;
   readonly pollMs: number;
   readonly heartbeatMs: number;
   readonly defaultTimeoutMs: number | undefined;
+  /** The reaper's threshold: a try's lease must run out before the reaper may declare it lost. */
+  readonly zombieThresholdMs: number;
+  /** Most bytes of log kept per try (default 32 MiB). */
+  readonly logLimitBytes?: number;
   readonly dagsFolder: string;
   readonly objectStore: ObjectStoreSettings;
   readonly dataDocsDir: string;
 }
 
+// Log text is written out once this much is waiting (and at every heartbeat).
+const LOG_CHUNK_BYTES = 256 * 1024;
+// Backoff between attempts to record a try's end while the database is away.
+const RECORD_RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
+
 interface Running {
   readonly ref: TryRef;
-  readonly claimed: ClaimedTask;
-  log: string;
+  readonly slot: WorkerSlot;
+  readonly log: LogSpool;
+  readonly tmpDir: string;
+  /** Log writes of this try, one after another. */
+  writing: Promise<void>;
   timer?: NodeJS.Timeout;
   failure?: string;
+  /** The child is done with it; its outcome is being recorded. */
+  ending?: boolean;
+  /** The try was taken from this executor (declared lost, cleared): its outcome is not ours to record. */
+  lost?: boolean;
 }
 
 /**
  * Claims queued tasks and runs them in a pool of worker child processes. State lives in Postgres
  * only: several executors (later on several machines) share the queue through SKIP LOCKED claims,
- * and an executor that dies is noticed by its missing heartbeats.
+ * and an executor that dies is noticed by its missing heartbeats. Every try the executor holds is
+ * vouched for by its heartbeat until its end is recorded; a try the database says is no longer
+ * ours is killed, and a try whose lease could not be renewed in time kills itself, so a retry
+ * never overlaps it.
  */
 export class LocalExecutor {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly slots: WorkerSlot[];
   private readonly running = new Map<number, Running>();
   private readonly proxy: SqlProxy;
+  private readonly dirs = new TryDirs();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private filling = false;
   private refill = false;
   private stopping = false;
+  /** After the grace period of `stop`: outcomes that still cannot be recorded are left to the reaper. */
+  private abandoning = false;
+  private beating = false;
+  /** When the last heartbeat that succeeded was sent (performance.now()). */
+  private lastBeat = performance.now();
   private readonly settled = new Set<() => void>();
 
   constructor(private readonly db: Database, private readonly versions: VersionCache, private readonly opts: ExecutorOptions, private readonly log: Logger) {
@@ -51,8 +79,16 @@ export class LocalExecutor {
     this.proxy = new SqlProxy(db);
   }
 
+  /** How long after a heartbeat sent at `beat` a try may run without another: a margin inside the reaper's threshold. */
+  private leaseEnd(beat: number): number {
+    return beat + this.opts.zombieThresholdMs * 0.75;
+  }
+
   async start(): Promise<void> {
+    const swept = this.dirs.sweepStale();
+    if (swept) this.log.info('removed the temp folders of %d executor(s) that died', swept);
     await registerWorker(this.db, this.workerId, 'executor');
+    this.lastBeat = performance.now();
     this.unsubscribe = this.db.on('tasks', () => this.fill());
     this.timers.push(setInterval(() => this.fill(), this.opts.pollMs));
     this.timers.push(setInterval(() => void this.beat(), this.opts.heartbeatMs));
@@ -67,7 +103,9 @@ export class LocalExecutor {
     if (this.running.size) {
       await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs))]);
     }
+    this.abandoning = true;
     for (const s of this.slots) { s.tiId = undefined; s.kill(); }
+    this.dirs.removeAll();
     await stopWorker(this.db, this.workerId).catch(() => undefined);
   }
 
@@ -104,7 +142,11 @@ export class LocalExecutor {
       tiId: c.ti_id, runPk: c.run_pk, dagId: c.dag_id, taskId: c.task_id, tryNumber: c.try_number,
       maxTries: c.max_tries, workerId: this.workerId, versionId: c.dag_version_id,
     };
-    const entry: Running = { ref, claimed: c, log: '' };
+    const claimedAt = performance.now(); // the claim set the try's heartbeat
+    const entry: Running = {
+      ref, slot, log: new LogSpool(this.opts.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES), writing: Promise.resolve(),
+      tmpDir: this.dirs.create(c.ti_id, c.try_number),
+    };
     this.running.set(c.ti_id, entry);
     slot.tiId = c.ti_id;
     try {
@@ -123,6 +165,7 @@ export class LocalExecutor {
         dataIntervalEnd: c.data_interval_end.toISOString(), conf: c.conf, upstream: c.upstream_values ?? {},
         warehouse: this.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: this.db.url },
         objectStore: this.opts.objectStore, dataDocsDir: this.opts.dataDocsDir,
+        tmpDir: entry.tmpDir, logLimitBytes: entry.log.limitBytes, leaseMs: this.leaseEnd(claimedAt) - performance.now(),
       };
       slot.send({ type: 'run', job });
     } catch (e) {
@@ -131,52 +174,142 @@ export class LocalExecutor {
   }
 
   private onMessage(slot: WorkerSlot, m: FromChild): void {
-    if (m.type === 'log') {
-      const r = this.running.get(m.tiId);
-      if (r) r.log += m.text;
-    } else if (m.type === 'done') {
-      void this.finish(slot, m.tiId, m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
-    } else if (m.type === 'sql' && slot.tiId !== undefined) {
-      void this.proxy.handle(slot.tiId, m, (reply) => slot.child?.send(reply));
+    try {
+      if (m.type === 'log') {
+        const r = this.running.get(m.tiId);
+        if (!r || r.ending) return;
+        r.log.append(m.text);
+        if (r.log.waiting >= LOG_CHUNK_BYTES) this.writeLog(r);
+      } else if (m.type === 'done') {
+        const r = this.running.get(m.tiId);
+        if (r && m.droppedLogBytes) r.log.dropped(m.droppedLogBytes);
+        void this.finish(slot, m.tiId, m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error, final: m.final });
+      } else if (m.type === 'sql' && slot.tiId !== undefined) {
+        void this.proxy.handle(slot.tiId, m, (reply) => slot.child?.send(reply));
+      }
+    } catch (e) {
+      // Whatever went wrong with one task's message costs that task, never the executor.
+      const tiId = slot.tiId;
+      this.log.error('handling a message of task instance %s failed: %s', tiId ?? '?', (e as Error).message);
+      if (tiId === undefined) return;
+      const r = this.running.get(tiId);
+      if (r) r.failure = `the executor could not handle the task's output: ${(e as Error).message}`;
+      slot.kill();
     }
   }
 
   private onExit(slot: WorkerSlot, reason: string): void {
     const tiId = slot.tiId;
-    if (tiId === undefined || this.stopping) return;
+    if (tiId === undefined || this.abandoning) return;
     const r = this.running.get(tiId);
     void this.finish(slot, tiId, { ok: false, error: r?.failure ?? `the worker process running the task died (${reason})` });
   }
 
+  /** Writes the try's waiting log text; text that cannot be written now waits for the next attempt. */
+  private writeLog(r: Running): Promise<void> {
+    r.writing = r.writing.then(async () => {
+      const text = r.log.take();
+      if (!text) return;
+      try {
+        await appendLog(this.db, r.ref.tiId, r.ref.tryNumber, text);
+      } catch (e) {
+        r.log.restore(text);
+        if (!isTransientDbError(e)) throw e;
+      }
+    }).catch((e) => this.log.warn('writing the log of %s.%s failed: %s', r.ref.dagId, r.ref.taskId, (e as Error).message));
+    return r.writing;
+  }
+
   private async finish(slot: WorkerSlot, tiId: number, result: TryResult): Promise<void> {
     const r = this.running.get(tiId);
-    if (!r) return;
-    this.running.delete(tiId);
+    if (!r || r.ending) return;
+    r.ending = true;
     clearTimeout(r.timer);
     if (slot.tiId === tiId) slot.tiId = undefined;
     await this.proxy.abandon(tiId);
-    try {
-      const state = await completeTry(this.db, this.versions, r.ref, result, r.log);
-      this.log.debug('%s.%s try %d: %s', r.ref.dagId, r.ref.taskId, r.ref.tryNumber, state ?? 'taken away');
-    } catch (e) {
-      this.log.error('recording the end of %s.%s failed: %s', r.ref.dagId, r.ref.taskId, (e as Error).message);
-    }
+    this.dirs.remove(r.tmpDir);
+    this.fill(); // the slot is free while the outcome is being recorded
+    await this.record(r, result);
+    this.running.delete(tiId);
     if (!this.running.size) for (const s of [...this.settled]) { this.settled.delete(s); s(); }
     this.fill();
   }
 
-  private async beat(): Promise<void> {
-    try {
-      await heartbeat(this.db, this.workerId);
-      // Long tasks' logs become visible while they run.
-      for (const r of this.running.values()) {
-        if (!r.log) continue;
-        const text = r.log;
-        r.log = '';
-        await appendLog(this.db, r.ref.tiId, r.ref.tryNumber, text);
+  /**
+   * Records a try's end, retrying while the database is away: a try whose end is dropped would
+   * stay running, and its work would be done again by whoever picks it up. The heartbeat keeps
+   * vouching for the try meanwhile. A statement that fails for another reason is recorded as the
+   * try's failure instead, so that it cannot block the try forever.
+   */
+  private async record(r: Running, result: TryResult): Promise<void> {
+    let outcome = result;
+    for (let attempt = 0; ; attempt++) {
+      if (r.lost) return;
+      await r.writing;
+      const log = r.log.take(true);
+      try {
+        const state = await completeTry(this.db, this.versions, r.ref, outcome, log);
+        this.log.debug('%s.%s try %d: %s', r.ref.dagId, r.ref.taskId, r.ref.tryNumber, state ?? 'taken away');
+        return;
+      } catch (e) {
+        r.log.restore(log);
+        const what = `recording the end of ${r.ref.dagId}.${r.ref.taskId} try ${r.ref.tryNumber}`;
+        if (this.abandoning) {
+          this.log.error('%s failed: %s; left to the reaper', what, (e as Error).message);
+          return;
+        }
+        if (!isTransientDbError(e)) {
+          if (outcome.ok || !outcome.error.startsWith('the executor could not record')) {
+            this.log.error('%s failed: %s; recording it as failed', what, (e as Error).message);
+            outcome = { ok: false, error: `the executor could not record the try's outcome: ${(e as Error).message}` };
+            continue;
+          }
+          this.log.error('%s failed: %s; left to the reaper', what, (e as Error).message);
+          return;
+        }
+        const wait = RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)];
+        if (attempt === 0 || wait === RECORD_RETRY_MS[RECORD_RETRY_MS.length - 1]) {
+          this.log.warn('%s failed: %s; trying again every %ds', what, (e as Error).message, wait / 1000);
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    const sent = performance.now();
+    try {
+      // A try whose lease ran out (this process was stopped, or the database away too long) may
+      // already be declared lost and retried elsewhere: end it now, its child would too.
+      for (const r of this.running.values()) {
+        if (!r.ending && r.slot.tiId === r.ref.tiId && sent > this.leaseEnd(this.lastBeat)) {
+          r.failure = `the executor could not vouch for the try for ${Math.round((sent - this.lastBeat) / 1000)}s ` +
+            `(stopped, or cut off from the database); it was ended so that a retry cannot overlap it`;
+          r.slot.kill();
+        }
+      }
+      const held = [...this.running.values()].filter((r) => !r.lost).map((r) => ({ tiId: r.ref.tiId, tryNumber: r.ref.tryNumber }));
+      const taken = new Set(await heartbeat(this.db, this.workerId, held));
+      this.lastBeat = sent;
+      for (const r of this.running.values()) {
+        if (taken.has(r.ref.tiId)) {
+          r.lost = true;
+          if (!r.ending && r.slot.tiId === r.ref.tiId) {
+            this.log.warn('%s.%s try %d is no longer held by this executor (declared lost or cleared): stopping it', r.ref.dagId, r.ref.taskId, r.ref.tryNumber);
+            r.slot.kill();
+          }
+        } else if (!r.ending && r.slot.tiId === r.ref.tiId) {
+          r.slot.tell({ type: 'lease', ms: this.leaseEnd(sent) - performance.now() });
+        }
+      }
+      // Long tasks' logs become visible while they run.
+      await Promise.all([...this.running.values()].filter((r) => !r.ending && !r.lost).map((r) => this.writeLog(r)));
     } catch (e) {
       this.log.warn('heartbeat failed: %s', (e as Error).message);
+    } finally {
+      this.beating = false;
     }
   }
 }

@@ -1,6 +1,9 @@
 import type { JsonObject, JsonValue, RunType } from '../dag/types';
 import type { ObjectStoreSettings } from '../lake/object-store';
 
+/** A lease for a try nobody else can take (`tasks test`): the longest a timer can wait. */
+export const NO_LEASE_MS = 2_147_483_647;
+
 /** Messages between the executor and its worker child processes. */
 export interface RunJob {
   readonly tiId: number;
@@ -22,16 +25,29 @@ export interface RunJob {
   /** The child opens its own store client from these (they include the S3 secret key: IPC only, never logged). */
   readonly objectStore: ObjectStoreSettings;
   readonly dataDocsDir: string;
+  /** The try's own temp folder (its TMPDIR), removed when the try ends. */
+  readonly tmpDir: string;
+  /** Most bytes of output the child sends for this try; the rest is counted and dropped. */
+  readonly logLimitBytes: number;
+  /** How long the try may run before the executor must renew its lease (see `lease`). */
+  readonly leaseMs: number;
 }
 
 export type ToChild =
   | { readonly type: 'run'; readonly job: RunJob }
-  | { readonly type: 'sql-result'; readonly reqId: number; readonly rows?: unknown[]; readonly rowCount?: number; readonly txId?: number; readonly error?: string };
+  | { readonly type: 'sql-result'; readonly reqId: number; readonly rows?: unknown[]; readonly rowCount?: number; readonly txId?: number; readonly error?: string }
+  /**
+   * The executor still holds the try (its heartbeat just vouched for it): run on for `ms` more. A
+   * child whose lease runs out ends its process group, so that a try its executor can no longer
+   * vouch for (stopped, cut off from the database) is dead before the reaper lets a retry start.
+   */
+  | { readonly type: 'lease'; readonly ms: number };
 
 export type SqlOp = 'query' | 'begin' | 'commit' | 'rollback';
 
 export type FromChild =
   | { readonly type: 'log'; readonly tiId: number; readonly text: string }
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue }
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue; readonly droppedLogBytes?: number }
+  /** `final`: a verdict (a failed quality gate), not an accident: no retry would change it. */
+  | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string; readonly final?: boolean; readonly droppedLogBytes?: number }
   | { readonly type: 'sql'; readonly reqId: number; readonly op: SqlOp; readonly txId?: number; readonly sql?: string; readonly params?: unknown[] };

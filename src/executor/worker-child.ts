@@ -2,10 +2,11 @@
  * A worker child process: runs one task at a time for the executor. User code runs here, so a
  * crash, leak or hang costs this process only; the executor replaces it.
  */
-import { isSluiceError } from '../errors/errors';
-import { statSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import { isSluiceError, isVerdict } from '../errors/errors';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Dag, JsonValue, TaskContext } from '../dag/types';
+import type { Dag, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
 import { openObjectStore } from '../lake/open-object-store';
 import type { ObjectStore } from '../lake/object-store';
@@ -13,24 +14,66 @@ import { formatDs } from '../schedule/dates';
 import type { Warehouse } from '../warehouse/warehouse';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
 import type { FromChild, RunJob, SqlOp, ToChild } from './protocol';
+import { killRestOfGroup } from '../process/process-group';
+import { toReturnValue } from './return-value';
 import { taskLogger } from './task-logger';
 
-const MAX_RETURN_BYTES = 1_000_000;
 const send = (m: FromChild) => process.send!(m);
-let current: number | undefined;
+let current: RunJob | undefined;
 const loadedMtimes = new Map<string, number>();
 let directPool: ReturnType<typeof directWarehouse> | undefined;
 let nextReq = 1;
 const pendingSql = new Map<number, (m: Extract<ToChild, { type: 'sql-result' }>) => void>();
+// Output of the current try: sent up to its limit, then only counted.
+let sentBytes = 0;
+let droppedBytes = 0;
+// Whether the current try started a process (then its leftovers are looked for when it ends).
+let spawned = false;
+
+function output(text: string): void {
+  if (!current) return;
+  const bytes = Buffer.byteLength(text);
+  if (sentBytes + bytes > current.logLimitBytes) { droppedBytes += bytes; return; }
+  sentBytes += bytes;
+  send({ type: 'log', tiId: current.tiId, text });
+}
 
 // Whatever the task prints belongs to its log.
 for (const stream of [process.stdout, process.stderr]) {
   stream.write = ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
-    if (current !== undefined) send({ type: 'log', tiId: current, text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString() });
+    output(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     const done = typeof enc === 'function' ? enc : cb;
     if (typeof done === 'function') done();
     return true;
   }) as typeof stream.write;
+}
+
+// Every child_process function ends in ChildProcess#spawn: note that the try started something.
+const proto = ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
+const spawnProcess = proto.spawn;
+proto.spawn = function (this: ChildProcess, ...args: unknown[]) {
+  spawned = true;
+  return spawnProcess.apply(this, args);
+};
+
+// The lease: renewed by the executor after each heartbeat that vouched for the try. When it runs
+// out (the executor was stopped or lost the database), the try and everything it started end here,
+// before the reaper can hand the task to another worker.
+let lease: NodeJS.Timeout | undefined;
+function renewLease(ms: number): void {
+  clearTimeout(lease);
+  lease = setTimeout(() => {
+    // Renewals queued while this process itself was stopped arrive after timers: look once more.
+    lease = setTimeout(() => {
+      if (current) process.stderr.write(`[sluice] the executor stopped renewing this try's lease: ending the try\n`);
+      endGroup();
+    }, 100);
+  }, Math.max(0, ms));
+}
+
+function endGroup(): never {
+  try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader */ }
+  process.exit(1);
 }
 
 function loadDag(job: RunJob): Dag {
@@ -69,8 +112,16 @@ function warehouseFor(job: RunJob): Warehouse {
 }
 
 async function run(job: RunJob): Promise<void> {
-  current = job.tiId;
+  current = job;
+  sentBytes = 0;
+  droppedBytes = 0;
+  spawned = false;
+  renewLease(job.leaseMs);
+  const tmpBefore = process.env.TMPDIR;
+  // The try's temp folder: os.tmpdir() and the tools the task starts write there.
+  process.env.TMPDIR = job.tmpDir;
   const controller = new AbortController();
+  let done: FromChild;
   try {
     const dag = loadDag(job);
     const task = (dag.tasks as Record<string, Dag['tasks'][string]>)[job.taskId];
@@ -84,36 +135,38 @@ async function run(job: RunJob): Promise<void> {
       timezone: dag.timezone,
       params: Object.freeze({ ...dag.params, ...job.conf }),
       upstream: Object.freeze({ ...job.upstream }),
-      log: taskLogger((text) => send({ type: 'log', tiId: job.tiId, text })),
+      log: taskLogger(output),
       warehouse: warehouseFor(job),
       objectStore: objectStoreFor(job),
       dataDocsDir: job.dataDocsDir,
       signal: controller.signal,
     };
     const value = await task.run(ctx);
-    send({ type: 'done', tiId: job.tiId, ok: true, value: toJson(value) });
+    done = { type: 'done', tiId: job.tiId, ok: true, value: toReturnValue(value) };
   } catch (e) {
     const err = e as Error;
     // A SluiceError is a finding about the task's input (a failed gate, a bad row): its message says it all.
-    send({ type: 'done', tiId: job.tiId, ok: false, error: isSluiceError(err) ? err.message : err?.stack ?? String(e) });
-  } finally {
-    current = undefined;
+    done = { type: 'done', tiId: job.tiId, ok: false, error: isSluiceError(err) ? err.message : err?.stack ?? String(e), final: isVerdict(e) };
   }
-}
-
-function toJson(value: unknown): JsonValue | undefined {
-  if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
-  if (text === undefined) return undefined;
-  if (text.length > MAX_RETURN_BYTES) throw new Error(`return value is ${text.length} bytes; at most ${MAX_RETURN_BYTES} are stored (write large data to the object store)`);
-  return JSON.parse(text) as JsonValue;
+  // What the try started ends with it (a background process, a shell's children), and so does its temp folder.
+  if (spawned) {
+    const killed = killRestOfGroup();
+    if (killed) output(`[sluice] ended ${killed} process(es) the task left running\n`);
+  }
+  if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
+  await fs.rm(job.tmpDir, { recursive: true, force: true }).catch(() => undefined);
+  clearTimeout(lease);
+  current = undefined;
+  send({ ...done, droppedLogBytes: droppedBytes });
 }
 
 process.on('message', (m: ToChild) => {
   if (m.type === 'run') void run(m.job);
+  else if (m.type === 'lease') { if (current) renewLease(m.ms); }
   else if (m.type === 'sql-result') { pendingSql.get(m.reqId)?.(m); pendingSql.delete(m.reqId); }
 });
 process.on('unhandledRejection', (e) => {
-  if (current !== undefined) send({ type: 'log', tiId: current, text: `unhandled rejection: ${(e as Error)?.stack ?? e}\n` });
+  output(`unhandled rejection: ${(e as Error)?.stack ?? e}\n`);
 });
-process.on('disconnect', () => process.exit(0));
+// The executor is gone (killed, crashed): nothing may outlive it, what the task started included.
+process.on('disconnect', () => endGroup());

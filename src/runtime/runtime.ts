@@ -44,5 +44,5 @@ export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, crea
 }
 
 export function executor(rt: Runtime): LocalExecutor {
-  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, dagsFolder: rt.config.dagsFolder, objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir }, rt.log);
+  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, zombieThresholdMs: rt.config.scheduler.zombieThresholdMs, dagsFolder: rt.config.dagsFolder, objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir }, rt.log);
 }

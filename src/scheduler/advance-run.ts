@@ -39,16 +39,16 @@ export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, op
   if (updates.size) statements.push(updateStatesSql(run.id, updates));
   // A finished task frees a max_active_tasks slot too, so completions always try to queue.
   const queues = updates.has('scheduled') || !!opts.changed;
-  if (queues) statements.push(queueScheduledSql(run.dagId, graph.structure.maxActiveTasks));
+  const queueAt = queues ? statements.push(...queueScheduledSql(run.dagId, graph.structure.maxActiveTasks)) - 1 : -1;
   // A run with a task just made ready is not done: no need to look for open tasks.
   const mayFinish = !updates.has('scheduled');
-  if (mayFinish) statements.push(runDoneSql(run.id, graph.leaves));
-  else if (opts.commit) statements.push('COMMIT');
+  const doneAt = mayFinish ? statements.push(runDoneSql(run.id, graph.leaves)) - 1 : -1;
+  if (!mayFinish && opts.commit) statements.push('COMMIT');
   const results = await runStatements(db, statements);
-  const queued = queues ? results[updates.size ? 1 : 0].rowCount : 0;
+  const queued = queues ? results[queueAt].rowCount : 0;
   let finished: AdvanceResult['finished'] = null;
   if (mayFinish) {
-    const { done, failed } = results[results.length - 1].rows[0] as { done: boolean; failed: boolean };
+    const { done, failed } = results[doneAt].rows[0] as { done: boolean; failed: boolean };
     if (done) finished = await finishRun(db, run, failed ? 'failed' : 'success');
     if (opts.commit) await db.query('COMMIT');
   }
@@ -106,8 +106,10 @@ function updateStatesSql(runId: number, updates: ReadonlyMap<TaskState, readonly
 /** Whether every task of the run has finished, and whether a leaf failed (then the run failed, Airflow's rule). */
 function runDoneSql(runId: number, leaves: readonly string[]): string {
   const run = quoteLiteral(runId);
+  // A run without task instances is never done: it is being created or its DAG lost its tasks.
   return `SELECT NOT EXISTS (SELECT 1 FROM sluice.task_instance
-                              WHERE run_id = ${run} AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped')) AS done,
+                              WHERE run_id = ${run} AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped'))
+                 AND EXISTS (SELECT 1 FROM sluice.task_instance WHERE run_id = ${run}) AS done,
                  EXISTS (SELECT 1 FROM sluice.task_instance
                           WHERE run_id = ${run} AND state IN ('failed', 'upstream_failed')
                             AND task_id IN (${leaves.length ? leaves.map(quoteLiteral).join(', ') : 'NULL'})) AS failed`;

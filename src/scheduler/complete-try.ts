@@ -6,6 +6,7 @@ import { recordEvent } from '../state/events';
 import { endTry } from '../state/task-instances';
 import type { TaskState } from '../state/task-states';
 import { quoteLiteral } from '../db/quote';
+import { storableText } from '../state/storable-text';
 import { advanceRun, neighboursOf } from './advance-run';
 
 export interface TryRef {
@@ -19,7 +20,10 @@ export interface TryRef {
   readonly versionId: number;
 }
 
-export type TryResult = { readonly ok: true; readonly value?: JsonValue } | { readonly ok: false; readonly error: string };
+export type TryResult =
+  | { readonly ok: true; readonly value?: JsonValue }
+  /** `final`: a verdict (a failed gate), failed at once whatever tries are left. */
+  | { readonly ok: false; readonly error: string; readonly final?: boolean };
 
 /**
  * Everything that happens when a try ends, in one transaction under the run's lock: the guarded
@@ -28,10 +32,11 @@ export type TryResult = { readonly ok: true; readonly value?: JsonValue } | { re
  * A hop in a chain costs three round trips: BEGIN with the lock, the try's end with its
  * neighbours' states, and the downstream update with the queueing and the COMMIT.
  */
-export async function completeTry(db: Database, versions: VersionCache, t: TryRef, result: TryResult, log = ''): Promise<string | undefined> {
+export async function completeTry(db: Database, versions: VersionCache, t: TryRef, given: TryResult, log = ''): Promise<string | undefined> {
+  const result: TryResult = given.ok ? given : { ...given, error: storableText(given.error) };
   const { graph } = await versions.get(t.versionId);
   const task = graph.tasks.get(t.taskId);
-  const retryInMs = !result.ok && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
+  const retryInMs = !result.ok && !result.final && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
   const outcome = await db.withClient(async (c) => {
     await c.query(`BEGIN; SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE`);
     try {

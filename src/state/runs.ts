@@ -1,6 +1,9 @@
 import type { DagStructure } from '../dag/structure';
 import type { JsonObject, RunType } from '../dag/types';
 import type { DataInterval } from '../schedule/data-interval';
+import { quoteLiteral } from '../db/quote';
+import { runStatements } from '../db/statement-batch';
+import { lockDagSql } from './dag-locks';
 import type { Queryable } from './queryable';
 
 export interface NewRun {
@@ -21,43 +24,48 @@ export interface CreatedRun {
 }
 
 /**
- * Inserts a queued run and its task instances (state none). Returns undefined when the run already
+ * Inserts a queued run and its task instances (state none), in one statement. Returns undefined when the run already
  * exists (another scheduler created the same interval): the unique index makes creation idempotent.
  */
 export async function createRun(db: Queryable, r: NewRun): Promise<CreatedRun | undefined> {
   const runId = r.runId ?? `${r.runType}__${r.interval.start.toISOString()}`;
+  const t = r.structure.tasks;
+  // One statement: a scheduler tick between a run's insert and its tasks' insert would find a run
+  // with nothing open and finish it before any task ran.
   const ins = await db.query<{ id: number }>(
-    `INSERT INTO sluice.dag_run (dag_id, run_id, run_type, state, dag_version_id, logical_date, data_interval_start, data_interval_end, conf, backfill_id)
-     VALUES ($1, $2, $3, 'queued', $4, $5, $5, $6, $7, $8)
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [r.dagId, runId, r.runType, r.versionId, r.interval.start, r.interval.end, JSON.stringify(r.conf ?? {}), r.backfillId ?? null],
+    `WITH run AS (
+       INSERT INTO sluice.dag_run (dag_id, run_id, run_type, state, dag_version_id, logical_date, data_interval_start, data_interval_end, conf, backfill_id)
+       VALUES ($1, $2, $3, 'queued', $4, $5, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING RETURNING id
+     ), tasks AS (
+       INSERT INTO sluice.task_instance (run_id, dag_id, task_id, operator, upstream, max_tries, priority_weight)
+       SELECT run.id, $1, x.task_id, x.operator, x.upstream, x.max_tries, x.priority_weight
+         FROM run, jsonb_to_recordset($9::jsonb) AS x(task_id text, operator text, upstream text[], max_tries int, priority_weight int)
+     )
+     SELECT id FROM run`,
+    [r.dagId, runId, r.runType, r.versionId, r.interval.start, r.interval.end, JSON.stringify(r.conf ?? {}), r.backfillId ?? null,
+      JSON.stringify(t.map((x) => ({ task_id: x.id, operator: x.operator, upstream: x.upstream, max_tries: x.retries + 1, priority_weight: x.priorityWeight })))],
   );
   if (!ins.rows[0]) return undefined;
-  const id = ins.rows[0].id;
-  const t = r.structure.tasks;
-  await db.query(
-    `INSERT INTO sluice.task_instance (run_id, dag_id, task_id, operator, upstream, max_tries, priority_weight)
-     SELECT $1, $2, x.task_id, x.operator, x.upstream, x.max_tries, x.priority_weight
-       FROM jsonb_to_recordset($3::jsonb) AS x(task_id text, operator text, upstream text[], max_tries int, priority_weight int)`,
-    [id, r.dagId, JSON.stringify(t.map((x) => ({ task_id: x.id, operator: x.operator, upstream: x.upstream, max_tries: x.retries + 1, priority_weight: x.priorityWeight })))],
-  );
-  return { id, runId };
+  return { id: ins.rows[0].id, runId };
 }
 
-/** Starts the oldest queued runs of a DAG while fewer than max_active_runs are running. One statement. */
+/**
+ * Starts the oldest queued runs of a DAG while fewer than max_active_runs are running: the DAG's
+ * run lock, then the count and pick, in one round trip and one transaction (see dag-locks.ts).
+ */
 export async function startQueuedRuns(db: Queryable, dagId: string, maxActiveRuns: number): Promise<Array<{ id: number; dag_version_id: number }>> {
-  const r = await db.query<{ id: number; dag_version_id: number }>(
+  const dag = quoteLiteral(dagId);
+  const [, started] = await runStatements(db, [lockDagSql(dagId, 'runs'),
     `WITH active AS (
-       SELECT count(*)::int AS n FROM sluice.dag_run WHERE dag_id = $1 AND state = 'running'
+       SELECT count(*)::int AS n FROM sluice.dag_run WHERE dag_id = ${dag} AND state = 'running'
      ), picked AS (
-       SELECT id FROM sluice.dag_run WHERE dag_id = $1 AND state = 'queued'
-        ORDER BY logical_date, id LIMIT GREATEST(0, $2 - (SELECT n FROM active))
+       SELECT id FROM sluice.dag_run WHERE dag_id = ${dag} AND state = 'queued'
+        ORDER BY logical_date, id LIMIT GREATEST(0, ${quoteLiteral(Math.trunc(maxActiveRuns))} - (SELECT n FROM active))
         FOR UPDATE SKIP LOCKED
      )
      UPDATE sluice.dag_run r SET state = 'running', start_date = now()
        FROM picked WHERE r.id = picked.id AND r.state = 'queued'
-     RETURNING r.id, r.dag_version_id`,
-    [dagId, maxActiveRuns],
-  );
-  return r.rows;
+     RETURNING r.id, r.dag_version_id`]);
+  return started.rows as Array<{ id: number; dag_version_id: number }>;
 }

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue, RunType } from '../dag/types';
 import type { Queryable } from './queryable';
+import { storableText } from './storable-text';
 import type { TaskState } from './task-states';
 
 /** A task instance a worker claimed, with what its context needs. */
@@ -88,8 +89,8 @@ export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Pro
      SELECT (SELECT state FROM u) AS state,
             (SELECT coalesce(jsonb_object_agg(task_id, state), '{}'::jsonb) FROM sluice.task_instance
               WHERE run_id = $8 AND task_id = ANY($11::text[])) AS states`,
-    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : outcome.error,
-      t.log, t.runPk, t.taskId, value, t.neighbours],
+    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : storableText(outcome.error),
+      storableText(t.log), t.runPk, t.taskId, value, t.neighbours],
   );
   return { state: r.rows[0].state ?? undefined, states: r.rows[0].states };
 }
@@ -97,7 +98,7 @@ export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Pro
 export type TryEndState = 'success' | 'failed' | 'up_for_retry';
 
 export async function appendLog(db: Queryable, tiId: number, tryNumber: number, content: string): Promise<void> {
-  if (content) await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [tiId, tryNumber, content]);
+  if (content) await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [tiId, tryNumber, storableText(content)]);
 }
 
 export async function readLog(db: Queryable, tiId: number, tryNumber?: number): Promise<string> {

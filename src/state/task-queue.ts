@@ -1,19 +1,26 @@
 import { quoteLiteral } from '../db/quote';
+import { runStatements } from '../db/statement-batch';
+import { lockDagSql } from './dag-locks';
 import type { Queryable } from './queryable';
 
 /**
  * Moves tasks whose dependencies are met (scheduled) to queued, as far as the DAG's
- * max_active_tasks allows. One statement; workers claim from `queued`.
+ * max_active_tasks allows, under the DAG's queueing lock. One round trip (a multi-statement
+ * query is one implicit transaction, so the lock is held until its end); workers claim from `queued`.
  */
 export async function queueScheduled(db: Queryable, dagId: string, maxActiveTasks: number): Promise<number> {
-  const r = await db.query(queueScheduledSql(dagId, maxActiveTasks));
-  return r.rowCount ?? 0;
+  const [, queued] = await runStatements(db, queueScheduledSql(dagId, maxActiveTasks));
+  return queued.rowCount;
 }
 
-/** The statement of `queueScheduled` with its values quoted in, for a statement batch. */
-export function queueScheduledSql(dagId: string, maxActiveTasks: number): string {
+/**
+ * The statements of `queueScheduled` with their values quoted in, for a statement batch: the
+ * DAG's lock, then the count and pick (a statement of its own, so its snapshot sees every queueing
+ * committed before the lock was granted). The second result is the queueing's.
+ */
+export function queueScheduledSql(dagId: string, maxActiveTasks: number): [lock: string, queue: string] {
   const dag = quoteLiteral(dagId);
-  return `WITH active AS (
+  return [lockDagSql(dagId, 'tasks'), `WITH active AS (
        SELECT count(*)::int AS n FROM sluice.task_instance WHERE dag_id = ${dag} AND state IN ('queued', 'running')
      ), picked AS (
        SELECT id FROM sluice.task_instance
@@ -23,7 +30,7 @@ export function queueScheduledSql(dagId: string, maxActiveTasks: number): string
         FOR UPDATE SKIP LOCKED
      )
      UPDATE sluice.task_instance t SET state = 'queued', queued_at = now()
-       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`;
+       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`];
 }
 
 /** Retries whose delay has passed go back to scheduled; returns the DAGs concerned. */

@@ -39,6 +39,21 @@ export async function recordIngestion(q: Queryable, e: IngestionEntry): Promise<
 }
 
 /**
+ * Records a landing found already in the lake unless the log has it: a try that landed the object
+ * but died (or lost the database) before its log row committed is retried through the "already
+ * landed" path, and the log must not miss the object. Idempotent: one row per object and checksum.
+ */
+export async function recordLandingOnce(q: Queryable, e: IngestionEntry & { readonly bucket: string; readonly objectKey: string; readonly checksum: string }): Promise<boolean> {
+  const seen = await q.query(
+    `SELECT 1 FROM sluice.ingestion_log WHERE kind = 'land' AND status = 'success' AND bucket = $1 AND object_key = $2 AND checksum = $3 LIMIT 1`,
+    [e.bucket, e.objectKey, e.checksum],
+  );
+  if (seen.rowCount) return false;
+  await recordIngestion(q, e);
+  return true;
+}
+
+/**
  * Where an incremental read for partition `ds` starts: the watermark reached by the latest
  * committed load of an earlier partition (undefined before the first). Taking it from the
  * partition history, not the current watermark, makes a re-run of a day read the same rows as its

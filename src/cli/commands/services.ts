@@ -23,7 +23,7 @@ export function serviceCommands(program: Command): void {
     const cfg = config();
     const database = await openDatabase(cfg, { migrate: false });
     try {
-      const applied = await migrate(database.url);
+      const applied = await migrate(database.url, { lock: database.kind !== 'embedded' });
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'platform schema is up to date');
     } finally {
       await database.close();
