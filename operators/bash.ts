@@ -30,7 +30,12 @@ export function bashOperator<const I extends string, const U extends string = ne
       child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
       ctx.signal.addEventListener('abort', () => child.kill('SIGTERM'));
       child.on('error', reject);
-      child.on('close', (code, signal) => (code === 0 ? resolve(last) : reject(new Error(`command exited with ${signal ?? `code ${code}`}: ${command}`))));
+      const end = (code: number | null, signal: NodeJS.Signals | null) =>
+        (code === 0 ? resolve(last) : reject(new Error(`command exited with ${signal ?? `code ${code}`}: ${command}`)));
+      child.on('close', end);
+      // A background job (`cmd &`) keeps the output pipes open after bash exits: the task ends with
+      // bash, a moment after for the output still in flight, and the job ends with the try.
+      child.on('exit', (code, signal) => setTimeout(() => end(code, signal), 200).unref());
     }),
   }, { command });
 }

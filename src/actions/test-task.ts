@@ -2,7 +2,6 @@ import type { JsonValue } from '../dag/types';
 import { SluiceError } from '../errors/errors';
 import { SqlProxy } from '../executor/sql-proxy';
 import { WorkerSlot } from '../executor/worker-slot';
-import { DEFAULT_LOG_LIMIT_BYTES } from '../executor/log-spool';
 import { TryDirs } from '../executor/try-dirs';
 import { NO_LEASE_MS } from '../executor/protocol';
 import type { FromChild } from '../executor/protocol';
@@ -62,7 +61,7 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
         upstream: prior.rows[0]?.values ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
         objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir,
-        tmpDir, logLimitBytes: DEFAULT_LOG_LIMIT_BYTES,
+        tmpDir, logLimitBytes: rt.config.executor.logLimitBytes,
         leaseMs: NO_LEASE_MS, // nothing else may take this try: no lease to renew
       },
     });

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { byteSize } from './byte-size';
 import { durationMs } from './duration';
 import { SluiceError } from '../errors/errors';
 import type { ObjectStoreSettings } from '../lake/object-store';
@@ -27,6 +28,8 @@ export interface Config {
     readonly pollMs: number;
     readonly heartbeatMs: number;
     readonly defaultTimeoutMs: number | undefined;
+    /** Most bytes of output kept per try; the rest is counted and dropped, with a note. */
+    readonly logLimitBytes: number;
   };
   readonly scheduler: { readonly tickMs: number; readonly zombieThresholdMs: number; readonly catchupBatch: number };
   readonly lakeDir: string;
@@ -51,6 +54,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_POLL_INTERVAL', 'How often an idle executor looks for queued tasks', '500ms'],
   ['SLUICE_HEARTBEAT_INTERVAL', 'Worker heartbeat period', '5s'],
   ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one', '(none)'],
+  ['SLUICE_TASK_LOG_LIMIT', 'Most output kept per task try (the rest is dropped, with a note in the log)', '32MiB'],
   ['SLUICE_SCHEDULER_TICK', 'Scheduler loop period (file changes, due runs, retries, zombies)', '1s'],
   ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost', '30s'],
   ['SLUICE_CATCHUP_BATCH', 'Most runs one DAG gets created per scheduler tick during catchup', '64'],
@@ -95,6 +99,7 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
       pollMs: dur(env, 'SLUICE_POLL_INTERVAL', '500ms'),
       heartbeatMs: dur(env, 'SLUICE_HEARTBEAT_INTERVAL', '5s'),
       defaultTimeoutMs: env.SLUICE_TASK_TIMEOUT ? dur(env, 'SLUICE_TASK_TIMEOUT', '0s') : undefined,
+      logLimitBytes: byteSize(env.SLUICE_TASK_LOG_LIMIT || '32MiB', 'SLUICE_TASK_LOG_LIMIT', 1024),
     },
     scheduler: {
       tickMs: dur(env, 'SLUICE_SCHEDULER_TICK', '1s'),

@@ -8,7 +8,7 @@ import { completeTry, type TryRef, type TryResult } from '../scheduler/complete-
 import type { VersionCache } from '../state/dag-versions';
 import { appendLog, claimTasks, type ClaimedTask } from '../state/task-instances';
 import { heartbeat, registerWorker, stopWorker } from '../state/workers';
-import { DEFAULT_LOG_LIMIT_BYTES, LogSpool } from './log-spool';
+import { LogSpool } from './log-spool';
 import type { FromChild, RunJob } from './protocol';
 import { SqlProxy } from './sql-proxy';
 import { TryDirs } from './try-dirs';
@@ -21,8 +21,8 @@ export interface ExecutorOptions {
   readonly defaultTimeoutMs: number | undefined;
   /** The reaper's threshold: a try's lease must run out before the reaper may declare it lost. */
   readonly zombieThresholdMs: number;
-  /** Most bytes of log kept per try (default 32 MiB). */
-  readonly logLimitBytes?: number;
+  /** Most bytes of log kept per try. */
+  readonly logLimitBytes: number;
   readonly dagsFolder: string;
   readonly objectStore: ObjectStoreSettings;
   readonly dataDocsDir: string;
@@ -144,7 +144,7 @@ export class LocalExecutor {
     };
     const claimedAt = performance.now(); // the claim set the try's heartbeat
     const entry: Running = {
-      ref, slot, log: new LogSpool(this.opts.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES), writing: Promise.resolve(),
+      ref, slot, log: new LogSpool(this.opts.logLimitBytes), writing: Promise.resolve(),
       tmpDir: this.dirs.create(c.ti_id, c.try_number),
     };
     this.running.set(c.ti_id, entry);

@@ -1,6 +1,3 @@
-/** Per-try log limit when SLUICE_TASK_LOG_LIMIT does not say otherwise. */
-export const DEFAULT_LOG_LIMIT_BYTES = 32 * 1024 * 1024;
-
 /**
  * A try's log on its way to the platform schema: the executor appends what the task prints and
  * writes it out in bounded chunks, and keeps at most `limitBytes` per try. What is over the limit
