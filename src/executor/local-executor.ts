@@ -249,7 +249,8 @@ export class LocalExecutor {
       const log = r.log.take(true);
       try {
         const state = await completeTry(this.db, this.versions, r.ref, outcome, log);
-        this.log.debug('%s.%s try %d: %s', r.ref.dagId, r.ref.taskId, r.ref.tryNumber, state ?? 'taken away');
+        if (state) this.log.debug('%s.%s try %d: %s', r.ref.dagId, r.ref.taskId, r.ref.tryNumber, state);
+        else this.log.warn('%s.%s try %d was no longer held by this executor when it ended (declared lost or cleared): its outcome was not recorded', r.ref.dagId, r.ref.taskId, r.ref.tryNumber);
         return;
       } catch (e) {
         r.log.restore(log);
