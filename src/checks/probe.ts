@@ -4,6 +4,7 @@
  * query and the other queries parsed and planned (wrapped in LIMIT 0, so nothing is scanned). One
  * query when all is well; when it fails, each piece alone, so every problem is named.
  */
+import { isTransientDbError } from '../db/transient-errors';
 import type { Queryable } from '../warehouse/warehouse';
 import type { Key } from './expectation';
 import type { Problem, SuitePlan } from './plan';
@@ -18,7 +19,13 @@ export interface ProbeResult {
 const unscanned = (sql: string) => `(SELECT 1 FROM (${sql}) AS probe LIMIT 0)`;
 
 async function attempt(q: Queryable, sql: string): Promise<string | undefined> {
-  try { await q.query(sql); return undefined; } catch (e) { return (e as Error).message; }
+  try { await q.query(sql); return undefined; } catch (e) { return problemOf(e); }
+}
+
+/** The message of an error about the query; an error about the connection is no finding: it is thrown on. */
+function problemOf(e: unknown): string {
+  if (isTransientDbError(e)) throw e;
+  return (e as Error).message;
 }
 
 /** Probes the expectations in `healthy` (the others already have problems). */
@@ -52,8 +59,8 @@ export async function probeSuite(q: Queryable, plan: SuitePlan, healthy: Readonl
     const v = rows[0].v ?? [];
     read(probes.map((p) => v[distinct.indexOf(p.sql)]));
     return { values, problems };
-  } catch {
-    // Attribute below, piece by piece.
+  } catch (e) {
+    problemOf(e); // attributed below, piece by piece, unless the connection is gone
   }
 
   const whereError = plan.where ? await attempt(q, `SELECT 1 ${plan.from()} LIMIT 0`) : undefined;
@@ -63,9 +70,10 @@ export async function probeSuite(q: Queryable, plan: SuitePlan, healthy: Readonl
     try {
       got.push((await q.query<{ v: unknown }>(`SELECT (${p.sql})::text AS v`)).rows[0].v);
     } catch (e) {
+      const message = problemOf(e);
       got.push(undefined);
       failed.add(p.index);
-      problems.push({ index: p.index, path: p.path, message: (e as Error).message });
+      problems.push({ index: p.index, path: p.path, message });
     }
   }
   read(got);

@@ -8,6 +8,7 @@
  *   4. for failing map expectations only, up to 20 failing rows each (one query).
  */
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
+import { isTransientDbError } from '../db/transient-errors';
 import type { Queryable, Warehouse } from '../warehouse/warehouse';
 import { readCatalog } from './catalog';
 import { withColumnHint } from './did-you-mean';
@@ -40,7 +41,7 @@ async function inPostgres<T>(suite: Suite, what: string, run: () => Promise<T>):
     return await run();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string' || /^(08|57|53)/.test(code)) throw e;
+    if (typeof code !== 'string' || isTransientDbError(e) || /^(08|57|53)/.test(code)) throw e;
     throw new SluiceError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}: ${what} failed in Postgres: ${(e as Error).message}`,
       [{ file: suite.file, message: `${what}: ${(e as Error).message}` }]);
   }

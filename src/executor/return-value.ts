@@ -37,17 +37,18 @@ function check(v: unknown, at: string, seen: Set<object>): JsonValue {
   if (v === null) return null;
   const o = v as object;
   if (seen.has(o)) throw bad('a reference back to a containing object (a cycle)', 'return a tree, not a graph');
+  if (o instanceof Map) throw bad(`a Map (${o.size} entries)`, 'return Object.fromEntries(map) or an array of pairs');
+  if (o instanceof Set) throw bad(`a Set (${o.size} values)`, 'return [...set]');
+  if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) throw bad('binary data', 'write it to the object store and return its key, or return base64 text');
   if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
     return check((o as { toJSON(): unknown }).toJSON(), at, seen);
   }
   seen.add(o);
   try {
     if (Array.isArray(o)) return o.map((x, i) => check(x, `${at}[${i}]`, seen));
-    if (o instanceof Map) throw bad(`a Map (${o.size} entries)`, 'return Object.fromEntries(map) or an array of pairs');
-    if (o instanceof Set) throw bad(`a Set (${o.size} values)`, 'return [...set]');
-    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) throw bad('binary data', 'write it to the object store and return its key, or return base64 text');
     const proto = Object.getPrototypeOf(o);
-    if (proto !== Object.prototype && proto !== null) {
+    // A plain object: its prototype is null or an Object.prototype (of any realm).
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
       throw bad(`an instance of ${proto?.constructor?.name ?? 'a class'}`, 'return a plain object with the fields downstream tasks need');
     }
     const out: Record<string, JsonValue> = {};

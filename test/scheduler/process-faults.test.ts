@@ -106,7 +106,7 @@ test('a worker stopped past the zombie threshold: its try is ended before the re
 
 test('max_active_runs and max_active_tasks hold with two schedulers', async () => {
   await pauseDag(rt, 'limited', true);
-  const runs = [];
+  const runs: Array<{ id: number }> = [];
   for (let i = 0; i < 8; i++) runs.push(await triggerDag(rt, 'limited', { date: new Date(Date.UTC(2026, 0, 1 + i)) }));
   const narrow = await triggerDag(rt, 'narrow');
   const procs = [startSluice(['scheduler'], env, p.dir), startSluice(['scheduler'], env, p.dir)];
