@@ -38,6 +38,11 @@ export const quiet = defineDag({
   tasks: [task('hello', (ctx) => { ctx.log.info('hello'); return 1; })],
 });
 
+export const meddles = defineDag({
+  id: 'meddles', schedule: null, startDate: '2026-01-01',
+  tasks: [task('sends', async () => { process.send!(null); await new Promise((r) => setTimeout(r, 30_000)); })],
+});
+
 export const crashes = defineDag({
   id: 'crashes', schedule: null, startDate: '2026-01-01',
   tasks: [task({ id: 'dies', retries: 2, retryDelay: 0, run: () => { process.kill(process.pid, 'SIGKILL'); } })],
@@ -71,7 +76,7 @@ export const orphan = defineDag({
 
 export const hangs = defineDag({
   id: 'hangs', schedule: null, startDate: '2026-01-01',
-  tasks: [task({ id: 'stuck', executionTimeout: '1s', run: async (ctx) => {
+  tasks: [task({ id: 'stuck', executionTimeout: '5s', run: async (ctx) => {
     const child = spawn('sleep', ['302'], { stdio: 'ignore' });
     writeFileSync(path.join(os.tmpdir(), 'partial.csv'), 'half a file');
     ctx.log.info('child %d tmp %s', child.pid, os.tmpdir());
@@ -133,6 +138,16 @@ test('a task that kills its worker on every try ends failed after its retries; t
   expect(tries.rows[2].error).toMatch(/the worker process running the task died \(signal SIGKILL\)/);
 });
 
+test('a task that sends its executor garbage fails alone; the executor goes on', async () => {
+  const bad = await triggerDag(rt, 'meddles');
+  const good = await triggerDag(rt, 'quiet');
+  const outcomes = await runToCompletion(rt, [bad.id, good.id]);
+  expect(outcomes.map((o) => o.state).sort()).toEqual(['failed', 'success']);
+  const tries = await rt.db.query<{ error: string }>(
+    `SELECT y.error FROM sluice.task_try y JOIN sluice.task_instance t ON t.id = y.ti_id WHERE t.run_id = $1`, [bad.id]);
+  expect(tries.rows).toEqual([{ error: expect.stringMatching(/^the executor could not handle the task's output: /) }]);
+});
+
 test('processes a try started end with it, and so do its temp files', async () => {
   const r = await runOf('leaves');
   expect(r.state).toBe('success');
@@ -156,7 +171,7 @@ test('an execution timeout ends the task, what it started, and its temp folder',
   await waitFor(async () => !isAlive(Number(pid)), 5000, 'the timed-out task\'s child to end');
   expect(existsSync(tmp)).toBe(false);
   const tries = await rt.db.query<{ error: string }>(`SELECT error FROM sluice.task_try WHERE ti_id = $1`, [r.tis[0].id]);
-  expect(tries.rows[0].error).toMatch(/exceeded its execution timeout of 1s/);
+  expect(tries.rows[0].error).toMatch(/exceeded its execution timeout of 5s/);
 });
 
 test('a CLI killed while a task runs takes the task and what it started with it', async () => {
