@@ -79,9 +79,13 @@ export class LocalExecutor {
     this.proxy = new SqlProxy(db);
   }
 
-  /** How long after a heartbeat sent at `beat` a try may run without another: a margin inside the reaper's threshold. */
+  /**
+   * Until when a try may run after a heartbeat sent at `beat` vouched for it: just inside the
+   * reaper's threshold, which counts from when the database ran that heartbeat (later than `beat`).
+   * A retry starts later still (reaped, queued, claimed, started), so the old try is always dead first.
+   */
   private leaseEnd(beat: number): number {
-    return beat + this.opts.zombieThresholdMs * 0.75;
+    return beat + this.opts.zombieThresholdMs * 0.9;
   }
 
   async start(): Promise<void> {
