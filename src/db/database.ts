@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Config } from '../config/config';
 import { SluiceError } from '../errors/errors';
+import { redactConnectionString as redact } from '../secrets/connection-string';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { migrate } from './migrate';
 
@@ -104,6 +105,5 @@ function unavailable(e: unknown, configured: string | undefined): Error {
   return new SluiceError('DATABASE_UNAVAILABLE', `cannot use ${where}: ${(e as Error).message}`);
 }
 
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+/** The connection string for messages, passwords masked (kept here for existing imports). */
+export { redact };

@@ -14,9 +14,11 @@ import type { Warehouse } from '../warehouse/warehouse';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
 import type { FromChild, RunJob, SqlOp, ToChild } from './protocol';
 import { taskLogger } from './task-logger';
+import { jobSecrets, masked } from './masked-messages';
+import { beginTaskSecrets } from '../secrets/task-secrets';
 
 const MAX_RETURN_BYTES = 1_000_000;
-const send = (m: FromChild) => process.send!(m);
+const send = (m: FromChild) => process.send!(masked(m)); // no secret of the try leaves the child
 let current: number | undefined;
 const loadedMtimes = new Map<string, number>();
 let directPool: ReturnType<typeof directWarehouse> | undefined;
@@ -70,6 +72,7 @@ function warehouseFor(job: RunJob): Warehouse {
 
 async function run(job: RunJob): Promise<void> {
   current = job.tiId;
+  beginTaskSecrets(jobSecrets(job));
   const controller = new AbortController();
   try {
     const dag = loadDag(job);
