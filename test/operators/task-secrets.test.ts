@@ -68,7 +68,7 @@ const other = http.createServer((req, res) => {
 
 const dagSource = () => `
 import { defineDag, task } from 'sluice';
-import { httpToLake, postgresToLake, readSecret } from 'sluice/operators';
+import { bashOperator, httpToLake, postgresToLake, readSecret } from 'sluice/operators';
 
 const columns = [{ name: 'id', type: 'integer' }] as const;
 const auth = { header: 'X-Api-Key', value: { env: 'SLUICE_T_KEY' } };
@@ -93,6 +93,7 @@ export const secrets = defineDag({
       return { key, nested: ['url?key=' + encodeURIComponent(key)], fine: 'no secret here' };
     }),
     task({ id: 'downstream', upstream: ['leaky'], run: (ctx) => ctx.upstream.leaky }),
+    bashOperator({ id: 'shell', command: 'echo "token=$TOKEN"', env: { TOKEN: { env: 'SLUICE_T_TOKEN' } } }),
     task('throws', () => { throw new Error('the API refused key ' + readSecret({ env: 'SLUICE_T_KEY' }, 'throws')); }),
   ],
 });
@@ -146,7 +147,7 @@ async function expectSafe(query: Query) {
   const tasks = await outcome(query);
   expect(Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, v.state]))).toEqual({
     redirected: 'success', next_link: 'success', retried: 'success', rejected: 'failed', pg_source: 'failed',
-    leaky: 'success', downstream: 'success', throws: 'failed',
+    leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success',
   });
 
   // The configured origin got the credentials; the other origin got none, by redirect, next link or retry.
@@ -173,6 +174,8 @@ async function expectSafe(query: Query) {
   expect(tasks.leaky.log).toContain("logged key=*** in { key: '***' }\n");
   expect(tasks.leaky.value).toEqual({ key: '***', nested: ['url?key=***'], fine: 'no secret here' });
   expect(tasks.downstream.value).toEqual(tasks.leaky.value);
+  expect(tasks.shell.log).toBe('token=***\n');
+  expect(tasks.shell.value).toBe('token=***');
   expect(tasks.throws.error).toMatch(/^Error: the API refused key \*\*\*\n/);
   expect(tasks.rejected.error).toBe(`GET ${apiUrl}/denied failed: HTTP 403: {"error":"key *** is revoked"}`);
   expect(tasks.pg_source.error).toMatch(/^cannot connect to the Postgres source at 127\.0\.0\.1:9\/srcdb: /);
