@@ -8,6 +8,7 @@ import { triggerDag } from '../../src/actions/trigger-dag';
 import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
 import { REPO, tempProject, testRuntime } from '../support/sandbox';
 import { runSluice } from '../support/processes';
+import { mixedPort } from '../support/mixed-port';
 
 /**
  * Secrets stay with their origin and out of stored state, as a DAG meets it: httpToLake tasks whose API
@@ -28,11 +29,12 @@ const PG_PASSWORD = 'Pw-s3cret-42';
 const VALUES = [SECRETS.SLUICE_T_KEY, encodeURIComponent(SECRETS.SLUICE_T_KEY), SECRETS.SLUICE_T_TOKEN, SECRETS.SLUICE_T_QKEY, PG_PASSWORD];
 
 interface Seen { url: URL; headers: http.IncomingHttpHeaders }
-const seen: { api: Seen[]; other: Seen[] } = { api: [], other: [] };
+const seen: { api: Seen[]; other: Seen[]; plain: Seen[] } = { api: [], other: [], plain: [] };
 const calls = new Map<string, number>();
 const count = (key: string) => { const n = (calls.get(key) ?? 0) + 1; calls.set(key, n); return n; };
 let apiUrl = '';
 let otherUrl = '';
+let securePort = 0;
 
 const send = (res: http.ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -66,6 +68,15 @@ const other = http.createServer((req, res) => {
   return send(res, {}, 404);
 });
 
+// An https API whose redirect downgrades to plain http on the same host and port.
+const downgrading: http.RequestListener = (req, res) => {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const u = new URL(req.url!, `${encrypted ? 'https' : 'http'}://127.0.0.1:${securePort}`);
+  if (!encrypted) { seen.plain.push({ url: u, headers: req.headers }); return send(res, [{ id: 8 }]); }
+  if (req.headers['x-api-key'] !== SECRETS.SLUICE_T_KEY) return send(res, { error: 'no key' }, 401);
+  res.writeHead(302, { location: `http://127.0.0.1:${securePort}/plain` }).end();
+};
+
 const dagSource = () => `
 import { defineDag, task } from 'sluice';
 import { bashOperator, httpToLake, postgresToLake, readSecret } from 'sluice/operators';
@@ -84,6 +95,7 @@ export const secrets = defineDag({
     }),
     httpToLake({ id: 'next_link', url: api + '/linked', auth, recordPath: 'items', pagination: { mode: 'next-link', nextPath: 'next' }, source: 't', dataset: 'linked', columns }),
     httpToLake({ id: 'retried', url: api + '/busy', auth, retry: { baseDelayMs: 1, maxDelayMs: 5 }, source: 't', dataset: 'busy', columns }),
+    httpToLake({ id: 'downgraded', url: 'https://127.0.0.1:${securePort}/secure', auth, source: 't', dataset: 'downgraded', columns }),
     httpToLake({ id: 'rejected', url: api + '/denied', auth, source: 't', dataset: 'denied', columns }),
     postgresToLake({ id: 'pg_source', connection: { env: 'SLUICE_T_PG' }, table: 'public.x', source: 't', dataset: 'pg', columns }),
     task('leaky', (ctx) => {
@@ -102,23 +114,28 @@ export const secrets = defineDag({
 const pg = tempProject();
 const emb = tempProject();
 let rt: Runtime;
+let tls: Awaited<ReturnType<typeof mixedPort>>;
 
 beforeAll(async () => {
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
-  Object.assign(process.env, SECRETS); // the worker children inherit them, as from a deployment's environment
+  tls = await mixedPort(pg.dir, downgrading);
+  securePort = tls.port;
+  // The worker children inherit these, as from a deployment's environment (and trust the loopback certificate).
+  Object.assign(process.env, SECRETS, { NODE_EXTRA_CA_CERTS: tls.certFile });
   for (const p of [pg, emb]) p.write('secrets.ts', dagSource());
   rt = await testRuntime('task_secrets', pg);
   const files = dagFileProcessor(rt);
   try { expect(await files.sync()).toMatchObject({ errors: 0 }); } finally { await files.close(); }
 });
-beforeEach(() => { seen.api = []; seen.other = []; calls.clear(); });
+beforeEach(() => { seen.api = []; seen.other = []; seen.plain = []; calls.clear(); });
 afterAll(async () => {
   await rt.close();
   for (const s of [api, other]) { s.closeAllConnections(); s.close(); }
-  for (const k of Object.keys(SECRETS)) delete process.env[k];
+  await tls.close();
+  for (const k of [...Object.keys(SECRETS), 'NODE_EXTRA_CA_CERTS']) delete process.env[k];
   pg.cleanup();
   emb.cleanup();
 });
@@ -146,7 +163,7 @@ async function outcome(query: Query) {
 async function expectSafe(query: Query) {
   const tasks = await outcome(query);
   expect(Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, v.state]))).toEqual({
-    redirected: 'success', next_link: 'success', retried: 'success', rejected: 'failed', pg_source: 'failed',
+    redirected: 'success', next_link: 'success', retried: 'success', downgraded: 'success', rejected: 'failed', pg_source: 'failed',
     leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success',
   });
 
@@ -167,6 +184,9 @@ async function expectSafe(query: Query) {
     `sent without x-session-token, x-tenant, x-api-key, query parameter api_key (credentials go to ${apiUrl} only)`);
   expect(tasks.next_link.log).toContain(`next_link: next link from ${apiUrl}/linked to ${otherUrl}/linked?page=2, another origin: sent without x-api-key`);
   expect(tasks.retried.log).toMatch(/retrying: .*over quota for key \*\*\*/);
+  // https → http on the same host and port is another origin too.
+  expect(seen.plain.map((r) => [r.url.pathname, r.headers['x-api-key']])).toEqual([['/plain', undefined]]);
+  expect(tasks.downgraded.log).toContain(`downgraded: redirect from https://127.0.0.1:${securePort}/secure to http://127.0.0.1:${securePort}/plain, another origin: sent without x-api-key`);
   expect(tasks.retried.log).toContain(`retried: redirect from ${apiUrl}/busy to ${otherUrl}/busy, another origin: sent without x-api-key`);
 
   // A secret the task logs, throws or returns is stored as ***.
