@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '../src/dag/types';
 import { render, type Templated } from '../src/dag/templated';
-import { isCredentialHeader } from '../src/ingest/http-credentials';
+import { isCredentialHeader, isSecretParam } from '../src/ingest/http-credentials';
 import { httpSource, redactUrl, type HttpSourceOptions } from '../src/ingest/http-source';
 import { registerSecret } from '../src/secrets/task-secrets';
 import { landingTask, type LandTarget } from './land';
@@ -28,8 +28,7 @@ export interface HttpToLakeSpec<I extends string, U extends string> extends Land
  */
 export function httpToLake<const I extends string, const U extends string = never>(spec: HttpToLakeSpec<I, U>): TaskDefinition<I, U> {
   const { url, params, auth, headers, recordPath, pagination, maxPages, timeoutMs, maxRetries, retry, maxRedirects, secretParams, ...target } = spec;
-  const shownUrl = typeof url !== 'string' ? '(computed)' : URL.canParse(url) ? redactUrl(new URL(url), { secretParams }) : url;
-  return landingTask('http_to_lake', target, { url: shownUrl, pagination: pagination?.mode ?? 'none' }, async (ctx) => {
+  return landingTask('http_to_lake', target, { url: storedUrl(url, secretParams), pagination: pagination?.mode ?? 'none' }, async (ctx) => {
     const what = (name: string) => `${ctx.taskId} ${name}`;
     const envParams = Object.entries(params ?? {}).filter(([, v]) => isEnvSecret(v)).map(([k]) => k);
     const source = httpSource({
@@ -47,6 +46,15 @@ export function httpToLake<const I extends string, const U extends string = neve
     const s = () => source.stats();
     return { rows: source, input: 'json' as const, describe: () => `${s().pages} pages, ${s().requests} requests, ${s().retries} retries` };
   });
+}
+
+/** The URL as the DAG's stored structure shows it: as written, unless it holds a password or a secret-looking query value. */
+function storedUrl(url: HttpToLakeSpec<string, string>['url'], secretParams: readonly string[] | undefined): string {
+  if (typeof url !== 'string') return '(computed)';
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  const secret = u.username || u.password || [...u.searchParams.keys()].some((k) => isSecretParam(k, secretParams));
+  return secret ? redactUrl(u, { secretParams }) : url;
 }
 
 function isEnvSecret(v: unknown): v is EnvSecret {

@@ -24,7 +24,7 @@ export interface HttpSourceOptions {
   readonly pagination?: Pagination;
   /** Safety limit against an API that never says "last page" (default 10,000). */
   readonly maxPages?: number;
-  /** Per request, body included (default 30 s). */
+  /** Per request, its redirects and body included (default 30 s). */
   readonly timeoutMs?: number;
   /** Default 5. */
   readonly maxRetries?: number;

@@ -27,6 +27,8 @@ const SECRETS = {
 };
 const PG_PASSWORD = 'Pw-s3cret-42';
 const VALUES = [SECRETS.SLUICE_T_KEY, encodeURIComponent(SECRETS.SLUICE_T_KEY), SECRETS.SLUICE_T_TOKEN, SECRETS.SLUICE_T_QKEY, PG_PASSWORD];
+// Written into the DAG file's URL itself: sent (to that URL), but not kept in the stored DAG structure.
+const LITERAL = 'lit-0a1b2c3d';
 
 interface Seen { url: URL; headers: http.IncomingHttpHeaders }
 const seen: { api: Seen[]; other: Seen[]; plain: Seen[] } = { api: [], other: [], plain: [] };
@@ -84,6 +86,7 @@ import { bashOperator, httpToLake, postgresToLake, readSecret } from 'sluice/ope
 const columns = [{ name: 'id', type: 'integer' }] as const;
 const auth = { header: 'X-Api-Key', value: { env: 'SLUICE_T_KEY' } };
 const api = ${JSON.stringify(apiUrl)};
+const other = ${JSON.stringify(otherUrl)};
 
 export const secrets = defineDag({
   id: 'secrets', schedule: null, startDate: '2026-01-01',
@@ -96,6 +99,7 @@ export const secrets = defineDag({
     httpToLake({ id: 'next_link', url: api + '/linked', auth, recordPath: 'items', pagination: { mode: 'next-link', nextPath: 'next' }, source: 't', dataset: 'linked', columns }),
     httpToLake({ id: 'retried', url: api + '/busy', auth, retry: { baseDelayMs: 1, maxDelayMs: 5 }, source: 't', dataset: 'busy', columns }),
     httpToLake({ id: 'downgraded', url: 'https://127.0.0.1:${securePort}/secure', auth, source: 't', dataset: 'downgraded', columns }),
+    httpToLake({ id: 'literal_url', url: other + '/linked?token=${LITERAL}', recordPath: 'items', source: 't', dataset: 'literal', columns }),
     httpToLake({ id: 'rejected', url: api + '/denied', auth, source: 't', dataset: 'denied', columns }),
     postgresToLake({ id: 'pg_source', connection: { env: 'SLUICE_T_PG' }, table: 'public.x', source: 't', dataset: 'pg', columns }),
     task('leaky', (ctx) => {
@@ -163,7 +167,7 @@ async function outcome(query: Query) {
 async function expectSafe(query: Query) {
   const tasks = await outcome(query);
   expect(Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, v.state]))).toEqual({
-    redirected: 'success', next_link: 'success', retried: 'success', downgraded: 'success', rejected: 'failed', pg_source: 'failed',
+    redirected: 'success', next_link: 'success', retried: 'success', downgraded: 'success', literal_url: 'success', rejected: 'failed', pg_source: 'failed',
     leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success',
   });
 
@@ -171,8 +175,9 @@ async function expectSafe(query: Query) {
   expect(seen.api.length).toBeGreaterThan(0);
   for (const r of seen.api) expect(r.headers['x-api-key']).toBe(SECRETS.SLUICE_T_KEY);
   expect(seen.api.find((r) => r.url.pathname === '/paged')?.headers['x-session-token']).toBe(SECRETS.SLUICE_T_TOKEN);
-  expect(seen.other.map((r) => r.url.pathname).sort()).toEqual(['/busy', '/busy', '/linked', '/mirror']);
-  for (const r of seen.other) {
+  expect(seen.other.map((r) => r.url.pathname).sort()).toEqual(['/busy', '/busy', '/linked', '/linked', '/mirror']);
+  expect(seen.other.filter((r) => r.url.searchParams.get('token') === LITERAL)).toHaveLength(1);
+  for (const r of seen.other.filter((x) => !x.url.searchParams.has('token'))) {
     expect(r.headers['x-tenant']).toBeUndefined();
     const everything = r.url.toString() + JSON.stringify(r.headers);
     for (const v of VALUES) expect(everything).not.toContain(v);
@@ -203,8 +208,10 @@ async function expectSafe(query: Query) {
   expect(failedLanding).toEqual([{ error: `GET ${apiUrl}/denied failed: HTTP 403: {"error":"key *** is revoked"}` }]);
 
   // And nowhere in the platform schema.
-  for (const [table, text] of Object.entries(await stored(query))) {
-    for (const v of VALUES) expect({ table, leaked: text.includes(v) }).toEqual({ table, leaked: false });
+  const all = await stored(query);
+  expect(all.dag_version).toContain(`${otherUrl}/linked?token=***`);
+  for (const [table, text] of Object.entries(all)) {
+    for (const v of [...VALUES, LITERAL]) expect({ table, leaked: text.includes(v) }).toEqual({ table, leaked: false });
   }
 }
 
