@@ -34,4 +34,6 @@ export type FromChild =
   | { readonly type: 'log'; readonly tiId: number; readonly text: string }
   | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue }
   | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string }
+  /** Secrets the try registered, so the slot can mask output that bypasses the child's masking (see worker-slot). */
+  | { readonly type: 'secrets'; readonly tiId: number; readonly values: readonly string[] }
   | { readonly type: 'sql'; readonly reqId: number; readonly op: SqlOp; readonly txId?: number; readonly sql?: string; readonly params?: unknown[] };

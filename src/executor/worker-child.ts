@@ -72,7 +72,7 @@ function warehouseFor(job: RunJob): Warehouse {
 
 async function run(job: RunJob): Promise<void> {
   current = job.tiId;
-  beginTaskSecrets(jobSecrets(job));
+  beginTaskSecrets(jobSecrets(job), (values) => send({ type: 'secrets', tiId: job.tiId, values }));
   const controller = new AbortController();
   try {
     const dag = loadDag(job);

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { forkTs } from '../process/fork-ts';
+import { SecretSet } from '../secrets/task-secrets';
 import type { FromChild, ToChild } from './protocol';
 
 /**
@@ -10,6 +11,8 @@ import type { FromChild, ToChild } from './protocol';
 export class WorkerSlot {
   child: ChildProcess | undefined;
   tiId: number | undefined;
+  /** The running try's secrets, as the child reported them: its own messages are masked already, stray output is not. */
+  private readonly secrets = new SecretSet();
 
   constructor(
     private readonly onMessage: (slot: WorkerSlot, m: FromChild) => void,
@@ -21,6 +24,7 @@ export class WorkerSlot {
   }
 
   send(m: ToChild): void {
+    if (m.type === 'run') this.secrets.clear();
     const child = (this.child ??= this.spawn());
     child.send(m);
   }
@@ -33,11 +37,14 @@ export class WorkerSlot {
     const child = forkTs(path.join(__dirname, 'worker-child.ts'));
     const stray = (chunk: Buffer) => {
       // Output written below JavaScript (native code, inherited fds) still belongs to the running task.
-      if (this.tiId !== undefined) this.onMessage(this, { type: 'log', tiId: this.tiId, text: chunk.toString() });
+      if (this.tiId !== undefined) this.onMessage(this, { type: 'log', tiId: this.tiId, text: this.secrets.mask(chunk.toString()) });
     };
     child.stdout?.on('data', stray);
     child.stderr?.on('data', stray);
-    child.on('message', (m: FromChild) => this.onMessage(this, m));
+    child.on('message', (m: FromChild) => {
+      if (m.type !== 'secrets') this.onMessage(this, m);
+      else if (m.tiId === this.tiId) for (const v of m.values) this.secrets.add(v);
+    });
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       this.onExit(this, signal ? `signal ${signal}` : `exit code ${code}`);

@@ -80,6 +80,7 @@ const downgrading: http.RequestListener = (req, res) => {
 };
 
 const dagSource = () => `
+import { execFileSync } from 'node:child_process';
 import { defineDag, task } from 'sluice';
 import { bashOperator, httpToLake, postgresToLake, readSecret } from 'sluice/operators';
 
@@ -110,6 +111,11 @@ export const secrets = defineDag({
     }),
     task({ id: 'downstream', upstream: ['leaky'], run: (ctx) => ctx.upstream.leaky }),
     bashOperator({ id: 'shell', command: 'echo "token=$TOKEN"', env: { TOKEN: { env: 'SLUICE_T_TOKEN' } } }),
+    task('inherited', () => {
+      const token = readSecret({ env: 'SLUICE_T_TOKEN' }, 'inherited');
+      // A subprocess writing to the worker's own stdout: not through the worker's JavaScript.
+      execFileSync('sh', ['-c', 'echo "inherited token=$T"'], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, T: token } });
+    }),
     task('throws', () => { throw new Error('the API refused key ' + readSecret({ env: 'SLUICE_T_KEY' }, 'throws')); }),
   ],
 });
@@ -168,7 +174,7 @@ async function expectSafe(query: Query) {
   const tasks = await outcome(query);
   expect(Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, v.state]))).toEqual({
     redirected: 'success', next_link: 'success', retried: 'success', downgraded: 'success', literal_url: 'success', rejected: 'failed', pg_source: 'failed',
-    leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success',
+    leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success', inherited: 'success',
   });
 
   // The configured origin got the credentials; the other origin got none, by redirect, next link or retry.
@@ -200,6 +206,7 @@ async function expectSafe(query: Query) {
   expect(tasks.leaky.value).toEqual({ key: '***', nested: ['url?key=***'], fine: 'no secret here' });
   expect(tasks.downstream.value).toEqual(tasks.leaky.value);
   expect(tasks.shell.log).toBe('token=***\n');
+  expect(tasks.inherited.log).toBe('inherited token=***\n');
   expect(tasks.shell.value).toBe('token=***');
   expect(tasks.throws.error).toMatch(/^Error: the API refused key \*\*\*\n/);
   expect(tasks.rejected.error).toBe(`GET ${apiUrl}/denied failed: HTTP 403: {"error":"key *** is revoked"}`);
