@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
+import { readSecret, type EnvSecret } from './secrets';
 
 export interface BashOperatorSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
   /** Run with `bash -c`. SLUICE_DS, SLUICE_DAG_ID, SLUICE_TASK_ID, SLUICE_RUN_ID and SLUICE_PARAMS are set. */
   readonly command: string;
-  readonly env?: Record<string, string>;
+  /** Extra environment; a value may be a secret from the worker's environment, `{ env: 'X' }`, masked in the task's log. */
+  readonly env?: Record<string, string | EnvSecret>;
   readonly cwd?: string;
 }
 
@@ -15,9 +17,10 @@ export function bashOperator<const I extends string, const U extends string = ne
   return defineTask('bash', {
     ...rest,
     run: (ctx) => new Promise<string>((resolve, reject) => {
+      const extra = Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : readSecret(v, `${ctx.taskId} env.${k}`)]));
       const child = spawn('bash', ['-c', command], {
         cwd, stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env, SLUICE_DS: ctx.ds, SLUICE_DAG_ID: ctx.dagId, SLUICE_TASK_ID: ctx.taskId, SLUICE_RUN_ID: ctx.runId, SLUICE_PARAMS: JSON.stringify(ctx.params) },
+        env: { ...process.env, ...extra, SLUICE_DS: ctx.ds, SLUICE_DAG_ID: ctx.dagId, SLUICE_TASK_ID: ctx.taskId, SLUICE_RUN_ID: ctx.runId, SLUICE_PARAMS: JSON.stringify(ctx.params) },
       });
       let last = '';
       const onData = (b: Buffer) => {

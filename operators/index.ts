@@ -16,4 +16,5 @@ export type { CheckpointSpec } from './checkpoint';
 export type { SqlModelsSpec } from './sql-models';
 export type { WaitForObjectsSpec } from './wait-for-objects';
 export type { LandTarget } from './land';
+export { readSecret } from './secrets';
 export type { EnvSecret } from './secrets';

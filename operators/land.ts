@@ -2,6 +2,7 @@ import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { JsonObject, TaskContext, TaskDefinition } from '../src/dag/types';
 import { existingLanding, landRows, type Landed } from '../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../src/ingest/types';
+import { maskSecrets } from '../src/secrets/task-secrets';
 import { recordIngestion, recordLandingOnce } from '../src/warehouse/ingestion-log';
 
 /** Where a source's rows land: `<bucket>/<source>/<dataset>/dt=<ds>/part-0000.csv`. */
@@ -75,7 +76,7 @@ export function landingTask<const I extends string, const U extends string>(
       } catch (e) {
         await recordIngestion(ctx.warehouse, {
           kind: 'land', status: 'failed', source: name, bucket, ds: ctx.ds, durationMs: Date.now() - started,
-          error: (e as Error).message.slice(0, 2000), run,
+          error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000), run, // stored: no secret of the try
         }).catch(() => undefined);
         throw e;
       }

@@ -1,6 +1,7 @@
 import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
 import { SluiceError } from '../src/errors/errors';
+import { maskSecrets } from '../src/secrets/task-secrets';
 import type { ColumnSpec } from '../src/ingest/types';
 import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
 import { recordIngestion } from '../src/warehouse/ingestion-log';
@@ -50,7 +51,7 @@ export function loadToRaw<const I extends string, const U extends string = never
       } catch (e) {
         await recordIngestion(ctx.warehouse, {
           kind: 'load', status: 'failed', source: `${source}.${dataset}`, bucket, target: `${schema}.${name}`, ds: ctx.ds,
-          durationMs: Date.now() - started, error: (e as Error).message.slice(0, 2000), run,
+          durationMs: Date.now() - started, error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000), run,
         }).catch(() => undefined);
         throw e;
       }

@@ -3,7 +3,7 @@ import { postgresSource, type PostgresSourceOptions } from '../src/ingest/postgr
 import { warehouseCursorSource } from '../src/ingest/warehouse-cursor-source';
 import { watermarkBefore } from '../src/warehouse/ingestion-log';
 import { landingTask, type LandTarget } from './land';
-import { readSecret, type EnvSecret } from './secrets';
+import { readConnection, type EnvSecret } from './secrets';
 
 export interface PostgresToLakeSpec<I extends string, U extends string> extends LandTarget<I, U>,
   Pick<PostgresSourceOptions, 'table' | 'query' | 'params' | 'orderBy' | 'batchSize'> {
@@ -28,7 +28,7 @@ export function postgresToLake<const I extends string, const U extends string = 
     ctx.log.info('reading %s %s', table ?? 'query', watermarkColumn ? `with ${watermarkColumn} > ${lastWatermark ?? '(first run: everything)'}` : '(full)');
     const source = connection === 'warehouse'
       ? warehouseCursorSource(ctx.warehouse, options)
-      : postgresSource({ ...options, connectionString: readSecret(connection, `${ctx.taskId} connection`) });
+      : postgresSource({ ...options, connectionString: readConnection(connection, `${ctx.taskId} connection`) });
     return { rows: source, input: connection === 'warehouse' ? 'text' as const : 'json' as const, watermark: () => source.summary().watermark };
   });
 }

@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors/errors';
+import { redactConnectionString as redact } from '../secrets/connection-string';
 
 /**
  * What a user should read when Postgres cannot be used: the setting, the host and what to check,
@@ -49,9 +50,4 @@ export function describeConnectionError(e: unknown, url: string, setting = 'DATA
 
 function safeUrl(url: string): URL | undefined {
   try { return new URL(url); } catch { return undefined; }
-}
-
-/** The URL with its password replaced, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/g, '//$1:***@');
 }

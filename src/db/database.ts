@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Config } from '../config/config';
 import { SluiceError } from '../errors/errors';
+import { redactConnectionString as redact } from '../secrets/connection-string';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { migrate } from './migrate';
-import { describeConnectionError, parseDatabaseUrl, redact } from './connection-errors';
+import { describeConnectionError, parseDatabaseUrl } from './connection-errors';
 
 // timestamptz → Date, bigint ids → number (they stay far below 2^53), numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -150,4 +151,5 @@ async function listenForNotifications(url: string, emit: (channel: Channel) => v
   };
 }
 
-export { redact } from './connection-errors';
+/** The connection string for messages, passwords masked (kept here for existing imports). */
+export { redact };

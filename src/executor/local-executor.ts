@@ -187,7 +187,9 @@ export class LocalExecutor {
       } else if (m.type === 'done') {
         const r = this.running.get(m.tiId);
         if (r && m.droppedLogBytes) r.log.dropped(m.droppedLogBytes);
-        void this.finish(slot, m.tiId, m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error, final: m.final });
+        const result: TryResult = m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error, final: m.final };
+        if (m.outputEnd) void slot.outputRead().then(() => this.finish(slot, m.tiId, result));
+        else void this.finish(slot, m.tiId, result);
       } else if (m.type === 'sql' && slot.tiId !== undefined) {
         void this.proxy.handle(slot.tiId, m, (reply) => slot.child?.send(reply));
       }

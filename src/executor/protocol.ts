@@ -4,6 +4,9 @@ import type { ObjectStoreSettings } from '../lake/object-store';
 /** A lease for a try nobody else can take (`tasks test`): the longest a timer can wait. */
 export const NO_LEASE_MS = 2_147_483_647;
 
+/** Written by a worker child to its stdout and stderr after a try that started processes (see WorkerSlot.outputRead). */
+export const OUTPUT_END = '\u001e\u001esluice:output-end\u001e\u001e';
+
 /** Messages between the executor and its worker child processes. */
 export interface RunJob {
   readonly tiId: number;
@@ -47,7 +50,10 @@ export type SqlOp = 'query' | 'begin' | 'commit' | 'rollback';
 
 export type FromChild =
   | { readonly type: 'log'; readonly tiId: number; readonly text: string }
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue; readonly droppedLogBytes?: number }
+  /** `outputEnd`: end marks follow on stdout and stderr (the try started processes that may have written there). */
+  | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue; readonly droppedLogBytes?: number; readonly outputEnd?: boolean }
   /** `final`: a verdict (a failed quality gate), not an accident: no retry would change it. */
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string; readonly final?: boolean; readonly droppedLogBytes?: number }
+  | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string; readonly final?: boolean; readonly droppedLogBytes?: number; readonly outputEnd?: boolean }
+  /** Secrets the try registered, so the slot can mask output that bypasses the child's masking (see worker-slot). */
+  | { readonly type: 'secrets'; readonly tiId: number; readonly values: readonly string[] }
   | { readonly type: 'sql'; readonly reqId: number; readonly op: SqlOp; readonly txId?: number; readonly sql?: string; readonly params?: unknown[] };

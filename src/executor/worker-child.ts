@@ -4,7 +4,7 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { isSluiceError, isVerdict } from '../errors/errors';
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Dag, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
@@ -13,12 +13,14 @@ import type { ObjectStore } from '../lake/object-store';
 import { formatDs } from '../schedule/dates';
 import type { Warehouse } from '../warehouse/warehouse';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
-import type { FromChild, RunJob, SqlOp, ToChild } from './protocol';
+import { OUTPUT_END, type FromChild, type RunJob, type SqlOp, type ToChild } from './protocol';
 import { killRestOfGroup } from '../process/process-group';
 import { toReturnValue } from './return-value';
 import { taskLogger } from './task-logger';
+import { jobSecrets, masked } from './masked-messages';
+import { beginTaskSecrets } from '../secrets/task-secrets';
 
-const send = (m: FromChild) => process.send!(m);
+const send = (m: FromChild) => process.send!(masked(m)); // no secret of the try leaves the child
 let current: RunJob | undefined;
 const loadedMtimes = new Map<string, number>();
 let directPool: ReturnType<typeof directWarehouse> | undefined;
@@ -120,6 +122,7 @@ async function run(job: RunJob): Promise<void> {
   const tmpBefore = process.env.TMPDIR;
   // The try's temp folder: os.tmpdir() and the tools the task starts write there.
   process.env.TMPDIR = job.tmpDir;
+  beginTaskSecrets(jobSecrets(job), (values) => send({ type: 'secrets', tiId: job.tiId, values }));
   const controller = new AbortController();
   let done: FromChild;
   try {
@@ -152,12 +155,15 @@ async function run(job: RunJob): Promise<void> {
   if (spawned) {
     const killed = killRestOfGroup();
     if (killed) output(`[sluice] ended ${killed} process(es) the task left running\n`);
+    // Behind whatever those processes wrote to the inherited stdout and stderr (see WorkerSlot.outputRead).
+    writeSync(1, OUTPUT_END);
+    writeSync(2, OUTPUT_END);
   }
   if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
   await fs.rm(job.tmpDir, { recursive: true, force: true }).catch(() => undefined);
   clearTimeout(lease);
   current = undefined;
-  send({ ...done, droppedLogBytes: droppedBytes });
+  send({ ...done, droppedLogBytes: droppedBytes, outputEnd: spawned });
 }
 
 process.on('message', (m: ToChild) => {

@@ -1,9 +1,13 @@
-import { SluiceError } from '../errors/errors';
+import { isSluiceError, SluiceError } from '../errors/errors';
+import type { RequestFor } from './http-credentials';
+import { getFollowingRedirects, type FollowRequest } from './http-redirects';
 
 /**
  * One HTTP GET with retries: 429 (honouring Retry-After), 5xx, network errors and timeouts are
  * retried with capped exponential backoff and jitter; any other non-2xx fails at once, since
- * asking again will not change a 401 or a 404.
+ * asking again will not change a 401 or a 404. Each attempt starts again at the requested URL and
+ * follows its redirects with `requestFor`'s headers per hop, so a retry never carries credentials
+ * farther than the first attempt did.
  */
 
 export interface RetryPolicy {
@@ -37,7 +41,11 @@ export interface GetRequest {
   readonly url: URL;
   /** The URL as it may appear in messages (secrets redacted). */
   readonly shownUrl: string;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly show: (url: URL) => string;
+  /** Headers (and URL) per destination: credentials only for the configured origin. */
+  readonly requestFor: RequestFor;
+  readonly maxRedirects: number;
+  readonly onWithheld?: FollowRequest['onWithheld'];
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly counters: FetchCounters;
@@ -49,6 +57,8 @@ export interface GetResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: string;
+  /** The URL the response came from, after redirects. */
+  readonly url: URL;
 }
 
 /** Delay before retry `retry` (1-based): "equal jitter", i.e. between half and all of the capped exponential step. */
@@ -79,12 +89,14 @@ export async function getWithRetry(req: GetRequest): Promise<GetResponse> {
     try {
       const res = await sendOnce(req);
       if (res.status >= 200 && res.status < 300) return res;
-      const statusText = `HTTP ${res.status}${res.body ? `: ${excerpt(res.body)}` : ''}`;
+      const via = res.redirects ? `redirected to ${req.show(res.url)}: ` : '';
+      const statusText = `${via}HTTP ${res.status}${res.body ? `: ${excerpt(res.body)}` : ''}`;
       const retryable = res.status === 429 || res.status >= 500;
       const ra = retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
       failure = { reason: statusText, retryable, retryAfterMs: ra };
     } catch (e) {
       if (req.signal?.aborted) throw req.signal.reason ?? e;
+      if (isSluiceError(e)) throw e; // a redirect that cannot be followed: asking again will not change it
       failure = { reason: networkReason(e, req.timeoutMs), retryable: true };
     }
     if (!failure.retryable || attempt > retry.maxRetries) {
@@ -100,13 +112,11 @@ export async function getWithRetry(req: GetRequest): Promise<GetResponse> {
   }
 }
 
-/** One request; the timeout covers reading the body too, so a server that stalls mid-body is retried. */
-async function sendOnce(req: GetRequest): Promise<GetResponse> {
+/** One attempt, redirects included; the timeout covers reading the body too, so a server that stalls mid-body is retried. */
+function sendOnce(req: GetRequest) {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  const res = await fetch(req.url, { method: 'GET', headers: req.headers, signal });
-  const body = await res.text();
-  return { status: res.status, headers: res.headers, body };
+  return getFollowingRedirects({ url: req.url, requestFor: req.requestFor, maxRedirects: req.maxRedirects, show: req.show, onWithheld: req.onWithheld, signal });
 }
 
 function networkReason(e: unknown, timeoutMs: number): string {

@@ -1,5 +1,7 @@
 import { SluiceError } from '../errors/errors';
 import { describe, paginator, valueAtPath, type Pagination } from './http-pagination';
+import { isSecretParam, requestsFrom } from './http-credentials';
+import { DEFAULT_MAX_REDIRECTS } from './http-redirects';
 import { DEFAULT_RETRY, excerpt, getWithRetry, type FetchCounters, type RetryInfo, type RetryPolicy } from './http-retry';
 import type { ColumnSpec, SourceRow, SourceSummary } from './types';
 
@@ -10,16 +12,19 @@ import type { ColumnSpec, SourceRow, SourceSummary } from './types';
 export interface HttpSourceOptions {
   readonly url: string;
   readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** Sent, like `auth`, only to the configured URL's origin (see http-credentials). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Resolved by the caller (from the environment); sent only to the configured URL's origin and never shown. */
   readonly auth?: { readonly header: string; readonly value: string };
+  /** Redirects followed per request (default 10); each hop to another origin drops the credentials. */
+  readonly maxRedirects?: number;
   /** Dotted path to the records array in each response: 'data', 'data.items'; '' (default) for a top-level array. */
   readonly recordPath?: string;
   readonly columns: readonly ColumnSpec[];
   readonly pagination?: Pagination;
   /** Safety limit against an API that never says "last page" (default 10,000). */
   readonly maxPages?: number;
-  /** Per request, body included (default 30 s). */
+  /** Per request, its redirects and body included (default 30 s). */
   readonly timeoutMs?: number;
   /** Default 5. */
   readonly maxRetries?: number;
@@ -27,7 +32,20 @@ export interface HttpSourceOptions {
   /** Query parameters to redact in messages and row locations, beyond the usual names (api_key, token, …). */
   readonly secretParams?: readonly string[];
   readonly onRetry?: (info: RetryInfo) => void;
+  /** A redirect or next link to another origin, which is sent without the credentials (once per origin and way). */
+  readonly onWithheld?: (info: WithheldInfo) => void;
   readonly signal?: AbortSignal;
+}
+
+export interface WithheldInfo {
+  readonly via: 'redirect' | 'next link';
+  /** The configured URL's origin, the only one the credentials go to. */
+  readonly home: string;
+  /** Shown URLs (secrets redacted). */
+  readonly from: string;
+  readonly to: string;
+  /** Header names and `query parameter <name>`. */
+  readonly withheld: readonly string[];
 }
 
 export interface HttpSourceStats {
@@ -43,14 +61,13 @@ export interface HttpSource extends AsyncIterable<SourceRow> {
   summary(): SourceSummary;
 }
 
-const SECRET_PARAM = /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|secret|client[-_]?secret|password|passwd|pwd|signature|sig|x-amz-(signature|credential|security-token))$/i;
-
 export function httpSource(options: HttpSourceOptions): HttpSource {
   const base = checkOptions(options);
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY.maxRetries };
   const maxPages = options.maxPages ?? 10_000;
   const recordPath = options.recordPath ?? '';
   const show = (u: URL) => redactUrl(u, options);
+  const requestFor = requestsFrom(base, options);
   let counters: FetchCounters & { pages: number; records: number } = { requests: 0, retries: 0, pages: 0, records: 0 };
 
   async function* rows(): AsyncGenerator<SourceRow> {
@@ -60,13 +77,24 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
     // consumed: the network overlaps the lake work. Stopping early aborts the request in flight.
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    const fetchPage = (url: URL) => {
+    const told = new Set<string>();
+    const withheld = (via: WithheldInfo['via'], from: URL, to: URL, what: readonly string[]) => {
+      const key = `${via} ${to.origin}`;
+      if (told.has(key)) return;
+      told.add(key);
+      options.onWithheld?.({ via, home: base.origin, from: show(from), to: show(to), withheld: what });
+    };
+    const fetchPage = (url: URL, from?: URL) => {
       const shownUrl = show(url);
       const where = `GET ${shownUrl} page ${counters.pages + 1}`;
+      // A next link elsewhere: the credential belongs to the configured API only.
+      const out = requestFor(url);
+      if (from && out.withheld.length) withheld('next link', from, url, out.withheld);
       const res = getWithRetry({
-        url, shownUrl, headers: headersFor(url, base, options), timeoutMs: options.timeoutMs ?? 30_000,
-        retry, counters, onRetry: options.onRetry, signal,
-      }).then((r) => ({ url, where, res: r }));
+        url, shownUrl, show, requestFor, maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+        onWithheld: (i) => withheld('redirect', i.from, i.to, i.withheld),
+        timeoutMs: options.timeoutMs ?? 30_000, retry, counters, onRetry: options.onRetry, signal,
+      }).then((r) => ({ url: r.url, where, res: r }));
       res.catch(() => undefined); // awaited below, or abandoned when the consumer stops early
       return res;
     };
@@ -90,7 +118,7 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
           throw new SluiceError('SOURCE_FAILED', `${where}: more pages follow but maxPages (${maxPages}) is reached; ` +
             'raise maxPages if the API really has that many, else its pagination does not end (a repeating cursor or link?)');
         }
-        pending = next ? fetchPage(next) : undefined;
+        pending = next ? fetchPage(next, url) : undefined;
         for (let i = 0; i < records.length; i++) {
           counters.records++;
           const at = `${where} record ${i + 1}`;
@@ -119,21 +147,13 @@ function pick(record: unknown, columns: readonly ColumnSpec[], at: string): Reco
   return values;
 }
 
-function headersFor(url: URL, base: URL, o: HttpSourceOptions): Record<string, string> {
-  const h: Record<string, string> = { accept: 'application/json', ...o.headers };
-  // A next link may point elsewhere; the credential belongs to the configured API only.
-  if (o.auth && url.origin === base.origin) h[o.auth.header] = o.auth.value;
-  return h;
-}
-
 /** The URL for messages: no userinfo, secret-looking query values (and the auth value wherever it appears) replaced by ***. */
 export function redactUrl(url: URL, o: Pick<HttpSourceOptions, 'secretParams' | 'auth'> = {}): string {
   const u = new URL(url);
   u.username = '';
   u.password = '';
-  const extra = new Set((o.secretParams ?? []).map((s) => s.toLowerCase()));
   for (const [k, v] of [...u.searchParams]) {
-    if (SECRET_PARAM.test(k) || extra.has(k.toLowerCase()) || (o.auth?.value && v === o.auth.value)) u.searchParams.set(k, '***');
+    if (isSecretParam(k, o.secretParams) || (o.auth?.value && v === o.auth.value)) u.searchParams.set(k, '***');
   }
   return u.toString();
 }
@@ -150,6 +170,7 @@ function checkOptions(o: HttpSourceOptions): URL {
   posInt('maxPages', o.maxPages);
   posInt('timeoutMs', o.timeoutMs);
   posInt('maxRetries', o.maxRetries, 0);
+  posInt('maxRedirects', o.maxRedirects, 0);
   const p = o.pagination;
   if (p && !['none', 'page', 'offset', 'cursor', 'next-link'].includes(p.mode)) bad(`unknown pagination mode ${JSON.stringify(p.mode)}`);
   if (p?.mode === 'page') { posInt('pagination.pageSize', p.pageSize); posInt('pagination.firstPage', p.firstPage, 0); }

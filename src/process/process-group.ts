@@ -18,7 +18,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'): b
   }
 }
 
-/** The pids in group `pgid` (Linux: /proc; elsewhere: ps). */
+/** The live pids in group `pgid` (Linux: /proc; elsewhere: ps). */
 export function groupMembers(pgid: number): number[] {
   if (process.platform === 'linux') {
     const out: number[] = [];
@@ -28,7 +28,8 @@ export function groupMembers(pgid: number): number[] {
       try { stat = readFileSync(`/proc/${name}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
       // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) out.push(Number(name));
+      // A zombie has exited already (its parent has yet to reap it): nothing to end.
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
     }
     return out;
   }

@@ -235,6 +235,7 @@ describe('retries and failures', () => {
     expect(() => httpSource({ url: '/relative', columns })).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(() => src({ pagination: { mode: 'offset', limit: 0 } })).toThrow(/limit must be an integer >= 1/);
     expect(() => src({ pagination: { mode: 'sideways' } as never })).toThrow(/unknown pagination mode "sideways"/);
+    expect(() => src({ maxRedirects: -1 })).toThrow(/maxRedirects must be an integer >= 0, got -1/);
   });
 });
 
