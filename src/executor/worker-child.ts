@@ -95,7 +95,7 @@ async function run(job: RunJob): Promise<void> {
   } catch (e) {
     const err = e as Error;
     // A SluiceError is a finding about the task's input (a failed gate, a bad row): its message says it all.
-    send({ type: 'done', tiId: job.tiId, ok: false, error: isSluiceError(err) ? err.message : err?.stack ?? String(e) });
+    send({ type: 'done', tiId: job.tiId, ok: false, error: (require('../errors/describe-thrown') as typeof import('../errors/describe-thrown')).describeThrown(e) });
   } finally {
     current = undefined;
   }
