@@ -81,6 +81,8 @@ export interface TaskDefinition<I extends string = string, U extends string = st
   readonly run: TaskFn;
   /** Where the task was declared, for error messages. */
   readonly source?: SourceLocation;
+  /** Problems found when the task was built (an unknown option), reported by defineDag with the rest. */
+  readonly problems?: readonly string[];
 }
 
 export interface SourceLocation {
