@@ -37,7 +37,7 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (target: string | undefined, o: { json?: boolean }) => {
       const cfg = config();
-      const r = await checkDagFiles(path.resolve(target ?? cfg.dagsFolder), cfg.parse);
+      const r = await checkDagFiles(path.resolve(target ?? cfg.dagsFolder), cfg.parse, target === undefined ? 'SLUICE_DAGS_FOLDER' : undefined);
       if (o.json) console.log(json(r));
       else {
         for (const i of r.issues) console.log(formatIssue({ file: path.relative(process.cwd(), i.file), line: i.line ?? undefined, column: i.column ?? undefined, message: i.message }));
@@ -52,7 +52,8 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (dagId: string, o: { date?: string; conf?: string; json?: boolean }) => {
       const cfg = config();
-      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf: parseConf(o.conf) }), { announce: !o.json });
+      const conf = parseConf(o.conf);
+      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf }), { announce: !o.json });
       if (o.json) console.log(json(r));
       else {
         console.log(table(['task', 'state', 'tries', 'duration'], r.tasks.map((t) => [t.task_id, t.state, t.try_number, ms(t.duration_ms)])));
@@ -67,9 +68,10 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (dagId: string, o: { date?: string; conf?: string; json?: boolean }) => {
       const cfg = config();
+      const conf = parseConf(o.conf);
       const r = await withRuntime(cfg, async (rt) => {
         const dag = await syncAndFind(rt, dagId);
-        return triggerDag(rt, dagId, { date: optionalDate(o.date, dag.structure.timezone), conf: parseConf(o.conf) });
+        return triggerDag(rt, dagId, { date: optionalDate(o.date, dag.structure.timezone), conf });
       });
       if (o.json) console.log(json(r));
       else console.log(`triggered ${dagId}: run ${r.runId} (data interval ${r.interval.start.toISOString()} – ${r.interval.end.toISOString()})`);
