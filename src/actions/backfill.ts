@@ -26,7 +26,7 @@ export interface BackfillOptions {
   readonly maxRuns?: number;
   readonly yes?: boolean;
   /** Asked when the range is over `maxRuns` and `yes` is not set (a prompt on a terminal); false cancels. */
-  readonly confirm?: (runs: number, maxRuns: number) => Promise<boolean>;
+  readonly confirm?: (runs: string, maxRuns: number) => Promise<boolean>;
 }
 
 /**
@@ -48,20 +48,23 @@ export async function planBackfill(rt: Runtime, dagId: string, start: string, en
   const from = parseDate(start, s.timezone, '--start');
   const to = parseDate(end, s.timezone, '--end');
   if (to < from) throw new SluiceError('USAGE', '--end is before --start');
-  const intervals = intervalsBetween(timetable, from, to, HARD_MAX_RUNS + 1);
+  // Counting costs a cron step per interval, so without --yes it stops a good way past the limit.
+  const probe = opts.yes ? HARD_MAX_RUNS : Math.min(HARD_MAX_RUNS, Math.max(10 * maxRuns, 10_000));
+  let intervals = intervalsBetween(timetable, from, to, probe + 1);
   if (!intervals.length) throw new SluiceError('USAGE', `no ${s.schedule} interval starts between ${start} and ${end}`);
   const range = `backfill of ${dagId} from ${start} to ${end} (schedule "${s.schedule}")`;
-  if (intervals.length > HARD_MAX_RUNS) {
-    throw new SluiceError('USAGE', `${range} covers more than ${HARD_MAX_RUNS.toLocaleString('en-US')} intervals, the most one backfill creates: split the range`);
-  }
+  const tooMany = () => new SluiceError('USAGE', `${range} covers more than ${HARD_MAX_RUNS.toLocaleString('en-US')} intervals, the most one backfill creates: split the range`);
+  if (intervals.length > HARD_MAX_RUNS) throw tooMany();
   if (intervals.length > maxRuns && !opts.yes) {
-    const n = intervals.length.toLocaleString('en-US');
-    const ok = opts.confirm ? await opts.confirm(intervals.length, maxRuns) : false;
+    const n = intervals.length > probe ? `more than ${probe.toLocaleString('en-US')}` : intervals.length.toLocaleString('en-US');
+    const ok = opts.confirm ? await opts.confirm(n, maxRuns) : false;
     if (!ok) {
       throw new SluiceError('USAGE', opts.confirm
         ? `${range} cancelled: nothing was created`
-        : `${range} would create ${n} runs, more than the limit of ${maxRuns.toLocaleString('en-US')} (--max-runs): pass --yes to create all ${n}, or narrow --start/--end`);
+        : `${range} would create ${n} runs, more than the limit of ${maxRuns.toLocaleString('en-US')} (--max-runs): pass --yes to create ${intervals.length > probe ? 'them' : `all ${n}`}, or narrow --start/--end`);
     }
+    if (intervals.length > probe) intervals = intervalsBetween(timetable, from, to, HARD_MAX_RUNS + 1);
+    if (intervals.length > HARD_MAX_RUNS) throw tooMany();
   }
   return rt.db.transaction(async (c) => {
     const b = await c.query<{ id: number }>(`INSERT INTO sluice.backfill (dag_id, from_date, to_date) VALUES ($1, $2, $3) RETURNING id`, [dagId, from, to]);

@@ -14,10 +14,10 @@ function maxRuns(v: string): number {
 }
 
 /** On a terminal, a backfill over the limit asks; in scripts it needs --yes. */
-async function askOnTerminal(runs: number, limit: number): Promise<boolean> {
+async function askOnTerminal(runs: string, limit: number): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`This backfill creates ${runs.toLocaleString('en-US')} runs (more than ${limit.toLocaleString('en-US')}). Create them? [y/N] `);
+    const answer = await rl.question(`This backfill creates ${runs} runs (more than ${limit.toLocaleString('en-US')}). Create them? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();

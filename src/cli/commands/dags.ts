@@ -22,6 +22,8 @@ export function dagsCommands(program: Command): void {
         await syncDagFiles(rt);
         return listDags(rt.db);
       });
+      // Exit 1 on import errors with --json too: a script must not read a broken DAG folder as fine.
+      if (out.importErrors.length) process.exitCode = 1;
       if (o.json) return void console.log(json(out));
       const rel = (f: string) => path.relative(process.cwd(), f);
       console.log(table(['dag_id', 'schedule', 'owner', 'file', 'paused', 'next run'],
@@ -29,7 +31,6 @@ export function dagsCommands(program: Command): void {
       if (out.importErrors.length) {
         console.log(`\nimport errors (${out.importErrors.length}):`);
         console.log(importErrorLines(out.importErrors.map((e) => ({ ...e, file: rel(e.file) }))));
-        process.exitCode = 1;
       }
     });
 
