@@ -103,11 +103,11 @@ const OPTION_KEYS = ['retries', 'retryDelay', 'retryExponentialBackoff', 'maxRet
   'priorityWeight', 'doc'] as const satisfies ReadonlyArray<keyof TaskOptions>;
 
 /**
- * Bounds of the duration options. A delay above a week is a unit slip (300000 meant as ms is
- * 3.5 days); an execution timeout must be one a timer can wait (a longer one fires at once).
+ * Bounds of the duration options. A retry delay above a day is a unit slip (300000 meant as ms is
+ * 3.5 days), a longest delay above a week too; an execution timeout must be one a timer can wait (a longer one fires at once).
  */
 const DURATION_OPTIONS: Record<'retryDelay' | 'maxRetryDelay' | 'executionTimeout', DurationRange> = {
-  retryDelay: { min: 0, max: 7 * 86_400_000 },
+  retryDelay: { min: 0, max: 86_400_000 },
   maxRetryDelay: { min: 1000, max: 7 * 86_400_000 },
   executionTimeout: { min: 1000, max: MAX_TIMER_MS },
 };
@@ -137,7 +137,12 @@ function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSou
   const list = Array.isArray(spec.tasks) ? spec.tasks : [];
   if (!Array.isArray(spec.tasks) || list.length === 0) issues.push({ message: `tasks must be a non-empty list of tasks, got ${describeValue(spec.tasks, 80)}`, ...dagSource });
   const byId: Record<string, ResolvedTask> = {};
-  const defaults = spec.defaults ?? {};
+  const defaults = isPlainObject(spec.defaults) ? spec.defaults as TaskOptions : {};
+  // A bad value in defaults is reported once, at the DAG, not once per task that inherits it.
+  const reported = new Set<string>();
+  const badDefault = (key: string, m: string) => {
+    if (!reported.has(key)) { reported.add(key); issues.push({ message: `defaults: ${m}`, ...dagSource }); }
+  };
   list.forEach((t, i) => {
     const where = t?.source ?? dagSource;
     if (!t || t.kind !== 'sluice.task') {
@@ -152,7 +157,7 @@ function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSou
       issues.push({ message: `duplicate task id "${t.id}"`, ...where });
       return;
     }
-    const resolved = resolveOptions(t, defaults, (m) => issues.push({ message: `task "${t.id}": ${m}`, ...where }));
+    const resolved = resolveOptions(t, defaults, (m) => issues.push({ message: `task "${t.id}": ${m}`, ...where }), badDefault);
     if (resolved) byId[t.id] = resolved;
   });
   linkTables(byId, (id, message) => issues.push({ message, ...(list.find((d) => d.id === id)?.source ?? dagSource) }));
@@ -171,26 +176,26 @@ function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSou
   return byId;
 }
 
-function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void): ResolvedTask | undefined {
-  const fromDefaults = (k: keyof TaskOptions) => (t[k] === undefined && d[k] !== undefined ? ' (from the DAG\'s defaults)' : '');
+function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void, badDefault: (key: string, m: string) => void): ResolvedTask | undefined {
+  const report = (k: keyof TaskOptions, m: string) => (t[k] === undefined && d[k] !== undefined ? badDefault(k, m) : bad(m));
   const pick = <K extends keyof TaskOptions>(k: K): TaskOptions[K] => (t[k] !== undefined ? t[k] : d[k]);
   const ms = (k: keyof typeof DURATION_OPTIONS, fallback: number | null) => {
     const v = pick(k);
     if (v === undefined) return fallback;
-    try { return durationMs(v, k, DURATION_OPTIONS[k]); } catch (e) { bad((e as Error).message + fromDefaults(k)); return fallback; }
+    try { return durationMs(v, k, DURATION_OPTIONS[k]); } catch (e) { report(k, (e as Error).message); return fallback; }
   };
   for (const p of t.problems ?? []) bad(p);
   const retries = pick('retries') ?? 0;
-  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) bad(`retries must be a whole number >= 0, got ${describeValue(retries)}${fromDefaults('retries')}`);
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) report('retries', `retries must be a whole number >= 0, got ${describeValue(retries)}`);
   const triggerRule = pick('triggerRule') ?? 'all_success';
   if (!TRIGGER_RULES.includes(triggerRule)) {
     const hint = typeof triggerRule === 'string' ? closest(triggerRule, TRIGGER_RULES) : undefined;
-    bad(`unknown trigger rule ${typeof triggerRule === 'string' ? `"${triggerRule}"` : `(${describeValue(triggerRule)})`} (${hint ? `did you mean "${hint}"? ` : ''}one of ${TRIGGER_RULES.join(', ')})${fromDefaults('triggerRule')}`);
+    report('triggerRule', `unknown trigger rule ${typeof triggerRule === 'string' ? `"${triggerRule}"` : `(${describeValue(triggerRule)})`} (${hint ? `did you mean "${hint}"? ` : ''}one of ${TRIGGER_RULES.join(', ')})`);
   }
   const backoff = pick('retryExponentialBackoff') ?? false;
-  if (typeof backoff !== 'boolean') bad(`retryExponentialBackoff must be true or false, got ${describeValue(backoff)}${fromDefaults('retryExponentialBackoff')}`);
+  if (typeof backoff !== 'boolean') report('retryExponentialBackoff', `retryExponentialBackoff must be true or false, got ${describeValue(backoff)}`);
   const priorityWeight = pick('priorityWeight') ?? 1;
-  if (typeof priorityWeight !== 'number' || !Number.isSafeInteger(priorityWeight)) bad(`priorityWeight must be a whole number, got ${describeValue(priorityWeight)}${fromDefaults('priorityWeight')}`);
+  if (typeof priorityWeight !== 'number' || !Number.isSafeInteger(priorityWeight)) report('priorityWeight', `priorityWeight must be a whole number, got ${describeValue(priorityWeight)}`);
   const doc = pick('doc');
   if (doc !== undefined && typeof doc !== 'string') bad(`doc must be a string, got ${describeValue(doc)}`);
   if (typeof t.run !== 'function') bad(`has no run function (run is ${describeValue(t.run)})`);

@@ -105,7 +105,8 @@ export interface DagSpec<T> {
   readonly timezone?: string;
   readonly catchup?: boolean;
   readonly owner?: string;
-  readonly tags?: readonly string[];
+  /** One tag may be given as a string. */
+  readonly tags?: string | readonly string[];
   readonly params?: JsonObject;
   readonly maxActiveRuns?: number;
   readonly maxActiveTasks?: number;
