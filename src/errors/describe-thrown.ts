@@ -18,7 +18,9 @@ function describe(e: unknown, stack: boolean, depth: number): string {
   if (!isErrorLike(e)) return notAnError(e);
   if (isSluiceError(e)) return clip(e.message + causeOf(e, stack, depth));
   const head = `${e.name || 'Error'}: ${e.message}`;
-  const trace = stack && typeof e.stack === 'string' && e.stack.includes(e.message) ? e.stack : head;
+  // A stack starts with the message it was created with; a message changed later goes on top.
+  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)) : [];
+  const trace = !stack ? head : typeof e.stack === 'string' && e.stack.startsWith(head) ? e.stack : [head, ...frames].join('\n');
   const fields = ownFields(e);
   const errors = e instanceof AggregateError && depth < MAX_CAUSES
     ? e.errors.map((x, i) => `\n[${i}] ${indent(describe(x, stack, depth + 1))}`).join('')
