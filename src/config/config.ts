@@ -50,7 +50,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_WORKERS', 'Worker child processes of the local executor (parallelism)', 'max(2, CPUs)'],
   ['SLUICE_POLL_INTERVAL', 'How often an idle executor looks for queued tasks (10ms to 10m)', '500ms'],
   ['SLUICE_HEARTBEAT_INTERVAL', 'Worker heartbeat period (100ms to 10m)', '5s'],
-  ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one (1s to 24d)', '(none)'],
+  ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one (100ms to 24d)', '(none)'],
   ['SLUICE_SCHEDULER_TICK', 'Scheduler loop period (file changes, due runs, retries, zombies; 10ms to 10m)', '1s'],
   ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost (1s to 1d, at least twice the heartbeat)', '30s'],
   ['SLUICE_CATCHUP_BATCH', 'Most runs one DAG gets created per scheduler tick during catchup', '64'],
@@ -74,7 +74,7 @@ const DURATIONS: Record<string, { fallback: string } & DurationRange> = {
   SLUICE_PARSE_TIMEOUT: { fallback: '30s', min: 100, max: 3_600_000 },
   SLUICE_POLL_INTERVAL: { fallback: '500ms', min: 10, max: 600_000 },
   SLUICE_HEARTBEAT_INTERVAL: { fallback: '5s', min: 100, max: 600_000 },
-  SLUICE_TASK_TIMEOUT: { fallback: '', min: 1000, max: MAX_TIMER_MS },
+  SLUICE_TASK_TIMEOUT: { fallback: '', min: 100, max: MAX_TIMER_MS },
   SLUICE_SCHEDULER_TICK: { fallback: '1s', min: 10, max: 600_000 },
   SLUICE_ZOMBIE_THRESHOLD: { fallback: '30s', min: 1000, max: 86_400_000 },
 };

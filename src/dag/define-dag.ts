@@ -109,7 +109,7 @@ const OPTION_KEYS = ['retries', 'retryDelay', 'retryExponentialBackoff', 'maxRet
 const DURATION_OPTIONS: Record<'retryDelay' | 'maxRetryDelay' | 'executionTimeout', DurationRange> = {
   retryDelay: { min: 0, max: 86_400_000 },
   maxRetryDelay: { min: 1000, max: 7 * 86_400_000 },
-  executionTimeout: { min: 1000, max: MAX_TIMER_MS },
+  executionTimeout: { min: 100, max: MAX_TIMER_MS },
 };
 
 function positive(v: unknown, name: string, at: (m: string) => void) {

@@ -23,7 +23,7 @@ describe('env duration settings', () => {
     SLUICE_PARSE_TIMEOUT: ['100ms', '1h', (c: ReturnType<typeof resolveConfig>) => c.parse.timeoutMs],
     SLUICE_POLL_INTERVAL: ['10ms', '10m', (c: ReturnType<typeof resolveConfig>) => c.executor.pollMs],
     SLUICE_HEARTBEAT_INTERVAL: ['100ms', '10m', (c: ReturnType<typeof resolveConfig>) => c.executor.heartbeatMs],
-    SLUICE_TASK_TIMEOUT: ['1s', '24d', (c: ReturnType<typeof resolveConfig>) => c.executor.defaultTimeoutMs],
+    SLUICE_TASK_TIMEOUT: ['100ms', '24d', (c: ReturnType<typeof resolveConfig>) => c.executor.defaultTimeoutMs],
     SLUICE_SCHEDULER_TICK: ['10ms', '10m', (c: ReturnType<typeof resolveConfig>) => c.scheduler.tickMs],
     SLUICE_ZOMBIE_THRESHOLD: ['1s', '1d', (c: ReturnType<typeof resolveConfig>) => c.scheduler.zombieThresholdMs],
   } as const;
@@ -94,8 +94,8 @@ export default defineDag({
     expect(r.issues.map((i) => `${i.line}: ${i.message}`).sort()).toEqual([
       '4: defaults: retryDelay must be between 0s and 1d; got 300000 (seconds)',
       '4: defaults: maxRetryDelay must be more than zero, between 1s and 7d; got "0s"',
-      '9: task "zero": executionTimeout must be more than zero, between 1s and 24d; got 0 (seconds)',
-      '10: task "long": executionTimeout must be between 1s and 24d; got "30d"',
+      '9: task "zero": executionTimeout must be more than zero, between 100ms and 24d; got 0 (seconds)',
+      '10: task "long": executionTimeout must be between 100ms and 24d; got "30d"',
       '11: task "busy": pokeInterval must be more than zero, between 10ms and 1d; got 0 (seconds)',
       '12: task "slow": pokeInterval (10m) is longer than timeout (5m): the sensor would look once and fail',
     ].sort());
