@@ -1,6 +1,6 @@
 import type { Dag, DagSpec, ResolvedTask, SourceLocation, TaskDefinition, TaskOptions } from './types';
 import { TRIGGER_RULES } from './types';
-import { ValidationError, type Issue } from '../errors/errors';
+import { ValidationError, type Issue, type SluiceError } from '../errors/errors';
 import { durationMs, MAX_TIMER_MS, type DurationRange } from '../config/duration';
 import { describeValue } from '../errors/describe-value';
 import { formatIso, parseDate } from '../schedule/dates';
@@ -8,6 +8,7 @@ import { fireAtOrAfter, parseSchedule, type Timetable } from '../schedule/timeta
 import { closest, findCycles } from './graph';
 import { callerLocation } from './source-location';
 import { noteDefinedDag } from './defined-dags';
+import { checkConf } from './run-conf';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -63,7 +64,13 @@ export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & 
   for (const k of ['description', 'owner'] as const) if (spec[k] !== undefined && typeof spec[k] !== 'string') at(`${k} must be a string, got ${describeValue(spec[k])}`);
   if (spec.catchup !== undefined && typeof spec.catchup !== 'boolean') at(`catchup must be true or false, got ${describeValue(spec.catchup)}`);
   const tags = list(spec.tags, 'tags', at);
-  if (spec.params !== undefined && !isPlainObject(spec.params)) at(`params must be an object of JSON values, got ${describeValue(spec.params)}`);
+  // params are stored as JSON: a Date, a function or NaN would come back changed or missing.
+  if (spec.params !== undefined) {
+    try { checkConf(spec.params, 'params'); } catch (e) {
+      const found = (e as SluiceError).issues ?? [];
+      if (found.length > 1) for (const i of found) at(`params: ${i.message}`); else at((e as Error).message);
+    }
+  }
   if (spec.defaults !== undefined && !isPlainObject(spec.defaults)) at(`defaults must be an object of task options, got ${describeValue(spec.defaults)}`);
   else for (const key of Object.keys(spec.defaults ?? {})) {
     if ((OPTION_KEYS as readonly string[]).includes(key)) continue;

@@ -54,7 +54,7 @@ export function checkConf(v: unknown, what = 'conf'): JsonObject {
 
 function badScalar(v: unknown): string | undefined {
   if (typeof v === 'string') return badText(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `is the number ${v}, which JSON cannot carry (a number too large?)`;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `is the number ${v}, which JSON cannot carry${Number.isNaN(v) ? '' : ' (a number too large?)'}`;
   if (v === null || typeof v === 'boolean' || typeof v === 'object') return undefined;
   return `is ${describeValue(v)}, not a JSON value`;
 }

@@ -1,5 +1,5 @@
 import { checkDagFiles } from '../../src/actions/check-dag-files';
-import { defineDag, task } from '../../src/index';
+import { defineDag, task, type ValidationError } from '../../src/index';
 import { tempProject } from '../support/sandbox';
 
 /*
@@ -67,4 +67,20 @@ test('a task object given where its id belongs is named, with the id to write', 
     id: 'objects', schedule: null, startDate: '2026-01-01',
     tasks: [extract, task({ id: 'load', upstream: [extract as unknown as 'extract'], run: () => 1 })],
   })).toThrow(/task "load": upstream\[0\] is a task; give its id instead: "extract"/);
+});
+
+test('params that JSON cannot carry (a Date, a function, NaN) are named with their path', () => {
+  let error: ValidationError | undefined;
+  try {
+    defineDag({
+      id: 'params', schedule: null, startDate: '2026-01-01',
+      params: { since: new Date('2026-01-01') as never, limit: Number.NaN, hooks: { notify: (() => 1) as never } },
+      tasks: [task('a', () => 1)],
+    });
+  } catch (e) { error = e as ValidationError; }
+  expect(error?.issues.map((i) => `${i.file === __filename}: ${i.message}`)).toEqual([
+    'true: params: $.since is the Date 2026-01-01T00:00:00.000Z, not a JSON value',
+    'true: params: $.limit is the number NaN, which JSON cannot carry',
+    'true: params: $.hooks.notify is a function (notify), not a JSON value',
+  ]);
 });
