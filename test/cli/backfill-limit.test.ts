@@ -1,4 +1,6 @@
-import { dagFile, tempProject } from '../support/sandbox';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { dagFile, REPO, tempProject } from '../support/sandbox';
 import { cliDatabases, type CliDatabase } from '../support/both-databases';
 
 /*
@@ -43,5 +45,35 @@ test('with --yes the runs over the limit are all created and run', async () => {
     expect(r.stdout).toMatch(/backfill of daily: 3 succeeded, 0 failed/);
     expect(await counts(d)).toEqual({ runs: 3, backfills: 1 });
     expect(await d.query(`SELECT DISTINCT dag_id FROM sluice.dag_run`)).toEqual([{ dag_id: 'daily' }]);
+  }
+}, 240_000);
+
+/** `sluice <args>` on a terminal (a pseudo-terminal from script(1)), answering the prompt once it shows. */
+function onTerminal(args: string[], env: Record<string, string>, answer: string): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, path.join(REPO, 'bin/sluice.js'), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let answered = false;
+  const take = (b: Buffer) => {
+    output += b;
+    if (!answered && output.includes('Create them? [y/N]')) { answered = true; child.stdin!.write(`${answer}\n`); }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  return new Promise((resolve) => child.on('exit', (code) => { child.stdin!.end(); resolve({ code, output }); }));
+}
+
+test('on a terminal a backfill over the limit asks; "n" creates nothing, "y" creates and runs them', async () => {
+  for (const d of dbs) {
+    const env = { SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice'), SLUICE_WORKERS: '2', DATABASE_URL: d.url };
+    expect((await d.sluice(['dags', 'list'])).code).toBe(0); // the database exists, whichever test ran first
+    const before = await counts(d);
+    const no = await onTerminal(['backfill', 'daily', '--start', '2026-02-01', '--end', '2026-02-03', '--max-runs', '2', '--no-progress'], env, 'n');
+    expect(no.output).toContain('This backfill creates 3 runs (more than 2). Create them? [y/N]');
+    expect(no.output).toContain('error: backfill of daily from 2026-02-01 to 2026-02-03 (schedule "@daily") cancelled: nothing was created');
+    expect(await counts(d)).toEqual(before);
+    const yes = await onTerminal(['backfill', 'daily', '--start', '2026-02-01', '--end', '2026-02-03', '--max-runs', '2', '--no-progress'], env, 'y');
+    expect(yes.output).toMatch(/backfill of daily: 3 succeeded, 0 failed/);
+    expect(await counts(d)).toEqual({ runs: before.runs + 3, backfills: before.backfills + 1 });
   }
 }, 240_000);

@@ -11,6 +11,8 @@ const execFileAsync = promisify(execFile);
 /** One of the two platform databases a CLI test runs against, as a user would point Sluice at it. */
 export interface CliDatabase {
   readonly name: 'postgres' | 'embedded';
+  /** DATABASE_URL for this database ('' for the embedded one). */
+  readonly url: string;
   /** `sluice <args>` in the project, on this database. */
   sluice(args: readonly string[], env?: Record<string, string>): Promise<SluiceOutcome>;
   /** Rows of one query on this database (the embedded one through a child: PGlite does not start in jest). */
@@ -26,6 +28,7 @@ export async function cliDatabases(label: string, project: { dir: string; dags: 
   return [
     {
       name: 'postgres',
+      url: db.url,
       sluice: run(db.url),
       async query<T>(sql: string) {
         const c = new pg.Client({ connectionString: db.url });
@@ -36,6 +39,7 @@ export async function cliDatabases(label: string, project: { dir: string; dags: 
     },
     {
       name: 'embedded',
+      url: '',
       sluice: run(''),
       async query<T>(sql: string) {
         const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support/embedded-query.ts'), base.SLUICE_HOME, sql], { timeout: 60_000 });
