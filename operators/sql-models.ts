@@ -16,8 +16,8 @@ export interface SqlModelsSpec extends TaskOptions {
   readonly projectDir?: string;
   /** Task ids are `<prefix><model>`; default none. */
   readonly taskPrefix?: string;
-  /** Upstream tasks every model task waits for besides its own inputs (a quality gate, say). */
-  readonly upstream?: readonly string[];
+  /** Upstream tasks every model task waits for besides its own inputs (a quality gate, say); one may be a string. */
+  readonly upstream?: string | readonly string[];
   /** Template vars; a run's `--conf '{"vars": {...}}'` overrides them. */
   readonly vars?: JsonObject;
 }
@@ -43,7 +43,7 @@ export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, stri
     return defineTask('sql_model', {
       ...options,
       id: `${taskPrefix}${name}`,
-      upstream: [...upstream, ...reads.models.filter((m) => selected.has(m)).map((m) => `${taskPrefix}${m}`)],
+      upstream: [...(typeof upstream === 'string' ? [upstream] : upstream), ...reads.models.filter((m) => selected.has(m)).map((m) => `${taskPrefix}${m}`)],
       consumes: [...reads.sources, ...reads.models.map((m) => modelTable(project.models.get(m)!))],
       produces: [modelTable(node)],
       doc: node.config.description,

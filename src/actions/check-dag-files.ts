@@ -4,6 +4,8 @@ import { assignOwners } from '../dagfiles/assign-owners';
 import type { ImportIssue } from '../dagfiles/parse-result';
 import { ParserPool } from '../dagfiles/parser-pool';
 import { walkDagFiles } from '../dagfiles/walk';
+import { assertDagsFolder } from '../dagfiles/dags-folder';
+import { SluiceError } from '../errors/errors';
 
 export interface CheckResult {
   readonly files: number;
@@ -12,10 +14,16 @@ export interface CheckResult {
   readonly ms: number;
 }
 
-/** Parses a folder (or one file) without touching any database: `sluice dags check`. */
-export async function checkDagFiles(target: string, opts: { processes: number; timeoutMs: number }): Promise<CheckResult> {
+/**
+ * Parses a folder (or one file) without touching any database: `sluice dags check`. A path that
+ * does not exist is an error (it read "0 file(s), 0 error(s)" and exited 0); `setting` names where
+ * the path came from when the user gave none.
+ */
+export async function checkDagFiles(target: string, opts: { processes: number; timeoutMs: number }, setting?: string): Promise<CheckResult> {
   const started = performance.now();
+  if (setting) await assertDagsFolder(target, setting);
   const st = await fs.stat(target).catch(() => undefined);
+  if (!st) throw new SluiceError('USAGE', `no such file or folder: ${target}`);
   const root = st?.isFile() ? path.dirname(target) : target;
   const files = st?.isFile() ? [target] : (await walkDagFiles(target)).map((f) => f.path);
   const pool = new ParserPool(root, opts.processes, opts.timeoutMs);

@@ -1,4 +1,5 @@
-import type { JsonValue } from '../dag/types';
+import type { JsonObject, JsonValue } from '../dag/types';
+import { checkConf } from '../dag/run-conf';
 import { SluiceError } from '../errors/errors';
 import { SqlProxy } from '../executor/sql-proxy';
 import { WorkerSlot } from '../executor/worker-slot';
@@ -17,7 +18,8 @@ export interface TaskTestResult { readonly ok: boolean; readonly value?: JsonVal
  * Runs one task in a worker child, ignoring its dependencies and recording no state (Airflow's
  * `tasks test`). Upstream return values come from an existing run of the same logical date, if any.
  */
-export async function testTask(rt: Runtime, dagId: string, taskId: string, date: Date | undefined, onLog: (text: string) => void): Promise<TaskTestResult> {
+export async function testTask(rt: Runtime, dagId: string, taskId: string, date: Date | undefined, onLog: (text: string) => void, conf?: JsonObject): Promise<TaskTestResult> {
+  if (conf !== undefined) checkConf(conf);
   const dag = await findDag(rt.db, dagId);
   const task = dag.structure.tasks.find((t) => t.id === taskId);
   if (!task) {
@@ -57,7 +59,7 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
       job: {
         tiId, file: dag.file_path, root: rt.config.dagsFolder, dagId, taskId, runId: `test__${interval.start.toISOString()}`,
         runType: 'manual', tryNumber: 1, maxTries: 1, logicalDate: interval.start.toISOString(),
-        dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(), conf: {},
+        dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(), conf: conf ?? {},
         upstream: prior.rows[0]?.values ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
         objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir,

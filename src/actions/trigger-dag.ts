@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime/runtime';
 import { createRun } from '../state/runs';
 import { startRuns } from '../scheduler/start-runs';
 import { findDag } from './find-dag';
+import { checkConf } from '../dag/run-conf';
 
 export interface TriggerOptions {
   /** Logical date; the run gets the schedule's interval that contains it. Default: the latest complete interval. */
@@ -19,10 +20,8 @@ export interface TriggerOptions {
 
 /** Creates a run now (Airflow's "trigger DAG") and starts it if max_active_runs allows. */
 export async function triggerDag(rt: Runtime, dagId: string, opts: TriggerOptions = {}): Promise<{ id: number; runId: string; interval: DataInterval }> {
+  if (opts.conf !== undefined) checkConf(opts.conf);
   const dag = await findDag(rt.db, dagId);
-  if (opts.conf !== undefined && (typeof opts.conf !== 'object' || opts.conf === null || Array.isArray(opts.conf))) {
-    throw new SluiceError('USAGE', 'conf must be a JSON object, e.g. {"days": 3}');
-  }
   const s = dag.structure;
   const interval = opts.interval ?? manualInterval(parseSchedule(s.schedule, s.timezone), opts.date, new Date());
   const runType = opts.runType ?? 'manual';

@@ -3,6 +3,7 @@ import { SluiceError, isSluiceError, formatIssue } from '../errors/errors';
 import type { Runtime } from '../runtime/runtime';
 import { parseDate } from '../schedule/dates';
 import type { JsonObject } from '../dag/types';
+import { parseConf as parseConfText } from '../dag/run-conf';
 
 /** Resolves configuration once per command, with a command's flags layered on top. */
 export function config(patch: Parameters<typeof withOverrides>[1] = {}): Config {
@@ -17,12 +18,9 @@ export async function withRuntime<T>(cfg: Config, fn: (rt: Runtime) => Promise<T
   try { return await fn(rt); } finally { await rt.close(); }
 }
 
+/** `--conf` of any command (trigger, dags test, backfill, tasks test), checked before the database is opened. */
 export function parseConf(raw: string | undefined): JsonObject | undefined {
-  if (raw === undefined) return undefined;
-  let v: unknown;
-  try { v = JSON.parse(raw); } catch (e) { throw new SluiceError('USAGE', `--conf is not valid JSON: ${(e as Error).message}`); }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SluiceError('USAGE', '--conf must be a JSON object, e.g. \'{"days": 3}\'');
-  return v as JsonObject;
+  return raw === undefined ? undefined : parseConfText(raw, '--conf');
 }
 
 export function optionalDate(raw: string | undefined, tz = 'UTC'): Date | undefined {

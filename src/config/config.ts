@@ -1,8 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { byteSize } from './byte-size';
-import { durationMs } from './duration';
-import { SluiceError } from '../errors/errors';
+import { redactConnectionString } from '../secrets/connection-string';
+import { durationMs, formatDuration, MAX_TIMER_MS, type DurationRange } from './duration';
+import { SluiceError, ValidationError } from '../errors/errors';
 import type { ObjectStoreSettings } from '../lake/object-store';
 
 /**
@@ -48,15 +49,15 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_TARGET_DIR', 'Where `models compile` writes compiled SQL', 'target'],
   ['SLUICE_EXPECTATIONS_DIR', 'Folder of expectation suites (*.json)', 'expectations'],
   ['SLUICE_DATA_DOCS_DIR', 'Where validation results are written as static HTML (Data Docs)', '$SLUICE_HOME/data-docs'],
-  ['SLUICE_PARSE_TIMEOUT', 'Time one DAG file may take to import', '30s'],
+  ['SLUICE_PARSE_TIMEOUT', 'Time one DAG file may take to import (100ms to 1h)', '30s'],
   ['SLUICE_PARSE_PROCESSES', 'Parser child processes', '2'],
   ['SLUICE_WORKERS', 'Worker child processes of the local executor (parallelism)', 'max(2, CPUs)'],
-  ['SLUICE_POLL_INTERVAL', 'How often an idle executor looks for queued tasks', '500ms'],
-  ['SLUICE_HEARTBEAT_INTERVAL', 'Worker heartbeat period', '5s'],
-  ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one', '(none)'],
-  ['SLUICE_TASK_LOG_LIMIT', 'Most output kept per task try (the rest is dropped, with a note in the log)', '32MiB'],
-  ['SLUICE_SCHEDULER_TICK', 'Scheduler loop period (file changes, due runs, retries, zombies)', '1s'],
-  ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost', '30s'],
+  ['SLUICE_POLL_INTERVAL', 'How often an idle executor looks for queued tasks (10ms to 10m)', '500ms'],
+  ['SLUICE_HEARTBEAT_INTERVAL', 'Worker heartbeat period (100ms to 10m)', '5s'],
+  ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one (100ms to 24d)', '(none)'],
+  ['SLUICE_TASK_LOG_LIMIT', 'Most output kept per task try (the rest is dropped, with a note in the log; at least 1kB)', '32MiB'],
+  ['SLUICE_SCHEDULER_TICK', 'Scheduler loop period (file changes, due runs, retries, zombies; 10ms to 10m)', '1s'],
+  ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost (1s to 1d, at least twice the heartbeat)', '30s'],
   ['SLUICE_CATCHUP_BATCH', 'Most runs one DAG gets created per scheduler tick during catchup', '64'],
   ['SLUICE_LAKE_DIR', 'Local object store root (used when no MinIO endpoint is set)', '$SLUICE_HOME/lake'],
   ['MINIO_ENDPOINT', 'MinIO/S3 URL, e.g. http://127.0.0.1:9000 (scheme sets TLS; port defaults to 80/443); unset = local lake folder', '(local)'],
@@ -66,26 +67,60 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_LOG_LEVEL', 'debug | info | warn | error', 'info'],
 ];
 
-function int(env: Env, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new SluiceError('CONFIG_INVALID', `${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
+/** Whole-number settings and their bounds: 10,000 workers would fork-bomb the machine. */
+const INTS = {
+  SLUICE_PARSE_PROCESSES: { fallback: 2, min: 1, max: 64 },
+  SLUICE_WORKERS: { fallback: Math.max(2, os.cpus().length), min: 1, max: 256 },
+  SLUICE_CATCHUP_BATCH: { fallback: 64, min: 1, max: 10_000 },
+} as const;
 
-function dur(env: Env, name: string, fallback: string): number {
-  return durationMs(env[name] || fallback, name);
+/** Duration settings and their bounds: zero would busy-loop (a zero heartbeat writes to the database nonstop). */
+const DURATIONS: Record<string, { fallback: string } & DurationRange> = {
+  SLUICE_PARSE_TIMEOUT: { fallback: '30s', min: 100, max: 3_600_000 },
+  SLUICE_POLL_INTERVAL: { fallback: '500ms', min: 10, max: 600_000 },
+  SLUICE_HEARTBEAT_INTERVAL: { fallback: '5s', min: 100, max: 600_000 },
+  SLUICE_TASK_TIMEOUT: { fallback: '', min: 100, max: MAX_TIMER_MS },
+  SLUICE_SCHEDULER_TICK: { fallback: '1s', min: 10, max: 600_000 },
+  SLUICE_ZOMBIE_THRESHOLD: { fallback: '30s', min: 1000, max: 86_400_000 },
+};
+
+/** Reads settings, collecting every bad one so all are reported together. */
+function reader(env: Env, issues: string[]) {
+  return {
+    int(name: keyof typeof INTS): number {
+      const { fallback, min, max } = INTS[name];
+      const raw = env[name];
+      if (raw === undefined || raw === '') return fallback;
+      const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      if (!(n >= min && n <= max)) { issues.push(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got "${raw}"`); return fallback; }
+      return n;
+    },
+    bytes(name: string, fallback: string, min: number): number {
+      try { return byteSize(env[name] || fallback, name, min); } catch (e) { issues.push((e as Error).message); return byteSize(fallback, name); }
+    },
+    dur(name: keyof typeof DURATIONS): number {
+      const { fallback, ...range } = DURATIONS[name];
+      try { return durationMs(env[name] || fallback, name, range); } catch (e) { issues.push((e as Error).message); return range.min; }
+    },
+  };
 }
 
 export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const issues: string[] = [];
+  const read = reader(env, issues);
   const home = path.resolve(cwd, env.SLUICE_HOME || '.sluice');
   const level = (env.SLUICE_LOG_LEVEL || 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
-    throw new SluiceError('CONFIG_INVALID', `SLUICE_LOG_LEVEL must be debug, info, warn or error, got "${level}"`);
+    issues.push(`SLUICE_LOG_LEVEL must be debug, info, warn or error, got "${level}"`);
   }
   const lakeDir = path.resolve(cwd, env.SLUICE_LAKE_DIR || path.join(home, 'lake'));
-  return deepFreeze({
+  const heartbeatMs = read.dur('SLUICE_HEARTBEAT_INTERVAL');
+  const zombieThresholdMs = read.dur('SLUICE_ZOMBIE_THRESHOLD');
+  if (!issues.length && zombieThresholdMs < 2 * heartbeatMs) {
+    // A task is lost once its heartbeat is older than the threshold: below two beats, healthy tasks are failed.
+    issues.push(`SLUICE_ZOMBIE_THRESHOLD (${formatDuration(zombieThresholdMs)}) must be at least twice SLUICE_HEARTBEAT_INTERVAL (${formatDuration(heartbeatMs)}), or running tasks count as lost between two heartbeats`);
+  }
+  const config: Config = {
     databaseUrl: env.DATABASE_URL || undefined,
     home,
     dagsFolder: path.resolve(cwd, env.SLUICE_DAGS_FOLDER || 'dags'),
@@ -93,29 +128,35 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     targetFolder: path.resolve(cwd, env.SLUICE_TARGET_DIR || 'target'),
     dataDocsDir: path.resolve(cwd, env.SLUICE_DATA_DOCS_DIR || path.join(home, 'data-docs')),
     expectationsDir: path.resolve(cwd, env.SLUICE_EXPECTATIONS_DIR || 'expectations'),
-    parse: { timeoutMs: dur(env, 'SLUICE_PARSE_TIMEOUT', '30s'), processes: int(env, 'SLUICE_PARSE_PROCESSES', 2) },
+    parse: { timeoutMs: read.dur('SLUICE_PARSE_TIMEOUT'), processes: read.int('SLUICE_PARSE_PROCESSES') },
     executor: {
-      workers: int(env, 'SLUICE_WORKERS', Math.max(2, os.cpus().length)),
-      pollMs: dur(env, 'SLUICE_POLL_INTERVAL', '500ms'),
-      heartbeatMs: dur(env, 'SLUICE_HEARTBEAT_INTERVAL', '5s'),
-      defaultTimeoutMs: env.SLUICE_TASK_TIMEOUT ? dur(env, 'SLUICE_TASK_TIMEOUT', '0s') : undefined,
-      logLimitBytes: byteSize(env.SLUICE_TASK_LOG_LIMIT || '32MiB', 'SLUICE_TASK_LOG_LIMIT', 1024),
+      workers: read.int('SLUICE_WORKERS'),
+      pollMs: read.dur('SLUICE_POLL_INTERVAL'),
+      heartbeatMs,
+      defaultTimeoutMs: env.SLUICE_TASK_TIMEOUT ? read.dur('SLUICE_TASK_TIMEOUT') : undefined,
+      logLimitBytes: read.bytes('SLUICE_TASK_LOG_LIMIT', '32MiB', 1024),
     },
     scheduler: {
-      tickMs: dur(env, 'SLUICE_SCHEDULER_TICK', '1s'),
-      zombieThresholdMs: dur(env, 'SLUICE_ZOMBIE_THRESHOLD', '30s'),
-      catchupBatch: int(env, 'SLUICE_CATCHUP_BATCH', 64),
+      tickMs: read.dur('SLUICE_SCHEDULER_TICK'),
+      zombieThresholdMs,
+      catchupBatch: read.int('SLUICE_CATCHUP_BATCH'),
     },
     lakeDir,
-    objectStore: objectStore(env, lakeDir),
+    objectStore: { kind: 'local', root: lakeDir },
     logLevel: level,
-  });
+  };
+  let objectStoreSettings: ObjectStoreSettings = config.objectStore;
+  try { objectStoreSettings = objectStore(env, lakeDir); } catch (e) { issues.push((e as Error).message); }
+  if (issues.length === 1) throw new SluiceError('CONFIG_INVALID', issues[0]);
+  if (issues.length) throw new ValidationError('CONFIG_INVALID', 'configuration', issues.map((message) => ({ message })));
+  return deepFreeze({ ...config, objectStore: objectStoreSettings });
 }
 
 function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {
   const raw = env.MINIO_ENDPOINT;
   if (!raw) return { kind: 'local', root: lakeDir };
-  const bad = (why: string) => new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT ${why}, got "${raw}" (expected a URL like http://127.0.0.1:9000)`);
+  // The value as written, but never the credentials someone put in it.
+  const bad = (why: string) => new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT ${why}, got "${redactConnectionString(raw)}" (expected a URL like http://127.0.0.1:9000)`);
   let url: URL;
   try {
     url = new URL(raw);

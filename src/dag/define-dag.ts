@@ -1,11 +1,14 @@
 import type { Dag, DagSpec, ResolvedTask, SourceLocation, TaskDefinition, TaskOptions } from './types';
 import { TRIGGER_RULES } from './types';
-import { ValidationError, type Issue } from '../errors/errors';
-import { durationMs } from '../config/duration';
-import { parseDate } from '../schedule/dates';
-import { parseSchedule } from '../schedule/timetable';
+import { ValidationError, type Issue, type SluiceError } from '../errors/errors';
+import { durationMs, MAX_TIMER_MS, type DurationRange } from '../config/duration';
+import { describeValue } from '../errors/describe-value';
+import { formatIso, parseDate } from '../schedule/dates';
+import { fireAtOrAfter, parseSchedule, type Timetable } from '../schedule/timetable';
 import { closest, findCycles } from './graph';
 import { callerLocation } from './source-location';
+import { noteDefinedDag } from './defined-dags';
+import { checkConf } from './run-conf';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -34,22 +37,53 @@ export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & 
     try { return fn(); } catch (e) { at((e as Error).message); return undefined; }
   };
 
-  if (typeof spec?.id !== 'string' || !ID_PATTERN.test(spec.id)) {
-    at(`DAG id ${JSON.stringify(spec?.id)} is invalid: use letters, digits, "_", "." and "-"`);
+  if (!spec || typeof spec !== 'object') {
+    throw new ValidationError('DAG_INVALID', 'defineDag', [{ message: `defineDag takes an object ({ id, schedule, startDate, tasks }), got ${describeValue(spec)}`, ...source }]);
+  }
+  if (typeof spec.id !== 'string' || !ID_PATTERN.test(spec.id)) {
+    at(`DAG id ${typeof spec.id === 'string' ? JSON.stringify(spec.id) : `(${describeValue(spec.id)})`} is invalid: use letters, digits, "_", "." and "-"`);
+  }
+  for (const key of Object.keys(spec)) {
+    if ((DAG_KEYS as readonly string[]).includes(key)) continue;
+    const hint = closest(key, DAG_KEYS);
+    at(`unknown DAG option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
   }
   const timezone = spec.timezone ?? 'UTC';
-  attempt(() => parseSchedule(spec.schedule === undefined ? (undefined as never) : spec.schedule, timezone));
+  if (typeof timezone !== 'string') at(`timezone must be an IANA zone name such as "Europe/Amsterdam", got ${describeValue(timezone)}`);
+  const zone = typeof timezone === 'string' ? timezone : 'UTC';
+  const timetable = attempt(() => parseSchedule(spec.schedule === undefined ? (undefined as never) : spec.schedule, zone));
   if (spec.schedule === undefined) at('schedule is required (a cron string, a preset such as "@daily", or null for manual runs only)');
-  const startDate = spec.startDate === undefined ? (at('startDate is required'), undefined) : attempt(() => parseDate(spec.startDate, timezone, 'startDate'));
-  const endDate = spec.endDate === undefined ? undefined : attempt(() => parseDate(spec.endDate!, timezone, 'endDate'));
+  const date = (v: unknown, name: 'startDate' | 'endDate') => {
+    if (typeof v !== 'string' && !(v instanceof Date)) { at(`${name} must be a date string ("2026-01-01", ISO date-time) or a Date, got ${describeValue(v)}`); return undefined; }
+    return attempt(() => parseDate(v, zone, name));
+  };
+  const startDate = spec.startDate === undefined ? (at('startDate is required'), undefined) : date(spec.startDate, 'startDate');
+  const endDate = spec.endDate === undefined ? undefined : date(spec.endDate, 'endDate');
   if (startDate && endDate && endDate < startDate) at('endDate is before startDate');
+  if (timetable?.kind === 'cron' && startDate) neverFires(timetable, spec.schedule!, startDate, endDate, zone, at);
+  for (const k of ['description', 'owner'] as const) if (spec[k] !== undefined && typeof spec[k] !== 'string') at(`${k} must be a string, got ${describeValue(spec[k])}`);
+  if (spec.catchup !== undefined && typeof spec.catchup !== 'boolean') at(`catchup must be true or false, got ${describeValue(spec.catchup)}`);
+  const tags = list(spec.tags, 'tags', at);
+  // params are stored as JSON: a Date, a function or NaN would come back changed or missing.
+  if (spec.params !== undefined) {
+    try { checkConf(spec.params, 'params'); } catch (e) {
+      const found = (e as SluiceError).issues ?? [];
+      if (found.length > 1) for (const i of found) at(`params: ${i.message}`); else at((e as Error).message);
+    }
+  }
+  if (spec.defaults !== undefined && !isPlainObject(spec.defaults)) at(`defaults must be an object of task options, got ${describeValue(spec.defaults)}`);
+  else for (const key of Object.keys(spec.defaults ?? {})) {
+    if ((OPTION_KEYS as readonly string[]).includes(key)) continue;
+    const hint = closest(key, OPTION_KEYS);
+    at(`defaults: unknown task option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
   positive(spec.maxActiveRuns, 'maxActiveRuns', at);
   positive(spec.maxActiveTasks, 'maxActiveTasks', at);
 
   const tasks = resolveTasks(spec, issues, source);
   if (issues.length) throw new ValidationError('DAG_INVALID', `DAG "${spec.id}"`, issues);
 
-  return Object.freeze({
+  const dag = Object.freeze({
     kind: 'sluice.dag' as const,
     id: spec.id,
     description: spec.description,
@@ -59,39 +93,78 @@ export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & 
     timezone,
     catchup: spec.catchup ?? false,
     owner: spec.owner ?? 'sluice',
-    tags: Object.freeze([...(spec.tags ?? [])]),
+    tags: Object.freeze(tags),
     params: Object.freeze({ ...(spec.params ?? {}) }),
     maxActiveRuns: spec.maxActiveRuns ?? 16,
     maxActiveTasks: spec.maxActiveTasks ?? 16,
     tasks: Object.freeze(tasks) as Dag<Ids<T>>['tasks'],
     source,
   });
+  noteDefinedDag(dag);
+  return dag;
 }
 
-function positive(v: number | undefined, name: string, at: (m: string) => void) {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) at(`${name} must be a positive integer, got ${v}`);
+const DAG_KEYS = ['id', 'description', 'schedule', 'startDate', 'endDate', 'timezone', 'catchup', 'owner', 'tags', 'params',
+  'maxActiveRuns', 'maxActiveTasks', 'defaults', 'tasks'] as const satisfies ReadonlyArray<keyof DagSpec<unknown>>;
+const OPTION_KEYS = ['retries', 'retryDelay', 'retryExponentialBackoff', 'maxRetryDelay', 'executionTimeout', 'triggerRule',
+  'priorityWeight', 'doc'] as const satisfies ReadonlyArray<keyof TaskOptions>;
+
+/**
+ * Bounds of the duration options. A retry delay above a day is a unit slip (300000 meant as ms is
+ * 3.5 days), a longest delay above a week too; an execution timeout must be one a timer can wait (a longer one fires at once).
+ */
+const DURATION_OPTIONS: Record<'retryDelay' | 'maxRetryDelay' | 'executionTimeout', DurationRange> = {
+  retryDelay: { min: 0, max: 86_400_000 },
+  maxRetryDelay: { min: 1000, max: 7 * 86_400_000 },
+  executionTimeout: { min: 100, max: MAX_TIMER_MS },
+};
+
+function positive(v: unknown, name: string, at: (m: string) => void) {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) at(`${name} must be a whole number >= 1, got ${describeValue(v)}`);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+
+function list(v: unknown, name: string, at: (m: string) => void): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return [...v];
+  at(`${name} must be a list of strings, got ${describeValue(v)}`);
+  return [];
+}
+
+/** A cron with no fire time from startDate (`0 0 31 2 *`, or the first one after endDate) would never run: say so now. */
+function neverFires(t: Timetable, schedule: string, startDate: Date, endDate: Date | undefined, tz: string, at: (m: string) => void): void {
+  const first = fireAtOrAfter(t, startDate);
+  if (!first) at(`schedule "${schedule}" never fires: no date at or after startDate ${formatIso(startDate, tz)} matches it (a day that does not exist in that month?)`);
+  else if (endDate && first > endDate) at(`schedule "${schedule}" first fires at ${formatIso(first, tz)}, after endDate ${formatIso(endDate, tz)}: the DAG would never run`);
 }
 
 function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSource: SourceLocation | undefined): Record<string, ResolvedTask> {
   const list = Array.isArray(spec.tasks) ? spec.tasks : [];
-  if (!Array.isArray(spec.tasks) || list.length === 0) issues.push({ message: 'tasks must be a non-empty array of tasks', ...dagSource });
+  if (!Array.isArray(spec.tasks) || list.length === 0) issues.push({ message: `tasks must be a non-empty list of tasks, got ${describeValue(spec.tasks, 80)}`, ...dagSource });
   const byId: Record<string, ResolvedTask> = {};
-  const defaults = spec.defaults ?? {};
+  const defaults = isPlainObject(spec.defaults) ? spec.defaults as TaskOptions : {};
+  // A bad value in defaults is reported once, at the DAG, not once per task that inherits it.
+  const reported = new Set<string>();
+  const badDefault = (key: string, m: string) => {
+    if (!reported.has(key)) { reported.add(key); issues.push({ message: `defaults: ${m}`, ...dagSource }); }
+  };
   list.forEach((t, i) => {
     const where = t?.source ?? dagSource;
     if (!t || t.kind !== 'sluice.task') {
-      issues.push({ message: `tasks[${i}] is not a task (build tasks with task(...) or an operator)`, ...dagSource });
+      issues.push({ message: `tasks[${i}] is not a task but ${describeValue(t, 80)}: build tasks with task(...) or an operator${Array.isArray(t) ? ' (a list of tasks, such as sqlModels() returns, is spread in: ...sqlModels())' : ''}`, ...dagSource });
       return;
     }
     if (typeof t.id !== 'string' || !ID_PATTERN.test(t.id)) {
-      issues.push({ message: `task id ${JSON.stringify(t.id)} is invalid: use letters, digits, "_", "." and "-"`, ...where });
+      issues.push({ message: `task id ${typeof t.id === 'string' ? JSON.stringify(t.id) : `(${describeValue(t.id)})`} is invalid: use letters, digits, "_", "." and "-"`, ...where });
       return;
     }
     if (byId[t.id]) {
       issues.push({ message: `duplicate task id "${t.id}"`, ...where });
       return;
     }
-    const resolved = resolveOptions(t, defaults, (m) => issues.push({ message: `task "${t.id}": ${m}`, ...where }));
+    const resolved = resolveOptions(t, defaults, (m) => issues.push({ message: `task "${t.id}": ${m}`, ...where }), badDefault);
     if (resolved) byId[t.id] = resolved;
   });
   linkTables(byId, (id, message) => issues.push({ message, ...(list.find((d) => d.id === id)?.source ?? dagSource) }));
@@ -110,18 +183,29 @@ function resolveTasks(spec: DagSpec<readonly AnyTask[]>, issues: Issue[], dagSou
   return byId;
 }
 
-function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void): ResolvedTask | undefined {
+function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void, badDefault: (key: string, m: string) => void): ResolvedTask | undefined {
+  const report = (k: keyof TaskOptions, m: string) => (t[k] === undefined && d[k] !== undefined ? badDefault(k, m) : bad(m));
   const pick = <K extends keyof TaskOptions>(k: K): TaskOptions[K] => (t[k] !== undefined ? t[k] : d[k]);
-  const ms = (k: 'retryDelay' | 'maxRetryDelay' | 'executionTimeout', fallback: number | null) => {
+  const ms = (k: keyof typeof DURATION_OPTIONS, fallback: number | null) => {
     const v = pick(k);
     if (v === undefined) return fallback;
-    try { return durationMs(v, k); } catch (e) { bad((e as Error).message); return fallback; }
+    try { return durationMs(v, k, DURATION_OPTIONS[k]); } catch (e) { report(k, (e as Error).message); return fallback; }
   };
+  for (const p of t.problems ?? []) bad(p);
   const retries = pick('retries') ?? 0;
-  if (!Number.isInteger(retries) || retries < 0) bad(`retries must be a non-negative integer, got ${retries}`);
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) report('retries', `retries must be a whole number >= 0, got ${describeValue(retries)}`);
   const triggerRule = pick('triggerRule') ?? 'all_success';
-  if (!TRIGGER_RULES.includes(triggerRule)) bad(`unknown trigger rule "${triggerRule}" (one of ${TRIGGER_RULES.join(', ')})`);
-  if (typeof t.run !== 'function') bad('has no run function');
+  if (!TRIGGER_RULES.includes(triggerRule)) {
+    const hint = typeof triggerRule === 'string' ? closest(triggerRule, TRIGGER_RULES) : undefined;
+    report('triggerRule', `unknown trigger rule ${typeof triggerRule === 'string' ? `"${triggerRule}"` : `(${describeValue(triggerRule)})`} (${hint ? `did you mean "${hint}"? ` : ''}one of ${TRIGGER_RULES.join(', ')})`);
+  }
+  const backoff = pick('retryExponentialBackoff') ?? false;
+  if (typeof backoff !== 'boolean') report('retryExponentialBackoff', `retryExponentialBackoff must be true or false, got ${describeValue(backoff)}`);
+  const priorityWeight = pick('priorityWeight') ?? 1;
+  if (typeof priorityWeight !== 'number' || !Number.isSafeInteger(priorityWeight)) report('priorityWeight', `priorityWeight must be a whole number, got ${describeValue(priorityWeight)}`);
+  const doc = pick('doc');
+  if (doc !== undefined && typeof doc !== 'string') bad(`doc must be a string, got ${describeValue(doc)}`);
+  if (typeof t.run !== 'function') bad(`has no run function (run is ${describeValue(t.run)})`);
   return Object.freeze({
     id: t.id,
     operator: t.operator,
@@ -129,11 +213,11 @@ function resolveOptions(t: AnyTask, d: TaskOptions, bad: (m: string) => void): R
     triggerRule,
     retries,
     retryDelayMs: ms('retryDelay', 300_000)!,
-    retryExponentialBackoff: pick('retryExponentialBackoff') ?? false,
+    retryExponentialBackoff: backoff,
     maxRetryDelayMs: ms('maxRetryDelay', 86_400_000)!,
     executionTimeoutMs: ms('executionTimeout', null),
-    priorityWeight: pick('priorityWeight') ?? 1,
-    doc: t.doc,
+    priorityWeight,
+    doc,
     config: t.config,
     produces: Object.freeze((t.produces ?? []).map(tableName)),
     consumes: Object.freeze((t.consumes ?? []).map(tableName)),

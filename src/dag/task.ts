@@ -1,17 +1,27 @@
 import type { TaskDefinition, TaskFn, TaskOptions, JsonObject } from './types';
 import { callerLocation } from './source-location';
+import { describeValue } from '../errors/describe-value';
+import { closest } from './graph';
 
 export interface TaskSpec<I extends string, U extends string> extends TaskOptions {
   readonly id: I;
-  readonly upstream?: readonly U[];
+  /**
+   * Ids of the tasks this one runs after. One id may be given as a plain string, as Airflow's
+   * `set_upstream` takes one task or a list (a string was spread into its letters before).
+   */
+  readonly upstream?: U | readonly U[];
   /**
    * Tables (`schema.table`) the task writes and reads. A task that consumes a table another task of
    * the DAG produces runs after it, without naming it in `upstream`; both show in lineage.
    */
-  readonly produces?: readonly string[];
-  readonly consumes?: readonly string[];
+  readonly produces?: string | readonly string[];
+  readonly consumes?: string | readonly string[];
   readonly run: TaskFn;
 }
+
+/** Every key a task spec takes once an operator has taken its own: anything else is a typo. */
+const TASK_KEYS = ['id', 'upstream', 'produces', 'consumes', 'run', 'retries', 'retryDelay', 'retryExponentialBackoff',
+  'maxRetryDelay', 'executionTimeout', 'triggerRule', 'priorityWeight', 'doc'] as const satisfies ReadonlyArray<keyof TaskSpec<string, string>>;
 
 /**
  * A plain TypeScript function task: `task('extract', async (ctx) => ...)` or
@@ -27,22 +37,51 @@ export function task(a: string | TaskSpec<string, string>, run?: TaskFn): TaskDe
 
 /**
  * Builds the plain definition every operator returns. Operators call it with their name and the
- * JSON settings worth showing; the function does the work when a worker runs the task.
+ * JSON settings worth showing; the function does the work when a worker runs the task. Problems
+ * found here (a list option that is not a list, an unknown option, an operator's bad setting) are
+ * kept on the definition and reported by defineDag with the DAG's other problems, at the task's line.
  */
 export function defineTask<const I extends string, const U extends string>(
   operator: string,
   spec: TaskSpec<I, U>,
   config?: JsonObject,
+  operatorProblems: readonly string[] = [],
 ): TaskDefinition<I, U> {
-  const { id, upstream, run, ...options } = spec;
+  const problems: string[] = [...operatorProblems];
+  if (!spec || typeof spec !== 'object') problems.push(`the task spec must be an object, got ${describeValue(spec)}`);
+  const { id, upstream, produces, consumes, run, ...options } = spec ?? ({} as TaskSpec<I, U>);
+  for (const key of Object.keys(options)) {
+    if ((TASK_KEYS as readonly string[]).includes(key)) continue;
+    const hint = closest(key, TASK_KEYS);
+    problems.push(`unknown option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    delete (options as Record<string, unknown>)[key];
+  }
   return Object.freeze({
     ...options,
     kind: 'sluice.task' as const,
     id,
     operator,
-    upstream: Object.freeze([...(upstream ?? [])]),
+    upstream: Object.freeze(idList(upstream, 'upstream', 'task ids', problems) as U[]),
+    ...(produces !== undefined ? { produces: Object.freeze(idList(produces, 'produces', 'table names ("schema.table")', problems)) } : {}),
+    ...(consumes !== undefined ? { consumes: Object.freeze(idList(consumes, 'consumes', 'table names ("schema.table")', problems)) } : {}),
     config,
     run,
     source: callerLocation(),
+    ...(problems.length ? { problems: Object.freeze(problems) } : {}),
   });
+}
+
+/** A list of names: one string is a one-element list; anything else but an array of strings is a problem. */
+function idList(v: unknown, name: string, what: string, problems: string[]): string[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) { problems.push(`${name} must be a list of ${what} (or one as a string), got ${describeValue(v)}`); return []; }
+  const out: string[] = [];
+  v.forEach((x, i) => {
+    if (typeof x === 'string') out.push(x);
+    else if (x && typeof x === 'object' && (x as { kind?: unknown }).kind === 'sluice.task') {
+      problems.push(`${name}[${i}] is a task; give its id instead: "${(x as { id: string }).id}"`);
+    } else problems.push(`${name}[${i}] must be a string, got ${describeValue(x)}`);
+  });
+  return out;
 }

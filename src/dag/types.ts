@@ -81,6 +81,8 @@ export interface TaskDefinition<I extends string = string, U extends string = st
   readonly run: TaskFn;
   /** Where the task was declared, for error messages. */
   readonly source?: SourceLocation;
+  /** Problems found when the task was built (an unknown option), reported by defineDag with the rest. */
+  readonly problems?: readonly string[];
 }
 
 export interface SourceLocation {
@@ -103,7 +105,8 @@ export interface DagSpec<T> {
   readonly timezone?: string;
   readonly catchup?: boolean;
   readonly owner?: string;
-  readonly tags?: readonly string[];
+  /** One tag may be given as a string. */
+  readonly tags?: string | readonly string[];
   readonly params?: JsonObject;
   readonly maxActiveRuns?: number;
   readonly maxActiveTasks?: number;

@@ -7,6 +7,7 @@ import { ParserPool } from './parser-pool';
 import { storeParseResults } from './store-results';
 import { inputFingerprint } from './input-fingerprint';
 import { walkDagFiles } from './walk';
+import { assertDagsFolder } from './dags-folder';
 
 export interface SyncSummary {
   readonly parsed: number;
@@ -33,6 +34,8 @@ export class DagFileProcessor {
 
   async sync(): Promise<SyncSummary> {
     const started = performance.now();
+    // Checked every sync: a folder that vanished (an unmounted volume) must not deactivate every DAG.
+    await assertDagsFolder(this.root);
     const [files, known] = await Promise.all([
       walkDagFiles(this.root),
       this.db.query<KnownFile>(`SELECT path, hash, mtime_ms, size, inputs, inputs_fingerprint FROM sluice.dag_file`).then((r) => new Map(r.rows.map((k) => [k.path, k]))),

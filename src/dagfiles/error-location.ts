@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isSluiceError, formatIssue } from '../errors/errors';
 import { parseFrame } from '../dag/source-location';
+import { describeThrown } from '../errors/describe-thrown';
 import type { ImportIssue } from './parse-result';
 
 /**
@@ -18,8 +19,9 @@ export function issuesFromError(file: string, e: unknown): ImportIssue[] {
     // esbuild columns are 0-based; editors and the rest of Sluice count from 1.
     if (found.length) return found.map((m) => at(file, path.resolve(m[1]), Number(m[2]), Number(m[3]) + 1, m[4], 'SYNTAX'));
   }
-  const message = isSluiceError(err) ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
-  const frames = String(err?.stack ?? '').split('\n').slice(1).map(parseFrame).filter((f) => f !== undefined);
+  // What was thrown, as thrown: `throw undefined` read "Error: undefined", an object "[object Object]".
+  const message = isSluiceError(err) ? err.message : describeThrown(e, { stack: false });
+  const frames = String((err as { stack?: unknown } | undefined)?.stack ?? '').split('\n').slice(1).map(parseFrame).filter((f) => f !== undefined);
   const inFile = frames.find((f) => f.file === file);
   if (inFile) return [at(file, file, inFile.line, inFile.column, message, 'IMPORT_THREW')];
   const userFrame = frames.find((f) => !f.file.includes('node_modules') && !f.file.startsWith('node:'));

@@ -8,6 +8,8 @@ import type { Dag } from '../dag/types';
 import { issuesFromError } from './error-location';
 import type { ParseResult } from './parse-result';
 import { takeInputs } from '../dag/parse-inputs';
+import { collectDefinedDags, takeDefinedDags } from '../dag/defined-dags';
+import { exportIssues } from './export-issues';
 
 export interface ParseRequest { readonly id: number; readonly file: string; readonly root: string }
 
@@ -30,10 +32,15 @@ export function parseFile(file: string, root: string): ParseResult {
   const started = performance.now();
   forgetModules(root);
   takeInputs();
+  collectDefinedDags();
   try {
-    const dags: DagStructure[] = dagsOf(require(file)).map(serializeDag);
-    return { file, dags, issues: [], ms: performance.now() - started, inputs: takeInputs() };
+    const mod: unknown = require(file);
+    const exported = dagsOf(mod as Record<string, unknown>);
+    const issues = exportIssues(file, mod, exported, takeDefinedDags());
+    const dags: DagStructure[] = exported.map(serializeDag);
+    return { file, dags, issues, ms: performance.now() - started, inputs: takeInputs() };
   } catch (e) {
+    takeDefinedDags();
     // A DAG that failed on a bad model or suite is parsed again once that file is fixed.
     return { file, dags: [], issues: issuesFromError(file, e), ms: performance.now() - started, inputs: takeInputs() };
   }

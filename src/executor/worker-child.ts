@@ -3,7 +3,8 @@
  * crash, leak or hang costs this process only; the executor replaces it.
  */
 import { ChildProcess } from 'node:child_process';
-import { isSluiceError, isVerdict } from '../errors/errors';
+import { isVerdict } from '../errors/errors';
+import { describeThrown } from '../errors/describe-thrown';
 import { promises as fs, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Dag, TaskContext } from '../dag/types';
@@ -147,9 +148,8 @@ async function run(job: RunJob): Promise<void> {
     const value = await task.run(ctx);
     done = { type: 'done', tiId: job.tiId, ok: true, value: toReturnValue(value) };
   } catch (e) {
-    const err = e as Error;
     // A SluiceError is a finding about the task's input (a failed gate, a bad row): its message says it all.
-    done = { type: 'done', tiId: job.tiId, ok: false, error: isSluiceError(err) ? err.message : err?.stack ?? String(e), final: isVerdict(e) };
+    done = { type: 'done', tiId: job.tiId, ok: false, error: describeThrown(e), final: isVerdict(e) };
   }
   // What the try started ends with it (a background process, a shell's children), and so does its temp folder.
   if (spawned) {

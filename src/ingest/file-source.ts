@@ -8,6 +8,7 @@ import { compileRow, type RowCoercer } from './columns';
 import { checkDialect } from './csv-reader';
 import { csvBatches, jsonBatches, ndjsonBatches, type FileReadContext } from './file-records';
 import { MalformedRowError } from './malformed';
+import { strictUtf8 } from './strict-utf8';
 import type { RejectSink } from './rejects';
 import type { ColumnSpec, SourceRow, SourceSummary } from './types';
 
@@ -152,14 +153,15 @@ function formatOf(file: string, given: FileFormat | undefined): FileFormat {
   throw new SluiceError('USAGE', `cannot tell the format of ${file} from its extension; set format (csv, json or ndjson)`);
 }
 
-/** The file as UTF-8 text chunks, gunzipped when it ends in .gz; read failures become SOURCE_FAILED naming it. */
+/** The file as UTF-8 text chunks (checked strictly), gunzipped when it ends in .gz; read failures become SOURCE_FAILED naming it. */
 function openText(file: string, name: string): { chunks: AsyncIterable<string>; close(): void } {
   const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
-  const out: Readable = /\.gz$/i.test(file) ? pipeline(raw, createGunzip({ chunkSize: READ_CHUNK }), () => undefined) : raw;
-  out.setEncoding('utf8'); // decodes characters split across chunks
+  const gzipped = /\.gz$/i.test(file);
+  const out: Readable = gzipped ? pipeline(raw, createGunzip({ chunkSize: READ_CHUNK }), () => undefined) : raw;
   async function* chunks(): AsyncGenerator<string> {
     try {
-      for await (const chunk of out) yield chunk as string;
+      // Strict: a file that is not UTF-8 stops with its line and byte offset, not U+FFFD in the data.
+      yield* strictUtf8(out as AsyncIterable<Buffer>, name, gzipped ? ' of the gunzipped text' : '');
     } catch (e) {
       throw isSluiceError(e) ? e : new SluiceError('SOURCE_FAILED', `cannot read ${name}: ${(e as Error).message}`);
     }

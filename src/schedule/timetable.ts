@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { SluiceError } from '../errors/errors';
 import { assertTimezone } from './dates';
+import { describeValue } from '../errors/describe-value';
 
 export const PRESETS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -21,7 +22,7 @@ export type Timetable =
 export function parseSchedule(schedule: string | null, timezone: string): Timetable {
   assertTimezone(timezone);
   if (schedule === null) return { kind: 'manual' };
-  if (typeof schedule !== 'string') throw new SluiceError('SCHEDULE_INVALID', `schedule must be a cron string, a preset or null`);
+  if (typeof schedule !== 'string') throw new SluiceError('SCHEDULE_INVALID', `schedule must be a cron string, a preset or null, got ${describeValue(schedule)}`);
   const trimmed = schedule.trim();
   if (trimmed === '@once') return { kind: 'once' };
   const expression = PRESETS[trimmed] ?? trimmed;

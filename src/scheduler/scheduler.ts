@@ -1,4 +1,5 @@
 import type { Database } from '../db/database';
+import { isSluiceError } from '../errors/errors';
 import type { Logger } from '../dag/types';
 import type { DagFileProcessor } from '../dagfiles/dag-file-processor';
 import type { VersionCache } from '../state/dag-versions';
@@ -27,6 +28,7 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private lastFailure: { readonly text: string; readonly at: number } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -48,13 +50,26 @@ export class Scheduler {
     await this.running;
   }
 
+  /**
+   * A failing tick is logged once, and again when its reason changes or a minute passed: a missing
+   * DAG folder or a database that is away would otherwise fill the log every tick. A user's own
+   * mistake (a SluiceError) is its message; anything else keeps its stack.
+   */
+  private reportFailure(e: unknown): void {
+    const text = isSluiceError(e) ? (e as Error).message : ((e as Error)?.stack ?? String(e));
+    const now = Date.now();
+    if (this.lastFailure?.text === text && now - this.lastFailure.at < 60_000) return;
+    this.lastFailure = { text, at: now };
+    this.log.error('scheduler tick failed: %s', text);
+  }
+
   /** Runs a tick now (or right after the current one). */
   wake(): void {
     if (this.stopped) return;
     if (this.running) { this.again = true; return; }
     clearTimeout(this.timer);
     this.running = this.tick()
-      .catch((e) => this.log.error('scheduler tick failed: %s', (e as Error).stack ?? e))
+      .then(() => { this.lastFailure = undefined; }, (e) => this.reportFailure(e))
       .finally(() => {
         this.running = undefined;
         if (this.stopped) return;

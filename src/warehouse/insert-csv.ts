@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors/errors';
 import { csvRecordParser, type CsvRecord } from '../ingest/csv-reader';
 import { quoteIdent } from '../db/quote';
+import { strictUtf8 } from '../ingest/strict-utf8';
 import type { Queryable } from './warehouse';
 
 // Postgres takes at most 65,535 parameters per statement.
@@ -45,10 +46,9 @@ export async function insertCsv(q: Queryable, table: string, columns: readonly s
       if (batch.length >= batchRows * perRow) await flush();
     }
   };
-  body.setEncoding('utf8');
-  for await (const chunk of body) {
+  for await (const chunk of strictUtf8(body as AsyncIterable<Buffer>, where)) {
     const out: CsvRecord[] = [];
-    parser.push(chunk as string, out);
+    parser.push(chunk, out);
     await take(out);
   }
   const last: CsvRecord[] = [];

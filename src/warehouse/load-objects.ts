@@ -6,6 +6,7 @@ import { decodeObjectMeta, type LakeObjectMeta } from '../lake/object-metadata';
 import type { ObjectStore } from '../lake/object-store';
 import { quoteIdent } from '../db/quote';
 import { insertCsv } from './insert-csv';
+import { Utf8Checker } from '../ingest/strict-utf8';
 import { recordIngestion, type RunRefs } from './ingestion-log';
 import { createSideTable, ensureRawTable, qualified, setSourceObject, swapPartition, type NewColumnPolicy, type RawTable } from './raw-table';
 import type { Warehouse, WarehouseTx } from './warehouse';
@@ -106,7 +107,20 @@ interface Planned {
 async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Planned): Promise<number> {
   const hash = createHash('sha256');
   const source = await req.store.get(req.bucket, o.key);
-  const body: Readable = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  // COPY is checked here too, so both databases refuse bad UTF-8 with the same message (object, line, byte).
+  const utf8 = new Utf8Checker(o.ref);
+  let invalid: unknown;
+  const body: Readable = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      try { utf8.check(chunk); } catch (e) { invalid = e; return done(e as Error); }
+      done(null, chunk);
+    },
+    flush(done) {
+      try { utf8.end(); } catch (e) { invalid = e; return done(e as Error); }
+      done();
+    },
+  });
   // `pipe` does not pass errors on: a read failing half way (a connection reset) must fail the load, not hang it.
   source.on('error', (e) => body.destroy(e));
   source.pipe(body as Transform);
@@ -118,6 +132,7 @@ async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Pla
       ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body)
       : await insertCsv(tx, table, names, body, o.ref);
   } catch (e) {
+    if (invalid) throw invalid;
     if (e instanceof SluiceError) throw e;
     throw new SluiceError('LOAD_FAILED', `loading ${o.ref} into ${req.target.schema}.${req.target.table} failed: ${(e as Error).message}`);
   }

@@ -46,3 +46,9 @@ describe('object store configuration', () => {
     expect(names).toEqual(expect.arrayContaining(['MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MINIO_REGION']));
   });
 });
+
+test('a MINIO_ENDPOINT with credentials in it is refused without repeating them', () => {
+  let message = '';
+  try { resolveConfig({ MINIO_ENDPOINT: 'http://admin:hunter22@minio:9000', MINIO_ACCESS_KEY: 'a', MINIO_SECRET_KEY: 'b' }, '/tmp'); } catch (e) { message = (e as Error).message; }
+  expect(message).toBe('MINIO_ENDPOINT must not contain credentials (use MINIO_ACCESS_KEY and MINIO_SECRET_KEY), got "http://admin:***@minio:9000" (expected a URL like http://127.0.0.1:9000)');
+});

@@ -7,8 +7,11 @@ import { quoteLiteral } from '../../db/quote';
 import type { ExpectationType, KwargProblem, MetricPlan } from '../expectation';
 import { columnName, kwargsSchema, num } from './kwargs';
 
+/** A zero age can never pass; ten years is the longest age that is not a unit slip. */
+const MAX_AGE = { min: 1000, max: 3650 * 86_400_000 };
+
 function maxAgeMs(v: unknown): number {
-  return durationMs(v as string, 'max_age');
+  return durationMs(v, 'max_age', MAX_AGE);
 }
 
 function fmtAge(sec: number): string {

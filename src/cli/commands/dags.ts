@@ -22,6 +22,8 @@ export function dagsCommands(program: Command): void {
         await syncDagFiles(rt);
         return listDags(rt.db);
       });
+      // Exit 1 on import errors with --json too: a script must not read a broken DAG folder as fine.
+      if (out.importErrors.length) process.exitCode = 1;
       if (o.json) return void console.log(json(out));
       const rel = (f: string) => path.relative(process.cwd(), f);
       console.log(table(['dag_id', 'schedule', 'owner', 'file', 'paused', 'next run'],
@@ -29,7 +31,6 @@ export function dagsCommands(program: Command): void {
       if (out.importErrors.length) {
         console.log(`\nimport errors (${out.importErrors.length}):`);
         console.log(importErrorLines(out.importErrors.map((e) => ({ ...e, file: rel(e.file) }))));
-        process.exitCode = 1;
       }
     });
 
@@ -37,7 +38,7 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (target: string | undefined, o: { json?: boolean }) => {
       const cfg = config();
-      const r = await checkDagFiles(path.resolve(target ?? cfg.dagsFolder), cfg.parse);
+      const r = await checkDagFiles(path.resolve(target ?? cfg.dagsFolder), cfg.parse, target === undefined ? 'SLUICE_DAGS_FOLDER' : undefined);
       if (o.json) console.log(json(r));
       else {
         for (const i of r.issues) console.log(formatIssue({ file: path.relative(process.cwd(), i.file), line: i.line ?? undefined, column: i.column ?? undefined, message: i.message }));
@@ -52,7 +53,8 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (dagId: string, o: { date?: string; conf?: string; json?: boolean }) => {
       const cfg = config();
-      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf: parseConf(o.conf) }), { announce: !o.json });
+      const conf = parseConf(o.conf);
+      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf }), { announce: !o.json });
       if (o.json) console.log(json(r));
       else {
         console.log(table(['task', 'state', 'tries', 'duration'], r.tasks.map((t) => [t.task_id, t.state, t.try_number, ms(t.duration_ms)])));
@@ -67,9 +69,10 @@ export function dagsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (dagId: string, o: { date?: string; conf?: string; json?: boolean }) => {
       const cfg = config();
+      const conf = parseConf(o.conf);
       const r = await withRuntime(cfg, async (rt) => {
         const dag = await syncAndFind(rt, dagId);
-        return triggerDag(rt, dagId, { date: optionalDate(o.date, dag.structure.timezone), conf: parseConf(o.conf) });
+        return triggerDag(rt, dagId, { date: optionalDate(o.date, dag.structure.timezone), conf });
       });
       if (o.json) console.log(json(r));
       else console.log(`triggered ${dagId}: run ${r.runId} (data interval ${r.interval.start.toISOString()} – ${r.interval.end.toISOString()})`);

@@ -5,6 +5,7 @@ import { openDatabase } from '../../db/database';
 import { dagFileProcessor, executor, openRuntime, scheduler } from '../../runtime/runtime';
 import { config } from '../context';
 import { runReport } from '../../actions/run-report';
+import { assertDagsFolder } from '../../dagfiles/dags-folder';
 
 export function serviceCommands(program: Command): void {
   program.command('scheduler').description('run the scheduler (with a local executor unless --no-executor) until stopped')
@@ -32,7 +33,10 @@ export function serviceCommands(program: Command): void {
 }
 
 async function serve(o: { executor: boolean; scheduler: boolean; trigger?: string }): Promise<void> {
-  const rt = await openRuntime(config(), { listen: true, announce: true });
+  const cfg = config();
+  // Before anything starts: a scheduler without its DAG folder would run nothing and say nothing.
+  if (o.scheduler) await assertDagsFolder(cfg.dagsFolder);
+  const rt = await openRuntime(cfg, { listen: true, announce: true });
   const files = o.scheduler ? dagFileProcessor(rt) : undefined;
   const sched = o.scheduler ? scheduler(rt, files, true) : undefined;
   const exec = o.executor ? executor(rt) : undefined;
