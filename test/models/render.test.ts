@@ -36,8 +36,8 @@ describe('helpers', () => {
   test('vars render as literals of their type; defaults; lists', () => {
     const ctx = withVars({ s: "it's", n: 42, f: 1.5, t: true, no: false, nil: null, list: ['eu', 'us'], empty: [] });
     expect(sqlOf('select {{var "s"}}, {{var "n"}}, {{var "f"}}, {{var "t"}}, {{var "no"}}, {{var "nil"}}', ctx)).toBe(
-      "select E'it''s', 42, 1.5, TRUE, FALSE, NULL");
-    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe("select E'fallback', 7, E'it''s'");
+      "select E'it''s', (42), (1.5), TRUE, FALSE, NULL");
+    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe("select E'fallback', (7), E'it''s'");
     expect(sqlOf('where r in ({{vars.list}}) and x in ({{var "empty"}})', ctx)).toBe("where r in (E'eu', E'us') and x in (NULL)");
     expect(sqlOf('{{#each vars.list}}{{@index}}={{this}}{{#unless @last}}, {{/unless}}{{/each}}', ctx)).toBe("0=E'eu', 1=E'us'");
     expect(sqlOf('{{#each (var "list") as |r|}}[{{r}}]{{/each}}{{#each vars.empty}}x{{else}}none{{/each}}', ctx)).toBe("[E'eu'][E'us']none");
@@ -60,7 +60,7 @@ describe('helpers', () => {
   });
 
   test('literal and ident quote what they are given', () => {
-    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe("select E'it''s', 3, TRUE, NULL");
+    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe("select E'it''s', (3), TRUE, NULL");
     expect(sqlOf('select {{ident "Order Id"}} from {{ident "my schema" "t"}}')).toBe('select "Order Id" from "my schema"."t"');
   });
 
