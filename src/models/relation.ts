@@ -2,9 +2,11 @@
  * Catalog look-ups and DDL helpers the materializations share: what a relation is, the schema it
  * lives in, and the side names a rebuild parks tables under.
  */
-import { createHash } from 'node:crypto';
 import { quoteIdent, quoteQualified } from '../db/quote';
 import type { Queryable } from '../warehouse/warehouse';
+import { SluiceError } from '../errors/errors';
+import { MAX_IDENT_BYTES } from './sql-values';
+import { SIDE_SUFFIXES } from './targets';
 
 export type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
 
@@ -59,19 +61,17 @@ export function renameStatement(schema: string, name: string, kind: RelationKind
   return `ALTER ${kind.toUpperCase()} ${quoteQualified(schema, name)} RENAME TO ${quoteIdent(to)}`;
 }
 
-const MAX_IDENT_BYTES = 63;
-
 /**
- * The name a rebuild parks a relation under (`orders__sluice_new`). Postgres truncates identifiers
- * at 63 bytes, so a long model name is cut and given a hash of the full name to stay distinct.
+ * The name a rebuild parks a relation under (`orders__sluice_new`). Model names are limited so
+ * that it fits in 63 bytes (targets.ts); a name that does not is refused rather than cut, since
+ * Postgres would truncate it and two models could share a side table.
  */
 export function sideName(name: string, tag: 'new' | 'old'): string {
-  const suffix = `__sluice_${tag}`;
-  if (Buffer.byteLength(name + suffix) <= MAX_IDENT_BYTES) return name + suffix;
-  const hash = createHash('sha1').update(name).digest('hex').slice(0, 8);
-  let head = name;
-  while (Buffer.byteLength(`${head}_${hash}${suffix}`) > MAX_IDENT_BYTES) head = head.slice(0, -1);
-  return `${head}_${hash}${suffix}`;
+  const side = name + SIDE_SUFFIXES[tag];
+  if (Buffer.byteLength(side) > MAX_IDENT_BYTES) {
+    throw new SluiceError('MODEL_INVALID', `model name "${name}" is too long for its side name "${side}" (${Buffer.byteLength(side)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES})`);
+  }
+  return side;
 }
 
 /** Column names, in order, of each relation (given as quoted, qualified names); empty for a missing one. */
