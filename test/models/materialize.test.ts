@@ -165,11 +165,15 @@ describe('table', () => {
     await late.end();
   });
 
-  it('drops views built on the old table (the runner rebuilds selected ones)', async () => {
+  it('rebuilds the views models built on the old table, in the swap (they used to be dropped)', async () => {
     await materialize(wh, model('t_base', 'select 1 as x'));
     await materialize(wh, model('v_on_base', 'select x from marts.t_base', { materialized: 'view' }));
+    await materialize(wh, model('v_on_v', 'select x + 1 as y from marts.v_on_base', { materialized: 'view' }));
+    await client.query('GRANT SELECT ON marts.v_on_v TO PUBLIC');
     await materialize(wh, model('t_base', 'select 2 as x'));
-    expect(await kind('marts', 'v_on_base')).toBeUndefined();
+    expect(await rows('SELECT y FROM marts.v_on_v')).toEqual([{ y: 3 }]);
+    expect(await rows(`SELECT obj_description('marts.v_on_v'::regclass, 'pg_class') AS note, has_table_privilege('public', 'marts.v_on_v', 'SELECT') AS granted`))
+      .toEqual([{ note: 'sluice:model sql/marts/v_on_v.sql', granted: true }]);
   });
 });
 
