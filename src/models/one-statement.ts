@@ -14,11 +14,13 @@ import { lexSql, secondStatement } from './sql-lexer';
 import type { CompiledModel } from './types';
 
 const PREFIX = 'SELECT $1::int WHERE false AND EXISTS (\n';
-const MULTIPLE = /cannot insert multiple commands into a prepared statement/;
+/** Postgres' refusal; inside the parentheses a `;` can also be a syntax error, which refuses it just as well. */
+const MULTIPLE = /cannot insert multiple commands into a prepared statement|syntax error at or near ";"/;
 
 export async function assertOneStatement(q: Queryable, model: CompiledModel, file: string): Promise<void> {
   try {
-    await q.query(`${PREFIX}${model.sql}\n)`, [1]);
+    // A trailing semicolon is no second statement (the DDL runs it as written).
+    await q.query(`${PREFIX}${model.sql.replace(/[\s;]+$/, '')}\n)`, [1]);
   } catch (e) {
     if (!MULTIPLE.test(String((e as Error)?.message))) throw modelFailure(model, file, e, PREFIX);
     const offset = secondStatement(lexSql(model.sql), model.sql);
