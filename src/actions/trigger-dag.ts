@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime/runtime';
 import { createRun } from '../state/runs';
 import { startRuns } from '../scheduler/start-runs';
 import { findDag } from './find-dag';
+import { assertStorableConf } from './conf-text';
 
 export interface TriggerOptions {
   /** Logical date; the run gets the schedule's interval that contains it. Default: the latest complete interval. */
@@ -23,6 +24,7 @@ export async function triggerDag(rt: Runtime, dagId: string, opts: TriggerOption
   if (opts.conf !== undefined && (typeof opts.conf !== 'object' || opts.conf === null || Array.isArray(opts.conf))) {
     throw new SluiceError('USAGE', 'conf must be a JSON object, e.g. {"days": 3}');
   }
+  if (opts.conf !== undefined) assertStorableConf(opts.conf);
   const s = dag.structure;
   const interval = opts.interval ?? manualInterval(parseSchedule(s.schedule, s.timezone), opts.date, new Date());
   const runType = opts.runType ?? 'manual';

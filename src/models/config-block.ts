@@ -89,7 +89,8 @@ function readIdentifiers(p: YamlPair, r: YamlReader, names: readonly (string | u
   if (!names || names.some((n) => n === undefined)) return undefined;
   const long = (names as string[]).find((n) => Buffer.byteLength(n) > MAX_IDENT_BYTES);
   if (long === undefined) return names as string[];
-  return r.fail(valueNode(p), `${p.key} "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, so two names could become one)`);
+  r.fail(valueNode(p), `${p.key} "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, so two names could become one)`);
+  return names as string[]; // kept, so that no second problem (a missing unique_key) is reported for it
 }
 
 function readMaterialization(p: YamlPair, r: YamlReader): Materialization | undefined {

@@ -89,9 +89,9 @@ function misplaced(text: string, tokens: readonly Token[], span: Span): string |
       : undefined;
   }
   if (first && first.start !== span.start) {
-    if (first.kind === 'string') return `is printed inside a quoted string (${describe(text, first)}): a value prints as a whole SQL literal, so there it would end the string; write it outside the quotes (e.g. 'text ' || value)`;
+    if (first.kind === 'string') return `is printed inside a quoted string (${describe(text, first.start, span.start)}…): a value prints as a whole SQL literal, so there it would end the string; write it outside the quotes (e.g. 'text ' || value)`;
     if (first.kind === 'quoted') return 'is printed inside a quoted identifier ("…"); build names with {{ident …}} instead';
-    if (first.kind === 'comment') return 'would end the comment it is printed in';
+    if (first.kind === 'comment') return 'is printed inside a comment and would end it (its text has a line break or a comment mark); move it out of the comment';
     return `is glued to the "${text.slice(first.start, span.start)}" before it and would change that token; put a space or an operator between them (build names with {{ident …}})`;
   }
   const before = text[span.start - 1];
@@ -125,7 +125,7 @@ function wordBefore(text: string, at: number): string {
   return text.slice(i, at);
 }
 
-function describe(text: string, t: Token): string {
-  const s = text.slice(t.start, Math.min(t.end, t.start + 30));
-  return s.length < t.end - t.start ? `${s}…` : s;
+/** The text from `from` up to `to`, at most 30 characters of it. */
+function describe(text: string, from: number, to: number): string {
+  return text.slice(from, Math.min(to, from + 30));
 }
