@@ -18,74 +18,81 @@ export interface Token {
   readonly unterminated?: boolean;
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+// Character classes by code (this runs over every compiled model, so no regex per character).
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 0x80;
+const isWord = (c: number) => isLetter(c) || isDigit(c) || c === 36;
 const OP_CHARS = '+-*/<>=~!@#%^&|`?';
-const SPACE = /[ \t\n\r\f\v]/;
+const isOp = (c: number) => c < 128 && OP_CHARS.includes(String.fromCharCode(c));
 
 export function isWordChar(ch: string | undefined): boolean {
-  return ch !== undefined && WORD_CHAR.test(ch);
+  return ch !== undefined && ch !== '' && isWord(ch.charCodeAt(0));
 }
 
 export function lexSql(text: string): Token[] {
   const out: Token[] = [];
+  const n = text.length;
   let i = 0;
   const push = (kind: TokenKind, start: number, end: number, unterminated = false) => {
     out.push(unterminated ? { kind, start, end, unterminated } : { kind, start, end });
     i = end;
   };
-  while (i < text.length) {
-    const ch = text[i];
-    const next = text[i + 1];
-    if (SPACE.test(ch)) {
+  const quoted = (kind: TokenKind, start: number, from: number, quote: number, backslash: boolean) => {
+    const end = quotedEnd(text, from, quote, backslash);
+    push(kind, start, end ?? n, end === undefined);
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+    if (isSpace(c)) {
       let j = i + 1;
-      while (j < text.length && SPACE.test(text[j])) j++;
+      while (j < n && isSpace(text.charCodeAt(j))) j++;
       push('space', i, j);
-    } else if (ch === '-' && next === '-') {
+    } else if (c === 45 && next === 45) { // --
       let j = i + 2;
-      while (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
+      while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
       push('comment', i, j);
-    } else if (ch === '/' && next === '*') {
+    } else if (c === 47 && next === 42) { // /*
       const end = blockCommentEnd(text, i);
-      push('comment', i, end ?? text.length, end === undefined);
-    } else if (ch === "'") {
-      const end = quotedEnd(text, i + 1, "'", false);
-      push('string', i, end ?? text.length, end === undefined);
-    } else if ((ch === 'E' || ch === 'e') && next === "'") {
-      const end = quotedEnd(text, i + 2, "'", true);
-      push('string', i, end ?? text.length, end === undefined);
-    } else if (/[BbXxNn]/.test(ch) && next === "'") {
-      const end = quotedEnd(text, i + 2, "'", false);
-      push('string', i, end ?? text.length, end === undefined);
-    } else if ((ch === 'U' || ch === 'u') && next === '&' && (text[i + 2] === "'" || text[i + 2] === '"')) {
-      const q = text[i + 2];
-      const end = quotedEnd(text, i + 3, q, false);
-      push(q === "'" ? 'string' : 'quoted', i, end ?? text.length, end === undefined);
-    } else if (ch === '"') {
-      const end = quotedEnd(text, i + 1, '"', false);
-      push('quoted', i, end ?? text.length, end === undefined);
-    } else if (ch === '$' && /[0-9]/.test(next ?? '')) {
+      push('comment', i, end ?? n, end === undefined);
+    } else if (c === 39) { // '
+      quoted('string', i, i + 1, 39, false);
+    } else if ((c === 69 || c === 101) && next === 39) { // E'
+      quoted('string', i, i + 2, 39, true);
+    } else if ((c === 66 || c === 98 || c === 88 || c === 120 || c === 78 || c === 110) && next === 39) { // B' X' N'
+      quoted('string', i, i + 2, 39, false);
+    } else if ((c === 85 || c === 117) && next === 38 && (text.charCodeAt(i + 2) === 39 || text.charCodeAt(i + 2) === 34)) { // U&' U&"
+      const q = text.charCodeAt(i + 2);
+      quoted(q === 39 ? 'string' : 'quoted', i, i + 3, q, false);
+    } else if (c === 34) { // "
+      quoted('quoted', i, i + 1, 34, false);
+    } else if (c === 36 && isDigit(next)) { // $1, a parameter
       let j = i + 1;
-      while (j < text.length && /[0-9]/.test(text[j])) j++;
-      push('word', i, j); // a parameter, $1
-    } else if (ch === '$' && dollarTag(text, i) !== undefined) {
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      push('word', i, j);
+    } else if (c === 36 && dollarTag(text, i) !== undefined) {
       const tag = dollarTag(text, i)!;
       const close = text.indexOf(tag, i + tag.length);
-      push('string', i, close === -1 ? text.length : close + tag.length, close === -1);
-    } else if (WORD_START.test(ch)) {
+      push('string', i, close === -1 ? n : close + tag.length, close === -1);
+    } else if (isLetter(c)) {
       let j = i + 1;
-      while (j < text.length && WORD_CHAR.test(text[j])) j++;
+      while (j < n && isWord(text.charCodeAt(j))) j++;
       push('word', i, j);
-    } else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(next ?? ''))) {
-      const m = /^(?:0[xXoObB][0-9A-Fa-f_]+|[0-9_]*\.?[0-9_]*(?:[eE][+-]?[0-9_]+)?)/.exec(text.slice(i, i + 400))!;
-      let j = i + Math.max(1, m[0].length);
-      // Postgres refuses a number glued to a word ("trailing junk"): one token either way.
-      while (j < text.length && WORD_CHAR.test(text[j])) j++;
+    } else if (isDigit(c) || (c === 46 && isDigit(next))) {
+      // Digits, a point, an exponent; Postgres refuses a number glued to a word ("trailing junk"), so that is one token too.
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (isWord(d) || d === 46) j++;
+        else if ((d === 43 || d === 45) && (text.charCodeAt(j - 1) === 101 || text.charCodeAt(j - 1) === 69) && isDigit(text.charCodeAt(j + 1))) j++;
+        else break;
+      }
       push('number', i, j);
-    } else if (OP_CHARS.includes(ch)) {
+    } else if (isOp(c)) {
       let j = i + 1;
       // An operator never contains the start of a comment.
-      while (j < text.length && OP_CHARS.includes(text[j]) && !(text[j] === '-' && text[j + 1] === '-') && !(text[j] === '/' && text[j + 1] === '*')) j++;
+      while (j < n && isOp(text.charCodeAt(j)) && !(text.charCodeAt(j) === 45 && text.charCodeAt(j + 1) === 45) && !(text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42)) j++;
       push('op', i, j);
     } else {
       push('punct', i, i + 1);
@@ -95,12 +102,12 @@ export function lexSql(text: string): Token[] {
 }
 
 /** Index after the closing quote; a doubled quote stays inside, and so does \x when `backslash`. */
-function quotedEnd(text: string, from: number, quote: string, backslash: boolean): number | undefined {
+function quotedEnd(text: string, from: number, quote: number, backslash: boolean): number | undefined {
   for (let j = from; j < text.length; j++) {
-    const c = text[j];
-    if (backslash && c === '\\') { j++; continue; }
+    const c = text.charCodeAt(j);
+    if (backslash && c === 92) { j++; continue; }
     if (c === quote) {
-      if (text[j + 1] === quote) { j++; continue; }
+      if (text.charCodeAt(j + 1) === quote) { j++; continue; }
       return j + 1;
     }
   }
@@ -118,8 +125,12 @@ function blockCommentEnd(text: string, from: number): number | undefined {
 
 /** `$tag$` or `$$` opening a dollar quote at `i` (a `$` inside a word, `a$b`, is not one: the word lexer took it). */
 function dollarTag(text: string, i: number): string | undefined {
-  const m = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 128));
-  return m ? m[0] : undefined;
+  let j = i + 1;
+  if (j < text.length && isLetter(text.charCodeAt(j))) {
+    j++;
+    while (j < text.length && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
+  }
+  return text.charCodeAt(j) === 36 ? text.slice(i, j + 1) : undefined;
 }
 
 /**

@@ -131,3 +131,17 @@ describe('render errors', () => {
     expect(renderErrors('{{#if is_incremental}}select 1{{/if}}')).toEqual(['sql/marts/m.sql:1:1 model m renders to no SQL']);
   });
 });
+
+describe('values stay whole tokens', () => {
+  test('numbers are parenthesised: a negative number cannot start a comment', () => {
+    expect(sqlOf('select 10-{{var "n"}} - {{literal -2}}', withVars({ n: -1 }))).toBe('select 10-(-1) - (-2)');
+  });
+
+  test('a value running into the text after it, or inside a string or quoted name, is an error at its position', () => {
+    const ctx = withVars({ s: 'v', n: 1 });
+    expect(renderErrors("select {{var \"s\"}}'x'", ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "s" would run into the "'x'" after it/)]);
+    expect(renderErrors('select {{var "n"}}x', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "n" is glued to the "x" after it/)]);
+    expect(renderErrors('select "a{{var "s"}}"', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:10 var "s" is printed inside a quoted identifier/)]);
+    expect(sqlOf('select 1 -- {{var "s"}} is fine in a comment', ctx)).toBe("select 1 -- E'v' is fine in a comment");
+  });
+});
