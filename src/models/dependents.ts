@@ -20,6 +20,8 @@ export interface DependentView {
   readonly name: string;
   /** Longest chain of views from the replaced relation to this one (1: built directly on it). */
   readonly depth: number;
+  /** The relation it is built on (on the way from the replaced one). */
+  readonly via: string;
   readonly relkind: string;
   readonly note: string | null;
   readonly definition: string;
@@ -49,23 +51,23 @@ const MARKED = `coalesce(obj_description(c.oid, 'pg_class'), '') LIKE 'sluice:mo
 async function inspect(q: Queryable, schema: string, name: string): Promise<{ note: string | null | undefined; views: DependentView[]; blockers: string[] }> {
   const r = await q.query<{ note: string | null; found: boolean; views: DependentView[] | null; others: string[] | null }>(
     `WITH RECURSIVE target AS (SELECT to_regclass($1) AS oid),
-     dep(oid, depth) AS (
-       SELECT w.ev_class, 1 FROM target t
+     dep(oid, depth, via) AS (
+       SELECT w.ev_class, 1, t.oid FROM target t
          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = t.oid AND d.deptype = 'n'
          JOIN pg_rewrite w ON w.oid = d.objid AND w.ev_class <> t.oid
        UNION
-       SELECT w.ev_class, dep.depth + 1 FROM dep
+       SELECT w.ev_class, dep.depth + 1, dep.oid FROM dep
          JOIN pg_class c ON c.oid = dep.oid AND c.relkind = 'v' AND ${MARKED}
          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = dep.oid AND d.deptype = 'n'
          JOIN pg_rewrite w ON w.oid = d.objid AND w.ev_class <> dep.oid
         WHERE dep.depth < 64
      ),
-     views AS (SELECT oid, max(depth) AS depth FROM dep GROUP BY oid),
+     views AS (SELECT oid, max(depth) AS depth, (array_agg(via::regclass::text ORDER BY depth))[1] AS via FROM dep GROUP BY oid),
      owned AS (SELECT v.oid FROM views v JOIN pg_class c ON c.oid = v.oid WHERE c.relkind = 'v' AND ${MARKED}),
      scope AS (SELECT oid FROM target UNION SELECT oid FROM owned)
      SELECT obj_description((SELECT oid FROM target), 'pg_class') AS note, (SELECT oid FROM target) IS NOT NULL AS found,
        (SELECT json_agg(json_build_object(
-           'schema', n.nspname, 'name', c.relname, 'depth', v.depth, 'relkind', c.relkind::text, 'note', obj_description(c.oid, 'pg_class'),
+           'schema', n.nspname, 'name', c.relname, 'depth', v.depth, 'via', v.via, 'relkind', c.relkind::text, 'note', obj_description(c.oid, 'pg_class'),
            'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, 'options', c.reloptions,
            'grants', (SELECT coalesce(json_agg(json_build_object('privilege', a.privilege_type,
                         'grantee', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, 'grantable', a.is_grantable)), '[]')
@@ -82,7 +84,7 @@ async function inspect(q: Queryable, schema: string, name: string): Promise<{ no
   const all = row?.views ?? [];
   const views = all.filter((v) => v.relkind === 'v' && modelOfMarker(v.note) !== undefined);
   const blockers = [
-    ...all.filter((v) => !views.includes(v)).map((v) => `${v.relkind === 'm' ? 'materialized view' : 'view'} ${v.schema}.${v.name}`),
+    ...all.filter((v) => !views.includes(v)).map((v) => `${v.relkind === 'm' ? 'materialized view' : 'view'} ${v.schema}.${v.name} (on ${v.via})`),
     ...(row?.others ?? []),
   ];
   return { note: row?.found ? row.note : undefined, views, blockers };

@@ -177,6 +177,23 @@ describe('table', () => {
   });
 });
 
+describe('what a model does not own', () => {
+  it('refuses to write into a table no model built, and to drop a table another table has a foreign key to', async () => {
+    await client.query(`CREATE TABLE marts.people_made (id int PRIMARY KEY); INSERT INTO marts.people_made VALUES (1)`);
+    let e = await failure(materialize(wh, model('people_made', 'select 2 as id', { materialized: 'incremental', uniqueKey: ['id'] })));
+    expect(e.message).toMatch(/model "people_made" failed \(sql\/marts\/people_made\.sql\): "marts"\."people_made" exists and no Sluice model built it \(table, owned by role "postgres"\)/);
+    expect(await rows('SELECT id FROM marts.people_made')).toEqual([{ id: 1 }]);
+
+    await materialize(wh, model('t_keyed', 'select 1 as id'));
+    await client.query('ALTER TABLE marts.t_keyed ADD PRIMARY KEY (id); CREATE TABLE public.refs (id int REFERENCES marts.t_keyed (id))');
+    e = await failure(materialize(wh, model('t_keyed', 'select 2 as id')));
+    expect(e.message).toMatch(/replacing "marts"\."t_keyed" would drop what no model built, which depends on it: constraint refs_id_fkey on table refs/);
+    expect(await rows('SELECT id FROM marts.t_keyed')).toEqual([{ id: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'refs_id_fkey'`)).toEqual([{ n: 1 }]);
+    expect(await kind('marts', sideName('t_keyed', 'new'))).toBeUndefined();
+  });
+});
+
 describe('incremental', () => {
   beforeAll(async () => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS raw;

@@ -86,7 +86,7 @@ describe.each(DB_KINDS)('%s', (kind) => {
     put('sql/marts/totals.sql', '/* config\nmaterialized: table\n*/\nselect count(*) as n, sum(amount) * 2 as total from {{ref "stg_orders"}}\n');
     let r = await run('--select', 'totals');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/model "totals" failed \(sql\/marts\/totals\.sql\): replacing "marts"\."totals" would drop what no model built, which depends on it: view public\.size_report/);
+    expect(r.stderr).toMatch(/model "totals" failed \(sql\/marts\/totals\.sql\): replacing "marts"\."totals" would drop what no model built, which depends on it: view public\.size_report \(on marts\.by_size\)/);
     expect(await db.sql('SELECT total::int FROM marts.totals')).toEqual([{ total: 60 }]);
     expect(await db.sql('SELECT n::int FROM public.size_report')).toEqual([{ n: 3 }]);
 
