@@ -174,6 +174,9 @@ describe('table', () => {
     expect(await rows('SELECT y FROM marts.v_on_v')).toEqual([{ y: 3 }]);
     expect(await rows(`SELECT obj_description('marts.v_on_v'::regclass, 'pg_class') AS note, has_table_privilege('public', 'marts.v_on_v', 'SELECT') AS granted`))
       .toEqual([{ note: 'sluice:model sql/marts/v_on_v.sql', granted: true }]);
+    // Replacing a view model keeps the views on it the same way.
+    await materialize(wh, model('v_on_base', 'select x * 10 as x, 1 as extra from marts.t_base', { materialized: 'view' }));
+    expect(await rows('SELECT y FROM marts.v_on_v')).toEqual([{ y: 21 }]);
   });
 });
 
