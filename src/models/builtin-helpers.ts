@@ -3,7 +3,7 @@
  * runtime calls them; conditions see a var's value, not its SQL literal.
  */
 import type { Frame, Helper, HelperOptions } from './template-runtime';
-import { unwrap } from './sql-values';
+import { SqlValue, unwrap, varPath } from './sql-values';
 
 /** Handlebars' `isEmpty`: falsy but not 0, or an empty list. */
 const isEmpty = (v: unknown) => (!v && v !== 0) || (Array.isArray(v) && v.length === 0);
@@ -25,7 +25,10 @@ export const BUILTIN_HELPERS: Readonly<Record<string, Helper>> = {
     let out = '';
     if (list && typeof list === 'object') {
       const entries: [string | number, unknown][] = Array.isArray(list) ? list.map((v, i) => [i, v]) : Object.entries(list);
-      entries.forEach(([key, value], index) => {
+      // The keys of an object from vars are values too: {{@key}} prints them as literals.
+      const path = Array.isArray(list) ? undefined : varPath(list);
+      entries.forEach(([rawKey, value], index) => {
+        const key = path === undefined ? rawKey : new SqlValue(String(rawKey), `var "${path}" key`);
         const data = frame(options.data, { key, index, first: index === 0, last: index === entries.length - 1 });
         out += options.fn(value, { data, blockParams: [value, key] });
       });

@@ -7,6 +7,7 @@ import type { Issue } from '../errors/errors';
 import { closest } from '../dag/graph';
 import type { Materialization, ModelConfig } from './types';
 import { lineIndex, positionAt } from './text-position';
+import { MAX_IDENT_BYTES } from './sql-values';
 import { knownPairs, mapPairs, readString, readStringList, readYaml, valueNode, type YamlPair, type YamlReader } from './yaml-read';
 
 export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
@@ -19,6 +20,8 @@ export interface ConfigBlock {
   /** 1-based line of the file where `template` starts. */
   readonly templateLine: number;
   readonly issues: readonly Issue[];
+  /** Where the block sets `schema:` (line and column in the file), for errors about the schema. */
+  readonly schemaAt?: { readonly line: number; readonly column: number };
 }
 
 const OPENING = /^\s*\/\*[ \t]*config\b/;
@@ -36,8 +39,11 @@ export function parseConfigBlock(text: string, file: string, folderSchema: strin
     return { config: defaults, template: '', templateLine: 1, issues: [{ message: 'the config block is not closed with */', file, ...at }] };
   }
   const { root, reader } = readYaml(text.slice(yamlStart, close), yamlStart, index, file);
-  const config = root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader);
-  return { config, ...templateAfter(text, close + 2, index), issues: reader.issues };
+  const seen: { schema?: unknown } = {};
+  const config = root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader, seen);
+  const range = (seen.schema as { range?: [number, number, number] } | undefined)?.range;
+  const schemaAt = range ? positionAt(index, yamlStart + range[0]) : undefined;
+  return { config, ...templateAfter(text, close + 2, index), issues: reader.issues, ...(schemaAt ? { schemaAt } : {}) };
 }
 
 /**
@@ -52,7 +58,7 @@ function templateAfter(text: string, after: number, index: ReturnType<typeof lin
   return { template: ' '.repeat(column - 1) + text.slice(after), templateLine: line };
 }
 
-function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader): ModelConfig {
+function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: { schema?: unknown }): ModelConfig {
   const pairs = mapPairs(root, 'the config block', r);
   if (!pairs) return defaults;
   const out: { -readonly [K in keyof ModelConfig]: ModelConfig[K] } = { ...defaults };
@@ -65,10 +71,10 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader): ModelC
         if (m) out.materialized = m;
         break;
       }
-      case 'unique_key': out.uniqueKey = readStringList(p, r) ?? out.uniqueKey; break;
+      case 'unique_key': out.uniqueKey = readIdentifiers(p, r, readStringList(p, r)) ?? out.uniqueKey; break;
       case 'tags': out.tags = readStringList(p, r) ?? out.tags; break;
       case 'description': out.description = readString(p, r); break;
-      case 'schema': out.schema = readString(p, r) ?? out.schema; break;
+      case 'schema': seen.schema = valueNode(p); out.schema = readIdentifiers(p, r, [readString(p, r)])?.[0] ?? out.schema; break;
       case 'columns': out.columns = readColumns(p, r); break;
     }
   }
@@ -76,6 +82,15 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader): ModelC
     r.fail(valueNode(materializedPair), 'materialized: incremental needs unique_key (the column or columns identifying a row)');
   }
   return out;
+}
+
+/** Names Postgres would cut (over 63 bytes) are refused: two of them could become one name. */
+function readIdentifiers(p: YamlPair, r: YamlReader, names: readonly (string | undefined)[] | undefined): string[] | undefined {
+  if (!names || names.some((n) => n === undefined)) return undefined;
+  const long = (names as string[]).find((n) => Buffer.byteLength(n) > MAX_IDENT_BYTES);
+  if (long === undefined) return names as string[];
+  r.fail(valueNode(p), `${p.key} "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, so two names could become one)`);
+  return names as string[]; // kept, so that no second problem (a missing unique_key) is reported for it
 }
 
 function readMaterialization(p: YamlPair, r: YamlReader): Materialization | undefined {

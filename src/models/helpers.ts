@@ -8,8 +8,9 @@ import { quoteIdent, quoteQualified } from '../db/quote';
 import type { FilePosition, ModelNode } from './types';
 import type { ProjectState, RenderScope } from './project-state';
 import { filePosition } from './template-parse';
-import { literalOf, unwrap, wrapValue } from './sql-values';
+import { literalOf, sqlIdent, SqlText, unwrap, valueLabel, ValueError, wrapValue } from './sql-values';
 import type { Helper, HelperOptions as Options } from './template-runtime';
+import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
@@ -17,20 +18,55 @@ export function refRelation(node: ModelNode): string {
   return node.config.materialized === 'ephemeral' ? quoteIdent(`__ephemeral_${node.name}`) : quoteQualified(node.config.schema, node.name);
 }
 
+function scopeOf(state: ProjectState): RenderScope {
+  if (!state.scope) throw new Error('model helpers run only while a model renders');
+  return state.scope;
+}
+
+function positionOf(state: ProjectState, loc: Options['loc']): FilePosition {
+  const origin = state.origins.get(loc.source);
+  if (!origin) return { file: scopeOf(state).model.path, line: 0, column: 0 };
+  return filePosition(origin, loc.start.line, loc.start.column);
+}
+
+/**
+ * The template runtime's print hook: a SQL value is printed between markers (checked after
+ * rendering, value-check.ts); one that cannot become SQL (a NUL byte, an object) is a mistake at
+ * its position, naming the var.
+ */
+export function createPrinter(state: ProjectState): (value: unknown, loc: Options['loc']) => string {
+  return (value, loc) => {
+    const label = valueLabel(value);
+    if (label === undefined) return String(value);
+    const scope = scopeOf(state);
+    const at = positionOf(state, loc);
+    let text: string;
+    try {
+      text = String(value);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      scope.issues.push({ message: e.message, ...at });
+      return 'NULL';
+    }
+    return markValue(scope.values.push({ label, at }) - 1, text);
+  };
+}
+
 export function createHelpers(state: ProjectState): Record<string, Helper> {
-  const scopeOf = (): RenderScope => {
-    if (!state.scope) throw new Error('model helpers run only while a model renders');
-    return state.scope;
-  };
-  const where = (options: Options): FilePosition => {
-    const origin = state.origins.get(options.loc.source);
-    if (!origin) return { file: scopeOf().model.path, line: 0, column: 0 };
-    return filePosition(origin, options.loc.start.line, options.loc.start.column);
-  };
+  const scope = () => scopeOf(state);
+  const where = (options: Options): FilePosition => positionOf(state, options.loc);
   /** Records a mistake and returns a placeholder so rendering can go on to find the next one. */
   const fail = (options: Options, message: string): string => {
-    scopeOf().issues.push({ message, ...where(options) });
+    scope().issues.push({ message, ...where(options) });
     return 'NULL';
+  };
+  const guard = (options: Options, fn: () => string, label: string): SqlText | string => {
+    try {
+      return new SqlText(fn(), label);
+    } catch (e) {
+      if (e instanceof ValueError) return fail(options, e.message);
+      throw e;
+    }
   };
   const split = (args: unknown[]): [unknown[], Options] => [args.slice(0, -1), args[args.length - 1] as Options];
 
@@ -40,9 +76,9 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       const hint = closest(String(name), state.nodes.keys());
       return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
-    const scope = scopeOf();
-    if (node.config.materialized === 'ephemeral' && !scope.ephemerals.includes(node.name)) scope.ephemerals.push(node.name);
-    return refRelation(node);
+    const current = scope();
+    if (node.config.materialized === 'ephemeral' && !current.ephemerals.includes(node.name)) current.ephemerals.push(node.name);
+    return new SqlText(refRelation(node), `ref "${node.name}"`);
   };
 
   const source: Helper = (source: unknown, table: unknown, options: Options) => {
@@ -56,24 +92,28 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       const hint = closest(String(table), tables.keys());
       return fail(options, `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
-    return t.relation;
+    return new SqlText(t.relation, `source "${t.source}" "${t.table}"`);
   };
 
   const variable: Helper = (...args: unknown[]) => {
     const [params, options] = split(args);
     const [name, fallback] = params;
     if (typeof name !== 'string' || params.length > 2) return fail(options, 'var takes a var name and optionally a default: {{var "name" "default"}}');
-    const vars = scopeOf().vars;
+    const vars = scope().vars;
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-    if (params.length === 2) return fallback !== null && typeof fallback === 'object' ? fallback : wrapValue((fallback ?? null) as never);
+    if (params.length === 2) return fallback !== null && typeof fallback === 'object' ? fallback : wrapValue((fallback ?? null) as never, name);
     const hint = closest(name, Object.keys(vars));
     return fail(options, `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`);
   };
 
   const literal: Helper = (...args: unknown[]) => {
     const [params, options] = split(args);
-    const text = params.length === 1 ? literalOf(params[0]) : undefined;
-    return text ?? fail(options, `literal takes one value (a string, number, boolean, null or list); got ${params.length === 1 ? describe(params[0]) : `${params.length} arguments`}`);
+    if (params.length === 1 && params[0] instanceof SqlText) return params[0];
+    const usage = () => fail(options, `literal takes one value (a string, number, boolean, null or list); got ${params.length === 1 ? describe(params[0]) : `${params.length} arguments`}`);
+    if (params.length !== 1) return usage();
+    const label = valueLabel(params[0]) ?? 'literal';
+    const out = guard(options, () => literalOf(params[0], label) ?? '', label);
+    return out instanceof SqlText && out.text === '' ? usage() : out;
   };
 
   const ident: Helper = (...args: unknown[]) => {
@@ -82,13 +122,14 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) {
       return fail(options, `ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got ${params.map(describe).join(', ') || 'nothing'}`);
     }
-    return quoteQualified(...(parts as string[]));
+    const labels = params.map((p) => valueLabel(p));
+    return guard(options, () => (parts as string[]).map((p, i) => sqlIdent(p, `ident: ${labels[i] ?? 'the name'}`)).join('.'), 'ident');
   };
 
   const thisRelation: Helper = (options: Options) => {
-    const model = scopeOf().model;
+    const model = scope().model;
     if (model.config.materialized === 'ephemeral') return fail(options, `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`);
-    return quoteQualified(model.config.schema, model.name);
+    return new SqlText(quoteQualified(model.config.schema, model.name), 'this');
   };
 
   return { ...BUILTIN_HELPERS, ref, source, var: variable, literal, ident, this_relation: thisRelation };

@@ -10,9 +10,12 @@
  */
 import { quoteIdent, quoteQualified } from '../db/quote';
 import type { Warehouse } from '../warehouse/warehouse';
+import type { RebuiltLater } from './dependents';
 import { modelProblem, queryModelSql } from './model-error';
 import { buildTable } from './materialize-table';
-import { columnsOf } from './relation';
+import { assertOneStatement } from './one-statement';
+import { assertReplaceable } from './ownership';
+import { columnsOf, type RelationInfo } from './relation';
 import type { CompiledModel } from './types';
 import { assertUniqueKey } from './unique-key';
 
@@ -23,11 +26,16 @@ export interface IncrementalOutcome {
   readonly rows: number;
 }
 
-/** `isIncremental`: the model was compiled for an incremental run (its table exists; no full refresh). */
-export async function buildIncremental(wh: Warehouse, model: CompiledModel, file: string, isIncremental: boolean): Promise<IncrementalOutcome> {
-  if (!isIncremental) return { action: 'table', rows: await buildTable(wh, model, file) };
+/**
+ * `isIncremental`: the model was compiled for an incremental run (its table exists; no full
+ * refresh). `current`: the catalog's view of the target, which must be a table a model built.
+ */
+export async function buildIncremental(wh: Warehouse, model: CompiledModel, file: string, isIncremental: boolean, current: RelationInfo | undefined, later?: RebuiltLater): Promise<IncrementalOutcome> {
+  if (!isIncremental) return { action: 'table', rows: await buildTable(wh, model, file, later) };
+  await assertReplaceable(wh, model, file, current);
   const target = quoteQualified(model.schema, model.name);
   return wh.transaction(async (tx) => {
+    await assertOneStatement(tx, model, file);
     // Dropped at commit or rollback, so the next transaction on this connection starts clean.
     await queryModelSql(tx, `CREATE TEMP TABLE ${quoteIdent('sluice_incremental')} ON COMMIT DROP AS\n`, model, file);
     const [columns, targetColumns] = await columnsOf(tx, [TEMP, target]);

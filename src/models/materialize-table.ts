@@ -5,26 +5,38 @@
  * A query that arrives during the swap waits on the old table's lock; when the swap commits,
  * Postgres looks the name up again and the query reads the new table.
  *
- * Dependent views: dropping the old table (CASCADE) drops every view built on it, since such a
- * view points at the old table itself, not at its name. The runner rebuilds the selected downstream
- * views after this model; a view that is not selected stays gone until it next runs (dbt does the
- * same). Indexes and grants on the old table go with it too.
+ * Dependent views: a view built on the old table points at that table itself, not at its name.
+ * Views that models built are dropped before the swap and rebuilt on the new table in the same
+ * transaction (dependents.ts); anything else depending on the table stops the swap (nothing is
+ * dropped with CASCADE). Only a table or view a model built is replaced (ownership.ts). Indexes
+ * and grants on the old table itself go with it.
  */
 import { quoteQualified } from '../db/quote';
 import type { Warehouse } from '../warehouse/warehouse';
+import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
 import { queryModelSql } from './model-error';
-import { columnsOf, dropStatement, ensureSchema, lookupRelations, renameStatement, sideName } from './relation';
+import { assertOneStatement } from './one-statement';
+import { assertReplaceable } from './ownership';
+import { columnsOf, dropStatement, ensureSchema, lookupRelations, markStatement, renameStatement, sideName } from './relation';
 import type { CompiledModel } from './types';
 import { assertUniqueKey } from './unique-key';
 
+/** A DROP refused because something depends on the relation (Postgres' message; the code does not survive every warehouse client). */
+export function dependentsBlocked(e: unknown): boolean {
+  return /because other objects depend on it/.test(String((e as Error)?.message));
+}
+
 /** Builds `model` as a table (also an incremental model's first run and full refresh); returns its row count. */
-export async function buildTable(wh: Warehouse, model: CompiledModel, file: string): Promise<number> {
+export async function buildTable(wh: Warehouse, model: CompiledModel, file: string, later: RebuiltLater = new Set()): Promise<number> {
   const { schema, name } = model;
   const fresh = sideName(name, 'new');
   const old = sideName(name, 'old');
   const state = await lookupRelations(wh, schema, [name, fresh, old]);
+  const current = state.relations.get(name);
+  await assertReplaceable(wh, model, file, current);
+  await assertOneStatement(wh, model, file);
   await ensureSchema(wh, schema, state);
-  const leftover = state.kinds.get(fresh); // from a run that died mid-build
+  const leftover = state.kinds.get(fresh); // from a run that died mid-build (side names are Sluice's own: no model has one)
   if (leftover) await wh.query(dropStatement(schema, fresh, leftover));
 
   // Built outside the swap's transaction: the (possibly long) build holds no lock readers wait on.
@@ -34,14 +46,24 @@ export async function buildTable(wh: Warehouse, model: CompiledModel, file: stri
       const [columns] = await columnsOf(wh, [quoteQualified(schema, fresh)]);
       await assertUniqueKey(wh, quoteQualified(schema, fresh), columns, model, file);
     }
-    await wh.transaction(async (tx) => {
+    const swap = (withDependents: boolean) => wh.transaction(async (tx) => {
+      let deps: Dependents | undefined;
+      if (current && withDependents) deps = await detachDependents(tx, model, file, schema, name);
       const oldLeftover = state.kinds.get(old);
       if (oldLeftover) await tx.query(dropStatement(schema, old, oldLeftover));
-      const current = state.kinds.get(name);
-      if (current) await tx.query(renameStatement(schema, name, current, old));
+      if (current) await tx.query(renameStatement(schema, name, current.kind, old));
       await tx.query(renameStatement(schema, fresh, 'table', name));
-      if (current) await tx.query(dropStatement(schema, old, current));
+      await tx.query(markStatement(schema, name, 'table', file));
+      if (current) await tx.query(dropStatement(schema, old, current.kind));
+      if (deps) await restoreDependents(tx, model, file, deps, later);
     });
+    try {
+      await swap(current?.hasDependents ?? false);
+    } catch (e) {
+      // Something came to depend on the table while the new one was built: once more, taking care of it.
+      if (!dependentsBlocked(e) || current?.hasDependents) throw e;
+      await swap(true);
+    }
   } catch (e) {
     await wh.query(dropStatement(schema, fresh, 'table')).catch(() => undefined);
     throw e;

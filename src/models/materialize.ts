@@ -4,10 +4,13 @@
  */
 import { quoteQualified } from '../db/quote';
 import type { Warehouse } from '../warehouse/warehouse';
+import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
 import { buildIncremental } from './materialize-incremental';
-import { buildTable } from './materialize-table';
+import { buildTable, dependentsBlocked } from './materialize-table';
 import { defaultFile, modelFailure, queryModelSql } from './model-error';
-import { dropStatement, ensureSchema, lookupRelations } from './relation';
+import { assertOneStatement } from './one-statement';
+import { assertReplaceable, assertSchemaAllowed } from './ownership';
+import { dropStatement, ensureSchema, lookupRelations, markStatement, type SchemaState } from './relation';
 import type { CompiledModel } from './types';
 
 /**
@@ -32,8 +35,12 @@ export interface MaterializeOptions {
    * filter on `is_incremental`); when absent it is worked out like the runner does.
    */
   readonly isIncremental?: boolean;
-  /** The model's file relative to the project root, for errors without a line. */
+  /** The model's file relative to the project root, for errors without a line (and the marker of what it builds). */
   readonly file?: string;
+  /** What the caller already looked up of the model's schema (the runner does, for incremental models). */
+  readonly known?: SchemaState;
+  /** Relations (`schema.name`) built later in this run: a dependent view of theirs that no longer fits may wait for them. */
+  readonly rebuiltLater?: RebuiltLater;
 }
 
 /** The model's relation is an existing table, and no full refresh was asked for. */
@@ -48,18 +55,21 @@ export async function materialize(wh: Warehouse, model: CompiledModel, opts: Mat
   const t0 = performance.now();
   const file = opts.file ?? defaultFile(model);
   const done = (action: ModelAction, rows?: number): MaterializeResult => ({ action, ...(rows === undefined ? {} : { rows }), ms: performance.now() - t0 });
+  const later = opts.rebuiltLater ?? new Set<string>();
   try {
+    if (model.materialized !== 'ephemeral') assertSchemaAllowed(model, file);
     switch (model.materialized) {
       case 'ephemeral':
         return done('ephemeral');
       case 'view':
-        await buildView(wh, model, file);
+        await buildView(wh, model, file, later);
         return done('view');
       case 'table':
-        return done('table', await buildTable(wh, model, file));
+        return done('table', await buildTable(wh, model, file, later));
       case 'incremental': {
-        const incremental = opts.isIncremental ?? await shouldRunIncrementally(wh, model.schema, model.name, opts.fullRefresh ?? false);
-        const out = await buildIncremental(wh, model, file, incremental);
+        const known = opts.known ?? await lookupRelations(wh, model.schema, [model.name]);
+        const incremental = opts.isIncremental ?? (!opts.fullRefresh && known.kinds.get(model.name) === 'table');
+        const out = await buildIncremental(wh, model, file, incremental, known.relations.get(model.name), later);
         return done(out.action, out.rows);
       }
       default:
@@ -72,15 +82,29 @@ export async function materialize(wh: Warehouse, model: CompiledModel, opts: Mat
 
 /**
  * Drop and create in one transaction: CREATE OR REPLACE VIEW refuses a changed column list, and
- * readers wait for the commit rather than find no view. CASCADE also drops views built on this one
- * (their columns may be gone); the runner rebuilds the selected ones after it.
+ * readers wait for the commit rather than find no view. Views other models built on this one are
+ * dropped and rebuilt in the same transaction (dependents.ts); anything else depending on it stops
+ * the replace. Only a view or table a model built is replaced (ownership.ts).
  */
-async function buildView(wh: Warehouse, model: CompiledModel, file: string): Promise<void> {
+async function buildView(wh: Warehouse, model: CompiledModel, file: string, later: RebuiltLater): Promise<void> {
   const state = await lookupRelations(wh, model.schema, [model.name]);
+  const current = state.relations.get(model.name);
+  await assertReplaceable(wh, model, file, current);
   await ensureSchema(wh, model.schema, state);
-  const current = state.kinds.get(model.name);
-  await wh.transaction(async (tx) => {
-    if (current) await tx.query(dropStatement(model.schema, model.name, current));
+  const attempt = (withDependents: boolean) => wh.transaction(async (tx) => {
+    await assertOneStatement(tx, model, file);
+    let deps: Dependents | undefined;
+    if (current && withDependents) deps = await detachDependents(tx, model, file, model.schema, model.name);
+    if (current) await tx.query(dropStatement(model.schema, model.name, current.kind));
     await queryModelSql(tx, `CREATE VIEW ${quoteQualified(model.schema, model.name)} AS\n`, model, file);
+    await tx.query(markStatement(model.schema, model.name, 'view', file));
+    if (deps) await restoreDependents(tx, model, file, deps, later);
   });
+  try {
+    await attempt(current?.hasDependents ?? false);
+  } catch (e) {
+    // Something came to depend on the view since it was looked up: once more, taking care of it.
+    if (!dependentsBlocked(e) || current?.hasDependents) throw e;
+    await attempt(true);
+  }
 }

@@ -8,7 +8,8 @@ import type { ModelNode, ModelProject } from './types';
 import type { SourceCatalog } from './sources';
 import type { Program, TemplateOrigin } from './template-parse';
 import type { Helper, TemplateRuntime } from './template-runtime';
-import { createHelpers } from './helpers';
+import { createHelpers, createPrinter } from './helpers';
+import type { PrintedValue } from './value-check';
 
 export interface TemplateUnit {
   readonly origin: TemplateOrigin;
@@ -22,6 +23,8 @@ export interface RenderScope {
   readonly issues: Issue[];
   /** Ephemeral models the template actually referenced, in first-use order. */
   readonly ephemerals: string[];
+  /** Values printed so far (their markers hold the index), for value-check.ts. */
+  readonly values: PrintedValue[];
 }
 
 export interface ProjectState {
@@ -52,7 +55,9 @@ export function createState(parts: Omit<ProjectState, 'origins' | 'runtime' | 's
   for (const u of [...parts.templates.values(), ...parts.macros.values()]) origins.set(u.origin.source, u.origin);
   const partials = new Map([...parts.macros].map(([name, unit]) => [name, unit.ast]));
   const helpers: Record<string, Helper> = {};
-  const state: ProjectState = { ...parts, origins, runtime: { helpers, partials }, scope: undefined };
+  const runtime = { helpers, partials, print: (value: unknown, loc: hbs.AST.SourceLocation) => print(value, loc) };
+  const state: ProjectState = { ...parts, origins, runtime, scope: undefined };
   Object.assign(helpers, createHelpers(state));
+  const print = createPrinter(state);
   return state;
 }

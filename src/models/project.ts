@@ -14,6 +14,7 @@ import { checkPartials, checkRefs, checkSources, cycleIssues, duplicateNames, up
 import { parseTemplate } from './template-parse';
 import { scanTemplate, type TemplateScan } from './template-scan';
 import { insertLineMarkers } from './line-markers';
+import { targetIssues } from './targets';
 import { normalizeNewlines } from './text-position';
 import { attachState, attachedState, createState, type ProjectState, type TemplateUnit } from './project-state';
 
@@ -70,7 +71,10 @@ export function loadProject(root: string): ModelProject {
     const refs: RefUse[] = [...prepared.scan.refs, ...viaMacros.flatMap((s) => s.refs)];
     const srcs: SourceUse[] = [...prepared.scan.sources, ...viaMacros.flatMap((s) => s.sources)];
     if (nodes.has(f.name)) continue; // a duplicate name: reported above, its own problems too
-    nodes.set(f.name, { name: f.name, file: f.file, path: f.path, config: block.config, template: block.template, templateLine: block.templateLine, refs, sources: srcs });
+    nodes.set(f.name, {
+      name: f.name, file: f.file, path: f.path, config: block.config, template: block.template, templateLine: block.templateLine, refs, sources: srcs,
+      ...(block.schemaAt ? { schemaAt: { file: f.path, ...block.schemaAt } } : {}),
+    });
     scans.set(f.name, prepared.scan);
     if (prepared.unit) templates.set(f.name, prepared.unit);
   }
@@ -82,6 +86,7 @@ export function loadProject(root: string): ModelProject {
   for (const m of macros.values()) issues.push(...m.scan.issues);
   const macroGraph = new Map([...macros].map(([name, m]) => [name, m.scan.partials.map((p) => p.name).filter((p) => macros.has(p))]));
   issues.push(...cycleIssues(macroGraph, (from, to) => macros.get(from)?.scan.partials.find((p) => p.name === to)?.at, 'macros include each other'));
+  issues.push(...targetIssues(nodes.values(), sources.catalog));
   const upstream = upstreamMap(nodes);
   issues.push(...cycleIssues(upstream, (from, to) => nodes.get(from)?.refs.find((r) => r.name === to)?.at, 'cycle'));
   if (issues.length) throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(root, 'sql')}`, byPosition(issues));

@@ -1,33 +1,79 @@
 /**
- * Catalog look-ups and DDL helpers the materializations share: what a relation is, the schema it
- * lives in, and the side names a rebuild parks tables under.
+ * Catalog look-ups and DDL helpers the materializations share: what a relation is and who built
+ * it, the schema it lives in, and the side names a rebuild parks tables under.
  */
-import { createHash } from 'node:crypto';
-import { quoteIdent, quoteQualified } from '../db/quote';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
 import type { Queryable } from '../warehouse/warehouse';
+import { SluiceError } from '../errors/errors';
+import { MAX_IDENT_BYTES } from './sql-values';
+import { SIDE_SUFFIXES } from './targets';
 
 export type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
 
 const KINDS: Record<string, RelationKind> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', f: 'foreign table' };
 
+/** What the catalog says of one relation: enough to decide whether a model may replace it. */
+export interface RelationInfo {
+  readonly kind: RelationKind;
+  /** The model file that built it (its COMMENT marker, see ownership.ts); undefined: no model built it. */
+  readonly builtBy?: string;
+  /** The role owning it. */
+  readonly owner: string;
+  /** A raw table as loads make it (partitioned, with `_source_object`). */
+  readonly rawLoad: boolean;
+  /** Something besides its own parts depends on it (a view, a foreign key, …). */
+  readonly hasDependents: boolean;
+}
+
 export interface SchemaState {
   readonly schemaExists: boolean;
   /** Kind of each asked-for name in the schema (absent: no such relation). */
   readonly kinds: ReadonlyMap<string, RelationKind>;
+  readonly relations: ReadonlyMap<string, RelationInfo>;
 }
 
-/** One round trip: does the schema exist, and what are these relations in it. */
+/** One round trip: does the schema exist, and what are these relations in it (kind, who built and owns them, dependents). */
 export async function lookupRelations(q: Queryable, schema: string, names: readonly string[]): Promise<SchemaState> {
-  const r = await q.query<{ relname: string | null; relkind: string | null; schema_exists: boolean }>(
-    `SELECT c.relname, c.relkind, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists
+  const r = await q.query<{ relname: string | null; relkind: string | null; owner: string | null; note: string | null; raw_load: boolean | null; has_dependents: boolean | null; schema_exists: boolean }>(
+    `SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS note,
+            c.relkind = 'p' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = '_source_object' AND NOT a.attisdropped) AS raw_load,
+            EXISTS (SELECT 1 FROM pg_depend d
+                     WHERE d.deptype = 'n' AND (d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid OR d.refclassid = 'pg_type'::regclass AND d.refobjid = c.reltype)
+                       AND NOT (d.classid = 'pg_rewrite'::regclass AND EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.oid = d.objid AND w.ev_class = c.oid))) AS has_dependents,
+            EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists
        FROM (SELECT 1) one
        LEFT JOIN pg_namespace n ON n.nspname = $1
        LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = ANY($2::text[])`,
     [schema, names],
   );
   const kinds = new Map<string, RelationKind>();
-  for (const row of r.rows) if (row.relname && row.relkind) kinds.set(row.relname, KINDS[row.relkind] ?? 'table');
-  return { schemaExists: r.rows[0]?.schema_exists ?? false, kinds };
+  const relations = new Map<string, RelationInfo>();
+  for (const row of r.rows) {
+    if (!row.relname || !row.relkind) continue;
+    const kind = KINDS[row.relkind] ?? 'table';
+    kinds.set(row.relname, kind);
+    const builtBy = modelOfMarker(row.note);
+    relations.set(row.relname, { kind, ...(builtBy ? { builtBy } : {}), owner: row.owner ?? '?', rawLoad: row.raw_load === true, hasDependents: row.has_dependents === true });
+  }
+  return { schemaExists: r.rows[0]?.schema_exists ?? false, kinds, relations };
+}
+
+/**
+ * How Sluice marks what a model built: a COMMENT on the relation, `sluice:model <file>`, set in
+ * the transaction that makes the relation appear under its name. A comment belongs to the
+ * relation itself (its oid): a table a person creates under the same name later has none, it
+ * survives renames (the table swap) and dump/restore, it works the same on Postgres and PGlite,
+ * and it is read in the catalog query above at no extra cost. A relation without it is never
+ * dropped or written by a model.
+ */
+export const MODEL_MARKER = 'sluice:model ';
+
+export function modelOfMarker(note: string | null | undefined): string | undefined {
+  return note && note.startsWith(MODEL_MARKER) ? note.slice(MODEL_MARKER.length) : undefined;
+}
+
+export function markStatement(schema: string, name: string, kind: 'table' | 'view', file: string): string {
+  return `COMMENT ON ${kind.toUpperCase()} ${quoteQualified(schema, name)} IS ${quoteLiteral(MODEL_MARKER + file)}`;
 }
 
 export async function relationKind(q: Queryable, schema: string, name: string): Promise<RelationKind | undefined> {
@@ -49,9 +95,13 @@ export async function ensureSchema(q: Queryable, schema: string, known?: SchemaS
   }
 }
 
-/** `DROP <kind> … CASCADE` for a relation of a known kind (DROP TABLE refuses a view and vice versa). */
+/**
+ * `DROP <kind> …` for a relation of a known kind (DROP TABLE refuses a view and vice versa).
+ * Never CASCADE: what depends on a relation is dropped and rebuilt explicitly (dependents.ts), so
+ * anything else that depends on it makes the drop fail instead of vanishing with it.
+ */
 export function dropStatement(schema: string, name: string, kind: RelationKind): string {
-  return `DROP ${kind.toUpperCase()} IF EXISTS ${quoteQualified(schema, name)} CASCADE`;
+  return `DROP ${kind.toUpperCase()} IF EXISTS ${quoteQualified(schema, name)}`;
 }
 
 /** `ALTER <kind> … RENAME TO …`. */
@@ -59,19 +109,17 @@ export function renameStatement(schema: string, name: string, kind: RelationKind
   return `ALTER ${kind.toUpperCase()} ${quoteQualified(schema, name)} RENAME TO ${quoteIdent(to)}`;
 }
 
-const MAX_IDENT_BYTES = 63;
-
 /**
- * The name a rebuild parks a relation under (`orders__sluice_new`). Postgres truncates identifiers
- * at 63 bytes, so a long model name is cut and given a hash of the full name to stay distinct.
+ * The name a rebuild parks a relation under (`orders__sluice_new`). Model names are limited so
+ * that it fits in 63 bytes (targets.ts); a name that does not is refused rather than cut, since
+ * Postgres would truncate it and two models could share a side table.
  */
 export function sideName(name: string, tag: 'new' | 'old'): string {
-  const suffix = `__sluice_${tag}`;
-  if (Buffer.byteLength(name + suffix) <= MAX_IDENT_BYTES) return name + suffix;
-  const hash = createHash('sha1').update(name).digest('hex').slice(0, 8);
-  let head = name;
-  while (Buffer.byteLength(`${head}_${hash}${suffix}`) > MAX_IDENT_BYTES) head = head.slice(0, -1);
-  return `${head}_${hash}${suffix}`;
+  const side = name + SIDE_SUFFIXES[tag];
+  if (Buffer.byteLength(side) > MAX_IDENT_BYTES) {
+    throw new SluiceError('MODEL_INVALID', `model name "${name}" is too long for its side name "${side}" (${Buffer.byteLength(side)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES})`);
+  }
+  return side;
 }
 
 /** Column names, in order, of each relation (given as quoted, qualified names); empty for a missing one. */

@@ -7,7 +7,8 @@ import type { FilePosition, ModelNode, RunContext } from './types';
 import type { ProjectState, RenderScope } from './project-state';
 import { renderTemplate, TemplateError } from './template-runtime';
 import { decodeLineMarkers } from './line-markers';
-import { runContextLiterals, wrapVars } from './sql-values';
+import { runContextLiterals, ValueError, wrapVars } from './sql-values';
+import { checkRenderedSql } from './value-check';
 import { filePosition, type TemplateOrigin } from './template-parse';
 
 export interface RenderedSql {
@@ -26,19 +27,24 @@ export function renderModel(state: ProjectState, node: ModelNode, ctx: RunContex
   if (!unit) throw new Error(`model ${node.name} has no parsed template`);
   let vars = wrappedVars.get(ctx.vars);
   if (!vars) wrappedVars.set(ctx.vars, (vars = wrapVars(ctx.vars)));
-  const scope: RenderScope = { model: node, vars, issues: [], ephemerals: [] };
-  const context = { ...runContextLiterals(ctx), is_incremental: isIncremental, vars };
+  const scope: RenderScope = { model: node, vars, issues: [], ephemerals: [], values: [] };
   const previous = state.scope;
   state.scope = scope;
   let output = '';
   try {
+    const context = { ...runContextLiterals(ctx), is_incremental: isIncremental, vars };
     output = renderTemplate(state.runtime, unit.ast, context);
   } catch (e) {
     scope.issues.push(renderIssue(e, state, unit.origin));
   } finally {
     state.scope = previous;
   }
-  const rendered = scope.issues.length ? { lines: [], map: [] } : trimSql(decodeLineMarkers(output, state.files));
+  let rendered: RenderedSql = { lines: [], map: [] };
+  if (!scope.issues.length) {
+    const checked = checkRenderedSql(decodeLineMarkers(output, state.files), scope.values);
+    scope.issues.push(...checked.issues);
+    rendered = trimSql(checked);
+  }
   if (!scope.issues.length && rendered.lines.length === 0) {
     scope.issues.push({ message: `model ${node.name} renders to no SQL`, file: node.path, line: node.templateLine, column: 1 });
   }
@@ -52,6 +58,7 @@ function renderIssue(e: unknown, state: ProjectState, origin: TemplateOrigin): I
     const where = state.origins.get(e.loc.source) ?? origin;
     return { message: e.message, ...filePosition(where, e.loc.start.line, e.loc.start.column) };
   }
+  if (e instanceof ValueError) return { message: `run context: ${e.message}`, file: origin.source };
   return { message: e instanceof Error ? e.message : String(e), file: origin.source };
 }
 

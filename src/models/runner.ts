@@ -5,7 +5,9 @@
 import { closest, topologicalOrder } from '../dag/graph';
 import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
 import type { Warehouse } from '../warehouse/warehouse';
-import { materialize, shouldRunIncrementally, type ModelAction } from './materialize';
+import { relationKey, type RebuiltLater } from './dependents';
+import { materialize, type ModelAction } from './materialize';
+import { lookupRelations } from './relation';
 import { modelFailure } from './model-error';
 import type { CompiledModel, ModelProject } from './types';
 
@@ -62,16 +64,41 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
 
   for (const n of order) if (!runnable.has(n)) finish({ name: n, status: 'skipped', action: 'ephemeral', ms: 0 });
 
+  // The relations this run builds after a model: its runnable descendants (a view of theirs built
+  // on the model may wait for its own rebuild instead of being restored as it was).
+  const downstream = new Map<string, string[]>();
+  for (const [n, ups] of project.upstream) for (const u of ups) downstream.set(u, [...(downstream.get(u) ?? []), n]);
+  const rebuiltAfter = (name: string): RebuiltLater => {
+    let set: Set<string> | undefined; // worked out only when a dependent view needs it
+    return { has: (key) => (set ??= descendants(name)).has(key) };
+  };
+  const descendants = (name: string): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...(downstream.get(name) ?? [])];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (runnable.has(n)) { const m = project.models.get(n)!; out.add(relationKey(m.config.schema, m.name)); }
+      stack.push(...(downstream.get(n) ?? []));
+    }
+    return out;
+  };
+
   const runOne = async (name: string): Promise<ModelRunResult> => {
     emit({ type: 'start', name });
     const t0 = performance.now();
     const node = project.models.get(name)!;
     let compiled: CompiledModel | undefined;
     try {
-      const isIncremental = node.config.materialized === 'incremental' &&
-        await shouldRunIncrementally(warehouse, node.config.schema, name, opts.fullRefresh ?? false);
+      // Incremental models: whether the table exists decides how they compile; the look-up is handed on.
+      const known = node.config.materialized === 'incremental' ? await lookupRelations(warehouse, node.config.schema, [name]) : undefined;
+      const isIncremental = !!known && !opts.fullRefresh && known.kinds.get(name) === 'table';
       compiled = await compile(name, { isIncremental });
-      const out = await materialize(warehouse, compiled, { fullRefresh: opts.fullRefresh, isIncremental, file: node.path });
+      const out = await materialize(warehouse, compiled, {
+        fullRefresh: opts.fullRefresh, isIncremental, file: node.path, ...(known ? { known } : {}), rebuiltLater: rebuiltAfter(name),
+      });
       return { name, status: 'success', action: out.action, ...(out.rows === undefined ? {} : { rows: out.rows }), ms: performance.now() - t0 };
     } catch (e) {
       const err = isSluiceError(e) ? e : compiled ? modelFailure(compiled, node.path, e)

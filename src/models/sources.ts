@@ -15,6 +15,7 @@ import type { Issue } from '../errors/errors';
 import { quoteQualified } from '../db/quote';
 import type { SourceTable } from './types';
 import { lineIndex, normalizeNewlines } from './text-position';
+import { MAX_IDENT_BYTES } from './sql-values';
 import { knownPairs, mapPairs, readString, readYaml, valueNode, type YamlReader } from './yaml-read';
 
 export const SOURCES_FILE = 'sql/sources.yml';
@@ -51,6 +52,12 @@ export function parseSources(text: string, file: string): { catalog: SourceCatal
       if (!entry) continue;
       if (tables.has(entry.name)) { reader.fail(item, `source ${src.key} lists table ${entry.name} twice`); continue; }
       const identifier = entry.identifier ?? `${src.key}_${entry.name}`;
+      const long = [schema, identifier].find((n) => Buffer.byteLength(n) > MAX_IDENT_BYTES);
+      if (long !== undefined) {
+        reader.fail(long === schema && schemaPair ? valueNode(schemaPair) : item,
+          `source ${src.key} table ${entry.name}: "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut)`);
+        continue;
+      }
       tables.set(entry.name, { source: src.key, table: entry.name, schema, relation: quoteQualified(schema, identifier) });
     }
   }

@@ -1,68 +1,144 @@
 /**
- * Values templates see, as SQL: run vars are wrapped so that printing one anywhere
- * (`{{var "x"}}`, `{{vars.x}}`, `{{this}}` inside `{{#each vars.list}}`) yields a quoted literal,
- * never raw text; helpers that need the raw value (`ident`, `if`) unwrap it.
+ * Values templates see, as SQL. Every value a template can print (vars, their defaults, the run
+ * context, `literal`/`ident`, relations) prints as one self-delimiting piece of SQL: numbers in
+ * parentheses (`10-{{var "n"}}` with n = -1 is `10-(-1)`, never the comment `10--1`), strings as
+ * E'…' literals, identifiers quoted. Helpers that need the raw value (`ident`, `if`) unwrap it.
+ *
+ * The print hook (render.ts) wraps each printed value in markers so that the rendered SQL can be
+ * checked for values that landed inside a string or comment or glued to a word (value-check.ts).
  */
 import type { JsonValue } from '../dag/types';
-import { quoteLiteral } from '../db/quote';
+import { quoteIdent, quoteLiteral } from '../db/quote';
 import type { RunContext } from './types';
 
 type Scalar = string | number | boolean | null;
 
-export class SqlValue {
-  constructor(readonly raw: Scalar) {}
-  toString(): string {
-    return quoteLiteral(this.raw);
+/** Postgres' limit on identifier length; longer names are silently truncated, so they are refused. */
+export const MAX_IDENT_BYTES = 63;
+
+/** A value that cannot become SQL, named by its label (`var "n"`, `literal`). */
+export class ValueError extends Error {
+  constructor(readonly label: string, message: string) {
+    super(`${label} ${message}`);
+    this.name = 'ValueError';
   }
 }
 
+/** A var (or a var's default, or a `literal` argument): prints as its SQL literal. */
+export class SqlValue {
+  constructor(readonly raw: Scalar, readonly label: string) {}
+  toString(): string {
+    return sqlLiteral(this.raw, this.label);
+  }
+}
+
+/** SQL a helper or the run context produced (a literal, an identifier, a relation), printed as is. */
+export class SqlText {
+  constructor(readonly text: string, readonly label: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Lists and objects that came from vars (their keys are values too, see `each`). */
+const FROM_VARS = new WeakMap<object, string>();
+
+/**
+ * The literal of a scalar. Strings Postgres would reject or change are refused: a NUL byte (text
+ * cannot hold one) and an unpaired surrogate (not Unicode; the driver would send U+FFFD instead).
+ * Numbers JSON rounded (integers beyond 2^53) or that are not finite are refused too.
+ */
+export function sqlLiteral(value: Scalar, label: string): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValueError(label, `is ${value}, which is not a SQL number`);
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      throw new ValueError(label, `is ${value}, beyond 2^53: it was rounded when read as JSON; pass it as a string ("${value}") and cast it in SQL`);
+    }
+    return `(${String(value)})`;
+  }
+  if (typeof value === 'string') checkText(value, label);
+  return quoteLiteral(value);
+}
+
+export function checkText(value: string, label: string): void {
+  if (value.includes('\u0000')) throw new ValueError(label, 'contains a NUL byte (\\u0000), which Postgres text cannot hold');
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+    throw new ValueError(label, 'contains an unpaired UTF-16 surrogate (not valid Unicode), which Postgres would not store as given');
+  }
+}
+
+/** A quoted identifier part, refused when Postgres would truncate it. */
+export function sqlIdent(name: string, label: string): string {
+  checkText(name, label);
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_IDENT_BYTES) {
+    throw new ValueError(label, `"${name.slice(0, 20)}…" is ${bytes} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, and two names could become one)`);
+  }
+  return quoteIdent(name);
+}
+
 /** A var as templates see it: scalars as SqlValue, arrays print as a literal list (`NULL` when empty). */
-export function wrapValue(value: JsonValue): unknown {
-  if (value === null || typeof value !== 'object') return new SqlValue(value);
+export function wrapValue(value: JsonValue, path: string): unknown {
+  if (value === null || typeof value !== 'object') return new SqlValue(value, `var "${path}"`);
   if (Array.isArray(value)) {
-    const list = value.map(wrapValue);
+    const list = value.map((v, i) => wrapValue(v, `${path}[${i}]`));
     Object.defineProperty(list, 'toString', { value: () => (list.length ? list.map(String).join(', ') : 'NULL') });
+    FROM_VARS.set(list, path);
     return list;
   }
   const obj: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) obj[k] = wrapValue(v);
+  for (const [k, v] of Object.entries(value)) obj[k] = wrapValue(v, `${path}.${k}`);
   Object.defineProperty(obj, 'toString', {
-    value: () => { throw new Error('a var that is an object cannot be printed; use one of its fields (vars.name.field)'); },
+    value: () => { throw new ValueError(`var "${path}"`, `is an object and cannot be printed; use one of its fields (vars.${path}.field)`); },
   });
+  FROM_VARS.set(obj, path);
   return obj;
 }
 
 export function wrapVars(vars: RunContext['vars']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) out[k] = wrapValue(v);
+  for (const [k, v] of Object.entries(vars)) out[k] = wrapValue(v, k);
   return out;
+}
+
+/** The var path of a list or object from vars (undefined for anything else). */
+export function varPath(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? FROM_VARS.get(value) : undefined;
+}
+
+/** What a printed value shows in errors, when it is a SQL value at all (plain template text is not). */
+export function valueLabel(value: unknown): string | undefined {
+  if (value instanceof SqlValue || value instanceof SqlText) return value.label;
+  const path = varPath(value);
+  return path === undefined ? undefined : `var "${path}"`;
 }
 
 export function unwrap(value: unknown): unknown {
   if (value instanceof SqlValue) return value.raw;
+  if (value instanceof SqlText) return value.text;
   if (Array.isArray(value)) return value.map(unwrap);
   return value;
 }
 
 /** `{{literal x}}`: any value as a SQL literal; undefined and objects are the caller's error. */
-export function literalOf(value: unknown): string | undefined {
+export function literalOf(value: unknown, label = 'literal'): string | undefined {
   if (value instanceof SqlValue) return String(value);
-  if (Array.isArray(value)) return value.length ? value.map((v) => literalOf(v) ?? 'NULL').join(', ') : 'NULL';
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return quoteLiteral(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return quoteLiteral(value);
+  if (Array.isArray(value)) return value.length ? value.map((v) => literalOf(v, label) ?? 'NULL').join(', ') : 'NULL';
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return sqlLiteral(value, label);
   return undefined;
 }
 
-/** The run context as SQL literals: `'2026-03-01'::date`, `'…'::timestamptz`. */
-export function runContextLiterals(ctx: RunContext): { ds: string; data_interval_start: string; data_interval_end: string } {
+/** The run context as typed SQL literals: `E'2026-03-01'::date`, `E'…'::timestamptz`. */
+export function runContextLiterals(ctx: RunContext): { ds: SqlText; data_interval_start: SqlText; data_interval_end: SqlText } {
+  checkText(ctx.ds, 'ds');
   return {
-    ds: `${quoteLiteral(ctx.ds)}::date`,
-    data_interval_start: `${quoteLiteral(isoTimestamp(ctx.dataIntervalStart, 'dataIntervalStart'))}::timestamptz`,
-    data_interval_end: `${quoteLiteral(isoTimestamp(ctx.dataIntervalEnd, 'dataIntervalEnd'))}::timestamptz`,
+    ds: new SqlText(`${quoteLiteral(ctx.ds)}::date`, 'ds'),
+    data_interval_start: new SqlText(`${quoteLiteral(isoTimestamp(ctx.dataIntervalStart, 'data_interval_start'))}::timestamptz`, 'data_interval_start'),
+    data_interval_end: new SqlText(`${quoteLiteral(isoTimestamp(ctx.dataIntervalEnd, 'data_interval_end'))}::timestamptz`, 'data_interval_end'),
   };
 }
 
 function isoTimestamp(d: Date, what: string): string {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new Error(`run context ${what} is not a valid date`);
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new ValueError(what, 'is not a valid date');
   return d.toISOString();
 }

@@ -36,6 +36,8 @@ export type Helper = (this: unknown, ...args: any[]) => unknown;
 export interface TemplateRuntime {
   readonly helpers: Readonly<Record<string, Helper>>;
   readonly partials: ReadonlyMap<string, Program>;
+  /** Turns a printed value into text (default `String(value)`); models mark SQL values here. */
+  readonly print?: (value: unknown, loc: Loc) => string;
 }
 
 interface Scope {
@@ -59,13 +61,13 @@ function renderProgram(rt: TemplateRuntime, program: Program, scope: Scope): str
       case 'MustacheStatement': {
         const m = s as hbs.AST.MustacheStatement;
         const value = call(rt, m, m.path, m.params, m.hash, scope, undefined);
-        if (value !== null && value !== undefined) out += String(value);
+        if (value !== null && value !== undefined) out += rt.print ? rt.print(value, m.loc) : String(value);
         break;
       }
       case 'BlockStatement': {
         const b = s as hbs.AST.BlockStatement;
         const value = call(rt, b, b.path, b.params, b.hash, scope, b);
-        if (value !== null && value !== undefined) out += String(value);
+        if (value !== null && value !== undefined) out += rt.print ? rt.print(value, b.loc) : String(value);
         break;
       }
       case 'PartialStatement': out += partial(rt, s as hbs.AST.PartialStatement, scope); break;

@@ -40,6 +40,8 @@ export interface ModelNode {
   readonly templateLine: number;
   readonly refs: readonly RefUse[];
   readonly sources: readonly SourceUse[];
+  /** Where the config block sets `schema:`, when it does (errors about the target schema point there). */
+  readonly schemaAt?: FilePosition;
 }
 
 /** A source table as `{{source "shop" "orders"}}` names it: `raw.shop_orders` unless configured. */

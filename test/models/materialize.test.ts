@@ -165,11 +165,35 @@ describe('table', () => {
     await late.end();
   });
 
-  it('drops views built on the old table (the runner rebuilds selected ones)', async () => {
+  it('rebuilds the views models built on the old table, in the swap (they used to be dropped)', async () => {
     await materialize(wh, model('t_base', 'select 1 as x'));
     await materialize(wh, model('v_on_base', 'select x from marts.t_base', { materialized: 'view' }));
+    await materialize(wh, model('v_on_v', 'select x + 1 as y from marts.v_on_base', { materialized: 'view' }));
+    await client.query('GRANT SELECT ON marts.v_on_v TO PUBLIC');
     await materialize(wh, model('t_base', 'select 2 as x'));
-    expect(await kind('marts', 'v_on_base')).toBeUndefined();
+    expect(await rows('SELECT y FROM marts.v_on_v')).toEqual([{ y: 3 }]);
+    expect(await rows(`SELECT obj_description('marts.v_on_v'::regclass, 'pg_class') AS note, has_table_privilege('public', 'marts.v_on_v', 'SELECT') AS granted`))
+      .toEqual([{ note: 'sluice:model sql/marts/v_on_v.sql', granted: true }]);
+    // Replacing a view model keeps the views on it the same way.
+    await materialize(wh, model('v_on_base', 'select x * 10 as x, 1 as extra from marts.t_base', { materialized: 'view' }));
+    expect(await rows('SELECT y FROM marts.v_on_v')).toEqual([{ y: 21 }]);
+  });
+});
+
+describe('what a model does not own', () => {
+  it('refuses to write into a table no model built, and to drop a table another table has a foreign key to', async () => {
+    await client.query(`CREATE TABLE marts.people_made (id int PRIMARY KEY); INSERT INTO marts.people_made VALUES (1)`);
+    let e = await failure(materialize(wh, model('people_made', 'select 2 as id', { materialized: 'incremental', uniqueKey: ['id'] })));
+    expect(e.message).toMatch(/model "people_made" failed \(sql\/marts\/people_made\.sql\): "marts"\."people_made" exists and no Sluice model built it \(table, owned by role "postgres"\)/);
+    expect(await rows('SELECT id FROM marts.people_made')).toEqual([{ id: 1 }]);
+
+    await materialize(wh, model('t_keyed', 'select 1 as id'));
+    await client.query('ALTER TABLE marts.t_keyed ADD PRIMARY KEY (id); CREATE TABLE public.refs (id int REFERENCES marts.t_keyed (id))');
+    e = await failure(materialize(wh, model('t_keyed', 'select 2 as id')));
+    expect(e.message).toMatch(/replacing "marts"\."t_keyed" would drop what no model built, which depends on it: constraint refs_id_fkey on table refs/);
+    expect(await rows('SELECT id FROM marts.t_keyed')).toEqual([{ id: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'refs_id_fkey'`)).toEqual([{ n: 1 }]);
+    expect(await kind('marts', sideName('t_keyed', 'new'))).toBeUndefined();
   });
 });
 

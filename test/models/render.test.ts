@@ -36,8 +36,8 @@ describe('helpers', () => {
   test('vars render as literals of their type; defaults; lists', () => {
     const ctx = withVars({ s: "it's", n: 42, f: 1.5, t: true, no: false, nil: null, list: ['eu', 'us'], empty: [] });
     expect(sqlOf('select {{var "s"}}, {{var "n"}}, {{var "f"}}, {{var "t"}}, {{var "no"}}, {{var "nil"}}', ctx)).toBe(
-      "select E'it''s', 42, 1.5, TRUE, FALSE, NULL");
-    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe("select E'fallback', 7, E'it''s'");
+      "select E'it''s', (42), (1.5), TRUE, FALSE, NULL");
+    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe("select E'fallback', (7), E'it''s'");
     expect(sqlOf('where r in ({{vars.list}}) and x in ({{var "empty"}})', ctx)).toBe("where r in (E'eu', E'us') and x in (NULL)");
     expect(sqlOf('{{#each vars.list}}{{@index}}={{this}}{{#unless @last}}, {{/unless}}{{/each}}', ctx)).toBe("0=E'eu', 1=E'us'");
     expect(sqlOf('{{#each (var "list") as |r|}}[{{r}}]{{/each}}{{#each vars.empty}}x{{else}}none{{/each}}', ctx)).toBe("[E'eu'][E'us']none");
@@ -60,7 +60,7 @@ describe('helpers', () => {
   });
 
   test('literal and ident quote what they are given', () => {
-    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe("select E'it''s', 3, TRUE, NULL");
+    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe("select E'it''s', (3), TRUE, NULL");
     expect(sqlOf('select {{ident "Order Id"}} from {{ident "my schema" "t"}}')).toBe('select "Order Id" from "my schema"."t"');
   });
 
@@ -129,5 +129,19 @@ describe('render errors', () => {
 
   test('a model that renders to nothing', () => {
     expect(renderErrors('{{#if is_incremental}}select 1{{/if}}')).toEqual(['sql/marts/m.sql:1:1 model m renders to no SQL']);
+  });
+});
+
+describe('values stay whole tokens', () => {
+  test('numbers are parenthesised: a negative number cannot start a comment', () => {
+    expect(sqlOf('select 10-{{var "n"}} - {{literal -2}}', withVars({ n: -1 }))).toBe('select 10-(-1) - (-2)');
+  });
+
+  test('a value running into the text after it, or inside a string or quoted name, is an error at its position', () => {
+    const ctx = withVars({ s: 'v', n: 1 });
+    expect(renderErrors("select {{var \"s\"}}'x'", ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "s" would run into the "'x'" after it/)]);
+    expect(renderErrors('select {{var "n"}}x', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "n" is glued to the "x" after it/)]);
+    expect(renderErrors('select "a{{var "s"}}"', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:10 var "s" is printed inside a quoted identifier/)]);
+    expect(sqlOf('select 1 -- {{var "s"}} is fine in a comment', ctx)).toBe("select 1 -- E'v' is fine in a comment");
   });
 });

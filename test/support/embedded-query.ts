@@ -8,7 +8,8 @@ import { openDatabase } from '../../src/db/database';
 async function main(home: string, sql: string): Promise<void> {
   const db = await openDatabase({ databaseUrl: undefined, home }, { migrate: false });
   try {
-    process.stdout.write(JSON.stringify((await db.query(sql)).rows));
+    const r = (await db.query(sql)) as unknown as { rows: unknown[] } | Array<{ rows: unknown[] }>;
+    process.stdout.write(JSON.stringify(Array.isArray(r) ? r[r.length - 1].rows : r.rows)); // several statements: the last one's rows
   } finally {
     await db.close();
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { compileModels, listModels, runSelectedModels } from '../../actions/models';
 import { modelLineage } from '../../actions/model-lineage';
+import { adoptModels } from '../../actions/adopt-models';
 import { commandRunContext } from '../../models/run-context';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
@@ -51,6 +52,16 @@ export function modelsCommands(program: Command): void {
       const count = (s: string) => results.filter((r) => r.status === s).length;
       if (!o.json) console.log(`\n${count('success')} built, ${count('error')} failed, ${count('skipped')} skipped`);
       if (results.some((r) => r.status === 'error')) process.exitCode = 1;
+    });
+
+  withSelection(models.command('adopt').description('hand relations an earlier Sluice version built (no ownership mark) to the selected models'))
+    .option('--json', 'machine-readable output')
+    .action(async (o: SelectFlags & { json?: boolean }) => {
+      const cfg = config();
+      const results = await withRuntime(cfg, (rt) => adoptModels(cfg.projectRoot, warehouseOf(rt.db), selection(o)), { announce: !o.json });
+      if (o.json) console.log(json(results));
+      else for (const r of results) console.log(`${r.status.padEnd(7)} ${r.relation}${r.reason ? ` (${r.reason})` : ''}`);
+      if (results.some((r) => r.status === 'refused')) process.exitCode = 1;
     });
 
   withSelection(models.command('list').description('the selected models in graph order'))
