@@ -4,7 +4,7 @@ import type { ObjectStoreSettings } from '../lake/object-store';
 /** A lease for a try nobody else can take (`tasks test`): the longest a timer can wait. */
 export const NO_LEASE_MS = 2_147_483_647;
 
-/** Written by a worker child to its stdout and stderr after a try that started processes (see WorkerSlot.outputRead). */
+/** Written by a worker child to its stdout and stderr after each try (see WorkerSlot.outputRead). */
 export const OUTPUT_END = '\u001e\u001esluice:output-end\u001e\u001e';
 
 /** Messages between the executor and its worker child processes. */

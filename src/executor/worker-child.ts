@@ -30,6 +30,8 @@ const pendingSql = new Map<number, (m: Extract<ToChild, { type: 'sql-result' }>)
 // Output of the current try: sent up to its limit, then only counted.
 let sentBytes = 0;
 let droppedBytes = 0;
+// A try that ran this long may have started processes unnoticed (execSync): its leftovers are looked for.
+const SWEEP_AFTER_MS = 250;
 // Whether the current try started a process (then its leftovers are looked for when it ends).
 let spawned = false;
 
@@ -115,6 +117,7 @@ function warehouseFor(job: RunJob): Warehouse {
 }
 
 async function run(job: RunJob): Promise<void> {
+  const startedAt = performance.now();
   current = job;
   sentBytes = 0;
   droppedBytes = 0;
@@ -152,18 +155,20 @@ async function run(job: RunJob): Promise<void> {
     done = { type: 'done', tiId: job.tiId, ok: false, error: describeThrown(e), final: isVerdict(e) };
   }
   // What the try started ends with it (a background process, a shell's children), and so does its temp folder.
-  if (spawned) {
+  // Processes started with the async child_process functions are noticed; the sync ones (execSync,
+  // spawnSync) are not, so a try long enough to have run one is swept too (the sweep reads /proc: ~ms).
+  if (spawned || performance.now() - startedAt > SWEEP_AFTER_MS) {
     const killed = killRestOfGroup();
     if (killed) output(`[sluice] ended ${killed} process(es) the task left running\n`);
-    // Behind whatever those processes wrote to the inherited stdout and stderr (see WorkerSlot.outputRead).
-    writeSync(1, OUTPUT_END);
-    writeSync(2, OUTPUT_END);
   }
+  // Behind whatever the try's processes wrote to the inherited stdout and stderr (see WorkerSlot.outputRead).
+  writeSync(1, OUTPUT_END);
+  writeSync(2, OUTPUT_END);
   if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
   await fs.rm(job.tmpDir, { recursive: true, force: true }).catch(() => undefined);
   clearTimeout(lease);
   current = undefined;
-  send({ ...done, droppedLogBytes: droppedBytes, outputEnd: spawned });
+  send({ ...done, droppedLogBytes: droppedBytes, outputEnd: true });
 }
 
 process.on('message', (m: ToChild) => {

@@ -40,9 +40,8 @@ export class WorkerSlot {
 
   /**
    * Resolves once the output the try's processes wrote to the inherited stdout and stderr before
-   * it ended has been read (the child writes an end mark to both after the try when it started
-   * processes: pipe data can otherwise arrive after the IPC message that ends the try), or after
-   * `timeoutMs`.
+   * it ended has been read (the child writes an end mark to both after each try: pipe data can
+   * otherwise arrive after the IPC message that ends the try), or after `timeoutMs`.
    */
   outputRead(timeoutMs = 1000): Promise<void> {
     if (this.flushed[0] && this.flushed[1]) { this.flushed = [false, false]; return Promise.resolve(); }

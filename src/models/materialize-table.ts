@@ -22,8 +22,21 @@ import type { CompiledModel } from './types';
 import { assertUniqueKey } from './unique-key';
 
 /** A DROP refused because something depends on the relation (Postgres' message; the code does not survive every warehouse client). */
-export function dependentsBlocked(e: unknown): boolean {
+function dependentsBlocked(e: unknown): boolean {
   return /because other objects depend on it/.test(String((e as Error)?.message));
+}
+
+/**
+ * Runs a replace, taking care of dependent views only when the catalog said there are some; if
+ * something came to depend on the relation since it was looked up, once more, taking care of it.
+ */
+export async function replaceMindingDependents(hadDependents: boolean, attempt: (withDependents: boolean) => Promise<void>): Promise<void> {
+  try {
+    await attempt(hadDependents);
+  } catch (e) {
+    if (!dependentsBlocked(e) || hadDependents) throw e;
+    await attempt(true);
+  }
 }
 
 /** Builds `model` as a table (also an incremental model's first run and full refresh); returns its row count. */
@@ -57,13 +70,7 @@ export async function buildTable(wh: Warehouse, model: CompiledModel, file: stri
       if (current) await tx.query(dropStatement(schema, old, current.kind));
       if (deps) await restoreDependents(tx, model, file, deps, later);
     });
-    try {
-      await swap(current?.hasDependents ?? false);
-    } catch (e) {
-      // Something came to depend on the table while the new one was built: once more, taking care of it.
-      if (!dependentsBlocked(e) || current?.hasDependents) throw e;
-      await swap(true);
-    }
+    await replaceMindingDependents(current?.hasDependents ?? false, swap);
   } catch (e) {
     await wh.query(dropStatement(schema, fresh, 'table')).catch(() => undefined);
     throw e;

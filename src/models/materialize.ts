@@ -6,7 +6,7 @@ import { quoteQualified } from '../db/quote';
 import type { Warehouse } from '../warehouse/warehouse';
 import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
 import { buildIncremental } from './materialize-incremental';
-import { buildTable, dependentsBlocked } from './materialize-table';
+import { buildTable, replaceMindingDependents } from './materialize-table';
 import { defaultFile, modelFailure, queryModelSql } from './model-error';
 import { assertOneStatement } from './one-statement';
 import { assertReplaceable, assertSchemaAllowed } from './ownership';
@@ -100,11 +100,5 @@ async function buildView(wh: Warehouse, model: CompiledModel, file: string, late
     await tx.query(markStatement(model.schema, model.name, 'view', file));
     if (deps) await restoreDependents(tx, model, file, deps, later);
   });
-  try {
-    await attempt(current?.hasDependents ?? false);
-  } catch (e) {
-    // Something came to depend on the view since it was looked up: once more, taking care of it.
-    if (!dependentsBlocked(e) || current?.hasDependents) throw e;
-    await attempt(true);
-  }
+  await replaceMindingDependents(current?.hasDependents ?? false, attempt);
 }

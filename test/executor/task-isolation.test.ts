@@ -17,7 +17,7 @@ const execFileAsync = promisify(execFile);
 // What a task can do to the process that runs it: print without end, crash its worker, start
 // processes that outlive it, leave files in the temp folder.
 const DAGS = dagFile(`
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,12 @@ export const leaves = defineDag({
       const child = spawn('sleep', ['301'], { stdio: 'ignore' });
       child.unref();
       return child.pid;
+    } }),
+    task({ id: 'sync_spawner', run: async () => {
+      // execSync is not seen starting anything; a try this long is swept anyway.
+      const pid = Number(execSync('sleep 304 > /dev/null 2>&1 & echo $!').toString().trim());
+      await new Promise((r) => setTimeout(r, 400));
+      return pid;
     } }),
     task({ id: 'spool', run: () => {
       const file = path.join(os.tmpdir(), 'spool-' + process.pid + '.csv');
@@ -153,9 +159,11 @@ test('processes a try started end with it, and so do its temp files', async () =
   expect(r.state).toBe('success');
   const bgPid = Number(r.value.background);
   const spawnedPid = Number(r.value.spawner);
+  const syncPid = Number(r.value.sync_spawner);
   expect(bgPid).toBeGreaterThan(0);
   expect(spawnedPid).toBeGreaterThan(0);
-  await waitFor(async () => !isAlive(bgPid) && !isAlive(spawnedPid), 5000, 'the left-over processes to end');
+  expect(syncPid).toBeGreaterThan(0);
+  await waitFor(async () => !isAlive(bgPid) && !isAlive(spawnedPid) && !isAlive(syncPid), 5000, 'the left-over processes to end');
   const spool = String(r.value.spool);
   expect(spool.startsWith(path.join(os.tmpdir(), 'sluice-tries'))).toBe(true);
   expect(existsSync(spool)).toBe(false);
