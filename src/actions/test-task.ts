@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { JsonObject, JsonValue } from '../dag/types';
 import { checkConf } from '../dag/run-conf';
 import { SluiceError } from '../errors/errors';
@@ -36,14 +37,14 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
   const started = performance.now();
   const tiId = 0;
   const dirs = new TryDirs();
-  const tmpDir = dirs.create(tiId, process.pid);
+  const tmpDir = dirs.of(`test-${process.pid}-${Date.now()}`);
   return new Promise<TaskTestResult>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const end = (r: Omit<TaskTestResult, 'ms'>) => {
       clearTimeout(timer);
       slot.tiId = undefined;
       slot.kill();
-      dirs.remove(tmpDir);
+      rmSync(tmpDir, { recursive: true, force: true });
       void proxy.abandon(tiId).then(() => resolve({ ...r, ms: performance.now() - started }));
     };
     const slot: WorkerSlot = new WorkerSlot((_s, m: FromChild) => {

@@ -149,7 +149,7 @@ export class LocalExecutor {
     const claimedAt = performance.now(); // the claim set the try's heartbeat
     const entry: Running = {
       ref, slot, log: new LogSpool(this.opts.logLimitBytes), writing: Promise.resolve(),
-      tmpDir: this.dirs.create(c.ti_id, c.try_number),
+      tmpDir: this.dirs.of(`slot-${this.slots.indexOf(slot)}`),
     };
     this.running.set(c.ti_id, entry);
     slot.tiId = c.ti_id;
@@ -205,6 +205,8 @@ export class LocalExecutor {
   }
 
   private onExit(slot: WorkerSlot, reason: string): void {
+    // A worker that died or was killed could not clear its temp folder.
+    this.dirs.empty(this.dirs.of(`slot-${this.slots.indexOf(slot)}`));
     const tiId = slot.tiId;
     if (tiId === undefined || this.abandoning) return;
     const r = this.running.get(tiId);
@@ -231,10 +233,8 @@ export class LocalExecutor {
     if (!r || r.ending) return;
     r.ending = true;
     clearTimeout(r.timer);
-    if (slot.tiId === tiId) slot.tiId = undefined;
+    if (slot.tiId === tiId) slot.tiId = undefined; // free for the next claim (a poll or an event starts it)
     await this.proxy.abandon(tiId);
-    this.dirs.remove(r.tmpDir);
-    this.fill(); // the slot is free while the outcome is being recorded
     await this.record(r, result);
     this.running.delete(tiId);
     if (!this.running.size) for (const s of [...this.settled]) { this.settled.delete(s); s(); }

@@ -5,7 +5,7 @@
 import { ChildProcess } from 'node:child_process';
 import { isVerdict } from '../errors/errors';
 import { describeThrown } from '../errors/describe-thrown';
-import { promises as fs, statSync, writeSync } from 'node:fs';
+import { statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Dag, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
@@ -17,6 +17,7 @@ import { directWarehouse, proxyWarehouse } from './child-warehouse';
 import { OUTPUT_END, type FromChild, type RunJob, type SqlOp, type ToChild } from './protocol';
 import { killRestOfGroup } from '../process/process-group';
 import { toReturnValue } from './return-value';
+import { emptyDir } from './try-dirs';
 import { taskLogger } from './task-logger';
 import { jobSecrets, masked } from './masked-messages';
 import { beginTaskSecrets } from '../secrets/task-secrets';
@@ -165,7 +166,7 @@ async function run(job: RunJob): Promise<void> {
   writeSync(1, OUTPUT_END);
   writeSync(2, OUTPUT_END);
   if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
-  await fs.rm(job.tmpDir, { recursive: true, force: true }).catch(() => undefined);
+  emptyDir(job.tmpDir);
   clearTimeout(lease);
   current = undefined;
   send({ ...done, droppedLogBytes: droppedBytes, outputEnd: true });

@@ -171,13 +171,14 @@ test('processes a try started end with it, and so do its temp files', async () =
   expect(log).toMatch(/ended 1 process\(es\) the task left running/);
 });
 
-test('an execution timeout ends the task, what it started, and its temp folder', async () => {
+test('an execution timeout ends the task, what it started, and the files it left in its temp folder', async () => {
   const r = await runOf('hangs');
   expect(r.state).toBe('failed');
   const log = await readLog(rt.db, r.tis[0].id);
   const [, pid, tmp] = /child (\d+) tmp (\S+)/.exec(log)!;
   await waitFor(async () => !isAlive(Number(pid)), 5000, 'the timed-out task\'s child to end');
-  expect(existsSync(tmp)).toBe(false);
+  expect(tmp.startsWith(path.join(os.tmpdir(), 'sluice-tries'))).toBe(true);
+  expect(existsSync(path.join(tmp, 'partial.csv'))).toBe(false);
   const tries = await rt.db.query<{ error: string }>(`SELECT error FROM sluice.task_try WHERE ti_id = $1`, [r.tis[0].id]);
   expect(tries.rows[0].error).toMatch(/exceeded its execution timeout of 5s/);
 });
