@@ -109,10 +109,6 @@ async function runOf(dagId: string) {
   const tis = await rt.db.query<{ id: number; task_id: string; state: string; try_number: number }>(
     `SELECT id, task_id, state, try_number FROM sluice.task_instance WHERE run_id = $1 ORDER BY task_id`, [run.id]);
   const values = await rt.db.query<{ task_id: string; value: unknown }>(`SELECT task_id, value FROM sluice.task_return WHERE run_id = $1`, [run.id]);
-  if (outcome.state !== 'success') {
-    const errors = await rt.db.query(`SELECT t.task_id, y.error FROM sluice.task_try y JOIN sluice.task_instance t ON t.id = y.ti_id WHERE t.run_id = $1`, [run.id]);
-    console.log(JSON.stringify(errors.rows, null, 1));
-  }
   return { state: outcome.state, tis: tis.rows, value: Object.fromEntries(values.rows.map((v) => [v.task_id, v.value])) };
 }
 
