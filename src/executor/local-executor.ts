@@ -206,7 +206,7 @@ export class LocalExecutor {
 
   private onExit(slot: WorkerSlot, reason: string): void {
     // A worker that died or was killed could not clear its temp folder.
-    this.dirs.empty(this.dirs.of(`slot-${this.slots.indexOf(slot)}`));
+    this.dirs.empty(`slot-${this.slots.indexOf(slot)}`);
     const tiId = slot.tiId;
     if (tiId === undefined || this.abandoning) return;
     const r = this.running.get(tiId);

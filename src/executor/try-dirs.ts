@@ -33,7 +33,7 @@ export class TryDirs {
 
   /** The folder of slot `name`, made on first use. */
   of(name: string): string {
-    const dir = path.join(this.root, name);
+    const dir = this.pathOf(name);
     if (!this.made.has(dir) || !existsSync(dir)) {
       mkdirSync(dir, { recursive: true });
       this.made.add(dir);
@@ -41,9 +41,13 @@ export class TryDirs {
     return dir;
   }
 
-  /** Removes what a try left in `dir` (the folder stays for the next try). */
-  empty(dir: string): void {
-    emptyDir(dir);
+  pathOf(name: string): string {
+    return path.join(this.root, name);
+  }
+
+  /** Removes what a try left in slot `name`'s folder (the folder stays for the next try; a missing one is not made). */
+  empty(name: string): void {
+    emptyDir(this.pathOf(name));
   }
 
   removeAll(): void {
