@@ -163,6 +163,7 @@ test('processes a try started end with it, and so do its temp files', async () =
   const spool = String(r.value.spool);
   expect(spool.startsWith(path.join(os.tmpdir(), 'sluice-tries'))).toBe(true);
   expect(existsSync(spool)).toBe(false);
+  expect(existsSync(path.join(os.tmpdir(), 'sluice-tries', String(process.pid)))).toBe(false); // the stopped executor left none
   const log = await readLog(rt.db, r.tis.find((t) => t.task_id === 'background')!.id);
   expect(log).toMatch(/ended 1 process\(es\) the task left running/);
 });
