@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors/errors';
 import { csvRecordParser, type CsvRecord } from '../ingest/csv-reader';
 import { quoteIdent } from '../db/quote';
-import { strictUtf8 } from '../ingest/strict-utf8';
 import type { Queryable } from './warehouse';
 
 // Postgres takes at most 65,535 parameters per statement.
@@ -46,9 +45,11 @@ export async function insertCsv(q: Queryable, table: string, columns: readonly s
       if (batch.length >= batchRows * perRow) await flush();
     }
   };
-  for await (const chunk of strictUtf8(body as AsyncIterable<Buffer>, where)) {
+  // The loader's stream has checked the bytes as UTF-8 already (loadOne): decode only.
+  body.setEncoding('utf8');
+  for await (const chunk of body) {
     const out: CsvRecord[] = [];
-    parser.push(chunk, out);
+    parser.push(chunk as string, out);
     await take(out);
   }
   const last: CsvRecord[] = [];
