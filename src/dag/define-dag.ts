@@ -9,6 +9,7 @@ import { closest, findCycles } from './graph';
 import { callerLocation } from './source-location';
 import { noteDefinedDag } from './defined-dags';
 import { checkConf } from './run-conf';
+import { idList } from './task';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -63,7 +64,9 @@ export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & 
   if (timetable?.kind === 'cron' && startDate) neverFires(timetable, spec.schedule!, startDate, endDate, zone, at);
   for (const k of ['description', 'owner'] as const) if (spec[k] !== undefined && typeof spec[k] !== 'string') at(`${k} must be a string, got ${describeValue(spec[k])}`);
   if (spec.catchup !== undefined && typeof spec.catchup !== 'boolean') at(`catchup must be true or false, got ${describeValue(spec.catchup)}`);
-  const tags = list(spec.tags, 'tags', at);
+  const tagProblems: string[] = [];
+  const tags = idList(spec.tags, 'tags', 'strings', tagProblems);
+  for (const m of tagProblems) at(m);
   // params are stored as JSON: a Date, a function or NaN would come back changed or missing.
   if (spec.params !== undefined) {
     try { checkConf(spec.params, 'params'); } catch (e) {
@@ -125,13 +128,6 @@ function positive(v: unknown, name: string, at: (m: string) => void) {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
-function list(v: unknown, name: string, at: (m: string) => void): string[] {
-  if (v === undefined) return [];
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return [...v];
-  at(`${name} must be a list of strings, got ${describeValue(v)}`);
-  return [];
-}
 
 /** A cron with no fire time from startDate (`0 0 31 2 *`, or the first one after endDate) would never run: say so now. */
 function neverFires(t: Timetable, schedule: string, startDate: Date, endDate: Date | undefined, tz: string, at: (m: string) => void): void {

@@ -1,5 +1,6 @@
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
 import { describeValue } from '../errors/describe-value';
+import { textFlaw } from '../db/quote';
 import type { JsonObject } from './types';
 
 /** Deeper nesting is refused: Postgres's jsonb and JSON.stringify run out of stack on it long before any use for it. */
@@ -61,9 +62,8 @@ function badScalar(v: unknown): string | undefined {
 
 /** Postgres text and jsonb cannot hold NUL, nor a UTF-16 surrogate without its pair. */
 function badText(s: string): string | undefined {
-  const nul = s.indexOf('\u0000');
-  if (nul !== -1) return `contains a NUL character (\\u0000) at position ${nul}, which Postgres cannot store`;
-  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
-  if (lone) return `contains a lone UTF-16 surrogate (\\u${lone[0].charCodeAt(0).toString(16)}) at position ${lone.index}, which is not valid Unicode`;
+  const flaw = textFlaw(s);
+  if (flaw?.kind === 'nul') return `contains a NUL character (\\u0000) at position ${flaw.at}, which Postgres cannot store`;
+  if (flaw) return `contains a lone UTF-16 surrogate (\\u${flaw.code.toString(16)}) at position ${flaw.at}, which is not valid Unicode`;
   return undefined;
 }

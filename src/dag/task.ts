@@ -72,7 +72,7 @@ export function defineTask<const I extends string, const U extends string>(
 }
 
 /** A list of names: one string is a one-element list; anything else but an array of strings is a problem. */
-function idList(v: unknown, name: string, what: string, problems: string[]): string[] {
+export function idList(v: unknown, name: string, what: string, problems: string[]): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v)) { problems.push(`${name} must be a list of ${what} (or one as a string), got ${describeValue(v)}`); return []; }

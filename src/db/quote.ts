@@ -18,3 +18,16 @@ export function quoteLiteral(value: string | number | boolean | null): string {
   if (value.includes('\u0000')) throw new Error('literal contains a NUL byte');
   return "E'" + value.replace(/\\/g, '\\\\').replace(/'/g, "''") + "'";
 }
+
+/**
+ * What keeps Postgres from storing a string as given (text and jsonb alike): a NUL, or a UTF-16
+ * surrogate without its pair (not Unicode). Callers phrase the message for what the string is.
+ */
+export function textFlaw(s: string): { readonly kind: 'nul' | 'lone surrogate'; readonly at: number; readonly code: number } | undefined {
+  const nul = s.indexOf('\u0000');
+  if (nul !== -1) return { kind: 'nul', at: nul, code: 0 };
+  const lone = LONE_SURROGATE.exec(s);
+  return lone ? { kind: 'lone surrogate', at: lone.index, code: lone[0].charCodeAt(0) } : undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../dag/types';
+import { textFlaw } from '../db/quote';
 import { SluiceError } from '../errors/errors';
 
 export const MAX_RETURN_BYTES = 1_000_000;
@@ -23,7 +24,10 @@ function check(v: unknown, at: string, seen: Set<object>): JsonValue {
   const bad = (what: string, fix: string) => new SluiceError('USAGE', `${at} is ${what}, which JSON cannot carry to downstream tasks: ${fix}`);
   switch (typeof v) {
     case 'string':
-      if (v.includes('\u0000')) throw bad('a string with a NUL byte (\\u0000)', 'Postgres cannot store it in JSON; remove it or encode the data');
+      switch (textFlaw(v)?.kind) {
+        case 'nul': throw bad('a string with a NUL byte (\\u0000)', 'Postgres cannot store it in JSON; remove it or encode the data');
+        case 'lone surrogate': throw bad('a string with a lone UTF-16 surrogate (not valid Unicode)', 'Postgres cannot store it in JSON; remove it or encode the data');
+      }
       return v;
     case 'boolean': return v;
     case 'number':

@@ -8,7 +8,7 @@
  * checked for values that landed inside a string or comment or glued to a word (value-check.ts).
  */
 import type { JsonValue } from '../dag/types';
-import { quoteIdent, quoteLiteral } from '../db/quote';
+import { quoteIdent, quoteLiteral, textFlaw } from '../db/quote';
 import type { RunContext } from './types';
 
 type Scalar = string | number | boolean | null;
@@ -61,10 +61,9 @@ export function sqlLiteral(value: Scalar, label: string): string {
 }
 
 export function checkText(value: string, label: string): void {
-  if (value.includes('\u0000')) throw new ValueError(label, 'contains a NUL byte (\\u0000), which Postgres text cannot hold');
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
-    throw new ValueError(label, 'contains an unpaired UTF-16 surrogate (not valid Unicode), which Postgres would not store as given');
-  }
+  const flaw = textFlaw(value);
+  if (flaw?.kind === 'nul') throw new ValueError(label, 'contains a NUL byte (\\u0000), which Postgres text cannot hold');
+  if (flaw) throw new ValueError(label, 'contains an unpaired UTF-16 surrogate (not valid Unicode), which Postgres would not store as given');
 }
 
 /** A quoted identifier part, refused when Postgres would truncate it. */
