@@ -29,12 +29,17 @@ const SUITES: Record<string, Suite> = {
 
 async function main(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`usage: npm run bench -- [suite...]\n\nsuites:\n${Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(12)} ${s.describe}`).join('\n')}\n`);
+    process.stdout.write(
+      `usage: npm run bench -- [suite...]\n\nsuites:\n${Object.entries(SUITES)
+        .map(([n, s]) => `  ${n.padEnd(12)} ${s.describe}`)
+        .join('\n')}\n`,
+    );
     return;
   }
   const names = args.length ? args : Object.keys(SUITES);
   const unknown = names.filter((n) => !SUITES[n]);
-  if (unknown.length) throw new Error(`unknown benchmark suite(s): ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`unknown benchmark suite(s): ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
   for (const name of names) {
     process.stdout.write(`\n== ${name} ==\n`);
     await SUITES[name].run();
@@ -43,5 +48,8 @@ async function main(args: string[]): Promise<void> {
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
-  (e) => { process.stderr.write(`benchmark failed: ${(e as Error).stack ?? e}\n`); process.exit(1); },
+  (e) => {
+    process.stderr.write(`benchmark failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
 );

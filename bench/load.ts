@@ -67,38 +67,61 @@ export async function runLoadBench(): Promise<void> {
     await migrate(url);
     process.stderr.write(`real Postgres (${facts.version}), scratch database ${dbName}, lake ${lakeRoot}:\n`);
     const copy = await attempt<CopyResult & { rows: number; bytes: number; landMs: number }>(
-      `${z.copyRows.toLocaleString('en-US')}-row CSV object → raw: Sluice vs psql \\copy, ${z.copyReps} each`, async (progress) => {
+      `${z.copyRows.toLocaleString('en-US')}-row CSV object → raw: Sluice vs psql \\copy, ${z.copyReps} each`,
+      async (progress) => {
         const t = performance.now();
         const landed = await landOrderLines(store, tmpDir, 'orders', z.copyRows);
         const landMs = since(t);
-        progress(`landed ${landed.rows.toLocaleString('en-US')} rows, ${(landed.bytes / 1e6).toFixed(1)} MB in ${fmtMs(landMs)}`);
-        const r = await copyVsPsql({ url, store, lakeRoot, key: landed.key, rows: landed.rows, reps: z.copyReps, reloadReps: z.reloadReps }, progress);
+        progress(
+          `landed ${landed.rows.toLocaleString('en-US')} rows, ${(landed.bytes / 1e6).toFixed(1)} MB in ${fmtMs(landMs)}`,
+        );
+        const r = await copyVsPsql(
+          { url, store, lakeRoot, key: landed.key, rows: landed.rows, reps: z.copyReps, reloadReps: z.reloadReps },
+          progress,
+        );
         return { ...r, rows: landed.rows, bytes: landed.bytes, landMs };
-      });
-    const rss = await attempt<RssResult>(`peak RSS loading a ~1 GB object (${z.bigRows.toLocaleString('en-US')} rows) in a child process`,
-      (progress) => bigLoad({ url, store, lakeRoot, tmpDir, rows: z.bigRows, pgDataDir: facts.dataDirectory }, progress));
+      },
+    );
+    const rss = await attempt<RssResult>(
+      `peak RSS loading a ~1 GB object (${z.bigRows.toLocaleString('en-US')} rows) in a child process`,
+      (progress) =>
+        bigLoad({ url, store, lakeRoot, tmpDir, rows: z.bigRows, pgDataDir: facts.dataDirectory }, progress),
+    );
     if (rss.ok && rss.value.skipped) process.stderr.write(`  SKIPPED: ${rss.value.skipped}\n`);
-    const http = await attempt<HttpResult>(`HTTP API ingest of ${z.httpRecords.toLocaleString('en-US')} records, ${z.httpPageSize} per page`,
-      (progress) => httpIngest({ store, tmpDir, records: z.httpRecords, pageSize: z.httpPageSize, reps: z.httpReps }, progress));
+    const http = await attempt<HttpResult>(
+      `HTTP API ingest of ${z.httpRecords.toLocaleString('en-US')} records, ${z.httpPageSize} per page`,
+      (progress) =>
+        httpIngest({ store, tmpDir, records: z.httpRecords, pageSize: z.httpPageSize, reps: z.httpReps }, progress),
+    );
     results = { copy, rss, http, cores: os.cpus().length, server: facts };
   } finally {
     await dropDatabase(ADMIN_URL, dbName);
     rmSync(WORK, { recursive: true, force: true });
     // bench/.work itself too, unless another suite has work in it (rmdir removes empty folders only).
-    try { rmdirSync(path.dirname(WORK)); } catch { /* not empty, or already gone */ }
+    try {
+      rmdirSync(path.dirname(WORK));
+    } catch {
+      /* not empty, or already gone */
+    }
   }
 
   const head = ['Scenario', 'Target', 'Measured', 'Pass'];
-  const table = loadRows(results).map((r) => [r.scenario, r.target, r.text, r.pass === undefined ? '—' : r.pass ? 'pass' : 'FAIL']);
+  const table = loadRows(results).map((r) => [
+    r.scenario,
+    r.target,
+    r.text,
+    r.pass === undefined ? '—' : r.pass ? 'pass' : 'FAIL',
+  ]);
   printTable(head, table);
-  const free = freeAtStart === undefined ? '' : `, ${(freeAtStart / 1e9).toFixed(0)} GB free on the benchmark's disk at the start`;
+  const free =
+    freeAtStart === undefined ? '' : `, ${(freeAtStart / 1e9).toFixed(0)} GB free on the benchmark's disk at the start`;
   const body = [
     machineLine(`Postgres on 127.0.0.1 (${facts.version}; ${facts.settings})${free}`),
     `Command: \`npm run bench -- load\` (took ${fmtMs(since(t0))}). All loads go into a scratch database created for the run and dropped at its end; ` +
       'the lake is a local object store (`localObjectStore`) under bench/.work/load/, on the same disk as Postgres. ' +
       `The 1-minute load average was ${load0.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end (the benchmark does not stop other ` +
-      'processes on the machine). MB is 10⁶ bytes of CSV as stored in the lake (header included); wall times are the benchmark process\'s clock, ' +
-      'CPU times come from /proc (a Postgres backend is sampled every 50 ms while it lives; psql\'s from our reaped children).',
+      "processes on the machine). MB is 10⁶ bytes of CSV as stored in the lake (header included); wall times are the benchmark process's clock, " +
+      "CPU times come from /proc (a Postgres backend is sampled every 50 ms while it lives; psql's from our reaped children).",
     markdownTable(head, table),
     '### What limits it',
     whatLimitsIt(results),
@@ -106,5 +129,6 @@ export async function runLoadBench(): Promise<void> {
   writeSection('Load', body);
   process.stdout.write(`\nwrote the Load section of docs/benchmarks.md\n`);
   const failed = [results.copy, results.rss, results.http].filter((o) => !o.ok);
-  if (failed.length) throw new Error(`${failed.length} load scenario(s) failed: ${failed.map((o) => (o.ok ? '' : o.error)).join('; ')}`);
+  if (failed.length)
+    throw new Error(`${failed.length} load scenario(s) failed: ${failed.map((o) => (o.ok ? '' : o.error)).join('; ')}`);
 }

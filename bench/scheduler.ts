@@ -64,7 +64,8 @@ function manyCell(o: Outcome<s.ManyResult>): { text: string; pass?: boolean } {
   const all = m.lags.map((x) => x.ms);
   const roots = sum(m.lags.filter((x) => x.root).map((x) => x.ms));
   return {
-    text: `${fmtMs(sum(all))} (roots ${fmtMs(roots)}, downstream ${fmtMs(sum(all) - roots)}; per task mean ${fmtMs(mean(all))}, median ${fmtMs(median(all))}); ` +
+    text:
+      `${fmtMs(sum(all))} (roots ${fmtMs(roots)}, downstream ${fmtMs(sum(all) - roots)}; per task mean ${fmtMs(mean(all))}, median ${fmtMs(median(all))}); ` +
       `wall ${fmtMs(m.wallMs)}, of which triggering ${fmtMs(m.triggerMs)}`,
     pass: sum(all) <= 1000,
   };
@@ -78,10 +79,16 @@ async function runBackend(kind: BackendKind): Promise<BackendResults> {
   const rt = await attempt('round trips', () => s.roundTrips(kind, z.roundTrips));
   const chain = await attempt(`chain of ${z.chainTasks}`, () => s.chain(kind, z.chainTasks, z.chainRuns));
   const many = await attempt(`${z.dags} DAGs x ${z.tasksPerDag} tasks`, () => s.manyDags(kind, z.dags, z.tasksPerDag));
-  const manyWide = await attempt(`${z.dags} DAGs x ${z.tasksPerDag} tasks, ${z.wideWorkers} workers`, () => s.manyDags(kind, z.dags, z.tasksPerDag, z.wideWorkers));
+  const manyWide = await attempt(`${z.dags} DAGs x ${z.tasksPerDag} tasks, ${z.wideWorkers} workers`, () =>
+    s.manyDags(kind, z.dags, z.tasksPerDag, z.wideWorkers),
+  );
   const fan = await attempt(`fan-out 1 -> ${z.fanOut}`, () => s.fanOut(kind, z.fanOut, z.fanOut, z.fanOutRuns));
-  const fanDefault = await attempt(`fan-out 1 -> ${z.fanOutDefaultLimit}, default max_active_tasks`, () => s.fanOut(kind, z.fanOutDefaultLimit, undefined, 1));
-  const parse = await attempt(`parse ${z.parseFiles} files`, () => s.parseFiles(kind, z.parseFiles, z.parseEdits, z.parseColds));
+  const fanDefault = await attempt(`fan-out 1 -> ${z.fanOutDefaultLimit}, default max_active_tasks`, () =>
+    s.fanOut(kind, z.fanOutDefaultLimit, undefined, 1),
+  );
+  const parse = await attempt(`parse ${z.parseFiles} files`, () =>
+    s.parseFiles(kind, z.parseFiles, z.parseEdits, z.parseColds),
+  );
   return { kind, rt, chain, many, manyWide, fan, fanDefault, parse, totalMs: since(t0) };
 }
 
@@ -104,15 +111,19 @@ function rows(): Row[] {
     if (!o.ok) return err(o);
     const v = o.value;
     const rate = median(v.tasksPerSec);
-    const range = v.tasksPerSec.length > 1 ? `; runs ${n0(Math.min(...v.tasksPerSec))}–${n0(Math.max(...v.tasksPerSec))}` : '';
+    const range =
+      v.tasksPerSec.length > 1 ? `; runs ${n0(Math.min(...v.tasksPerSec))}–${n0(Math.max(...v.tasksPerSec))}` : '';
     const wall = v.wallMs.length > 1 ? `median wall ${fmtMs(median(v.wallMs))}` : `wall ${fmtMs(v.wallMs[0])}`;
-    return { text: `${n0(rate)} tasks/s = ${((rate / limitPerSec(b)) * 100).toFixed(1)} % of the round-trip limit (${wall}${range})` };
+    return {
+      text: `${n0(rate)} tasks/s = ${((rate / limitPerSec(b)) * 100).toFixed(1)} % of the round-trip limit (${wall}${range})`,
+    };
   };
   return [
     {
       scenario: `Round trip, the limit: ${n0(z.roundTrips)} sequential \`UPDATE … RETURNING\` on one connection`,
       target: 'reference',
-      cell: (b) => (b.rt.ok ? { text: `${us(b.rt.value.usPerTrip)} per round trip (${n0(limitPerSec(b))}/s)` } : err(b.rt)),
+      cell: (b) =>
+        b.rt.ok ? { text: `${us(b.rt.value.usPerTrip)} per round trip (${n0(limitPerSec(b))}/s)` } : err(b.rt),
     },
     {
       scenario: `Chain of ${z.chainTasks} no-op tasks: trigger → last task success (median of ${z.chainRuns}, after 1 warm-up run)`,
@@ -121,7 +132,10 @@ function rows(): Row[] {
         if (!b.chain.ok) return err(b.chain);
         const c = b.chain.value;
         const m = median(c.wallMs);
-        return { text: `${fmtMs(m)} (in the DB: ${fmtMs(median(c.dbMs))}; runs ${fmtMs(Math.min(...c.wallMs))}–${fmtMs(Math.max(...c.wallMs))}; warm-up ${fmtMs(c.warmupMs)})`, pass: m <= 400 };
+        return {
+          text: `${fmtMs(m)} (in the DB: ${fmtMs(median(c.dbMs))}; runs ${fmtMs(Math.min(...c.wallMs))}–${fmtMs(Math.max(...c.wallMs))}; warm-up ${fmtMs(c.warmupMs)})`,
+          pass: m <= 400,
+        };
       },
     },
     {
@@ -137,12 +151,21 @@ function rows(): Row[] {
     {
       scenario: `Hop upstream success → downstream start, p50 (${z.chainRuns} chain runs)`,
       target: '≤ 5 ms',
-      cell: (b) => (b.chain.ok ? { text: `${fmtMs(percentile(hops(b), 50))} (${hops(b).length} hops)`, pass: percentile(hops(b), 50) <= 5 } : err(b.chain)),
+      cell: (b) =>
+        b.chain.ok
+          ? { text: `${fmtMs(percentile(hops(b), 50))} (${hops(b).length} hops)`, pass: percentile(hops(b), 50) <= 5 }
+          : err(b.chain),
     },
     {
       scenario: 'Hop upstream success → downstream start, p95',
       target: '≤ 20 ms',
-      cell: (b) => (b.chain.ok ? { text: `${fmtMs(percentile(hops(b), 95))} (max ${fmtMs(Math.max(...hops(b)))})`, pass: percentile(hops(b), 95) <= 20 } : err(b.chain)),
+      cell: (b) =>
+        b.chain.ok
+          ? {
+              text: `${fmtMs(percentile(hops(b), 95))} (max ${fmtMs(Math.max(...hops(b)))})`,
+              pass: percentile(hops(b), 95) <= 20,
+            }
+          : err(b.chain),
     },
     {
       scenario: `Fan-out 1 → ${n0(z.fanOut)} no-op tasks (DAG max_active_tasks ${n0(z.fanOut)}): leaves/s from root end to last leaf end, median of ${z.fanOutRuns} runs`,
@@ -172,7 +195,10 @@ function rows(): Row[] {
       cell: (b) => {
         if (!b.parse.ok) return err(b.parse);
         const p = b.parse.value;
-        return { text: `${fmtMs(median(p.changedMs))} (max ${fmtMs(Math.max(...p.changedMs))}; a sync with nothing changed: ${fmtMs(median(p.unchangedMs))})`, pass: median(p.changedMs) <= 50 };
+        return {
+          text: `${fmtMs(median(p.changedMs))} (max ${fmtMs(Math.max(...p.changedMs))}; a sync with nothing changed: ${fmtMs(median(p.unchangedMs))})`,
+          pass: median(p.changedMs) <= 50,
+        };
       },
     },
   ];
@@ -195,12 +221,14 @@ export async function runSchedulerBench(): Promise<void> {
   });
   printTable(head, table);
   const body = [
-    machineLine(`Postgres on 127.0.0.1 (${await s.serverVersion()}), executor with 2 worker processes, scheduler tick 1 s, executor poll 10 s (woken by events)`),
+    machineLine(
+      `Postgres on 127.0.0.1 (${await s.serverVersion()}), executor with 2 worker processes, scheduler tick 1 s, executor poll 10 s (woken by events)`,
+    ),
     `Command: \`npm run bench -- scheduler\` (took ${fmtMs(since(t0))}: Postgres ${fmtMs(pg.totalMs)}, embedded ${fmtMs(emb.totalMs)}). ` +
       'Every scenario runs on a fresh database (a new Postgres database, or a new embedded home) with generated DAG files of no-op tasks; ' +
       `both backends use the same sizes. The 1-minute load average was ${load0.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end ` +
       '(the benchmark does not stop other processes on the machine). Latencies come from `sluice.task_instance` timestamps (`start_date` is set by the claim, ' +
-      '`end_date` at the start of the completion transaction) and from the benchmark process\'s clock for wall times.',
+      "`end_date` at the start of the completion transaction) and from the benchmark process's clock for wall times.",
     markdownTable(head, table),
     '### What limits it',
     whatLimitsIt(pg, emb),

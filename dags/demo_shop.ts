@@ -42,16 +42,25 @@ export default defineDag({
     }),
 
     filesToLake({
-      id: 'land_customers', upstream: ['seed_sources'],
-      path: 'customers/customers-{{ds}}.csv.gz', cwd: INCOMING,
-      source: 'shop', dataset: 'customers', columns: CUSTOMER_COLUMNS,
+      id: 'land_customers',
+      upstream: ['seed_sources'],
+      path: 'customers/customers-{{ds}}.csv.gz',
+      cwd: INCOMING,
+      source: 'shop',
+      dataset: 'customers',
+      columns: CUSTOMER_COLUMNS,
     }),
     postgresToLake({
-      id: 'land_orders', upstream: ['seed_sources'],
+      id: 'land_orders',
+      upstream: ['seed_sources'],
       // The shop's application tables live in a schema of the same database here; point `connection`
       // at another database with a connection string (or { env: 'SHOP_DATABASE_URL' }).
-      connection: 'warehouse', table: 'shop_app.orders', watermarkColumn: 'updated_at',
-      source: 'shop', dataset: 'orders', columns: ORDER_COLUMNS,
+      connection: 'warehouse',
+      table: 'shop_app.orders',
+      watermarkColumn: 'updated_at',
+      source: 'shop',
+      dataset: 'orders',
+      columns: ORDER_COLUMNS,
     }),
     httpToLake({
       id: 'land_payments',
@@ -61,7 +70,9 @@ export default defineDag({
       recordPath: 'data',
       // Real DAGs name an environment variable: value: { env: 'PAYMENTS_API_TOKEN' }.
       auth: { header: 'Authorization', prefix: 'Bearer ', value: 'demo-token' },
-      source: 'payments', dataset: 'payments', columns: PAYMENT_COLUMNS,
+      source: 'payments',
+      dataset: 'payments',
+      columns: PAYMENT_COLUMNS,
     }),
 
     loadToRaw({ id: 'load_customers', upstream: ['land_customers'], source: 'shop', dataset: 'customers' }),
@@ -83,9 +94,12 @@ export default defineDag({
       id: 'report',
       upstream: ['check_marts', 'customer_lifetime_value', 'order_status_funnel'],
       run: async (ctx) => {
-        const r = await ctx.warehouse.query<{ payments: number; revenue: string | null }>(
-          `SELECT coalesce(sum(payments), 0)::int AS payments, sum(revenue)::text AS revenue FROM marts.daily_revenue_by_method WHERE ds = $1`, [ctx.ds],
-        ).catch(() => undefined);
+        const r = await ctx.warehouse
+          .query<{ payments: number; revenue: string | null }>(
+            `SELECT coalesce(sum(payments), 0)::int AS payments, sum(revenue)::text AS revenue FROM marts.daily_revenue_by_method WHERE ds = $1`,
+            [ctx.ds],
+          )
+          .catch(() => undefined);
         const s = r?.rows[0];
         if (!s?.revenue) ctx.log.warn('no revenue for %s (did an upstream task fail?)', ctx.ds);
         else ctx.log.info('%s: %d captured payments, revenue %s EUR', ctx.ds, s.payments, s.revenue);

@@ -28,25 +28,39 @@ export interface CheckpointSpec<I extends string, U extends string> extends Task
  * Suites are read when the task runs: an edit is picked up by the next run. A suite's `where`
  * may use `{{ds}}` and the other run macros, e.g. `"_ds = '{{ds}}'"`.
  */
-export function checkpoint<const I extends string, const U extends string = never>(spec: CheckpointSpec<I, U>): TaskDefinition<I, U> {
+export function checkpoint<const I extends string, const U extends string = never>(
+  spec: CheckpointSpec<I, U>,
+): TaskDefinition<I, U> {
   const { suites, suitesDir, projectDir, ...task } = spec;
   const dir = path.resolve(suitesDir ?? process.env.SLUICE_EXPECTATIONS_DIR ?? 'expectations');
   const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
   dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
   const resolve = tableResolver(root);
   // A suite that does not load now fails the task when it runs, with its own clear message.
-  const tables = [...new Set(suites.flatMap((s) => {
-    try { return suiteTables(loadSuite(path.join(dir, `${s}.json`)), resolve); } catch { return []; }
-  }))];
-  return defineTask('checkpoint', {
-    ...task,
-    // A closed gate is a verdict (CHECK_FAILED fails at once, whatever tries are left); a crashed
-    // gate is not: a killed worker or a dropped connection gets these retries.
-    retries: task.retries ?? 2,
-    // Runs after whatever task builds the tables it checks (load or model), without naming it.
-    consumes: tables,
-    run: (ctx) => runCheckpoint(ctx, suites, dir, root),
-  }, { suites: [...suites] });
+  const tables = [
+    ...new Set(
+      suites.flatMap((s) => {
+        try {
+          return suiteTables(loadSuite(path.join(dir, `${s}.json`)), resolve);
+        } catch {
+          return [];
+        }
+      }),
+    ),
+  ];
+  return defineTask(
+    'checkpoint',
+    {
+      ...task,
+      // A closed gate is a verdict (CHECK_FAILED fails at once, whatever tries are left); a crashed
+      // gate is not: a killed worker or a dropped connection gets these retries.
+      retries: task.retries ?? 2,
+      // Runs after whatever task builds the tables it checks (load or model), without naming it.
+      consumes: tables,
+      run: (ctx) => runCheckpoint(ctx, suites, dir, root),
+    },
+    { suites: [...suites] },
+  );
 }
 
 async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: string, root: string) {
@@ -54,24 +68,45 @@ async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: s
   const resolveTable = tableResolver(root); // read afresh each run: a model may have moved schema
   for (const name of suites) {
     const { result: v, page } = await runSuite(ctx.warehouse, {
-      file: path.join(dir, `${name}.json`), resolveTable, docsDir: ctx.dataDocsDir, macros: ctx,
+      file: path.join(dir, `${name}.json`),
+      resolveTable,
+      docsDir: ctx.dataDocsDir,
+      macros: ctx,
       run: { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds },
     });
     outcomes.push({ v, page });
     for (const r of v.results) {
       const line = `${name}[${r.index}] ${r.type}: ${r.success ? 'passed' : r.severity === 'warn' ? 'WARNING' : 'FAILED'} — ${r.summary}`;
-      if (r.success) ctx.log.info('%s', line); else if (r.severity === 'warn') ctx.log.warn('%s', line); else ctx.log.error('%s', line);
+      if (r.success) ctx.log.info('%s', line);
+      else if (r.severity === 'warn') ctx.log.warn('%s', line);
+      else ctx.log.error('%s', line);
     }
-    ctx.log.info('%s on %s: %s (%d error(s), %d warning(s), %d queries); Data Docs: %s', name, v.table, v.success ? 'passed' : 'FAILED',
-      v.errors, v.warnings, v.queries, page);
+    ctx.log.info(
+      '%s on %s: %s (%d error(s), %d warning(s), %d queries); Data Docs: %s',
+      name,
+      v.table,
+      v.success ? 'passed' : 'FAILED',
+      v.errors,
+      v.warnings,
+      v.queries,
+      page,
+    );
   }
   const failed = outcomes.filter((o) => !o.v.success);
   if (failed.length) {
-    throw new SluiceError('CHECK_FAILED', failed.map(({ v, page }) => {
-      const errs = v.results.filter((r) => !r.success && r.severity === 'error');
-      return `quality gate ${v.suite} failed on ${v.table}: ${errs.length} expectation(s) failed\n` +
-        errs.map((r) => `  - [${r.index}] ${r.type}: ${r.summary}`).join('\n') + `\n  Data Docs: ${page}`;
-    }).join('\n'));
+    throw new SluiceError(
+      'CHECK_FAILED',
+      failed
+        .map(({ v, page }) => {
+          const errs = v.results.filter((r) => !r.success && r.severity === 'error');
+          return (
+            `quality gate ${v.suite} failed on ${v.table}: ${errs.length} expectation(s) failed\n` +
+            errs.map((r) => `  - [${r.index}] ${r.type}: ${r.summary}`).join('\n') +
+            `\n  Data Docs: ${page}`
+          );
+        })
+        .join('\n'),
+    );
   }
   return outcomes.map(({ v }) => ({ suite: v.suite, success: v.success, errors: v.errors, warnings: v.warnings }));
 }

@@ -6,8 +6,13 @@ import { fileSource, type FileSourceOptions } from '../src/ingest/file-source';
 import type { RejectedRow } from '../src/ingest/rejects';
 import { landingTask, type LandTarget } from './land';
 
-export interface FilesToLakeSpec<I extends string, U extends string> extends LandTarget<I, U>,
-  Pick<FileSourceOptions, 'format' | 'header' | 'delimiter' | 'quote' | 'extraColumns' | 'recordPath' | 'timestamptzWithoutOffset'> {
+export interface FilesToLakeSpec<I extends string, U extends string>
+  extends
+    LandTarget<I, U>,
+    Pick<
+      FileSourceOptions,
+      'format' | 'header' | 'delimiter' | 'quote' | 'extraColumns' | 'recordPath' | 'timestamptzWithoutOffset'
+    > {
   /** A path or glob; may use `{{ds}}` …, e.g. `incoming/customers/customers-{{ds}}.csv.gz`. Relative to `cwd`. */
   readonly path: Templated;
   /** Default: the working directory of the worker (the project folder). */
@@ -19,22 +24,58 @@ export interface FilesToLakeSpec<I extends string, U extends string> extends Lan
 }
 
 /** CSV, JSON or NDJSON files (gzip too) from a path or glob → one lake object per run. */
-export function filesToLake<const I extends string, const U extends string = never>(spec: FilesToLakeSpec<I, U>): TaskDefinition<I, U> {
-  const { path: pattern, cwd, onMalformed = 'fail', maxRejects = 1000, format, header, delimiter, quote, extraColumns, recordPath, timestamptzWithoutOffset, ...target } = spec;
-  return landingTask('files_to_lake', target, { path: typeof pattern === 'string' ? pattern : '(computed)', onMalformed }, (ctx) => {
-    const rejects: RejectedRow[] = [];
-    const source = fileSource({
-      path: render(pattern, ctx), cwd: cwd && path.resolve(cwd), columns: target.columns,
-      format, header, delimiter, quote, extraColumns, recordPath, timestamptzWithoutOffset, onMalformed,
-      onReject: onMalformed === 'reject' ? (r) => {
-        if (rejects.length >= maxRejects) throw new SluiceError('INPUT_MALFORMED', `more than ${maxRejects} malformed rows (the last: ${r.at}: ${r.error})`);
-        rejects.push(r);
-      } : undefined,
-    });
-    return {
-      rows: source,
-      rejects: () => rejects,
-      describe: () => `${source.stats().files} file(s)`,
-    };
-  });
+export function filesToLake<const I extends string, const U extends string = never>(
+  spec: FilesToLakeSpec<I, U>,
+): TaskDefinition<I, U> {
+  const {
+    path: pattern,
+    cwd,
+    onMalformed = 'fail',
+    maxRejects = 1000,
+    format,
+    header,
+    delimiter,
+    quote,
+    extraColumns,
+    recordPath,
+    timestamptzWithoutOffset,
+    ...target
+  } = spec;
+  return landingTask(
+    'files_to_lake',
+    target,
+    { path: typeof pattern === 'string' ? pattern : '(computed)', onMalformed },
+    (ctx) => {
+      const rejects: RejectedRow[] = [];
+      const source = fileSource({
+        path: render(pattern, ctx),
+        cwd: cwd && path.resolve(cwd),
+        columns: target.columns,
+        format,
+        header,
+        delimiter,
+        quote,
+        extraColumns,
+        recordPath,
+        timestamptzWithoutOffset,
+        onMalformed,
+        onReject:
+          onMalformed === 'reject'
+            ? (r) => {
+                if (rejects.length >= maxRejects)
+                  throw new SluiceError(
+                    'INPUT_MALFORMED',
+                    `more than ${maxRejects} malformed rows (the last: ${r.at}: ${r.error})`,
+                  );
+                rejects.push(r);
+              }
+            : undefined,
+      });
+      return {
+        rows: source,
+        rejects: () => rejects,
+        describe: () => `${source.stats().files} file(s)`,
+      };
+    },
+  );
 }

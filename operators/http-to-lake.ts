@@ -6,8 +6,13 @@ import { registerSecret } from '../src/secrets/task-secrets';
 import { landingTask, type LandTarget } from './land';
 import { readSecret, type EnvSecret } from './secrets';
 
-export interface HttpToLakeSpec<I extends string, U extends string> extends LandTarget<I, U>,
-  Pick<HttpSourceOptions, 'recordPath' | 'pagination' | 'maxPages' | 'timeoutMs' | 'maxRetries' | 'retry' | 'maxRedirects' | 'secretParams'> {
+export interface HttpToLakeSpec<I extends string, U extends string>
+  extends
+    LandTarget<I, U>,
+    Pick<
+      HttpSourceOptions,
+      'recordPath' | 'pagination' | 'maxPages' | 'timeoutMs' | 'maxRetries' | 'retry' | 'maxRedirects' | 'secretParams'
+    > {
   /** May be computed per run, also asynchronously (`async (ctx) => …`). */
   readonly url: Templated<string | Promise<string>>;
   /**
@@ -26,26 +31,77 @@ export interface HttpToLakeSpec<I extends string, U extends string> extends Land
  * the headers go to the configured URL's origin only: a redirect or next link elsewhere is followed
  * without them (and the log says so).
  */
-export function httpToLake<const I extends string, const U extends string = never>(spec: HttpToLakeSpec<I, U>): TaskDefinition<I, U> {
-  const { url, params, auth, headers, recordPath, pagination, maxPages, timeoutMs, maxRetries, retry, maxRedirects, secretParams, ...target } = spec;
-  return landingTask('http_to_lake', target, { url: storedUrl(url, secretParams), pagination: pagination?.mode ?? 'none' }, async (ctx) => {
-    const what = (name: string) => `${ctx.taskId} ${name}`;
-    const envParams = Object.entries(params ?? {}).filter(([, v]) => isEnvSecret(v)).map(([k]) => k);
-    const source = httpSource({
-      url: await render(url, ctx),
-      params: params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, isEnvSecret(v) ? readSecret(v, what(`params.${k}`)) : render(v, ctx)])),
-      auth: auth && { header: auth.header, value: (auth.prefix ?? '') + readSecret(auth.value, what('auth')) },
-      headers: headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, headerValue(k, v, what(`headers.${k}`))])),
-      secretParams: [...(secretParams ?? []), ...envParams],
-      recordPath, pagination, maxPages, timeoutMs, maxRetries, retry, maxRedirects,
-      columns: target.columns, signal: ctx.signal,
-      onRetry: (i) => ctx.log.warn('retrying: %s', JSON.stringify(i)),
-      onWithheld: (i) => ctx.log.warn('%s: %s from %s to %s, another origin: sent without %s (credentials go to %s only)',
-        ctx.taskId, i.via, i.from, i.to, i.withheld.join(', '), i.home),
-    });
-    const s = () => source.stats();
-    return { rows: source, input: 'json' as const, describe: () => `${s().pages} pages, ${s().requests} requests, ${s().retries} retries` };
-  });
+export function httpToLake<const I extends string, const U extends string = never>(
+  spec: HttpToLakeSpec<I, U>,
+): TaskDefinition<I, U> {
+  const {
+    url,
+    params,
+    auth,
+    headers,
+    recordPath,
+    pagination,
+    maxPages,
+    timeoutMs,
+    maxRetries,
+    retry,
+    maxRedirects,
+    secretParams,
+    ...target
+  } = spec;
+  return landingTask(
+    'http_to_lake',
+    target,
+    { url: storedUrl(url, secretParams), pagination: pagination?.mode ?? 'none' },
+    async (ctx) => {
+      const what = (name: string) => `${ctx.taskId} ${name}`;
+      const envParams = Object.entries(params ?? {})
+        .filter(([, v]) => isEnvSecret(v))
+        .map(([k]) => k);
+      const source = httpSource({
+        url: await render(url, ctx),
+        params:
+          params &&
+          Object.fromEntries(
+            Object.entries(params).map(([k, v]) => [
+              k,
+              isEnvSecret(v) ? readSecret(v, what(`params.${k}`)) : render(v, ctx),
+            ]),
+          ),
+        auth: auth && { header: auth.header, value: (auth.prefix ?? '') + readSecret(auth.value, what('auth')) },
+        headers:
+          headers &&
+          Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, headerValue(k, v, what(`headers.${k}`))])),
+        secretParams: [...(secretParams ?? []), ...envParams],
+        recordPath,
+        pagination,
+        maxPages,
+        timeoutMs,
+        maxRetries,
+        retry,
+        maxRedirects,
+        columns: target.columns,
+        signal: ctx.signal,
+        onRetry: (i) => ctx.log.warn('retrying: %s', JSON.stringify(i)),
+        onWithheld: (i) =>
+          ctx.log.warn(
+            '%s: %s from %s to %s, another origin: sent without %s (credentials go to %s only)',
+            ctx.taskId,
+            i.via,
+            i.from,
+            i.to,
+            i.withheld.join(', '),
+            i.home,
+          ),
+      });
+      const s = () => source.stats();
+      return {
+        rows: source,
+        input: 'json' as const,
+        describe: () => `${s().pages} pages, ${s().requests} requests, ${s().retries} retries`,
+      };
+    },
+  );
 }
 
 /** The URL as the DAG's stored structure shows it: as written, unless it holds a password or a secret-looking query value. */

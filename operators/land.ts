@@ -38,48 +38,100 @@ export function landingTask<const I extends string, const U extends string>(
   open: (ctx: TaskContext) => Promise<Extract> | Extract,
 ): TaskDefinition<I, U> {
   const { source, dataset, bucket = 'raw', hourly, columns, ...task } = spec;
-  return defineTask(operator, {
-    ...task,
-    run: async (ctx): Promise<Landed> => {
-      const started = Date.now();
-      const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
-      const name = `${source}.${dataset}`;
-      const hour = hourly ? ctx.logicalDate.getUTCHours() : undefined;
-      try {
-        if (ctx.params.reland !== true) {
-          const kept = await existingLanding(ctx.objectStore, bucket, source, dataset, ctx.ds, hour);
-          if (kept) {
-            ctx.log.info('%s/%s was landed by an earlier run (%d rows); keeping it (trigger with --conf \'{"reland": true}\' to extract again)', bucket, kept.key, kept.rows);
-            const recorded = await recordLandingOnce(ctx.warehouse, {
-              kind: 'land', status: 'success', source: name, bucket, objectKey: kept.key, ds: ctx.ds, rows: kept.rows,
-              rejectedRows: kept.rejected, bytes: kept.bytes, checksum: kept.sha256, watermark: kept.watermark, run,
-            });
-            if (recorded) ctx.log.info('the ingestion log had no row for it (its landing ended before recording one): recorded it now');
-            return kept;
+  return defineTask(
+    operator,
+    {
+      ...task,
+      run: async (ctx): Promise<Landed> => {
+        const started = Date.now();
+        const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
+        const name = `${source}.${dataset}`;
+        const hour = hourly ? ctx.logicalDate.getUTCHours() : undefined;
+        try {
+          if (ctx.params.reland !== true) {
+            const kept = await existingLanding(ctx.objectStore, bucket, source, dataset, ctx.ds, hour);
+            if (kept) {
+              ctx.log.info(
+                '%s/%s was landed by an earlier run (%d rows); keeping it (trigger with --conf \'{"reland": true}\' to extract again)',
+                bucket,
+                kept.key,
+                kept.rows,
+              );
+              const recorded = await recordLandingOnce(ctx.warehouse, {
+                kind: 'land',
+                status: 'success',
+                source: name,
+                bucket,
+                objectKey: kept.key,
+                ds: ctx.ds,
+                rows: kept.rows,
+                rejectedRows: kept.rejected,
+                bytes: kept.bytes,
+                checksum: kept.sha256,
+                watermark: kept.watermark,
+                run,
+              });
+              if (recorded)
+                ctx.log.info(
+                  'the ingestion log had no row for it (its landing ended before recording one): recorded it now',
+                );
+              return kept;
+            }
           }
+          const extract = await open(ctx);
+          const landed = await landRows({
+            store: ctx.objectStore,
+            bucket,
+            source,
+            dataset,
+            ds: ctx.ds,
+            columns,
+            hour,
+            rows: extract.rows,
+            input: extract.input,
+            watermark: extract.watermark,
+            rejects: extract.rejects,
+          });
+          ctx.log.info(
+            'landed %d rows (%d bytes) in %s/%s%s%s',
+            landed.rows,
+            landed.bytes,
+            landed.bucket,
+            landed.key,
+            landed.rejected ? `; ${landed.rejected} rejected rows in ${landed.bucket}/${landed.rejectsKey}` : '',
+            extract.describe ? `; ${extract.describe()}` : '',
+          );
+          await recordIngestion(ctx.warehouse, {
+            kind: 'land',
+            status: 'success',
+            source: name,
+            bucket,
+            objectKey: landed.key,
+            ds: ctx.ds,
+            rows: landed.rows,
+            rejectedRows: landed.rejected,
+            bytes: landed.bytes,
+            checksum: landed.sha256,
+            watermark: landed.watermark,
+            durationMs: Date.now() - started,
+            run,
+          });
+          return landed;
+        } catch (e) {
+          await recordIngestion(ctx.warehouse, {
+            kind: 'land',
+            status: 'failed',
+            source: name,
+            bucket,
+            ds: ctx.ds,
+            durationMs: Date.now() - started,
+            error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000),
+            run, // stored: no secret of the try
+          }).catch(() => undefined);
+          throw e;
         }
-        const extract = await open(ctx);
-        const landed = await landRows({
-          store: ctx.objectStore, bucket, source, dataset, ds: ctx.ds, columns,
-          hour,
-          rows: extract.rows, input: extract.input, watermark: extract.watermark, rejects: extract.rejects,
-        });
-        ctx.log.info('landed %d rows (%d bytes) in %s/%s%s%s', landed.rows, landed.bytes, landed.bucket, landed.key,
-          landed.rejected ? `; ${landed.rejected} rejected rows in ${landed.bucket}/${landed.rejectsKey}` : '',
-          extract.describe ? `; ${extract.describe()}` : '');
-        await recordIngestion(ctx.warehouse, {
-          kind: 'land', status: 'success', source: name, bucket, objectKey: landed.key, ds: ctx.ds, rows: landed.rows,
-          rejectedRows: landed.rejected, bytes: landed.bytes, checksum: landed.sha256, watermark: landed.watermark,
-          durationMs: Date.now() - started, run,
-        });
-        return landed;
-      } catch (e) {
-        await recordIngestion(ctx.warehouse, {
-          kind: 'land', status: 'failed', source: name, bucket, ds: ctx.ds, durationMs: Date.now() - started,
-          error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000), run, // stored: no secret of the try
-        }).catch(() => undefined);
-        throw e;
-      }
+      },
     },
-  }, { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) });
+    { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) },
+  );
 }

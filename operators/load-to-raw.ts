@@ -27,34 +27,69 @@ export interface LoadToRawSpec<I extends string, U extends string> extends Omit<
  * partition's old rows go, the new ones come, the load is logged and the source's watermark moves.
  * Re-running a day leaves the table exactly as after the first run.
  */
-export function loadToRaw<const I extends string, const U extends string = never>(spec: LoadToRawSpec<I, U>): TaskDefinition<I, U> {
+export function loadToRaw<const I extends string, const U extends string = never>(
+  spec: LoadToRawSpec<I, U>,
+): TaskDefinition<I, U> {
   const { source, dataset, bucket = 'raw', table, hourly, onNewColumn, columns, ...task } = spec;
-  const [schema, name] = table?.includes('.') ? table.split('.', 2) : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
-  return defineTask('load_to_raw', {
-    ...task,
-    produces: [`${schema}.${name}`, ...(task.produces ?? [])],
-    run: async (ctx): Promise<LoadResult> => {
-      const started = Date.now();
-      const prefix = partitionPrefix(source, dataset, ctx.ds, hourly ? ctx.logicalDate.getUTCHours() : undefined);
-      const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
-      try {
-        const keys = (await ctx.objectStore.list(bucket, prefix)).map((o) => o.key).filter((k) => parseLakeKey(k)?.prefix === prefix);
-        if (!keys.length) throw new SluiceError('LOAD_FAILED', `no objects under ${bucket}/${prefix} to load into ${schema}.${name}`);
-        const r = await loadObjects(ctx.warehouse, {
-          store: ctx.objectStore, bucket, keys, target: { schema, table: name }, ds: ctx.ds,
-          partition: prefix.slice(`${source}/${dataset}/`.length, -1),
-          columns, onNewColumn, source: `${source}.${dataset}`, run,
-        });
-        ctx.log.info('loaded %d rows from %d object(s) (%d bytes) into %s.%s with %s; replaced %d rows of %s%s', r.rows, r.objects, r.bytes,
-          schema, name, r.method === 'copy' ? 'COPY' : 'batched INSERT', r.replaced, ctx.ds, r.watermark ? `; watermark ${r.watermark}` : '');
-        return r;
-      } catch (e) {
-        await recordIngestion(ctx.warehouse, {
-          kind: 'load', status: 'failed', source: `${source}.${dataset}`, bucket, target: `${schema}.${name}`, ds: ctx.ds,
-          durationMs: Date.now() - started, error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000), run,
-        }).catch(() => undefined);
-        throw e;
-      }
+  const [schema, name] = table?.includes('.')
+    ? table.split('.', 2)
+    : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
+  return defineTask(
+    'load_to_raw',
+    {
+      ...task,
+      produces: [`${schema}.${name}`, ...(task.produces ?? [])],
+      run: async (ctx): Promise<LoadResult> => {
+        const started = Date.now();
+        const prefix = partitionPrefix(source, dataset, ctx.ds, hourly ? ctx.logicalDate.getUTCHours() : undefined);
+        const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
+        try {
+          const keys = (await ctx.objectStore.list(bucket, prefix))
+            .map((o) => o.key)
+            .filter((k) => parseLakeKey(k)?.prefix === prefix);
+          if (!keys.length)
+            throw new SluiceError('LOAD_FAILED', `no objects under ${bucket}/${prefix} to load into ${schema}.${name}`);
+          const r = await loadObjects(ctx.warehouse, {
+            store: ctx.objectStore,
+            bucket,
+            keys,
+            target: { schema, table: name },
+            ds: ctx.ds,
+            partition: prefix.slice(`${source}/${dataset}/`.length, -1),
+            columns,
+            onNewColumn,
+            source: `${source}.${dataset}`,
+            run,
+          });
+          ctx.log.info(
+            'loaded %d rows from %d object(s) (%d bytes) into %s.%s with %s; replaced %d rows of %s%s',
+            r.rows,
+            r.objects,
+            r.bytes,
+            schema,
+            name,
+            r.method === 'copy' ? 'COPY' : 'batched INSERT',
+            r.replaced,
+            ctx.ds,
+            r.watermark ? `; watermark ${r.watermark}` : '',
+          );
+          return r;
+        } catch (e) {
+          await recordIngestion(ctx.warehouse, {
+            kind: 'load',
+            status: 'failed',
+            source: `${source}.${dataset}`,
+            bucket,
+            target: `${schema}.${name}`,
+            ds: ctx.ds,
+            durationMs: Date.now() - started,
+            error: maskSecrets(String((e as Error)?.message ?? e)).slice(0, 2000),
+            run,
+          }).catch(() => undefined);
+          throw e;
+        }
+      },
     },
-  }, { source, dataset, bucket, table: `${schema}.${name}`, onNewColumn: onNewColumn ?? 'error' });
+    { source, dataset, bucket, table: `${schema}.${name}`, onNewColumn: onNewColumn ?? 'error' },
+  );
 }

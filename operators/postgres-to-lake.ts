@@ -5,8 +5,8 @@ import { watermarkBefore } from '../src/warehouse/ingestion-log';
 import { landingTask, type LandTarget } from './land';
 import { readConnection, type EnvSecret } from './secrets';
 
-export interface PostgresToLakeSpec<I extends string, U extends string> extends LandTarget<I, U>,
-  Pick<PostgresSourceOptions, 'table' | 'query' | 'params' | 'orderBy' | 'batchSize'> {
+export interface PostgresToLakeSpec<I extends string, U extends string>
+  extends LandTarget<I, U>, Pick<PostgresSourceOptions, 'table' | 'query' | 'params' | 'orderBy' | 'batchSize'> {
   /** The source database: a connection string, one from the environment, or `'warehouse'` (a schema of the warehouse's own database). */
   readonly connection: EnvSecret | string;
   /**
@@ -17,18 +17,43 @@ export interface PostgresToLakeSpec<I extends string, U extends string> extends 
 }
 
 /** A table or query of another Postgres database → one lake object per run, streamed with a cursor. */
-export function postgresToLake<const I extends string, const U extends string = never>(spec: PostgresToLakeSpec<I, U>): TaskDefinition<I, U> {
+export function postgresToLake<const I extends string, const U extends string = never>(
+  spec: PostgresToLakeSpec<I, U>,
+): TaskDefinition<I, U> {
   const { connection, table, query, params, orderBy, batchSize, watermarkColumn, ...target } = spec;
-  return landingTask('postgres_to_lake', target, { table: table ?? '(query)', incremental: watermarkColumn ?? null }, async (ctx) => {
-    const lastWatermark = watermarkColumn ? await watermarkBefore(ctx.warehouse, `${target.source}.${target.dataset}`, ctx.ds) : undefined;
-    const options = {
-      table, query, params, orderBy, batchSize, columns: target.columns, watermarkColumn,
-      lastWatermark, until: watermarkColumn ? ctx.dataIntervalEnd.toISOString() : undefined,
-    };
-    ctx.log.info('reading %s %s', table ?? 'query', watermarkColumn ? `with ${watermarkColumn} > ${lastWatermark ?? '(first run: everything)'}` : '(full)');
-    const source = connection === 'warehouse'
-      ? warehouseCursorSource(ctx.warehouse, options)
-      : postgresSource({ ...options, connectionString: readConnection(connection, `${ctx.taskId} connection`) });
-    return { rows: source, input: connection === 'warehouse' ? 'text' as const : 'json' as const, watermark: () => source.summary().watermark };
-  });
+  return landingTask(
+    'postgres_to_lake',
+    target,
+    { table: table ?? '(query)', incremental: watermarkColumn ?? null },
+    async (ctx) => {
+      const lastWatermark = watermarkColumn
+        ? await watermarkBefore(ctx.warehouse, `${target.source}.${target.dataset}`, ctx.ds)
+        : undefined;
+      const options = {
+        table,
+        query,
+        params,
+        orderBy,
+        batchSize,
+        columns: target.columns,
+        watermarkColumn,
+        lastWatermark,
+        until: watermarkColumn ? ctx.dataIntervalEnd.toISOString() : undefined,
+      };
+      ctx.log.info(
+        'reading %s %s',
+        table ?? 'query',
+        watermarkColumn ? `with ${watermarkColumn} > ${lastWatermark ?? '(first run: everything)'}` : '(full)',
+      );
+      const source =
+        connection === 'warehouse'
+          ? warehouseCursorSource(ctx.warehouse, options)
+          : postgresSource({ ...options, connectionString: readConnection(connection, `${ctx.taskId} connection`) });
+      return {
+        rows: source,
+        input: connection === 'warehouse' ? ('text' as const) : ('json' as const),
+        watermark: () => source.summary().watermark,
+      };
+    },
+  );
 }

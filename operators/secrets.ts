@@ -30,6 +30,7 @@ export function readConnection(s: EnvSecret | string, what: string): string {
 function lookup(s: EnvSecret | string, what: string): string {
   if (typeof s === 'string') return s;
   const value = process.env[s.env];
-  if (value === undefined || value === '') throw new SluiceError('USAGE', `${what}: environment variable ${s.env} is not set`);
+  if (value === undefined || value === '')
+    throw new SluiceError('USAGE', `${what}: environment variable ${s.env} is not set`);
   return value;
 }

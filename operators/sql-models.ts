@@ -35,31 +35,50 @@ export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, stri
   const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
   dependOn(path.join(root, 'sql')); // a new model or ref changes the DAG: parse it again then
   const project = loadProject(root);
-  const names = selectModels(project, { select, exclude }).filter((n) => project.models.get(n)!.config.materialized !== 'ephemeral');
+  const names = selectModels(project, { select, exclude }).filter(
+    (n) => project.models.get(n)!.config.materialized !== 'ephemeral',
+  );
   const selected = new Set(names);
   return names.map((name) => {
     const node = project.models.get(name)!;
     const reads = tablesRead(project, name);
-    return defineTask('sql_model', {
-      ...options,
-      id: `${taskPrefix}${name}`,
-      upstream: [...(typeof upstream === 'string' ? [upstream] : upstream), ...reads.models.filter((m) => selected.has(m)).map((m) => `${taskPrefix}${m}`)],
-      consumes: [...reads.sources, ...reads.models.map((m) => modelTable(project.models.get(m)!))],
-      produces: [modelTable(node)],
-      doc: node.config.description,
-      run: (ctx) => runModel(ctx, root, name, vars),
-    }, { model: name, path: node.path, materialized: node.config.materialized, tags: [...node.config.tags] });
+    return defineTask(
+      'sql_model',
+      {
+        ...options,
+        id: `${taskPrefix}${name}`,
+        upstream: [
+          ...(typeof upstream === 'string' ? [upstream] : upstream),
+          ...reads.models.filter((m) => selected.has(m)).map((m) => `${taskPrefix}${m}`),
+        ],
+        consumes: [...reads.sources, ...reads.models.map((m) => modelTable(project.models.get(m)!))],
+        produces: [modelTable(node)],
+        doc: node.config.description,
+        run: (ctx) => runModel(ctx, root, name, vars),
+      },
+      { model: name, path: node.path, materialized: node.config.materialized, tags: [...node.config.tags] },
+    );
   });
 }
 
 async function runModel(ctx: TaskContext, root: string, name: string, vars: JsonObject) {
   const conf = ctx.params as Record<string, unknown>;
-  const runVars = { ...vars, ...(conf.vars && typeof conf.vars === 'object' ? conf.vars as JsonObject : {}) };
+  const runVars = { ...vars, ...(conf.vars && typeof conf.vars === 'object' ? (conf.vars as JsonObject) : {}) };
   const [result] = await runSelectedModels({
-    root, warehouse: ctx.warehouse, selection: { select: name }, fullRefresh: conf.full_refresh === true,
+    root,
+    warehouse: ctx.warehouse,
+    selection: { select: name },
+    fullRefresh: conf.full_refresh === true,
     ctx: { ds: ctx.ds, dataIntervalStart: ctx.dataIntervalStart, dataIntervalEnd: ctx.dataIntervalEnd, vars: runVars },
   });
-  if (result.status !== 'success') throw new SluiceError('MODEL_FAILED', result.error ?? `model ${name} ${result.status}`);
-  ctx.log.info('%s: %s%s in %d ms', name, result.action, result.rows === undefined ? '' : `, ${result.rows} rows`, Math.round(result.ms));
+  if (result.status !== 'success')
+    throw new SluiceError('MODEL_FAILED', result.error ?? `model ${name} ${result.status}`);
+  ctx.log.info(
+    '%s: %s%s in %d ms',
+    name,
+    result.action,
+    result.rows === undefined ? '' : `, ${result.rows} rows`,
+    Math.round(result.ms),
+  );
   return { model: name, action: result.action, rows: result.rows ?? null };
 }

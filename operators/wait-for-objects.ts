@@ -21,35 +21,63 @@ const POKE_INTERVAL: DurationRange = { min: 10, max: 86_400_000 };
 const TIMEOUT: DurationRange = { min: 10, max: 7 * 86_400_000 };
 
 /** Airflow's S3KeySensor: succeeds once the object (or objects under the prefix) exist; fails at the timeout. */
-export function waitForObjects<const I extends string, const U extends string = never>(spec: WaitForObjectsSpec<I, U>): TaskDefinition<I, U> {
+export function waitForObjects<const I extends string, const U extends string = never>(
+  spec: WaitForObjectsSpec<I, U>,
+): TaskDefinition<I, U> {
   const { bucket, key, minObjects = 1, pokeInterval = '30s', timeout = '1h', ...task } = spec;
   const problems: string[] = [];
   const ms = (v: unknown, name: string, range: DurationRange) => {
-    try { return durationMs(v, name, range); } catch (e) { problems.push((e as Error).message); return range.min; }
+    try {
+      return durationMs(v, name, range);
+    } catch (e) {
+      problems.push((e as Error).message);
+      return range.min;
+    }
   };
   const everyMs = ms(pokeInterval, 'pokeInterval', POKE_INTERVAL);
   const limitMs = ms(timeout, 'timeout', TIMEOUT);
-  if (!problems.length && everyMs > limitMs) problems.push(`pokeInterval (${formatDuration(everyMs)}) is longer than timeout (${formatDuration(limitMs)}): the sensor would look once and fail`);
-  if (typeof minObjects !== 'number' || !Number.isInteger(minObjects) || minObjects < 1) problems.push(`minObjects must be a whole number >= 1, got ${describeValue(minObjects)}`);
-  return defineTask('wait_for_objects', {
-    ...task,
-    run: async (ctx) => {
-      const target = render(key, ctx);
-      const deadline = Date.now() + limitMs;
-      for (let poke = 1; ; poke++) {
-        const found = target.endsWith('/')
-          ? (await ctx.objectStore.list(bucket, target)).map((o) => o.key)
-          : (await ctx.objectStore.stat(bucket, target)) ? [target] : [];
-        if (found.length >= minObjects) {
-          ctx.log.info('found %d object(s) at %s/%s after %d poke(s)', found.length, bucket, target, poke);
-          return { bucket, keys: found.slice(0, 100) };
+  if (!problems.length && everyMs > limitMs)
+    problems.push(
+      `pokeInterval (${formatDuration(everyMs)}) is longer than timeout (${formatDuration(limitMs)}): the sensor would look once and fail`,
+    );
+  if (typeof minObjects !== 'number' || !Number.isInteger(minObjects) || minObjects < 1)
+    problems.push(`minObjects must be a whole number >= 1, got ${describeValue(minObjects)}`);
+  return defineTask(
+    'wait_for_objects',
+    {
+      ...task,
+      run: async (ctx) => {
+        const target = render(key, ctx);
+        const deadline = Date.now() + limitMs;
+        for (let poke = 1; ; poke++) {
+          const found = target.endsWith('/')
+            ? (await ctx.objectStore.list(bucket, target)).map((o) => o.key)
+            : (await ctx.objectStore.stat(bucket, target))
+              ? [target]
+              : [];
+          if (found.length >= minObjects) {
+            ctx.log.info('found %d object(s) at %s/%s after %d poke(s)', found.length, bucket, target, poke);
+            return { bucket, keys: found.slice(0, 100) };
+          }
+          if (Date.now() + everyMs > deadline) {
+            throw new SluiceError(
+              'SOURCE_FAILED',
+              `${bucket}/${target}: ${found.length} of ${minObjects} object(s) after waiting ${formatDuration(limitMs)}`,
+            );
+          }
+          ctx.log.info(
+            'waiting for %s/%s (%d of %d object(s)); next look in %s',
+            bucket,
+            target,
+            found.length,
+            minObjects,
+            formatDuration(everyMs),
+          );
+          await sleep(everyMs, undefined, { signal: ctx.signal });
         }
-        if (Date.now() + everyMs > deadline) {
-          throw new SluiceError('SOURCE_FAILED', `${bucket}/${target}: ${found.length} of ${minObjects} object(s) after waiting ${formatDuration(limitMs)}`);
-        }
-        ctx.log.info('waiting for %s/%s (%d of %d object(s)); next look in %s', bucket, target, found.length, minObjects, formatDuration(everyMs));
-        await sleep(everyMs, undefined, { signal: ctx.signal });
-      }
+      },
     },
-  }, { bucket, key: typeof key === 'string' ? key : '(computed)', pokeInterval, timeout }, problems);
+    { bucket, key: typeof key === 'string' ? key : '(computed)', pokeInterval, timeout },
+    problems,
+  );
 }

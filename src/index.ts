@@ -3,7 +3,17 @@ export { defineDag } from './dag/define-dag';
 export { task, defineTask } from './dag/task';
 export type { TaskSpec } from './dag/task';
 export type {
-  Dag, DagSpec, TaskDefinition, TaskContext, TaskOptions, TaskFn, TriggerRule, JsonValue, JsonObject, Logger, RunType,
+  Dag,
+  DagSpec,
+  TaskDefinition,
+  TaskContext,
+  TaskOptions,
+  TaskFn,
+  TriggerRule,
+  JsonValue,
+  JsonObject,
+  Logger,
+  RunType,
 } from './dag/types';
 export type { Warehouse, WarehouseTx, Queryable, QueryResult } from './warehouse/warehouse';
 export type { ObjectStore, ObjectInfo, ObjectSummary, PutOptions } from './lake/object-store';

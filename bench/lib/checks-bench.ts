@@ -65,7 +65,9 @@ const EMAIL_RE = '^[^@[:space:]]+@[^@[:space:]]+\\.[a-z]+$';
 
 const e = (type: string, kwargs: Record<string, unknown>) => ({ type, kwargs, severity: 'error' as const });
 export const BENCH_SUITE: Suite = {
-  name: 'bench_orders', table: TABLE, file: '/bench/bench_orders.json',
+  name: 'bench_orders',
+  table: TABLE,
+  file: '/bench/bench_orders.json',
   expectations: [
     e('expect_table_row_count_to_be_between', { min_value: ROWS, max_value: ROWS }),
     e('expect_column_values_to_not_be_null', { column: 'id' }),
@@ -87,9 +89,17 @@ export const BENCH_SUITE: Suite = {
     e('expect_column_max_to_be_between', { column: 'amount', max_value: 1000 }),
     e('expect_column_sum_to_be_between', { column: 'quantity', min_value: 1 }),
     e('expect_column_stdev_to_be_between', { column: 'amount', min_value: 100, max_value: 500 }),
-    e('expect_column_proportion_of_non_null_values_to_be_between', { column: 'discount', min_value: 0.6, max_value: 0.7 }),
+    e('expect_column_proportion_of_non_null_values_to_be_between', {
+      column: 'discount',
+      min_value: 0.6,
+      max_value: 0.7,
+    }),
     e('expect_column_unique_value_count_to_be_between', { column: 'status', min_value: 5, max_value: 5 }),
-    e('expect_column_pair_values_a_to_be_greater_than_b', { column_A: 'updated_at', column_B: 'created_at', or_equal: true }),
+    e('expect_column_pair_values_a_to_be_greater_than_b', {
+      column_A: 'updated_at',
+      column_B: 'created_at',
+      or_equal: true,
+    }),
     e('expect_column_max_to_be_within', { column: 'created_at', max_age: '2d' }),
     e('expect_column_values_to_not_be_null', { column: 'customer_id', mostly: 0.98 }),
     e('expect_column_values_to_be_between', { column: 'created_at', min_value: '2020-01-01', max_value: '2100-01-01' }),
@@ -127,7 +137,12 @@ SELECT count(*) AS row_count,
 FROM ${TABLE}`;
 
 interface PlanNode {
-  'Node Type': string; 'Relation Name'?: string; 'Actual Loops'?: number; 'Actual Rows'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[];
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Loops'?: number;
+  'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
 }
 
 /** Rows read by each scan node on the table that ran (a parallel scan counting once). */
@@ -153,28 +168,59 @@ export async function measureChecks(url: string): Promise<ChecksBench> {
     const loadMs = since(t0);
 
     const sent: string[] = [];
-    const recorder: Queryable = { query: (sql, params) => { sent.push(sql); return wh.query(sql, params); } };
+    const recorder: Queryable = {
+      query: (sql, params) => {
+        sent.push(sql);
+        return wh.query(sql, params);
+      },
+    };
     const first = await validateSuite(recorder, BENCH_SUITE);
     const tableQueries = sent.filter((s) => s.includes('"bench_checks"."orders"') && !/LIMIT 0\)/.test(s));
     const scanRows: number[] = [];
-    for (const sql of sent.slice(1)) scanRows.push(...await scansOf(client, sql));
+    for (const sql of sent.slice(1)) scanRows.push(...(await scansOf(client, sql)));
     const handScans = (await scansOf(client, HAND_SQL)).length;
 
     const validateRuns: number[] = [];
     const handRuns: number[] = [];
-    const timeValidate = async () => { const t = performance.now(); await validateSuite(wh, BENCH_SUITE); validateRuns.push(since(t)); };
-    const timeHand = async () => { const t = performance.now(); await wh.query(HAND_SQL); handRuns.push(since(t)); };
+    const timeValidate = async () => {
+      const t = performance.now();
+      await validateSuite(wh, BENCH_SUITE);
+      validateRuns.push(since(t));
+    };
+    const timeHand = async () => {
+      const t = performance.now();
+      await wh.query(HAND_SQL);
+      handRuns.push(since(t));
+    };
     for (let i = 0; i < REPS; i++) {
       // Alternate which goes first, so neither always runs on the other's warm cache.
-      if (i % 2 === 0) { await timeValidate(); await timeHand(); } else { await timeHand(); await timeValidate(); }
+      if (i % 2 === 0) {
+        await timeValidate();
+        await timeHand();
+      } else {
+        await timeHand();
+        await timeValidate();
+      }
     }
     const validateMs = median(validateRuns);
     const handMs = median(handRuns);
     return {
-      rows: ROWS, expectations: BENCH_SUITE.expectations.length, reps: REPS,
-      validateMs, handMs, ratio: validateMs / handMs, validateRuns, handRuns,
-      queries: first.queries, tableQueries: tableQueries.length, scans: scanRows.length, scanRows, fullScans: scanRows.filter((n) => n >= ROWS).length, handScans,
-      failed: first.results.filter((r) => !r.success).length, loadMs,
+      rows: ROWS,
+      expectations: BENCH_SUITE.expectations.length,
+      reps: REPS,
+      validateMs,
+      handMs,
+      ratio: validateMs / handMs,
+      validateRuns,
+      handRuns,
+      queries: first.queries,
+      tableQueries: tableQueries.length,
+      scans: scanRows.length,
+      scanRows,
+      fullScans: scanRows.filter((n) => n >= ROWS).length,
+      handScans,
+      failed: first.results.filter((r) => !r.success).length,
+      loadMs,
     };
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);

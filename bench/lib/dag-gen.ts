@@ -21,7 +21,13 @@ const pad = (i: number, width: number) => String(i).padStart(width, '0');
 export function chainDag(id: string, n: number, extra = ''): string {
   const w = String(n - 1).length;
   const ids = Array.from({ length: n }, (_, i) => `t${pad(i, w)}`);
-  return dag(id, ids.map((t, i) => (i === 0 ? `task('${t}', noop)` : `task({ id: '${t}', upstream: ['${ids[i - 1]}'], run: noop })`)), extra);
+  return dag(
+    id,
+    ids.map((t, i) =>
+      i === 0 ? `task('${t}', noop)` : `task({ id: '${t}', upstream: ['${ids[i - 1]}'], run: noop })`,
+    ),
+    extra,
+  );
 }
 
 /** One root task and `n` no-op leaves that all depend on it. */

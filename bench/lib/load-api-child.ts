@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { prng } from '../../dags/lib/shop/random';  // the demo's generator PRNG: same seeds, same data
+import { prng } from '../../dags/lib/shop/random'; // the demo's generator PRNG: same seeds, same data
 
 const METHODS = ['card', 'card', 'card', 'paypal', 'bank_transfer', 'gift_card'];
 const CHANNELS = ['web', 'ios', 'android', 'pos'];
@@ -52,7 +52,10 @@ const server = http.createServer((req, res) => {
   const cursor = u.searchParams.get('cursor');
   const page = pages.get(cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0);
   if (u.pathname !== '/v1/payments' || Number(u.searchParams.get('limit')) !== pageSize || !page) {
-    return send(400, Buffer.from(JSON.stringify({ error: `this server serves /v1/payments?limit=${pageSize}&cursor=… only` })));
+    return send(
+      400,
+      Buffer.from(JSON.stringify({ error: `this server serves /v1/payments?limit=${pageSize}&cursor=… only` })),
+    );
   }
   send(200, page);
 });

@@ -45,8 +45,21 @@ export type CopySide = 'sluice' | 'psql';
  * - `commit`: COMMIT and the connection's release;
  * - `outside`: the rest: stat of the object and its sidecar, the pool's creation and close.
  */
-export type StepKind = 'connect' | 'check' | 'side' | 'copy' | 'log' | 'count' | 'detach' | 'attach' | 'other' | 'commit' | 'outside';
-export const STEP_KINDS: readonly StepKind[] = ['connect', 'check', 'side', 'copy', 'log', 'count', 'detach', 'attach', 'other', 'commit', 'outside'];
+export type StepKind =
+  'connect' | 'check' | 'side' | 'copy' | 'log' | 'count' | 'detach' | 'attach' | 'other' | 'commit' | 'outside';
+export const STEP_KINDS: readonly StepKind[] = [
+  'connect',
+  'check',
+  'side',
+  'copy',
+  'log',
+  'count',
+  'detach',
+  'attach',
+  'other',
+  'commit',
+  'outside',
+];
 export type Steps = Readonly<Partial<Record<StepKind, number>>>;
 
 export interface LoadRun {
@@ -108,11 +121,17 @@ function stepOf(sql: string): StepKind {
  * `steps`. It only reads the clock around the calls it passes on, a few microseconds a load.
  */
 function timedWarehouse(inner: Warehouse, steps: Partial<Record<StepKind, number>>): Warehouse {
-  const add = (k: StepKind, ms: number) => { steps[k] = (steps[k] ?? 0) + ms; };
+  const add = (k: StepKind, ms: number) => {
+    steps[k] = (steps[k] ?? 0) + ms;
+  };
   return {
     async query(sql, params) {
       const t = performance.now();
-      try { return await inner.query(sql, params); } finally { add(stepOf(sql), since(t)); }
+      try {
+        return await inner.query(sql, params);
+      } finally {
+        add(stepOf(sql), since(t));
+      }
     },
     async transaction(fn) {
       const t0 = performance.now();
@@ -122,14 +141,28 @@ function timedWarehouse(inner: Warehouse, steps: Partial<Record<StepKind, number
         const timed: WarehouseTx = {
           async query(sql, params) {
             const t = performance.now();
-            try { return await tx.query(sql, params); } finally { add(stepOf(sql), since(t)); }
+            try {
+              return await tx.query(sql, params);
+            } finally {
+              add(stepOf(sql), since(t));
+            }
           },
-          copyFrom: tx.copyFrom && (async (sql, body) => {
-            const t = performance.now();
-            try { return await tx.copyFrom!(sql, body); } finally { add(stepOf(sql), since(t)); }
-          }),
+          copyFrom:
+            tx.copyFrom &&
+            (async (sql, body) => {
+              const t = performance.now();
+              try {
+                return await tx.copyFrom!(sql, body);
+              } finally {
+                add(stepOf(sql), since(t));
+              }
+            }),
         };
-        try { return await fn(timed); } finally { tEnd = performance.now(); }
+        try {
+          return await fn(timed);
+        } finally {
+          tEnd = performance.now();
+        }
       });
       add('commit', since(tEnd));
       return out;
@@ -155,9 +188,13 @@ async function measured(c: Client, client: 'self' | 'children', fn: () => Promis
   const c1 = clientCpu();
   const delta = await pgDelta(c, mark);
   return {
-    ms, cpu, backendCpuMs: backend.backendMs, otherPgCpuMs: backend.othersMs,
+    ms,
+    cpu,
+    backendCpuMs: backend.backendMs,
+    otherPgCpuMs: backend.othersMs,
     clientCpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0,
-    walBytes: delta.walBytes, checkpoints: delta.checkpoints,
+    walBytes: delta.walBytes,
+    checkpoints: delta.checkpoints,
   };
 }
 
@@ -166,10 +203,16 @@ function psqlCopy(url: string, file: string, table: string): Promise<{ rows: num
   const cols = ORDER_LINE_COLUMNS.map((c) => c.name).join(', ');
   const sql = `\\copy raw.${table} (${cols}) FROM '${file.replace(/'/g, "''")}' WITH (FORMAT csv, HEADER true)`;
   return new Promise((resolve, reject) => {
-    const p = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', '\\timing on', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', '\\timing on', '-c', sql], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      out += d;
+    });
     p.on('error', reject);
     p.on('close', (code) => {
       const m = /^COPY (\d+)\s*\nTime: ([\d.]+) ms/m.exec(out) ?? /^COPY (\d+)/m.exec(out);
@@ -181,13 +224,18 @@ function psqlCopy(url: string, file: string, table: string): Promise<{ rows: num
 
 async function count(c: Client, table: string, want: number): Promise<void> {
   const n = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM raw.${table}`)).rows[0].n);
-  if (n !== want) throw new Error(`raw.${table} holds ${n.toLocaleString('en-US')} rows after the load, expected ${want.toLocaleString('en-US')}`);
+  if (n !== want)
+    throw new Error(
+      `raw.${table} holds ${n.toLocaleString('en-US')} rows after the load, expected ${want.toLocaleString('en-US')}`,
+    );
 }
 
 /** The tables (plain, or partitions) attached to raw.<parent>. */
 async function partitionsOf(c: Client, parent: string): Promise<string[]> {
   const r = await c.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`, [`raw.${parent}`]);
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`,
+    [`raw.${parent}`],
+  );
   return r.rows.map((x) => x.name);
 }
 
@@ -202,11 +250,16 @@ async function shapeOf(c: Client, table: string): Promise<string> {
     `SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ||
               coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ''), ', ' ORDER BY a.attnum) AS d
        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`, [`raw.${table}`]);
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [`raw.${table}`],
+  );
   const checks = await c.query<{ d: string }>(
     `SELECT coalesce(string_agg(pg_get_constraintdef(oid), ', ' ORDER BY 1), 'no CHECK') AS d FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c'`,
-    [`raw.${table}`]);
-  const idx = await c.query<{ n: string }>(`SELECT count(*) AS n FROM pg_index WHERE indrelid = $1::regclass`, [`raw.${table}`]);
+    [`raw.${table}`],
+  );
+  const idx = await c.query<{ n: string }>(`SELECT count(*) AS n FROM pg_index WHERE indrelid = $1::regclass`, [
+    `raw.${table}`,
+  ]);
   return `${cols.rows[0].d}; ${checks.rows[0].d}; ${idx.rows[0].n} indexes`;
 }
 
@@ -220,9 +273,15 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
     const wh = directWarehouse(input.url);
     try {
       const r = await loadObjects(steps ? timedWarehouse(wh, steps) : wh, {
-        store: input.store, bucket: BENCH_BUCKET, keys: [input.key], target: { schema: 'raw', table: SLUICE_TABLE }, ds: BENCH_DS, source: 'bench.orders',
+        store: input.store,
+        bucket: BENCH_BUCKET,
+        keys: [input.key],
+        target: { schema: 'raw', table: SLUICE_TABLE },
+        ds: BENCH_DS,
+        source: 'bench.orders',
       });
-      if (r.rows !== input.rows || r.method !== 'copy') throw new Error(`loadObjects loaded ${r.rows} rows by ${r.method}`);
+      if (r.rows !== input.rows || r.method !== 'copy')
+        throw new Error(`loadObjects loaded ${r.rows} rows by ${r.method}`);
       return r.replaced;
     } finally {
       await wh.close();
@@ -230,7 +289,8 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
   };
   const psqlLoad = async (): Promise<number | undefined> => {
     const r = await psqlCopy(input.url, file, PSQL_TABLE);
-    if (r.rows !== input.rows) throw new Error(`psql \\copy into raw.${PSQL_TABLE} loaded ${r.rows} rows, expected ${input.rows}`);
+    if (r.rows !== input.rows)
+      throw new Error(`psql \\copy into raw.${PSQL_TABLE} loaded ${r.rows} rows, expected ${input.rows}`);
     return r.copyMs;
   };
 
@@ -238,13 +298,17 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
     const measuredSluice = async (): Promise<LoadRun & { replaced: number }> => {
       const steps: Partial<Record<StepKind, number>> = {};
       let replaced = 0;
-      const run = await measured(c, 'self', async () => { replaced = await sluiceLoad(steps); });
+      const run = await measured(c, 'self', async () => {
+        replaced = await sluiceLoad(steps);
+      });
       steps.outside = run.ms - STEP_KINDS.reduce((n, k) => n + (steps[k] ?? 0), 0);
       return { ...run, copyMs: steps.copy, steps, replaced };
     };
     const measuredPsql = async (): Promise<LoadRun> => {
       let copyMs: number | undefined;
-      const run = await measured(c, 'children', async () => { copyMs = await psqlLoad(); });
+      const run = await measured(c, 'children', async () => {
+        copyMs = await psqlLoad();
+      });
       return { ...run, copyMs };
     };
 
@@ -259,7 +323,10 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
     await c.query(`ALTER TABLE raw.${PSQL_TABLE} ALTER COLUMN _source_object SET DEFAULT ${q(ref)}`);
     const shape = await shapeOf(c, SLUICE_PARTITION);
     const psqlShape = await shapeOf(c, PSQL_TABLE);
-    if (shape !== psqlShape) throw new Error(`raw.${PSQL_TABLE} is not shaped like Sluice's partition:\n  ${SLUICE_PARTITION}: ${shape}\n  ${PSQL_TABLE}: ${psqlShape}`);
+    if (shape !== psqlShape)
+      throw new Error(
+        `raw.${PSQL_TABLE} is not shaped like Sluice's partition:\n  ${SLUICE_PARTITION}: ${shape}\n  ${PSQL_TABLE}: ${psqlShape}`,
+      );
     await psqlLoad();
 
     // Untimed, before every measured load: an empty target, and the previous load's dirty pages flushed off its clock.
@@ -268,7 +335,8 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
         // The day's partition goes, so the next load is a day's first load (no old partition to count, detach and drop).
         await c.query(`DROP TABLE raw.${SLUICE_PARTITION}`);
         const left = await partitionsOf(c, SLUICE_TABLE);
-        if (left.length) throw new Error(`raw.${SLUICE_TABLE} still has partitions after the reset: ${left.join(', ')}`);
+        if (left.length)
+          throw new Error(`raw.${SLUICE_TABLE} still has partitions after the reset: ${left.join(', ')}`);
       } else {
         await c.query(`TRUNCATE raw.${PSQL_TABLE}`);
       }
@@ -290,7 +358,9 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
         }
         await count(c, side === 'sluice' ? SLUICE_TABLE : PSQL_TABLE, input.rows);
         out[side].push(run);
-        progress(`${side} ${i + 1}/${input.reps}: ${(run.ms / 1000).toFixed(2)} s (COPY ${run.copyMs === undefined ? 'n/a' : `${(run.copyMs / 1000).toFixed(2)} s`})`);
+        progress(
+          `${side} ${i + 1}/${input.reps}: ${(run.ms / 1000).toFixed(2)} s (COPY ${run.copyMs === undefined ? 'n/a' : `${(run.copyMs / 1000).toFixed(2)} s`})`,
+        );
       }
     }
 
@@ -298,27 +368,52 @@ export async function copyVsPsql(input: CopyInput, progress: (line: string) => v
     const reload: (LoadRun & { replaced: number })[] = [];
     for (let i = 0; i < input.reloadReps; i++) {
       const before = await partitionsOf(c, SLUICE_TABLE);
-      if (before.join() !== SLUICE_PARTITION) throw new Error(`raw.${SLUICE_TABLE} should have one full partition before the re-load, has: ${before.join(', ') || 'none'}`);
+      if (before.join() !== SLUICE_PARTITION)
+        throw new Error(
+          `raw.${SLUICE_TABLE} should have one full partition before the re-load, has: ${before.join(', ') || 'none'}`,
+        );
       await count(c, SLUICE_TABLE, input.rows);
       await c.query('CHECKPOINT');
       const run = await measuredSluice();
-      if (run.replaced !== input.rows) throw new Error(`the re-load replaced ${run.replaced} rows, the partition held ${input.rows}`);
+      if (run.replaced !== input.rows)
+        throw new Error(`the re-load replaced ${run.replaced} rows, the partition held ${input.rows}`);
       await count(c, SLUICE_TABLE, input.rows);
       const after = await partitionsOf(c, SLUICE_TABLE);
-      const strays = await c.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relname LIKE $1 AND relkind = 'r'`, [`${SLUICE_TABLE}%__new`]);
+      const strays = await c.query<{ name: string }>(
+        `SELECT relname AS name FROM pg_class WHERE relname LIKE $1 AND relkind = 'r'`,
+        [`${SLUICE_TABLE}%__new`],
+      );
       if (after.join() !== SLUICE_PARTITION || strays.rows.length) {
-        throw new Error(`after the re-load raw.${SLUICE_TABLE} has partitions ${after.join(', ') || 'none'}, side tables left: ${strays.rows.map((x) => x.name).join(', ') || 'none'}`);
+        throw new Error(
+          `after the re-load raw.${SLUICE_TABLE} has partitions ${after.join(', ') || 'none'}, side tables left: ${strays.rows.map((x) => x.name).join(', ') || 'none'}`,
+        );
       }
       reload.push(run);
-      progress(`sluice re-load ${i + 1}/${input.reloadReps} over a full partition: ${(run.ms / 1000).toFixed(2)} s (COPY ${((run.copyMs ?? NaN) / 1000).toFixed(2)} s)`);
+      progress(
+        `sluice re-load ${i + 1}/${input.reloadReps} over a full partition: ${(run.ms / 1000).toFixed(2)} s (COPY ${((run.copyMs ?? NaN) / 1000).toFixed(2)} s)`,
+      );
     }
 
     const a = (await c.query<{ f: string }>(FINGERPRINT + SLUICE_TABLE)).rows[0].f;
     const b = (await c.query<{ f: string }>(FINGERPRINT + PSQL_TABLE)).rows[0].f;
-    if (a !== b) throw new Error(`raw.${PSQL_TABLE} differs from raw.${SLUICE_TABLE}:\n  ${SLUICE_TABLE}: ${a}\n  ${PSQL_TABLE}: ${b}`);
+    if (a !== b)
+      throw new Error(
+        `raw.${PSQL_TABLE} differs from raw.${SLUICE_TABLE}:\n  ${SLUICE_TABLE}: ${a}\n  ${PSQL_TABLE}: ${b}`,
+      );
     const finalShape = await shapeOf(c, SLUICE_PARTITION);
-    if (finalShape !== shape) throw new Error(`Sluice's partition changed shape between loads:\n  ${shape}\n  ${finalShape}`);
-    const size = async (t: string) => Number((await c.query<{ n: string }>(`SELECT pg_total_relation_size($1::regclass)::text AS n`, [`raw.${t}`])).rows[0].n);
-    return { ...out, reload, fingerprint: a, shape, tableBytes: { sluice: await size(SLUICE_PARTITION), psql: await size(PSQL_TABLE) } };
+    if (finalShape !== shape)
+      throw new Error(`Sluice's partition changed shape between loads:\n  ${shape}\n  ${finalShape}`);
+    const size = async (t: string) =>
+      Number(
+        (await c.query<{ n: string }>(`SELECT pg_total_relation_size($1::regclass)::text AS n`, [`raw.${t}`])).rows[0]
+          .n,
+      );
+    return {
+      ...out,
+      reload,
+      fingerprint: a,
+      shape,
+      tableBytes: { sluice: await size(SLUICE_PARTITION), psql: await size(PSQL_TABLE) },
+    };
   });
 }

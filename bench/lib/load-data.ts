@@ -9,7 +9,7 @@ import path from 'node:path';
 import { landRows, type Landed } from '../../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
 import type { ObjectStore } from '../../src/lake/object-store';
-import { prng } from '../../dags/lib/shop/random';  // the demo's generator PRNG: same seeds, same data
+import { prng } from '../../dags/lib/shop/random'; // the demo's generator PRNG: same seeds, same data
 
 export const ORDER_LINE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'line_id', type: 'bigint', nullable: false },
@@ -29,8 +29,16 @@ export const BENCH_DS = '2026-01-01';
 
 // Notes are what makes CSV parsing work: commas and quotes force quoting and escaped quotes.
 const NOTES = [
-  'leave at the door', 'gift wrap, please', 'call before delivery', 'fragile', 'the "blue" one',
-  'no substitutions', 'ring twice, then wait', 'deliver to reception', 'size M, not L', 'urgent',
+  'leave at the door',
+  'gift wrap, please',
+  'call before delivery',
+  'fragile',
+  'the "blue" one',
+  'no substitutions',
+  'ring twice, then wait',
+  'deliver to reception',
+  'size M, not L',
+  'urgent',
 ];
 const STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'cancelled'];
 const DAY0 = Date.parse(`${BENCH_DS}T00:00:00Z`);
@@ -65,7 +73,13 @@ export async function* orderLines(n: number, seed = 1): AsyncGenerator<SourceRow
  */
 export function landOrderLines(store: ObjectStore, tmpDir: string, dataset: string, n: number): Promise<Landed> {
   return landRows({
-    store, bucket: BENCH_BUCKET, source: 'bench', dataset, ds: BENCH_DS,
-    columns: ORDER_LINE_COLUMNS, rows: orderLines(n), tmpDir: path.resolve(tmpDir),
+    store,
+    bucket: BENCH_BUCKET,
+    source: 'bench',
+    dataset,
+    ds: BENCH_DS,
+    columns: ORDER_LINE_COLUMNS,
+    rows: orderLines(n),
+    tmpDir: path.resolve(tmpDir),
   });
 }

@@ -46,12 +46,21 @@ export interface HttpResult {
 
 function startApi(records: number, pageSize: number): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = forkTs(path.join(__dirname, 'load-api-child.ts'), { LOAD_API_RECORDS: String(records), LOAD_API_PAGE_SIZE: String(pageSize) });
+    const child = forkTs(path.join(__dirname, 'load-api-child.ts'), {
+      LOAD_API_RECORDS: String(records),
+      LOAD_API_PAGE_SIZE: String(pageSize),
+    });
     let tail = '';
-    child.stdout?.on('data', (d: Buffer) => { tail = (tail + d.toString()).slice(-2000); });
-    child.stderr?.on('data', (d: Buffer) => { tail = (tail + d.toString()).slice(-2000); });
+    child.stdout?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-2000);
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-2000);
+    });
     child.once('message', (m: { url: string }) => resolve({ url: m.url, child }));
-    child.once('exit', (code) => reject(new Error(`the API process exited (${code}) before listening: ${tail.trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the API process exited (${code}) before listening: ${tail.trim()}`)),
+    );
   });
 }
 
@@ -89,12 +98,22 @@ export async function httpIngest(
   let objectBytes = 0;
   const lakePath = async () => {
     const source = httpSource({
-      url, params: { limit: input.pageSize }, recordPath: 'data', columns: PAYMENT_COLUMNS,
+      url,
+      params: { limit: input.pageSize },
+      recordPath: 'data',
+      columns: PAYMENT_COLUMNS,
       pagination: { mode: 'cursor', cursorPath: 'next_cursor' },
     });
     const landed = await landRows({
-      store: input.store, bucket: BENCH_BUCKET, source: 'bench', dataset: 'payments', ds: BENCH_DS,
-      columns: PAYMENT_COLUMNS, rows: source, input: 'json', tmpDir: input.tmpDir,
+      store: input.store,
+      bucket: BENCH_BUCKET,
+      source: 'bench',
+      dataset: 'payments',
+      ds: BENCH_DS,
+      columns: PAYMENT_COLUMNS,
+      rows: source,
+      input: 'json',
+      tmpDir: input.tmpDir,
     });
     objectBytes = landed.bytes;
     return { records: landed.rows, pages: source.stats().pages };
@@ -106,9 +125,12 @@ export async function httpIngest(
     for (let i = 0; i < input.reps; i++) {
       for (const side of i % 2 === 0 ? (['lake', 'bare'] as const) : (['bare', 'lake'] as const)) {
         const run = await timed(side === 'lake' ? lakePath : () => bareFetch(url, input.pageSize));
-        if (run.records !== input.records) throw new Error(`${side} run got ${run.records} records, the API serves ${input.records}`);
+        if (run.records !== input.records)
+          throw new Error(`${side} run got ${run.records} records, the API serves ${input.records}`);
         out[side].push(run);
-        progress(`${side === 'lake' ? 'lake path' : 'bare fetch'} ${i + 1}/${input.reps}: ${(run.ms / 1000).toFixed(2)} s`);
+        progress(
+          `${side === 'lake' ? 'lake path' : 'bare fetch'} ${i + 1}/${input.reps}: ${(run.ms / 1000).toFixed(2)} s`,
+        );
       }
     }
     return { records: input.records, pageSize: input.pageSize, objectBytes, ...out };

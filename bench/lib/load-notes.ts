@@ -1,5 +1,14 @@
 /** The load benchmark's table rows and its "What limits it" notes, every figure from this run. */
-import { BENCH_PARTITION, PSQL_TABLE, SLUICE_PARTITION, SLUICE_SIDE, SLUICE_TABLE, type CopyResult, type LoadRun, type StepKind } from './load-copy';
+import {
+  BENCH_PARTITION,
+  PSQL_TABLE,
+  SLUICE_PARTITION,
+  SLUICE_SIDE,
+  SLUICE_TABLE,
+  type CopyResult,
+  type LoadRun,
+  type StepKind,
+} from './load-copy';
 import { ORDER_LINE_COLUMNS } from './load-data';
 import type { HttpResult, HttpRun } from './load-http';
 import type { ServerFacts } from './load-proc';
@@ -59,7 +68,11 @@ export function loadRows(r: LoadResults): LoadRow[] {
     const rl = rate(v.reload, rows, v.bytes);
     const rstep = (k: StepKind) => medOf(v.reload, (x) => x.steps?.[k]);
     out.push(
-      { scenario: `Landing the test object: landRows of ${n0(rows)} generated rows (setup, not a target)`, target: '—', text: `${fmtMs(v.landMs)} for ${mb(v.bytes)} (${n0((rows * 1000) / v.landMs)} rows/s)` },
+      {
+        scenario: `Landing the test object: landRows of ${n0(rows)} generated rows (setup, not a target)`,
+        target: '—',
+        text: `${fmtMs(v.landMs)} for ${mb(v.bytes)} (${n0((rows * 1000) / v.landMs)} rows/s)`,
+      },
       {
         scenario: `psql \\copy of the ${mb(v.bytes)} object's file into a plain table with the partition's columns, constant defaults and CHECK (median of ${v.psql.length})`,
         target: 'reference',
@@ -68,32 +81,41 @@ export function loadRows(r: LoadResults): LoadRow[] {
       {
         scenario: `Sluice loadObjects(directWarehouse) of the same object: COPY into a side table, ATTACH as raw.${SLUICE_TABLE}'s partition (median of ${v.sluice.length})`,
         target: `≥ ${COPY_RATIO}× psql (rows/s and MB/s)`,
-        text: `${secs(s.ms)}: ${n0(s.rowsPerSec)} rows/s, ${s.mbPerSec.toFixed(1)} MB/s = ${ratio.toFixed(3)}× psql ` +
+        text:
+          `${secs(s.ms)}: ${n0(s.rowsPerSec)} rows/s, ${s.mbPerSec.toFixed(1)} MB/s = ${ratio.toFixed(3)}× psql ` +
           `(its COPY statement ${secs(copyS)} = ${(copyP / copyS).toFixed(3)}× psql's)${range(v.sluice.map((x) => x.ms))}`,
         pass: ratio >= COPY_RATIO,
       },
       {
         scenario: `Sluice re-load of the same day over the full partition (count, DETACH and DROP of the old partition table; median of ${v.reload.length})`,
         target: 'diagnostic',
-        text: `${secs(rl.ms)}: ${n0(rl.rowsPerSec)} rows/s = ${(s.ms / rl.ms).toFixed(3)}× a first load; replaced ${n0(v.reload[0].replaced)} rows ` +
+        text:
+          `${secs(rl.ms)}: ${n0(rl.rowsPerSec)} rows/s = ${(s.ms / rl.ms).toFixed(3)}× a first load; replaced ${n0(v.reload[0].replaced)} rows ` +
           `(count ${fmtMs(rstep('count'))}, detach + drop ${fmtMs(rstep('detach'))}, rename + attach ${fmtMs(rstep('attach'))}, COMMIT ${fmtMs(rstep('commit'))})${range(v.reload.map((x) => x.ms))}`,
       },
     );
   } else {
-    out.push({ scenario: '1M-row CSV object → raw, Sluice vs psql \\copy', target: `≥ ${COPY_RATIO}× psql`, text: err(c), pass: false });
+    out.push({
+      scenario: '1M-row CSV object → raw, Sluice vs psql \\copy',
+      target: `≥ ${COPY_RATIO}× psql`,
+      text: err(c),
+      pass: false,
+    });
   }
 
   const m = r.rss;
   const rssScenario = 'Peak RSS of a separate Node process loading a ~1 GB object with loadObjects';
   if (!m.ok) out.push({ scenario: rssScenario, target: '≤ 256 MiB', text: err(m), pass: false });
-  else if (m.value.skipped !== undefined) out.push({ scenario: rssScenario, target: '≤ 256 MiB', text: `skipped: ${m.value.skipped}` });
+  else if (m.value.skipped !== undefined)
+    out.push({ scenario: rssScenario, target: '≤ 256 MiB', text: `skipped: ${m.value.skipped}` });
   else {
     const x = m.value.report;
     const peak = Math.max(x.peakRss, x.hwm ?? 0);
     out.push({
       scenario: rssScenario,
       target: '≤ 256 MiB',
-      text: `${mib(peak)} (VmHWM ${x.hwm === undefined ? 'n/a' : mib(x.hwm)}, highest of ${x.samples} samples every 50 ms ${mib(x.peakRss)}; ` +
+      text:
+        `${mib(peak)} (VmHWM ${x.hwm === undefined ? 'n/a' : mib(x.hwm)}, highest of ${x.samples} samples every 50 ms ${mib(x.peakRss)}; ` +
         `${mib(x.startRss)} before the load); ${n0(x.rows)} rows, ${mb(x.bytes)} in ${secs(x.ms)} = ${(x.bytes / 1e3 / x.ms).toFixed(1)} MB/s, ${n0((x.rows * 1000) / x.ms)} rows/s`,
       pass: peak <= RSS_LIMIT,
     });
@@ -124,7 +146,12 @@ export function loadRows(r: LoadResults): LoadRow[] {
 
 function httpRate(runs: HttpRun[]) {
   const ms = med(runs);
-  return { ms, perSec: (runs[0].records * 1000) / ms, pagesPerSec: (runs[0].pages * 1000) / ms, cpuMs: median(runs.map((x) => x.cpuMs)) };
+  return {
+    ms,
+    perSec: (runs[0].records * 1000) / ms,
+    pagesPerSec: (runs[0].pages * 1000) / ms,
+    cpuMs: median(runs.map((x) => x.cpuMs)),
+  };
 }
 
 /** "What limits it", from the measured figures. */
@@ -177,9 +204,11 @@ function copyNotes(v: CopyResult & { rows: number; bytes: number }, cores: numbe
       `createSideTable and setSourceObject send (\`LIKE raw.${SLUICE_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS\`, the same constant defaults and CHECK) and never attached. ` +
       `Both tables are \`${v.shape}\`, checked before the first load and after the last, so per row the server does the same work on both sides: parse the CSV line, ` +
       `convert ${nCols} columns, fill the four bookkeeping columns from their defaults (three constants and \`now()\`), check the NOT NULLs and the CHECK, write the heap tuple and its WAL; ` +
-      'there is no index. What still differs: Sluice\'s table is created in the load\'s own transaction (COPY then skips free-space-map lookups' +
-      (server.walLevel === 'minimal' ? ', and with wal_level minimal it skips WAL for the table, which psql\'s existing table cannot' : `; with wal_level ${server.walLevel} its rows are WAL-logged all the same`) +
-      '), and Sluice sends the DDL around the COPY; psql\'s table was emptied by a `TRUNCATE` in an earlier transaction. ' +
+      "there is no index. What still differs: Sluice's table is created in the load's own transaction (COPY then skips free-space-map lookups" +
+      (server.walLevel === 'minimal'
+        ? ", and with wal_level minimal it skips WAL for the table, which psql's existing table cannot"
+        : `; with wal_level ${server.walLevel} its rows are WAL-logged all the same`) +
+      "), and Sluice sends the DDL around the COPY; psql's table was emptied by a `TRUNCATE` in an earlier transaction. " +
       `Before every measured load, untimed: Sluice's day partition is dropped (\`DROP TABLE raw.${SLUICE_PARTITION}\`, so each measured load is the day's first load) ` +
       `or psql's table truncated, then a \`CHECKPOINT\`; the sides alternate going first. The tables were compared at the end (${v.fingerprint}).`,
     `**Where the time goes.** The server's COPY backend sets the pace on both sides: during a psql load it used ${fmtMs(pgP)} of CPU in ${fmtMs(p)} ` +
@@ -219,10 +248,11 @@ function rssNote(v: Exclude<RssResult, { skipped: string }>): string {
   const half = Math.ceil(x.timeline.length / 2);
   const first = x.timeline.slice(0, half);
   const second = x.timeline.slice(half);
-  return `**Memory.** The loader process peaked at ${mib(peak)} RSS while ${mb(x.bytes)} went through it; ${mib(x.startRss)} of that was there before the ` +
+  return (
+    `**Memory.** The loader process peaked at ${mib(peak)} RSS while ${mb(x.bytes)} went through it; ${mib(x.startRss)} of that was there before the ` +
     `load (Node, tsx, pg and the imported modules). The object is never in memory: \`loadObjects\` pipes a file read stream (64 KiB chunks) into the hashing ` +
-    '`Transform`, which directWarehouse\'s `copyFrom` feeds to pg-copy-streams with `pipeline`; pg-copy-streams waits for the socket\'s `drain` when a write returns false, so backpressure from ' +
-    'Postgres pauses the file reads and only the streams\' buffers (some hundred KiB) are in flight. ' +
+    "`Transform`, which directWarehouse's `copyFrom` feeds to pg-copy-streams with `pipeline`; pg-copy-streams waits for the socket's `drain` when a write returns false, so backpressure from " +
+    "Postgres pauses the file reads and only the streams' buffers (some hundred KiB) are in flight. " +
     `The JS heap peaked at ${mib(x.peakHeapUsed)} and Buffers (arrayBuffers) at ${mib(x.peakArrayBuffers)}, which is far more than is in flight: ` +
     'chunks already sent, waiting for the garbage collector, which V8 runs when external memory has grown by some tens of MiB. ' +
     `RSS stays flat over the load: the highest sample in its first half was ${mib(Math.max(...first))}, in its second half ${second.length ? mib(Math.max(...second)) : 'n/a'}. The load took ${fmtMs(x.ms)} ` +
@@ -231,7 +261,8 @@ function rssNote(v: Exclude<RssResult, { skipped: string }>): string {
     `(the server wrote ${mb(v.wal.walBytes)} of WAL meanwhile for a partition of ${mb(v.tableBytes)}, and completed ` +
     `${v.wal.checkpoints === undefined ? 'an unknown number of' : v.wal.checkpoints} checkpoint${v.wal.checkpoints === 1 ? '' : 's'} during the load; ` +
     `the other Postgres processes used ${v.pg.othersMs === undefined ? 'n/a' : fmtMs(v.pg.othersMs)}). ` +
-    `Generating and landing the object beforehand (landRows, spool file then put) took ${fmtMs(v.landMs)}.`;
+    `Generating and landing the object beforehand (landRows, spool file then put) took ${fmtMs(v.landMs)}.`
+  );
 }
 
 function httpNote(v: HttpResult): string {
@@ -239,12 +270,14 @@ function httpNote(v: HttpResult): string {
   const bare = httpRate(v.bare);
   const usLake = (lake.cpuMs * 1000) / v.records;
   const usBare = (bare.cpuMs * 1000) / v.records;
-  return `**HTTP ingest.** The API runs in its own process with every page rendered once at start-up, so a request costs it little. ` +
+  return (
+    `**HTTP ingest.** The API runs in its own process with every page rendered once at start-up, so a request costs it little. ` +
     `The bare loop (fetch, read the body as text, JSON.parse) took ${fmtMs(bare.ms)} for ${v.records.toLocaleString('en-US')} records ` +
     `(${usBare.toFixed(1)} µs of Node CPU per record); the lake path took ${fmtMs(lake.ms)} (${usLake.toFixed(1)} µs per record), ` +
     `so the lake costs about ${(usLake - usBare).toFixed(1)} µs of CPU per record on top: picking the declared columns out of each record, coercing ` +
-    'every value (`compileRow(columns, { input: \'json\' })`), formatting the CSV line, SHA-256 over the bytes, writing the spool file, and copying the spool ' +
+    "every value (`compileRow(columns, { input: 'json' })`), formatting the CSV line, SHA-256 over the bytes, writing the spool file, and copying the spool " +
     'into the store. All of it runs on the one Node thread, which is busy the whole time (CPU ≈ wall): the next page is requested as soon as its URL ' +
-    'is known, while this page\'s records are written, but on loopback a request costs little, so that overlap pays off against a remote API with ' +
-    `real latency rather than here; the object came to ${mb(v.objectBytes)}.`;
+    "is known, while this page's records are written, but on loopback a request costs little, so that overlap pays off against a remote API with " +
+    `real latency rather than here; the object came to ${mb(v.objectBytes)}.`
+  );
 }

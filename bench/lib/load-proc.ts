@@ -12,7 +12,11 @@ let ticks: number | undefined;
 /** Clock ticks per second of /proc's CPU times (USER_HZ, almost always 100). */
 function clockTicks(): number {
   if (ticks === undefined) {
-    try { ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { ticks = 100; }
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
   }
   return ticks;
 }
@@ -23,7 +27,11 @@ function statTimes(text: string): { comm: string; own: number; children: number 
   const close = text.lastIndexOf(')');
   const f = text.slice(close + 2).split(' ');
   // Fields after the name start at field 3 (state): utime is field 14, so index 11 here.
-  return { comm: text.slice(open + 1, close), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+  return {
+    comm: text.slice(open + 1, close),
+    own: Number(f[11]) + Number(f[12]),
+    children: Number(f[13]) + Number(f[14]),
+  };
 }
 
 export interface BackendCpu {
@@ -43,11 +51,19 @@ export function postgresSampler(everyMs = 50): { stop(): BackendCpu } {
   const last = new Map<string, number>();
   const read = (initial: boolean) => {
     let pids: string[];
-    try { pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)); } catch { return; }
+    try {
+      pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    } catch {
+      return;
+    }
     for (const pid of pids) {
       if (comm.get(pid) === false) continue;
       let text: string;
-      try { text = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { continue; }
+      try {
+        text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
       const t = statTimes(text);
       comm.set(pid, t.comm === 'postgres');
       if (t.comm !== 'postgres') continue;
@@ -114,8 +130,12 @@ export async function serverFacts(adminUrl: string): Promise<ServerFacts> {
   return withAdminClient(adminUrl, async (c) => {
     const names = ['synchronous_commit', 'wal_level', 'max_wal_size', 'shared_buffers', 'autovacuum'];
     const r = await c.query<{ name: string; setting: string }>(
-      `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`, [names]);
-    const v = await c.query<{ v: string; d: string }>(`SELECT current_setting('server_version') AS v, current_setting('data_directory') AS d`);
+      `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`,
+      [names],
+    );
+    const v = await c.query<{ v: string; d: string }>(
+      `SELECT current_setting('server_version') AS v, current_setting('data_directory') AS d`,
+    );
     return {
       version: `PostgreSQL ${v.rows[0].v.split(' ')[0]}`,
       settings: r.rows.map((x) => `${x.name} ${x.setting}`).join(', '),
@@ -140,8 +160,10 @@ export interface PgDelta {
 
 /** Checkpoints completed so far: pg_stat_bgwriter up to Postgres 16, pg_stat_checkpointer from 17. */
 async function checkpointsDone(c: Client): Promise<number | undefined> {
-  for (const sql of ['SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer',
-    'SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter']) {
+  for (const sql of [
+    'SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer',
+    'SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter',
+  ]) {
     try {
       return Number((await c.query<{ n: string }>(sql)).rows[0].n);
     } catch {
@@ -158,7 +180,13 @@ export async function pgMark(c: Client): Promise<PgMark> {
 }
 
 export async function pgDelta(c: Client, mark: PgMark): Promise<PgDelta> {
-  const wal = Number((await c.query<{ n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS n', [mark.lsn])).rows[0].n);
+  const wal = Number(
+    (await c.query<{ n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS n', [mark.lsn]))
+      .rows[0].n,
+  );
   const now = await checkpointsDone(c);
-  return { walBytes: wal, checkpoints: now === undefined || mark.checkpoints === undefined ? undefined : now - mark.checkpoints };
+  return {
+    walBytes: wal,
+    checkpoints: now === undefined || mark.checkpoints === undefined ? undefined : now - mark.checkpoints,
+  };
 }

@@ -59,15 +59,28 @@ async function main(): Promise<RssReport> {
   const t0 = performance.now();
   try {
     const r = await loadObjects(wh, {
-      store: localObjectStore(env('LOAD_LAKE')), bucket: env('LOAD_BUCKET'), keys: [env('LOAD_KEY')],
-      target: { schema: 'raw', table: env('LOAD_TABLE') }, ds: env('LOAD_DS'), source: 'bench.rss',
+      store: localObjectStore(env('LOAD_LAKE')),
+      bucket: env('LOAD_BUCKET'),
+      keys: [env('LOAD_KEY')],
+      target: { schema: 'raw', table: env('LOAD_TABLE') },
+      ds: env('LOAD_DS'),
+      source: 'bench.rss',
     });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     sample();
     return {
-      rows: r.rows, bytes: r.bytes, ms, startRss, peakRss, samples: timeline.length, timeline, peakHeapUsed, peakArrayBuffers,
-      hwm: vmHwm(), cpuMs: (cpu.user + cpu.system) / 1000,
+      rows: r.rows,
+      bytes: r.bytes,
+      ms,
+      startRss,
+      peakRss,
+      samples: timeline.length,
+      timeline,
+      peakHeapUsed,
+      peakArrayBuffers,
+      hwm: vmHwm(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {
     clearInterval(timer);

@@ -19,7 +19,10 @@ const pad = (i: number) => String(i).padStart(5, '0');
 function staging(i: number): string {
   const src = SOURCES[i % SOURCES.length];
   const table = TABLES[i % TABLES.length];
-  const config = i % 3 === 0 ? `/* config\ntags: [${src}, staging]\ndescription: Cleaned ${src} ${table}, one row per id.\n*/\n` : '';
+  const config =
+    i % 3 === 0
+      ? `/* config\ntags: [${src}, staging]\ndescription: Cleaned ${src} ${table}, one row per id.\n*/\n`
+      : '';
   return `${config}select
   id,
   lower(trim(name)) as name,
@@ -37,7 +40,11 @@ function intermediate(i: number, stagingNames: string[]): string {
   const a = stagingNames[i % stagingNames.length];
   const b = stagingNames[(i * 7 + 3) % stagingNames.length];
   const ephemeral = i % 10 === 0;
-  const config = ephemeral ? '/* config\nmaterialized: ephemeral\n*/\n' : i % 4 === 0 ? '/* config\nmaterialized: table\ntags: [intermediate]\n*/\n' : '';
+  const config = ephemeral
+    ? '/* config\nmaterialized: ephemeral\n*/\n'
+    : i % 4 === 0
+      ? '/* config\nmaterialized: table\ntags: [intermediate]\n*/\n'
+      : '';
   return `${config}with a as (
   select id, name, amount, status, updated_at from {{ref "${a}"}}
 ),
@@ -78,7 +85,10 @@ where x.updated_at > (select max(updated_at) from {{this}})
 export function generateModelProject(dir: string, n: number): void {
   const sql = path.join(dir, 'sql');
   for (const sub of ['staging', 'intermediate', 'marts', 'macros']) mkdirSync(path.join(sql, sub), { recursive: true });
-  writeFileSync(path.join(sql, 'sources.yml'), SOURCES.map((s) => `${s}:\n  schema: raw\n  tables: [${TABLES.join(', ')}]\n`).join(''));
+  writeFileSync(
+    path.join(sql, 'sources.yml'),
+    SOURCES.map((s) => `${s}:\n  schema: raw\n  tables: [${TABLES.join(', ')}]\n`).join(''),
+  );
   writeFileSync(path.join(sql, 'macros', 'cents_to_dollars.sql'), '({{column}} / 100.0)::numeric(16, 2)\n');
   const nStaging = Math.max(1, Math.round(n * 0.4));
   const nInt = Math.max(1, Math.round(n * 0.3));
@@ -86,8 +96,11 @@ export function generateModelProject(dir: string, n: number): void {
   const stagingNames = Array.from({ length: nStaging }, (_, i) => `stg_${pad(i)}`);
   const intNames = Array.from({ length: nInt }, (_, i) => `int_${pad(i)}`);
   stagingNames.forEach((name, i) => writeFileSync(path.join(sql, 'staging', `${name}.sql`), staging(i)));
-  intNames.forEach((name, i) => writeFileSync(path.join(sql, 'intermediate', `${name}.sql`), intermediate(i, stagingNames)));
-  for (let i = 0; i < nMarts; i++) writeFileSync(path.join(sql, 'marts', `mart_${pad(i)}.sql`), mart(i, intNames, stagingNames));
+  intNames.forEach((name, i) =>
+    writeFileSync(path.join(sql, 'intermediate', `${name}.sql`), intermediate(i, stagingNames)),
+  );
+  for (let i = 0; i < nMarts; i++)
+    writeFileSync(path.join(sql, 'marts', `mart_${pad(i)}.sql`), mart(i, intNames, stagingNames));
 }
 
 export interface CompileTiming {
@@ -143,7 +156,11 @@ export function measureCompile(dir: string, runs = 5): CompileMeasurement {
   return {
     models,
     cold: timings[0],
-    loadMs: med('loadMs'), compileMs: med('compileMs'), renderMs: med('renderMs'), writeMs: med('writeMs'), totalMs: med('totalMs'),
+    loadMs: med('loadMs'),
+    compileMs: med('compileMs'),
+    renderMs: med('renderMs'),
+    writeMs: med('writeMs'),
+    totalMs: med('totalMs'),
     runs: warm.length,
   };
 }

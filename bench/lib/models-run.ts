@@ -43,28 +43,60 @@ type Op = { sql: string; params?: readonly unknown[] } | 'BEGIN' | 'COMMIT';
 /** The warehouse, writing down every statement it is sent. */
 function recording(wh: Warehouse, ops: Op[]): Warehouse {
   return {
-    query: (sql, params) => { ops.push({ sql, params }); return wh.query(sql, params); },
-    transaction: (fn) => wh.transaction(async (tx) => {
-      ops.push('BEGIN');
-      const out = await fn({ query: (sql, params) => { ops.push({ sql, params }); return tx.query(sql, params); } });
-      ops.push('COMMIT');
-      return out;
-    }),
+    query: (sql, params) => {
+      ops.push({ sql, params });
+      return wh.query(sql, params);
+    },
+    transaction: (fn) =>
+      wh.transaction(async (tx) => {
+        ops.push('BEGIN');
+        const out = await fn({
+          query: (sql, params) => {
+            ops.push({ sql, params });
+            return tx.query(sql, params);
+          },
+        });
+        ops.push('COMMIT');
+        return out;
+      }),
   };
 }
 
-function chain(n: number, materialized: Materialization): { project: ModelProject; compiled: Map<string, CompiledModel> } {
+function chain(
+  n: number,
+  materialized: Materialization,
+): { project: ModelProject; compiled: Map<string, CompiledModel> } {
   const names = Array.from({ length: n }, (_, i) => `m_${materialized}_${String(i).padStart(5, '0')}`);
   const nodes = names.map((name): ModelNode => ({
-    name, file: `/bench/sql/${SCHEMA}/${name}.sql`, path: `sql/${SCHEMA}/${name}.sql`, template: 'select 1 as x', templateLine: 1,
-    refs: [], sources: [], config: { materialized, schema: SCHEMA, uniqueKey: [], tags: [], columns: {} },
+    name,
+    file: `/bench/sql/${SCHEMA}/${name}.sql`,
+    path: `sql/${SCHEMA}/${name}.sql`,
+    template: 'select 1 as x',
+    templateLine: 1,
+    refs: [],
+    sources: [],
+    config: { materialized, schema: SCHEMA, uniqueKey: [], tags: [], columns: {} },
   }));
-  const compiled = new Map(names.map((name): [string, CompiledModel] => [name, {
-    name, schema: SCHEMA, materialized, uniqueKey: [], relation: quoteQualified(SCHEMA, name), sql: 'select 1 as x',
-    lineMap: [{ file: `sql/${SCHEMA}/${name}.sql`, line: 1, column: 1 }],
-  }]));
+  const compiled = new Map(
+    names.map((name): [string, CompiledModel] => [
+      name,
+      {
+        name,
+        schema: SCHEMA,
+        materialized,
+        uniqueKey: [],
+        relation: quoteQualified(SCHEMA, name),
+        sql: 'select 1 as x',
+        lineMap: [{ file: `sql/${SCHEMA}/${name}.sql`, line: 1, column: 1 }],
+      },
+    ]),
+  );
   return {
-    project: { root: '/bench', models: new Map(nodes.map((m) => [m.name, m])), upstream: new Map(names.map((m, i) => [m, i ? [names[i - 1]] : []])) },
+    project: {
+      root: '/bench',
+      models: new Map(nodes.map((m) => [m.name, m])),
+      upstream: new Map(names.map((m, i) => [m, i ? [names[i - 1]] : []])),
+    },
     compiled,
   };
 }
@@ -76,7 +108,13 @@ async function replay(client: pg.Client, ops: readonly Op[]): Promise<void> {
   }
 }
 
-async function measureKind(wh: Warehouse, client: pg.Client, n: number, reps: number, materialized: Materialization): Promise<RunOverheadKind> {
+async function measureKind(
+  wh: Warehouse,
+  client: pg.Client,
+  n: number,
+  reps: number,
+  materialized: Materialization,
+): Promise<RunOverheadKind> {
   const { project, compiled } = chain(n, materialized);
   const names = [...compiled.keys()];
   const run = async (warehouse: Warehouse) => {

@@ -44,7 +44,11 @@ export function markdownTable(head: readonly string[], rows: ReadonlyArray<reado
 }
 
 export function printTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
-  const t = new Table({ head: [...head], wordWrap: true, colWidths: head.map((_, i) => (i === 0 ? 28 : i === head.length - 1 ? 8 : 26)) });
+  const t = new Table({
+    head: [...head],
+    wordWrap: true,
+    colWidths: head.map((_, i) => (i === 0 ? 28 : i === head.length - 1 ? 8 : 26)),
+  });
   for (const r of rows) t.push([...r]);
   process.stdout.write(`${t.toString()}\n`);
 }
@@ -53,6 +57,8 @@ export function printTable(head: readonly string[], rows: ReadonlyArray<readonly
 export function machineLine(extra = ''): string {
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
   const day = new Date().toISOString().slice(0, 10);
-  return `Measured ${day} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
-    `Node ${process.version}, ${os.type()} ${os.release()}${extra ? `, ${extra}` : ''}.`;
+  return (
+    `Measured ${day} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
+    `Node ${process.version}, ${os.type()} ${os.release()}${extra ? `, ${extra}` : ''}.`
+  );
 }

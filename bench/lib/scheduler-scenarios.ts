@@ -10,7 +10,10 @@ import { since } from './stats';
 let seq = 0;
 const runId = () => `bench__${process.pid}_${++seq}`;
 
-export interface RoundTrip { readonly n: number; readonly usPerTrip: number }
+export interface RoundTrip {
+  readonly n: number;
+  readonly usPerTrip: number;
+}
 
 /** 1. The limit: sequential `UPDATE … RETURNING` round trips on one pooled connection. */
 export async function roundTrips(kind: BackendKind, n: number): Promise<RoundTrip> {
@@ -56,7 +59,16 @@ export async function chain(kind: BackendKind, tasks: number, runs: number): Pro
     for (let i = 0; i < runs; i++) measured.push(await once());
     const dbMs: number[] = [];
     for (const m of measured) dbMs.push(await dbSpanMs(stack.rt, m.id));
-    return { tasks, wallMs: measured.map((m) => m.ms), dbMs, warmupMs: warm.ms, hops: await hopLatencies(stack.rt, measured.map((m) => m.id)) };
+    return {
+      tasks,
+      wallMs: measured.map((m) => m.ms),
+      dbMs,
+      warmupMs: warm.ms,
+      hops: await hopLatencies(
+        stack.rt,
+        measured.map((m) => m.id),
+      ),
+    };
   } finally {
     await stack.close();
   }
@@ -89,7 +101,15 @@ export async function manyDags(kind: BackendKind, dags: number, tasksPerDag: num
     };
     const warm = await round();
     const r = await round();
-    return { dags, tasksPerDag, workers, wallMs: r.wallMs, triggerMs: r.triggerMs, lags: await taskLags(stack.rt, r.runIds), warmupMs: warm.wallMs };
+    return {
+      dags,
+      tasksPerDag,
+      workers,
+      wallMs: r.wallMs,
+      triggerMs: r.triggerMs,
+      lags: await taskLags(stack.rt, r.runIds),
+      warmupMs: warm.wallMs,
+    };
   } finally {
     await stack.close();
   }
@@ -106,7 +126,12 @@ export interface FanOutResult {
 }
 
 /** 5. One root task fanning out to `leaves` no-op tasks, run `runs` times one after another. */
-export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks: number | undefined, runs: number): Promise<FanOutResult> {
+export async function fanOut(
+  kind: BackendKind,
+  leaves: number,
+  maxActiveTasks: number | undefined,
+  runs: number,
+): Promise<FanOutResult> {
   const work = workdir(`${kind}-fanout`);
   const dagId = `bench_fanout_${leaves}`;
   work.write(`${dagId}.ts`, fanOutDag(dagId, leaves, maxActiveTasks));
@@ -123,9 +148,14 @@ export async function fanOut(kind: BackendKind, leaves: number, maxActiveTasks: 
       const r = await stack.rt.db.query<{ ms: number; n: number }>(
         `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
                 count(*)::int AS n
-           FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`, [id]);
+           FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`,
+        [id],
+      );
       // A span of zero or none would print as an infinite rate: fail loudly with what was read instead.
-      if (!(r.rows[0].ms > 0)) throw new Error(`fan-out run ${id}: leaves ended ${r.rows[0].ms} ms after the root (n=${r.rows[0].n}); cannot compute a rate`);
+      if (!(r.rows[0].ms > 0))
+        throw new Error(
+          `fan-out run ${id}: leaves ended ${r.rows[0].ms} ms after the root (n=${r.rows[0].n}); cannot compute a rate`,
+        );
       tasksPerSec.push((r.rows[0].n * 1000) / r.rows[0].ms);
     }
     return { leaves, maxActiveTasks, wallMs, tasksPerSec, cpu: cpuShare(c0, cpuSnapshot()) };
@@ -146,7 +176,13 @@ export interface ParseResult {
 
 /** 6. `colds` times, on a fresh stack: a cold sync of `files` DAG files, then re-syncs after rewriting one file. */
 export async function parseFiles(kind: BackendKind, files: number, edits: number, colds: number): Promise<ParseResult> {
-  const out = { files, coldMs: [] as number[], importMs: [] as number[], unchangedMs: [] as number[], changedMs: [] as number[] };
+  const out = {
+    files,
+    coldMs: [] as number[],
+    importMs: [] as number[],
+    unchangedMs: [] as number[],
+    changedMs: [] as number[],
+  };
   for (let i = 0; i < colds; i++) {
     const r = await parseOnce(kind, files, edits);
     out.coldMs.push(r.coldMs);
@@ -166,19 +202,26 @@ async function parseOnce(kind: BackendKind, files: number, edits: number) {
     let t0 = performance.now();
     const cold = await stack.files.sync();
     const coldMs = since(t0);
-    if (cold.parsed !== files || cold.errors) throw new Error(`cold sync parsed ${cold.parsed}/${files} file(s) with ${cold.errors} error(s)`);
-    const imp = await stack.rt.db.query<{ ms: number }>(`SELECT coalesce(sum(parse_ms), 0)::float8 AS ms FROM sluice.dag_file`);
+    if (cold.parsed !== files || cold.errors)
+      throw new Error(`cold sync parsed ${cold.parsed}/${files} file(s) with ${cold.errors} error(s)`);
+    const imp = await stack.rt.db.query<{ ms: number }>(
+      `SELECT coalesce(sum(parse_ms), 0)::float8 AS ms FROM sluice.dag_file`,
+    );
     t0 = performance.now();
     await stack.files.sync();
     const unchangedMs = since(t0);
     const changedMs: number[] = [];
     for (let i = 0; i < edits; i++) {
       const k = (i * 37) % files;
-      stack.work.write(paths[k].slice(stack.work.dags.length + 1), chainDag(ids[k], 3, `\n  description: 'edit ${i}',`));
+      stack.work.write(
+        paths[k].slice(stack.work.dags.length + 1),
+        chainDag(ids[k], 3, `\n  description: 'edit ${i}',`),
+      );
       t0 = performance.now();
       const s = await stack.files.sync();
       changedMs.push(since(t0));
-      if (s.parsed !== 1 || s.errors) throw new Error(`sync after one edit parsed ${s.parsed} file(s) with ${s.errors} error(s)`);
+      if (s.parsed !== 1 || s.errors)
+        throw new Error(`sync after one edit parsed ${s.parsed} file(s) with ${s.errors} error(s)`);
     }
     return { files, coldMs, importMs: imp.rows[0].ms, unchangedMs, changedMs };
   } finally {
@@ -189,7 +232,9 @@ async function parseOnce(kind: BackendKind, files: number, edits: number) {
 /** The server version of the real Postgres used (for the report). */
 export async function serverVersion(): Promise<string> {
   return withAdminClient(ADMIN_URL, async (c) => {
-    const r = await c.query<{ v: string; sc: string }>(`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`);
+    const r = await c.query<{ v: string; sc: string }>(
+      `SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`,
+    );
     return `PostgreSQL ${r.rows[0].v.split(' ')[0]}, synchronous_commit ${r.rows[0].sc}`;
   });
 }

@@ -34,7 +34,9 @@ export function workdir(name: string): Workdir {
   const dags = path.join(dir, 'dags');
   mkdirSync(dags, { recursive: true });
   return {
-    dir, dags, home: path.join(dir, 'home'),
+    dir,
+    dags,
+    home: path.join(dir, 'home'),
     write(rel, text) {
       const file = path.join(dags, rel);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -73,7 +75,12 @@ export interface Stack {
  * Opens a runtime on a fresh database of the given kind over `work`'s DAG folder, syncs the folder
  * once when services are started, and starts an executor and a scheduler.
  */
-export async function openStack(kind: BackendKind, name: string, work: Workdir, opts: StackOptions = {}): Promise<Stack> {
+export async function openStack(
+  kind: BackendKind,
+  name: string,
+  work: Workdir,
+  opts: StackOptions = {},
+): Promise<Stack> {
   const pg = kind === 'postgres' ? await freshPostgres(name) : undefined;
   const env = {
     ...process.env,
@@ -120,5 +127,17 @@ export async function openStack(kind: BackendKind, name: string, work: Workdir, 
     await close();
     throw e;
   }
-  return { rt, cfg, work, files, get exec() { return exec; }, get sched() { return sched; }, close };
+  return {
+    rt,
+    cfg,
+    work,
+    files,
+    get exec() {
+      return exec;
+    },
+    get sched() {
+      return sched;
+    },
+    close,
+  };
 }

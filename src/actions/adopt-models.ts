@@ -27,12 +27,27 @@ export async function adoptModels(root: string, wh: Warehouse, selection: Select
     const { schema } = m.config;
     const relation = `${schema}.${name}`;
     const owner = schemaOwner(schema);
-    if (owner) { out.push({ name, relation, status: 'refused', reason: owner }); continue; }
+    if (owner) {
+      out.push({ name, relation, status: 'refused', reason: owner });
+      continue;
+    }
     const info = (await lookupRelations(wh, schema, [name])).relations.get(name);
-    if (!info) { out.push({ name, relation, status: 'absent' }); continue; }
-    if (info.builtBy !== undefined) { out.push({ name, relation, status: 'owned', reason: `built by ${info.builtBy}` }); continue; }
-    if (info.rawLoad) { out.push({ name, relation, status: 'refused', reason: 'it is a raw table that loads write' }); continue; }
-    if (info.kind !== 'table' && info.kind !== 'view') { out.push({ name, relation, status: 'refused', reason: `it is a ${info.kind}, which no model builds` }); continue; }
+    if (!info) {
+      out.push({ name, relation, status: 'absent' });
+      continue;
+    }
+    if (info.builtBy !== undefined) {
+      out.push({ name, relation, status: 'owned', reason: `built by ${info.builtBy}` });
+      continue;
+    }
+    if (info.rawLoad) {
+      out.push({ name, relation, status: 'refused', reason: 'it is a raw table that loads write' });
+      continue;
+    }
+    if (info.kind !== 'table' && info.kind !== 'view') {
+      out.push({ name, relation, status: 'refused', reason: `it is a ${info.kind}, which no model builds` });
+      continue;
+    }
     await wh.query(markStatement(schema, name, info.kind, m.path));
     out.push({ name, relation, status: 'adopted', reason: `${info.kind} owned by role "${info.owner}"` });
   }

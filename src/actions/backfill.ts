@@ -35,16 +35,29 @@ export interface BackfillOptions {
  * first: a range of hundreds of thousands of runs was started without a word and cut at 100,000
  * silently; now over `maxRuns` it needs a confirmation, and over HARD_MAX_RUNS it is refused.
  */
-export async function planBackfill(rt: Runtime, dagId: string, start: string, end: string, opts: BackfillOptions = {}): Promise<BackfillPlan> {
+export async function planBackfill(
+  rt: Runtime,
+  dagId: string,
+  start: string,
+  end: string,
+  opts: BackfillOptions = {},
+): Promise<BackfillPlan> {
   const maxRuns = opts.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > HARD_MAX_RUNS) {
-    throw new SluiceError('USAGE', `--max-runs must be a whole number from 1 to ${HARD_MAX_RUNS.toLocaleString('en-US')}, got ${maxRuns}`);
+    throw new SluiceError(
+      'USAGE',
+      `--max-runs must be a whole number from 1 to ${HARD_MAX_RUNS.toLocaleString('en-US')}, got ${maxRuns}`,
+    );
   }
   if (opts.conf !== undefined) checkConf(opts.conf);
   const dag = await findDag(rt.db, dagId);
   const s = dag.structure;
   const timetable = parseSchedule(s.schedule, s.timezone);
-  if (timetable.kind !== 'cron') throw new SluiceError('USAGE', `${dagId} has no cron schedule (${s.schedule ?? 'manual only'}); trigger it instead`);
+  if (timetable.kind !== 'cron')
+    throw new SluiceError(
+      'USAGE',
+      `${dagId} has no cron schedule (${s.schedule ?? 'manual only'}); trigger it instead`,
+    );
   const from = parseDate(start, s.timezone, '--start');
   const to = parseDate(end, s.timezone, '--end');
   if (to < from) throw new SluiceError('USAGE', '--end is before --start');
@@ -53,24 +66,45 @@ export async function planBackfill(rt: Runtime, dagId: string, start: string, en
   let intervals = intervalsBetween(timetable, from, to, probe + 1);
   if (!intervals.length) throw new SluiceError('USAGE', `no ${s.schedule} interval starts between ${start} and ${end}`);
   const range = `backfill of ${dagId} from ${start} to ${end} (schedule "${s.schedule}")`;
-  const tooMany = () => new SluiceError('USAGE', `${range} covers more than ${HARD_MAX_RUNS.toLocaleString('en-US')} intervals, the most one backfill creates: split the range`);
+  const tooMany = () =>
+    new SluiceError(
+      'USAGE',
+      `${range} covers more than ${HARD_MAX_RUNS.toLocaleString('en-US')} intervals, the most one backfill creates: split the range`,
+    );
   if (intervals.length > HARD_MAX_RUNS) throw tooMany();
   if (intervals.length > maxRuns && !opts.yes) {
-    const n = intervals.length > probe ? `more than ${probe.toLocaleString('en-US')}` : intervals.length.toLocaleString('en-US');
+    const n =
+      intervals.length > probe
+        ? `more than ${probe.toLocaleString('en-US')}`
+        : intervals.length.toLocaleString('en-US');
     const ok = opts.confirm ? await opts.confirm(n, maxRuns) : false;
     if (!ok) {
-      throw new SluiceError('USAGE', opts.confirm
-        ? `${range} cancelled: nothing was created`
-        : `${range} would create ${n} runs, more than the limit of ${maxRuns.toLocaleString('en-US')} (--max-runs): pass --yes to create ${intervals.length > probe ? 'them' : `all ${n}`}, or narrow --start/--end`);
+      throw new SluiceError(
+        'USAGE',
+        opts.confirm
+          ? `${range} cancelled: nothing was created`
+          : `${range} would create ${n} runs, more than the limit of ${maxRuns.toLocaleString('en-US')} (--max-runs): pass --yes to create ${intervals.length > probe ? 'them' : `all ${n}`}, or narrow --start/--end`,
+      );
     }
     if (intervals.length > probe) intervals = intervalsBetween(timetable, from, to, HARD_MAX_RUNS + 1);
     if (intervals.length > HARD_MAX_RUNS) throw tooMany();
   }
   return rt.db.transaction(async (c) => {
-    const b = await c.query<{ id: number }>(`INSERT INTO sluice.backfill (dag_id, from_date, to_date) VALUES ($1, $2, $3) RETURNING id`, [dagId, from, to]);
+    const b = await c.query<{ id: number }>(
+      `INSERT INTO sluice.backfill (dag_id, from_date, to_date) VALUES ($1, $2, $3) RETURNING id`,
+      [dagId, from, to],
+    );
     const runIds: number[] = [];
     for (const interval of intervals) {
-      const run = await createRun(c, { dagId, versionId: dag.latest_version_id, structure: s, runType: 'backfill', interval, backfillId: b.rows[0].id, conf: opts.conf });
+      const run = await createRun(c, {
+        dagId,
+        versionId: dag.latest_version_id,
+        structure: s,
+        runType: 'backfill',
+        interval,
+        backfillId: b.rows[0].id,
+        conf: opts.conf,
+      });
       if (run) runIds.push(run.id);
     }
     return { backfillId: b.rows[0].id, runIds, skipped: intervals.length - runIds.length };

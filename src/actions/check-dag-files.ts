@@ -19,7 +19,11 @@ export interface CheckResult {
  * does not exist is an error (it read "0 file(s), 0 error(s)" and exited 0); `setting` names where
  * the path came from when the user gave none.
  */
-export async function checkDagFiles(target: string, opts: { processes: number; timeoutMs: number }, setting?: string): Promise<CheckResult> {
+export async function checkDagFiles(
+  target: string,
+  opts: { processes: number; timeoutMs: number },
+  setting?: string,
+): Promise<CheckResult> {
   const started = performance.now();
   if (setting) await assertDagsFolder(target, setting);
   const st = await fs.stat(target).catch(() => undefined);

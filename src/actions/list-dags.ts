@@ -25,7 +25,16 @@ export interface ImportErrorListing {
 }
 
 export async function listDags(db: Queryable): Promise<{ dags: DagListing[]; importErrors: ImportErrorListing[] }> {
-  const r = await db.query<{ dag_id: string; file_path: string; is_paused: boolean; owner: string; tags: string[]; structure: DagStructure; last_end: Date | null; n: number }>(
+  const r = await db.query<{
+    dag_id: string;
+    file_path: string;
+    is_paused: boolean;
+    owner: string;
+    tags: string[];
+    structure: DagStructure;
+    last_end: Date | null;
+    n: number;
+  }>(
     `SELECT d.dag_id, d.file_path, d.is_paused, d.owner, d.tags, v.structure,
             (SELECT max(data_interval_end) FROM sluice.dag_run r WHERE r.dag_id = d.dag_id AND r.run_type = 'scheduled') AS last_end,
             (SELECT count(*)::int FROM sluice.dag_run r WHERE r.dag_id = d.dag_id AND r.run_type = 'scheduled') AS n
@@ -37,12 +46,22 @@ export async function listDags(db: Queryable): Promise<{ dags: DagListing[]; imp
     const b = boundsOf(d.structure);
     const last = d.last_end ?? undefined;
     // A run that is already due (catchup off skips to the latest interval) comes first.
-    const next = d.is_paused ? null : nextDueInterval(t, b, last, d.n > 0, new Date()) ?? nextRunAfter(t, b, last, d.n > 0);
+    const next = d.is_paused
+      ? null
+      : (nextDueInterval(t, b, last, d.n > 0, new Date()) ?? nextRunAfter(t, b, last, d.n > 0));
     return {
-      dagId: d.dag_id, schedule: d.structure.schedule, owner: d.owner, file: d.file_path, paused: d.is_paused,
-      tags: d.tags, nextRun: next?.end ?? null, nextLogicalDate: next?.start ?? null,
+      dagId: d.dag_id,
+      schedule: d.structure.schedule,
+      owner: d.owner,
+      file: d.file_path,
+      paused: d.is_paused,
+      tags: d.tags,
+      nextRun: next?.end ?? null,
+      nextLogicalDate: next?.start ?? null,
     };
   });
-  const e = await db.query<ImportErrorListing>(`SELECT file_path AS file, line, col AS column, code, message FROM sluice.import_error ORDER BY file_path, line NULLS FIRST, id`);
+  const e = await db.query<ImportErrorListing>(
+    `SELECT file_path AS file, line, col AS column, code, message FROM sluice.import_error ORDER BY file_path, line NULLS FIRST, id`,
+  );
   return { dags, importErrors: e.rows };
 }

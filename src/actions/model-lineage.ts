@@ -4,13 +4,23 @@ import { loadProject } from '../models/project';
 import { projectState } from '../models/project';
 import { modelTable, sourceTable } from '../models/tables';
 
-export interface TaskRef { readonly dag: string; readonly task: string }
+export interface TaskRef {
+  readonly dag: string;
+  readonly task: string;
+}
 
 export interface Lineage {
   readonly sources: ReadonlyArray<{ name: string; table: string; producedBy: TaskRef[]; usedBy: string[] }>;
   readonly models: ReadonlyArray<{
-    name: string; table: string; materialized: string; path: string;
-    models: string[]; sources: string[]; builtBy: TaskRef[]; usedByTasks: TaskRef[]; usedByModels: string[];
+    name: string;
+    table: string;
+    materialized: string;
+    path: string;
+    models: string[];
+    sources: string[];
+    builtBy: TaskRef[];
+    usedByTasks: TaskRef[];
+    usedByModels: string[];
   }>;
 }
 
@@ -35,23 +45,33 @@ export async function modelLineage(db: Queryable, root: string): Promise<Lineage
   const byRef = (a: TaskRef, b: TaskRef) => `${a.dag}.${a.task}`.localeCompare(`${b.dag}.${b.task}`);
   for (const m of [producers, consumers]) for (const refs of m.values()) refs.sort(byRef);
   const usedByModels = new Map<string, string[]>();
-  for (const m of project.models.values()) for (const r of new Set(m.refs.map((x) => x.name))) usedByModels.set(r, [...(usedByModels.get(r) ?? []), m.name]);
+  for (const m of project.models.values())
+    for (const r of new Set(m.refs.map((x) => x.name))) usedByModels.set(r, [...(usedByModels.get(r) ?? []), m.name]);
   const sourceUsers = new Map<string, string[]>();
   for (const m of project.models.values()) {
-    for (const s of new Set(m.sources.map((x) => `${x.source}.${x.table}`))) sourceUsers.set(s, [...(sourceUsers.get(s) ?? []), m.name]);
+    for (const s of new Set(m.sources.map((x) => `${x.source}.${x.table}`)))
+      sourceUsers.set(s, [...(sourceUsers.get(s) ?? []), m.name]);
   }
   const catalog = projectState(project).sources;
-  const sources = [...catalog].flatMap(([source, tables]) => [...tables.keys()].map((table) => {
-    const name = `${source}.${table}`;
-    const t = sourceTable(project, source, table);
-    return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: [...(sourceUsers.get(name) ?? [])].sort() };
-  }));
+  const sources = [...catalog].flatMap(([source, tables]) =>
+    [...tables.keys()].map((table) => {
+      const name = `${source}.${table}`;
+      const t = sourceTable(project, source, table);
+      return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: [...(sourceUsers.get(name) ?? [])].sort() };
+    }),
+  );
   const models = [...project.models.values()].map((m) => {
     const t = modelTable(m);
     return {
-      name: m.name, table: t, materialized: m.config.materialized, path: m.path,
-      models: [...new Set(m.refs.map((r) => r.name))], sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
-      builtBy: producers.get(t) ?? [], usedByTasks: consumers.get(t) ?? [], usedByModels: [...(usedByModels.get(m.name) ?? [])].sort(),
+      name: m.name,
+      table: t,
+      materialized: m.config.materialized,
+      path: m.path,
+      models: [...new Set(m.refs.map((r) => r.name))],
+      sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
+      builtBy: producers.get(t) ?? [],
+      usedByTasks: consumers.get(t) ?? [],
+      usedByModels: [...(usedByModels.get(m.name) ?? [])].sort(),
     };
   });
   return { sources, models };

@@ -25,14 +25,24 @@ export function listModels(root: string, selection: SelectionOptions = {}): Mode
 
 export function describeModel(m: ModelNode): ModelListing {
   return {
-    name: m.name, schema: m.config.schema, materialized: m.config.materialized, path: m.path, tags: m.config.tags,
-    refs: [...new Set(m.refs.map((r) => r.name))], sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
+    name: m.name,
+    schema: m.config.schema,
+    materialized: m.config.materialized,
+    path: m.path,
+    tags: m.config.tags,
+    refs: [...new Set(m.refs.map((r) => r.name))],
+    sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
     description: m.config.description,
   };
 }
 
 /** `sluice models compile`: renders the selection to `<target>/compiled/…`; every problem at once. */
-export function compileModels(root: string, target: string, ctx: RunContext, selection: SelectionOptions = {}): { models: number; files: string[] } {
+export function compileModels(
+  root: string,
+  target: string,
+  ctx: RunContext,
+  selection: SelectionOptions = {},
+): { models: number; files: string[] } {
   const project = loadProject(root);
   const names = selectModels(project, selection);
   const out = compileProject(project, ctx, names, path.join(target, 'compiled'));
@@ -56,7 +66,12 @@ export async function runSelectedModels(req: RunModelsRequest): Promise<ModelRun
   const project = req.project ?? loadProject(req.root);
   const names = selectModels(project, req.selection ?? {});
   return runModels({
-    warehouse: req.warehouse, project, names, fullRefresh: req.fullRefresh, concurrency: req.concurrency, onEvent: req.onEvent,
+    warehouse: req.warehouse,
+    project,
+    names,
+    fullRefresh: req.fullRefresh,
+    concurrency: req.concurrency,
+    onEvent: req.onEvent,
     compile: (name, opts) => compileModel(project, name, req.ctx, opts),
   });
 }

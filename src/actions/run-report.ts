@@ -9,8 +9,14 @@ export interface TaskReport {
 }
 
 /** Each task of a run in graph order (by start time, then id), for printing. */
-export async function runReport(db: Queryable, runPk: number): Promise<{ state: string; runId: string; tasks: TaskReport[] }> {
-  const run = await db.query<{ state: string; run_id: string }>(`SELECT state, run_id FROM sluice.dag_run WHERE id = $1`, [runPk]);
+export async function runReport(
+  db: Queryable,
+  runPk: number,
+): Promise<{ state: string; runId: string; tasks: TaskReport[] }> {
+  const run = await db.query<{ state: string; run_id: string }>(
+    `SELECT state, run_id FROM sluice.dag_run WHERE id = $1`,
+    [runPk],
+  );
   const tasks = await db.query<TaskReport>(
     `SELECT task_id, state, try_number, duration_ms, operator FROM sluice.task_instance WHERE run_id = $1
       ORDER BY start_date NULLS LAST, id`,

@@ -13,19 +13,37 @@ import type { Runtime } from '../runtime/runtime';
 import { closest } from '../dag/graph';
 import { findDag } from './find-dag';
 
-export interface TaskTestResult { readonly ok: boolean; readonly value?: JsonValue; readonly error?: string; readonly ms: number }
+export interface TaskTestResult {
+  readonly ok: boolean;
+  readonly value?: JsonValue;
+  readonly error?: string;
+  readonly ms: number;
+}
 
 /**
  * Runs one task in a worker child, ignoring its dependencies and recording no state (Airflow's
  * `tasks test`). Upstream return values come from an existing run of the same logical date, if any.
  */
-export async function testTask(rt: Runtime, dagId: string, taskId: string, date: Date | undefined, onLog: (text: string) => void, conf?: JsonObject): Promise<TaskTestResult> {
+export async function testTask(
+  rt: Runtime,
+  dagId: string,
+  taskId: string,
+  date: Date | undefined,
+  onLog: (text: string) => void,
+  conf?: JsonObject,
+): Promise<TaskTestResult> {
   if (conf !== undefined) checkConf(conf);
   const dag = await findDag(rt.db, dagId);
   const task = dag.structure.tasks.find((t) => t.id === taskId);
   if (!task) {
-    const hint = closest(taskId, dag.structure.tasks.map((t) => t.id));
-    throw new SluiceError('TASK_NOT_FOUND', `DAG "${dagId}" has no task "${taskId}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    const hint = closest(
+      taskId,
+      dag.structure.tasks.map((t) => t.id),
+    );
+    throw new SluiceError(
+      'TASK_NOT_FOUND',
+      `DAG "${dagId}" has no task "${taskId}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    );
   }
   const interval = manualInterval(parseSchedule(dag.structure.schedule, dag.structure.timezone), date, new Date());
   const prior = await rt.db.query<{ values: Record<string, JsonValue> | null }>(
@@ -47,24 +65,45 @@ export async function testTask(rt: Runtime, dagId: string, taskId: string, date:
       rmSync(tmpDir, { recursive: true, force: true });
       void proxy.abandon(tiId).then(() => resolve({ ...r, ms: performance.now() - started }));
     };
-    const slot: WorkerSlot = new WorkerSlot((_s, m: FromChild) => {
-      if (m.type === 'log') onLog(m.text);
-      else if (m.type === 'done') end(m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
-      else if (m.type === 'sql') void proxy.handle(tiId, m, (reply) => slot.child?.send(reply));
-    }, (_s, reason) => { if (slot.tiId !== undefined) end({ ok: false, error: `the worker process died (${reason})` }); });
+    const slot: WorkerSlot = new WorkerSlot(
+      (_s, m: FromChild) => {
+        if (m.type === 'log') onLog(m.text);
+        else if (m.type === 'done') end(m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
+        else if (m.type === 'sql') void proxy.handle(tiId, m, (reply) => slot.child?.send(reply));
+      },
+      (_s, reason) => {
+        if (slot.tiId !== undefined) end({ ok: false, error: `the worker process died (${reason})` });
+      },
+    );
     slot.tiId = tiId;
     const timeoutMs = task.executionTimeoutMs ?? rt.config.executor.defaultTimeoutMs;
-    if (timeoutMs) timer = setTimeout(() => end({ ok: false, error: `task exceeded its execution timeout of ${timeoutMs / 1000}s` }), timeoutMs);
+    if (timeoutMs)
+      timer = setTimeout(
+        () => end({ ok: false, error: `task exceeded its execution timeout of ${timeoutMs / 1000}s` }),
+        timeoutMs,
+      );
     slot.send({
       type: 'run',
       job: {
-        tiId, file: dag.file_path, root: rt.config.dagsFolder, dagId, taskId, runId: `test__${interval.start.toISOString()}`,
-        runType: 'manual', tryNumber: 1, maxTries: 1, logicalDate: interval.start.toISOString(),
-        dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(), conf: conf ?? {},
+        tiId,
+        file: dag.file_path,
+        root: rt.config.dagsFolder,
+        dagId,
+        taskId,
+        runId: `test__${interval.start.toISOString()}`,
+        runType: 'manual',
+        tryNumber: 1,
+        maxTries: 1,
+        logicalDate: interval.start.toISOString(),
+        dataIntervalStart: interval.start.toISOString(),
+        dataIntervalEnd: interval.end.toISOString(),
+        conf: conf ?? {},
         upstream: prior.rows[0]?.values ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
-        objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir,
-        tmpDir, logLimitBytes: rt.config.executor.logLimitBytes,
+        objectStore: rt.config.objectStore,
+        dataDocsDir: rt.config.dataDocsDir,
+        tmpDir,
+        logLimitBytes: rt.config.executor.logLimitBytes,
         leaseMs: NO_LEASE_MS, // nothing else may take this try: no lease to renew
       },
     });

@@ -19,7 +19,11 @@ export interface TriggerOptions {
 }
 
 /** Creates a run now (Airflow's "trigger DAG") and starts it if max_active_runs allows. */
-export async function triggerDag(rt: Runtime, dagId: string, opts: TriggerOptions = {}): Promise<{ id: number; runId: string; interval: DataInterval }> {
+export async function triggerDag(
+  rt: Runtime,
+  dagId: string,
+  opts: TriggerOptions = {},
+): Promise<{ id: number; runId: string; interval: DataInterval }> {
   if (opts.conf !== undefined) checkConf(opts.conf);
   const dag = await findDag(rt.db, dagId);
   const s = dag.structure;
@@ -27,9 +31,20 @@ export async function triggerDag(rt: Runtime, dagId: string, opts: TriggerOption
   const runType = opts.runType ?? 'manual';
   const runId = opts.runId ?? (runType === 'manual' ? `manual__${new Date().toISOString()}` : undefined);
   const created = await createRun(rt.db, {
-    dagId, versionId: dag.latest_version_id, structure: s, runType, interval, conf: opts.conf, runId, backfillId: opts.backfillId,
+    dagId,
+    versionId: dag.latest_version_id,
+    structure: s,
+    runType,
+    interval,
+    conf: opts.conf,
+    runId,
+    backfillId: opts.backfillId,
   });
-  if (!created) throw new SluiceError('STATE_CONFLICT', `${dagId} already has a ${runType} run for ${interval.start.toISOString()}`);
+  if (!created)
+    throw new SluiceError(
+      'STATE_CONFLICT',
+      `${dagId} already has a ${runType} run for ${interval.start.toISOString()}`,
+    );
   if (!dag.is_paused) await startRuns(rt.db, rt.versions, dagId, s.maxActiveRuns);
   rt.db.notify('runs');
   return { ...created, interval };

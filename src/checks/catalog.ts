@@ -53,8 +53,14 @@ LEFT JOIN pg_index ix ON ix.indrelid = c.oid AND ix.indisprimary
 ORDER BY w.ref, a.attnum`;
 
 interface Row {
-  ref: string; nspname: string | null; relname: string | null; attname: string | null;
-  type: string; base_type: string; category: string; key_pos: number | null;
+  ref: string;
+  nspname: string | null;
+  relname: string | null;
+  attname: string | null;
+  type: string;
+  base_type: string;
+  category: string;
+  key_pos: number | null;
 }
 
 /** Every table in `refs` (well-formed refs only), undefined where it does not exist. */
@@ -63,18 +69,32 @@ export async function readCatalog(q: Queryable, refs: readonly string[]): Promis
   const out = new Map<string, TableInfo | undefined>();
   if (!wanted.length) return out;
   const { rows } = await q.query<Row>(CATALOG_SQL, [
-    wanted.map((w) => w.ref), wanted.map((w) => w.parts!.schema ?? null), wanted.map((w) => w.parts!.name),
+    wanted.map((w) => w.ref),
+    wanted.map((w) => w.parts!.schema ?? null),
+    wanted.map((w) => w.parts!.name),
   ]);
   for (const w of wanted) {
     const mine = rows.filter((r) => r.ref === w.ref);
     const first = mine[0];
-    if (!first?.relname || !first.nspname) { out.set(w.ref, undefined); continue; }
-    const columns = mine.filter((r) => r.attname !== null)
+    if (!first?.relname || !first.nspname) {
+      out.set(w.ref, undefined);
+      continue;
+    }
+    const columns = mine
+      .filter((r) => r.attname !== null)
       .map((r) => ({ name: r.attname!, type: r.type, baseType: r.base_type, category: r.category }));
-    const key = mine.filter((r) => r.key_pos !== null).sort((a, b) => a.key_pos! - b.key_pos!).map((r) => r.attname!);
+    const key = mine
+      .filter((r) => r.key_pos !== null)
+      .sort((a, b) => a.key_pos! - b.key_pos!)
+      .map((r) => r.attname!);
     out.set(w.ref, {
-      ref: w.ref, schema: first.nspname, name: first.relname, sql: quoteQualified(first.nspname, first.relname),
-      columns, byName: new Map(columns.map((c) => [c.name, c])), key,
+      ref: w.ref,
+      schema: first.nspname,
+      name: first.relname,
+      sql: quoteQualified(first.nspname, first.relname),
+      columns,
+      byName: new Map(columns.map((c) => [c.name, c])),
+      key,
     });
   }
   return out;

@@ -34,30 +34,50 @@ export function writeValidationPage(dir: string, id: number, v: ValidationResult
   const results = v.results.map((r) => {
     const sampleColumns = r.sample?.length ? Object.keys(r.sample[0]) : [];
     return {
-      ...r, kwargsText: show(r.kwargs), observedText: show(r.observed),
+      ...r,
+      kwargsText: show(r.kwargs),
+      observedText: show(r.observed),
       verdict: r.success ? 'passed' : r.severity === 'warn' ? 'warning' : 'failed',
       cssClass: r.success ? 'ok' : r.severity === 'warn' ? 'warn' : 'fail',
-      sampleColumns, sampleRows: (r.sample ?? []).map((row) => sampleColumns.map((c) => show(row[c]))),
+      sampleColumns,
+      sampleRows: (r.sample ?? []).map((row) => sampleColumns.map((c) => show(row[c]))),
     };
   });
-  writeAtomic(path.join(dir, rel), validationPage({
-    ...v, results, run, total: v.results.length, oneQuery: v.queries === 1, startedAt: v.startedAt.toISOString(), ms: Math.round(v.ms),
-    indexHref: '../../index.html',
-  }));
+  writeAtomic(
+    path.join(dir, rel),
+    validationPage({
+      ...v,
+      results,
+      run,
+      total: v.results.length,
+      oneQuery: v.queries === 1,
+      startedAt: v.startedAt.toISOString(),
+      ms: Math.round(v.ms),
+      indexHref: '../../index.html',
+    }),
+  );
   return rel;
 }
 
 export async function writeIndexPage(dir: string, q: Queryable): Promise<string> {
   const latest = await latestValidations(q);
   const file = path.join(dir, 'index.html');
-  writeAtomic(file, indexPage({
-    updatedAt: new Date().toISOString(),
-    suites: latest.map((l) => ({
-      suite: l.suite, table: l.table_name, errors: l.errors, warnings: l.warnings, expectations: l.expectations,
-      href: l.docs_path ?? undefined, validatedAt: new Date(l.created_at).toISOString(),
-      verdict: l.success ? (l.warnings ? 'passed with warnings' : 'passed') : 'failed',
-      cssClass: l.success ? (l.warnings ? 'warn' : 'ok') : 'fail',
-    })),
-  }));
+  writeAtomic(
+    file,
+    indexPage({
+      updatedAt: new Date().toISOString(),
+      suites: latest.map((l) => ({
+        suite: l.suite,
+        table: l.table_name,
+        errors: l.errors,
+        warnings: l.warnings,
+        expectations: l.expectations,
+        href: l.docs_path ?? undefined,
+        validatedAt: new Date(l.created_at).toISOString(),
+        verdict: l.success ? (l.warnings ? 'passed with warnings' : 'passed') : 'failed',
+        cssClass: l.success ? (l.warnings ? 'warn' : 'ok') : 'fail',
+      })),
+    }),
+  );
   return file;
 }

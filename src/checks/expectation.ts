@@ -6,6 +6,7 @@ import type { ValidationContext } from './types';
 import type { TableInfo } from './catalog';
 
 /** Shaped by the type's JSON Schema, which was checked before any plan reads them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- shapes vary per type; the JSON Schema checked them
 export type Kwargs = Readonly<Record<string, any>>;
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -18,7 +19,12 @@ export interface KwargProblem {
 /** A column of the suite's table, or another table (and maybe its column), that must exist before running. */
 export type Ref =
   | { readonly kind: 'column'; readonly path: string; readonly column: string; readonly need?: 'numeric' | 'datetime' }
-  | { readonly kind: 'table'; readonly path: string; readonly table: string; readonly column?: { readonly path: string; readonly name: string } };
+  | {
+      readonly kind: 'table';
+      readonly path: string;
+      readonly table: string;
+      readonly column?: { readonly path: string; readonly name: string };
+    };
 
 /** Handle of a metric asked for while planning, read back after the queries ran. */
 export type Key = string;

@@ -4,7 +4,10 @@
  */
 import { lineIndex, positionAt, type LineIndex } from '../models/text-position';
 
-export interface Position { readonly line: number; readonly column: number }
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
 
 export interface ParsedJson {
   readonly value: unknown;
@@ -13,7 +16,13 @@ export interface ParsedJson {
 }
 
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly position: Position) { super(message); this.name = 'JsonSyntaxError'; }
+  constructor(
+    message: string,
+    readonly position: Position,
+  ) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
 }
 
 export function escapePointer(segment: string | number): string {
@@ -24,8 +33,12 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   const index = lineIndex(text);
   const offsets = new Map<string, number>();
   let i = 0;
-  const fail = (message: string, at = i): never => { throw new JsonSyntaxError(message, positionAt(index, at)); };
-  const ws = () => { while (i < text.length && /[ \t\n\r]/.test(text[i])) i++; };
+  const fail = (message: string, at = i): never => {
+    throw new JsonSyntaxError(message, positionAt(index, at));
+  };
+  const ws = () => {
+    while (i < text.length && /[ \t\n\r]/.test(text[i])) i++;
+  };
   const describe = () => (i >= text.length ? 'end of file' : `"${text[i]}"`);
 
   const token = (re: RegExp, what: string): string => {
@@ -46,8 +59,15 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     if (c === '[') return array(pointer);
     if (c === '"') return JSON.parse(token(STRING, 'a string'));
     if (c === '-' || (c >= '0' && c <= '9')) return Number(token(NUMBER, 'a number'));
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, i)) { i += word.length; return v; }
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
     }
     return fail(`unexpected ${describe()}`);
   };
@@ -55,7 +75,10 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     const out: Record<string, unknown> = {};
     i++;
     ws();
-    if (text[i] === '}') { i++; return out; }
+    if (text[i] === '}') {
+      i++;
+      return out;
+    }
     for (;;) {
       ws();
       const keyAt = i;
@@ -67,8 +90,14 @@ export function parseJsonWithPositions(text: string): ParsedJson {
       i++;
       out[key] = value(child);
       ws();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === '}') { i++; return out; }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === '}') {
+        i++;
+        return out;
+      }
       fail(`expected "," or "}", found ${describe()}`);
     }
   };
@@ -76,12 +105,21 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     const out: unknown[] = [];
     i++;
     ws();
-    if (text[i] === ']') { i++; return out; }
+    if (text[i] === ']') {
+      i++;
+      return out;
+    }
     for (;;) {
       out.push(value(`${pointer}/${out.length}`));
       ws();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === ']') { i++; return out; }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return out;
+      }
       fail(`expected "," or "]", found ${describe()}`);
     }
   };
@@ -93,7 +131,12 @@ export function parseJsonWithPositions(text: string): ParsedJson {
 }
 
 /** The closest enclosing value that was seen: a pointer to a missing member points at its object. */
-function locate(index: LineIndex, offsets: Map<string, number>, pointer: string, preferKey = false): Position | undefined {
+function locate(
+  index: LineIndex,
+  offsets: Map<string, number>,
+  pointer: string,
+  preferKey = false,
+): Position | undefined {
   for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
     const at = (preferKey ? offsets.get(`${p}#key`) : undefined) ?? offsets.get(p);
     if (at !== undefined) return positionAt(index, at);

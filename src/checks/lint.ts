@@ -17,8 +17,12 @@ export interface LintResult {
 
 export function lintSuites(folder: string): LintResult {
   const dir = path.resolve(folder);
-  if (!existsSync(dir)) return { files: [], suites: [], issues: [{ file: dir, pointer: '', message: 'no such folder' }] };
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
+  if (!existsSync(dir))
+    return { files: [], suites: [], issues: [{ file: dir, pointer: '', message: 'no such folder' }] };
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(dir, f));
   const suites: Suite[] = [];
   const issues: SuiteIssue[] = [];
   const byName = new Map<string, string>();
@@ -28,9 +32,17 @@ export function lintSuites(folder: string): LintResult {
     if (!r.suite) continue;
     const base = path.basename(file, '.json');
     const problems: SuiteIssue[] = [];
-    if (r.suite.name !== base) problems.push(suiteIssue(r.suite, '/name', `suite "${r.suite.name}" is in ${base}.json: name the file ${r.suite.name}.json (checkpoints find suites by file name)`));
+    if (r.suite.name !== base)
+      problems.push(
+        suiteIssue(
+          r.suite,
+          '/name',
+          `suite "${r.suite.name}" is in ${base}.json: name the file ${r.suite.name}.json (checkpoints find suites by file name)`,
+        ),
+      );
     const twin = byName.get(r.suite.name);
-    if (twin) problems.push(suiteIssue(r.suite, '/name', `suite "${r.suite.name}" is also defined in ${path.basename(twin)}`));
+    if (twin)
+      problems.push(suiteIssue(r.suite, '/name', `suite "${r.suite.name}" is also defined in ${path.basename(twin)}`));
     byName.set(r.suite.name, file);
     issues.push(...problems);
     if (!problems.length) suites.push(r.suite);

@@ -43,7 +43,9 @@ export function mapSummary(plan: MapPlan, c: MapCounts, success: boolean): strin
   if (c.elementCount === 0) return `no ${plan.unit} to check: passes (${nulls})`;
   if (c.unexpectedCount === 0) return `all ${n(c.elementCount)} ${plan.unit} pass; ${nulls}`;
   const head = `${n(c.unexpectedCount)} of ${n(c.elementCount)} ${plan.unit} (${percentOf(c.unexpectedCount, c.elementCount)} %) ${plan.fails}`;
-  const mostly = plan.mostly === undefined ? ''
-    : `; mostly ${plan.mostly}: ${percentOf(c.elementCount - c.unexpectedCount, c.elementCount)} % are as expected, so it ${success ? 'passes' : 'fails'}`;
+  const mostly =
+    plan.mostly === undefined
+      ? ''
+      : `; mostly ${plan.mostly}: ${percentOf(c.elementCount - c.unexpectedCount, c.elementCount)} % are as expected, so it ${success ? 'passes' : 'fails'}`;
   return `${head}${mostly}; ${nulls}`;
 }

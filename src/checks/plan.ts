@@ -44,7 +44,12 @@ export class SuitePlan {
   readonly problems: Problem[] = [];
   readonly source: string;
 
-  constructor(readonly table: TableInfo, readonly where: string | undefined, private readonly others: ReadonlyMap<string, TableInfo | undefined>, readonly context: ValidationContext) {
+  constructor(
+    readonly table: TableInfo,
+    readonly where: string | undefined,
+    private readonly others: ReadonlyMap<string, TableInfo | undefined>,
+    readonly context: ValidationContext,
+  ) {
     this.source = table.sql;
   }
 
@@ -56,7 +61,9 @@ export class SuitePlan {
 
   /** The one batched query: every aggregate of the suite over its rows. */
   aggregateSql(only?: readonly string[], where = this.where): string | undefined {
-    const list = only ? [...new Set(only)].map((sql) => [sql, this.aggregates.get(sql)!] as const) : [...this.aggregates];
+    const list = only
+      ? [...new Set(only)].map((sql) => [sql, this.aggregates.get(sql)!] as const)
+      : [...this.aggregates];
     if (!list.length) return undefined;
     return `SELECT ${list.map(([sql, key]) => `${sql} AS ${key}`).join(',\n  ')}\n${this.from(undefined, where)}`;
   }
@@ -71,7 +78,11 @@ export class SuitePlan {
       if (typeof value === 'number' && (!col || col.category === 'N')) return quoteLiteral(value);
       if (typeof value === 'boolean' && col?.category === 'B') return quoteLiteral(value);
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        this.problems.push({ index, path, message: `must be a string, number or boolean, got ${JSON.stringify(value)}` });
+        this.problems.push({
+          index,
+          path,
+          message: `must be a string, number or boolean, got ${JSON.stringify(value)}`,
+        });
         return 'NULL';
       }
       // Unknown-typed: Postgres reads it as the column's type (a date, a timestamp, an enum); checked before running.
@@ -94,18 +105,29 @@ export class SuitePlan {
       },
       regtype: (name, path) => {
         const key = `t${this.probes.length}`;
-        this.probes.push({ index, path, sql: `to_regtype(${quoteLiteral(name)})::text`, key, nullMessage: `"${name}" is not a type Postgres knows` });
+        this.probes.push({
+          index,
+          path,
+          sql: `to_regtype(${quoteLiteral(name)})::text`,
+          key,
+          nullMessage: `"${name}" is not a type Postgres knows`,
+        });
         return key;
       },
       agg: (sql) => {
         mine.push(sql);
         let key = this.aggregates.get(sql);
-        if (!key) { key = `a${this.aggregates.size}`; this.aggregates.set(sql, key); }
+        if (!key) {
+          key = `a${this.aggregates.size}`;
+          this.aggregates.set(sql, key);
+        }
         return key;
       },
       rows: (sql, path = '') => this.own(index, sql, false, path),
       scalar: (sql, path = '') => this.own(index, sql, true, path),
-      problem: (path, message) => { this.problems.push({ index, path, message }); },
+      problem: (path, message) => {
+        this.problems.push({ index, path, message });
+      },
     };
   }
 

@@ -22,18 +22,31 @@ export function otherTables(types: ReadonlyArray<{ type: ExpectationType; kwargs
   return types.flatMap(({ type, kwargs }) => type.refs(kwargs)).flatMap((r) => (r.kind === 'table' ? [r.table] : []));
 }
 
-export function checkRefs(index: number, type: ExpectationType, kwargs: Kwargs, table: TableInfo, others: ReadonlyMap<string, TableInfo | undefined>): Problem[] {
+export function checkRefs(
+  index: number,
+  type: ExpectationType,
+  kwargs: Kwargs,
+  table: TableInfo,
+  others: ReadonlyMap<string, TableInfo | undefined>,
+): Problem[] {
   const problems: Problem[] = [];
   const refs: Ref[] = type.refs(kwargs);
   for (const r of refs) {
     if (r.kind === 'table') {
       const other = others.get(r.table);
-      if (!other) { problems.push({ index, path: r.path, message: `table "${r.table}" does not exist` }); continue; }
-      if (r.column && !other.byName.has(r.column.name)) problems.push({ index, path: r.column.path, message: missingColumn(other, r.column.name) });
+      if (!other) {
+        problems.push({ index, path: r.path, message: `table "${r.table}" does not exist` });
+        continue;
+      }
+      if (r.column && !other.byName.has(r.column.name))
+        problems.push({ index, path: r.column.path, message: missingColumn(other, r.column.name) });
       continue;
     }
     const col = table.byName.get(r.column);
-    if (!col) { problems.push({ index, path: r.path, message: missingColumn(table, r.column) }); continue; }
+    if (!col) {
+      problems.push({ index, path: r.path, message: missingColumn(table, r.column) });
+      continue;
+    }
     const need = r.need && NEEDS[r.need];
     if (need && !need.categories.includes(col.category)) {
       problems.push({ index, path: r.path, message: `needs ${need.what}; "${r.column}" is ${col.type}` });

@@ -19,7 +19,12 @@ export interface ProbeResult {
 const unscanned = (sql: string) => `(SELECT 1 FROM (${sql}) AS probe LIMIT 0)`;
 
 async function attempt(q: Queryable, sql: string): Promise<string | undefined> {
-  try { await q.query(sql); return undefined; } catch (e) { return problemOf(e); }
+  try {
+    await q.query(sql);
+    return undefined;
+  } catch (e) {
+    return problemOf(e);
+  }
 }
 
 /** The message of an error about the query; an error about the connection is no finding: it is thrown on. */
@@ -41,11 +46,12 @@ export async function probeSuite(q: Queryable, plan: SuitePlan, healthy: Readonl
   ];
   const values = new Map<Key, unknown>();
   const problems: Problem[] = [];
-  const read = (got: readonly unknown[]) => probes.forEach((p, i) => {
-    if (!p.key) return;
-    values.set(p.key, got[i]);
-    if (got[i] === null && p.nullMessage) problems.push({ index: p.index, path: p.path, message: p.nullMessage });
-  });
+  const read = (got: readonly unknown[]) =>
+    probes.forEach((p, i) => {
+      if (!p.key) return;
+      values.set(p.key, got[i]);
+      if (got[i] === null && p.nullMessage) problems.push({ index: p.index, path: p.path, message: p.nullMessage });
+    });
   if (!probes.length && !statements.length) return { values, problems };
 
   // Values as one text array (each distinct probe once): no limit on columns, whatever the value sets hold.
@@ -81,10 +87,16 @@ export async function probeSuite(q: Queryable, plan: SuitePlan, healthy: Readonl
     for (const i of healthy) {
       if (failed.has(i)) continue;
       const own = plan.aggregatesOf.get(i) ?? [];
-      const mine = [...(own.length ? [{ sql: plan.aggregateSql(own)!, path: '' }] : []), ...queries.filter((x) => x.index === i)];
+      const mine = [
+        ...(own.length ? [{ sql: plan.aggregateSql(own)!, path: '' }] : []),
+        ...queries.filter((x) => x.index === i),
+      ];
       for (const { sql, path } of mine) {
         const err = await attempt(q, `SELECT ${unscanned(sql)}`);
-        if (err) { problems.push({ index: i, path, message: err }); break; }
+        if (err) {
+          problems.push({ index: i, path, message: err });
+          break;
+        }
       }
     }
   }

@@ -9,18 +9,29 @@ import type { ValidationResult } from './types';
  * and an event when the gate closed (check_failed) or warnings were raised (check_warned), for
  * alerts to pick up. Returns the page path (relative to `docsDir`).
  */
-export async function recordValidation(wh: Warehouse, v: ValidationResult, docsDir: string, run?: ValidationRun): Promise<{ id: number; page: string }> {
+export async function recordValidation(
+  wh: Warehouse,
+  v: ValidationResult,
+  docsDir: string,
+  run?: ValidationRun,
+): Promise<{ id: number; page: string }> {
   const id = await wh.transaction(async (tx) => {
     const vid = await storeValidation(tx, v, run);
     const failed = v.results.filter((r) => !r.success);
     if (failed.length) {
       const errors = failed.filter((r) => r.severity === 'error');
       await recordEvent(tx, {
-        kind: errors.length ? 'check_failed' : 'check_warned', dagId: run?.dagId, taskId: run?.taskId,
+        kind: errors.length ? 'check_failed' : 'check_warned',
+        dagId: run?.dagId,
+        taskId: run?.taskId,
         message: errors.length
           ? `${v.suite} failed on ${v.table}: ${errors.length} error(s), ${v.warnings} warning(s); first: ${errors[0].summary}`
           : `${v.suite} passed on ${v.table} with ${v.warnings} warning(s); first: ${failed[0].summary}`,
-        payload: { validationId: vid, suite: v.suite, failed: failed.map((r) => ({ index: r.index, type: r.type, severity: r.severity, summary: r.summary })) },
+        payload: {
+          validationId: vid,
+          suite: v.suite,
+          failed: failed.map((r) => ({ index: r.index, type: r.type, severity: r.severity, summary: r.summary })),
+        },
       });
     }
     return vid;

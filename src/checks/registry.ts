@@ -14,14 +14,25 @@ import { TABLE_TYPES } from './types/table';
 import { UNIQUENESS_TYPES } from './types/uniqueness';
 
 const ALL: readonly ExpectationType[] = [
-  ...TABLE_TYPES, ...COLUMN_TYPE_TYPES, ...COLUMN_VALUE_TYPES, ...UNIQUENESS_TYPES, ...COLUMN_TEXT_TYPES,
-  ...COLUMN_STAT_TYPES, ...CARDINALITY_TYPES, ...DISTINCT_SET_TYPES, ...MULTICOLUMN_TYPES,
-  ...REFERENTIAL_TYPES, ...FRESHNESS_TYPES, ...CUSTOM_SQL_TYPES,
+  ...TABLE_TYPES,
+  ...COLUMN_TYPE_TYPES,
+  ...COLUMN_VALUE_TYPES,
+  ...UNIQUENESS_TYPES,
+  ...COLUMN_TEXT_TYPES,
+  ...COLUMN_STAT_TYPES,
+  ...CARDINALITY_TYPES,
+  ...DISTINCT_SET_TYPES,
+  ...MULTICOLUMN_TYPES,
+  ...REFERENTIAL_TYPES,
+  ...FRESHNESS_TYPES,
+  ...CUSTOM_SQL_TYPES,
 ];
 const GROUPS = [...new Set(ALL.map((t) => t.group))];
 
 /** Every type, grouped as the docs list them. */
-export const EXPECTATION_TYPES: readonly ExpectationType[] = [...ALL].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
+export const EXPECTATION_TYPES: readonly ExpectationType[] = [...ALL].sort(
+  (a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group),
+);
 
 const BY_NAME = new Map(EXPECTATION_TYPES.map((t) => [t.name, t]));
 

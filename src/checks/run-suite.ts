@@ -27,7 +27,8 @@ export interface SuiteRun {
 export async function runSuite(wh: Warehouse, r: SuiteRun): Promise<{ result: ValidationResult; page: string }> {
   const suite = loadSuite(r.file);
   const resolved = {
-    ...suite, table: r.resolveTable(suite.table),
+    ...suite,
+    table: r.resolveTable(suite.table),
     where: suite.where === undefined ? undefined : renderMacros(suite.where, r.macros),
   };
   const result = await validateSuite(wh, resolved, { ds: r.macros.ds, dataIntervalEnd: r.macros.dataIntervalEnd });

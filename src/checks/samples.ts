@@ -34,7 +34,11 @@ export interface FailingRows {
   readonly total?: number;
 }
 
-export async function fetchFailingRows(q: Queryable, table: TableInfo, specs: readonly FailingRowsSpec[]): Promise<Map<number, FailingRows>> {
+export async function fetchFailingRows(
+  q: Queryable,
+  table: TableInfo,
+  specs: readonly FailingRowsSpec[],
+): Promise<Map<number, FailingRows>> {
   const out = new Map<number, FailingRows>(specs.map((s) => [s.id, { sample: [] }]));
   if (!specs.length) return out;
   const branches = specs.map((s) => {
@@ -42,7 +46,9 @@ export async function fetchFailingRows(q: Queryable, table: TableInfo, specs: re
     const row = `json_build_object(${shown.map((c) => `${quoteLiteral(c)}, ${quoteIdent(c)}`).join(', ')})`;
     return `(SELECT ${s.id} AS i, ${s.count ? 'count(*) OVER ()' : 'NULL::bigint'} AS n, ${row} AS r ${s.failingFrom} LIMIT ${SAMPLE_SIZE})`;
   });
-  const { rows } = await q.query<{ i: number; n: string | null; r: Record<string, unknown> }>(branches.join('\nUNION ALL\n'));
+  const { rows } = await q.query<{ i: number; n: string | null; r: Record<string, unknown> }>(
+    branches.join('\nUNION ALL\n'),
+  );
   for (const r of rows) {
     const f = out.get(r.i)!;
     f.sample.push(r.r);

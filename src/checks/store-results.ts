@@ -9,14 +9,34 @@ export interface ValidationRun {
 }
 
 /** Stores a validation and its expectation results; returns the validation's id. */
-export async function storeValidation(q: Queryable, v: ValidationResult, run?: ValidationRun, docsPath?: string): Promise<number> {
+export async function storeValidation(
+  q: Queryable,
+  v: ValidationResult,
+  run?: ValidationRun,
+  docsPath?: string,
+): Promise<number> {
   const ins = await q.query<{ id: number }>(
     `INSERT INTO sluice.validation (suite, table_name, where_clause, run_id, dag_id, task_id, ds, success, errors, warnings,
                                     expectations, queries, started_at, duration_ms, docs_path)
      VALUES ($1, $2, $3, (SELECT id FROM sluice.dag_run WHERE dag_id = $4 AND run_id = $5), $4, $6, $7::date, $8, $9, $10, $11, $12, $13, $14, $15)
      RETURNING id`,
-    [v.suite, v.table, v.where ?? null, run?.dagId ?? null, run?.runId ?? null, run?.taskId ?? null, run?.ds ?? null, v.success, v.errors,
-      v.warnings, v.results.length, v.queries, v.startedAt, Math.round(v.ms), docsPath ?? null],
+    [
+      v.suite,
+      v.table,
+      v.where ?? null,
+      run?.dagId ?? null,
+      run?.runId ?? null,
+      run?.taskId ?? null,
+      run?.ds ?? null,
+      v.success,
+      v.errors,
+      v.warnings,
+      v.results.length,
+      v.queries,
+      v.startedAt,
+      Math.round(v.ms),
+      docsPath ?? null,
+    ],
   );
   const id = Number(ins.rows[0].id);
   await q.query(
@@ -27,18 +47,53 @@ export async function storeValidation(q: Queryable, v: ValidationResult, run?: V
        FROM jsonb_to_recordset($2::jsonb) AS x(idx int, type text, severity text, kwargs jsonb, success boolean, observed jsonb,
             element_count bigint, unexpected_count bigint, unexpected_percent double precision, null_count bigint, sample jsonb,
             failing_rows_sql text, summary text)`,
-    [id, JSON.stringify(v.results.map((r) => ({
-      idx: r.index, type: r.type, severity: r.severity, kwargs: r.kwargs, success: r.success, observed: r.observed ?? null,
-      element_count: r.elementCount ?? null, unexpected_count: r.unexpectedCount ?? null, unexpected_percent: r.unexpectedPercent ?? null,
-      null_count: r.nullCount ?? null, sample: r.sample ?? null, failing_rows_sql: r.failingRowsSql ?? null, summary: r.summary,
-    })))],
+    [
+      id,
+      JSON.stringify(
+        v.results.map((r) => ({
+          idx: r.index,
+          type: r.type,
+          severity: r.severity,
+          kwargs: r.kwargs,
+          success: r.success,
+          observed: r.observed ?? null,
+          element_count: r.elementCount ?? null,
+          unexpected_count: r.unexpectedCount ?? null,
+          unexpected_percent: r.unexpectedPercent ?? null,
+          null_count: r.nullCount ?? null,
+          sample: r.sample ?? null,
+          failing_rows_sql: r.failingRowsSql ?? null,
+          summary: r.summary,
+        })),
+      ),
+    ],
   );
   return id;
 }
 
 /** The latest validation of each suite, for the Data Docs index. */
-export async function latestValidations(q: Queryable): Promise<Array<{ suite: string; success: boolean; errors: number; warnings: number; expectations: number; created_at: Date; docs_path: string | null; table_name: string }>> {
-  const r = await q.query<{ suite: string; success: boolean; errors: number; warnings: number; expectations: number; created_at: Date; docs_path: string | null; table_name: string }>(
+export async function latestValidations(q: Queryable): Promise<
+  Array<{
+    suite: string;
+    success: boolean;
+    errors: number;
+    warnings: number;
+    expectations: number;
+    created_at: Date;
+    docs_path: string | null;
+    table_name: string;
+  }>
+> {
+  const r = await q.query<{
+    suite: string;
+    success: boolean;
+    errors: number;
+    warnings: number;
+    expectations: number;
+    created_at: Date;
+    docs_path: string | null;
+    table_name: string;
+  }>(
     `SELECT DISTINCT ON (suite) suite, table_name, success, errors, warnings, expectations, created_at, docs_path
        FROM sluice.validation ORDER BY suite, id DESC`,
   );

@@ -25,7 +25,10 @@ const kwargValidators = new Map<string, ValidateFunction>();
 
 function kwargsValidator(type: string): ValidateFunction {
   let v = kwargValidators.get(type);
-  if (!v) { v = ajv.compile(expectationType(type)!.kwargs); kwargValidators.set(type, v); }
+  if (!v) {
+    v = ajv.compile(expectationType(type)!.kwargs);
+    kwargValidators.set(type, v);
+  }
   return v;
 }
 
@@ -33,9 +36,20 @@ function kwargsValidator(type: string): ValidateFunction {
 const positions = new Map<string, ParsedJson>();
 
 /** An issue at a pointer of a suite, with the line and column when the suite came from a file. */
-export function suiteIssue(suite: Pick<Suite, 'file'>, pointer: string, message: string, preferKey = false): SuiteIssue {
+export function suiteIssue(
+  suite: Pick<Suite, 'file'>,
+  pointer: string,
+  message: string,
+  preferKey = false,
+): SuiteIssue {
   const at = positions.get(suite.file)?.locate(pointer, preferKey);
-  return { file: suite.file, line: at?.line, column: at?.column, pointer, message: pointer ? `${pointer}: ${message}` : message };
+  return {
+    file: suite.file,
+    line: at?.line,
+    column: at?.column,
+    pointer,
+    message: pointer ? `${pointer}: ${message}` : message,
+  };
 }
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode };
@@ -44,29 +58,42 @@ type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode 
 function schemaAt(schema: SchemaNode, instancePath: string): SchemaNode | undefined {
   let node: SchemaNode | undefined = schema;
   for (const seg of instancePath.split('/').slice(1)) {
-    node = /^\d+$/.test(seg) && node?.items ? node.items : node?.properties?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node =
+      /^\d+$/.test(seg) && node?.items ? node.items : node?.properties?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node;
 }
 
 /** An ajv error as a sentence; `what` names the members ("property", "kwarg"), `owner` the expectation type. */
-function ajvMessage(e: ErrorObject, schema: SchemaNode, what: string, owner?: string): { pointer: string; message: string; key?: boolean } {
+function ajvMessage(
+  e: ErrorObject,
+  schema: SchemaNode,
+  what: string,
+  owner?: string,
+): { pointer: string; message: string; key?: boolean } {
   if (e.keyword === 'additionalProperties') {
     const prop = String(e.params.additionalProperty);
     const known = Object.keys(schemaAt(schema, e.instancePath)?.properties ?? {});
     const instead = owner && !e.instancePath ? GX_ONLY_KWARGS[prop] : undefined;
     const of = owner ? ` for ${owner}` : '';
-    const message = instead ? `${what} "${prop}" is not supported${of}: ${instead}`
+    const message = instead
+      ? `${what} "${prop}" is not supported${of}: ${instead}`
       : `unknown ${what} "${prop}"${of}${didYouMean(prop, known)}; expected ${known.map((k) => `"${k}"`).join(', ') || 'none'}`;
     return { pointer: `${e.instancePath}/${escapePointer(prop)}`, message, key: true };
   }
-  if (e.keyword === 'required') return { pointer: e.instancePath, message: `missing required ${what} "${e.params.missingProperty}"${owner ? ` for ${owner}` : ''}` };
+  if (e.keyword === 'required')
+    return {
+      pointer: e.instancePath,
+      message: `missing required ${what} "${e.params.missingProperty}"${owner ? ` for ${owner}` : ''}`,
+    };
   if (e.keyword === 'enum') {
     const allowed = (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
     return { pointer: e.instancePath, message: `must be one of ${allowed.join(', ')}` };
   }
-  if (e.keyword === 'type') return { pointer: e.instancePath, message: `must be ${[e.params.type].flat().join(' or ')}` };
-  if (e.keyword === 'pattern' && e.instancePath === '/table') return { pointer: e.instancePath, message: 'must be "schema.table" or a model name' };
+  if (e.keyword === 'type')
+    return { pointer: e.instancePath, message: `must be ${[e.params.type].flat().join(' or ')}` };
+  if (e.keyword === 'pattern' && e.instancePath === '/table')
+    return { pointer: e.instancePath, message: 'must be "schema.table" or a model name' };
   return { pointer: e.instancePath, message: e.message ?? e.keyword };
 }
 
@@ -77,7 +104,13 @@ function problemsOf(raw: Record<string, unknown>, file: string, locate: Locate):
   const issues: SuiteIssue[] = [];
   const add = (pointer: string, message: string, key = false) => {
     const at = locate(pointer, key);
-    issues.push({ file, line: at?.line, column: at?.column, pointer, message: pointer ? `${pointer}: ${message}` : message });
+    issues.push({
+      file,
+      line: at?.line,
+      column: at?.column,
+      pointer,
+      message: pointer ? `${pointer}: ${message}` : message,
+    });
   };
   if (!validateEnvelope(raw)) {
     for (const e of validateEnvelope.errors ?? []) {
@@ -91,7 +124,10 @@ function problemsOf(raw: Record<string, unknown>, file: string, locate: Locate):
     if (typeof x?.type !== 'string') return;
     const at = `/expectations/${i}`;
     const type = expectationType(x.type);
-    if (!type) { add(`${at}/type`, `unknown expectation type "${x.type}"${didYouMean(x.type, expectationTypeNames())}`); return; }
+    if (!type) {
+      add(`${at}/type`, `unknown expectation type "${x.type}"${didYouMean(x.type, expectationTypeNames())}`);
+      return;
+    }
     const kwargs = (x.kwargs ?? {}) as Record<string, unknown>;
     if (typeof kwargs !== 'object' || Array.isArray(kwargs)) return; // reported by the envelope schema
     const v = kwargsValidator(x.type);
@@ -148,10 +184,17 @@ export function loadSuite(file: string): Suite {
   const abs = path.resolve(file);
   if (!existsSync(abs)) {
     const dir = path.dirname(abs);
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+      : [];
     const name = path.basename(abs, '.json');
-    throw new SluiceError('CHECK_INVALID', `no expectation suite "${name}" in ${dir}${didYouMean(name, known)}` +
-      (known.length ? ` (suites: ${known.join(', ')})` : ''));
+    throw new SluiceError(
+      'CHECK_INVALID',
+      `no expectation suite "${name}" in ${dir}${didYouMean(name, known)}` +
+        (known.length ? ` (suites: ${known.join(', ')})` : ''),
+    );
   }
   const { suite, issues } = parseSuiteText(readFileSync(abs, 'utf8'), abs);
   if (!suite) throw new ValidationError('CHECK_INVALID', `expectation suite ${abs}`, issues);

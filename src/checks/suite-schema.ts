@@ -40,5 +40,5 @@ export const GX_ONLY_KWARGS: Readonly<Record<string, string>> = {
   result_format: 'Sluice always returns counts, up to 20 sample rows and the failing-rows SQL; remove it',
   include_config: 'results always carry the kwargs; remove it',
   catch_exceptions: 'a broken expectation is an error before anything runs; remove it',
-  parse_strings_as_datetimes: 'bounds given as strings are cast to the column\'s type already; remove it',
+  parse_strings_as_datetimes: "bounds given as strings are cast to the column's type already; remove it",
 };

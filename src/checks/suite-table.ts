@@ -16,7 +16,9 @@ export function tableResolver(projectRoot: string): TableResolver {
     if (table.includes('.')) return table;
     if (!models) {
       try {
-        models = new Map([...loadProject(projectRoot).models.values()].map((m) => [m.name, `${m.config.schema}.${m.name}`]));
+        models = new Map(
+          [...loadProject(projectRoot).models.values()].map((m) => [m.name, `${m.config.schema}.${m.name}`]),
+        );
       } catch {
         models = new Map(); // a broken project is reported by the models' own tasks
       }
@@ -27,9 +29,11 @@ export function tableResolver(projectRoot: string): TableResolver {
 
 /** Every table a suite reads (its own and the ones its expectations name), as `schema.table`. */
 export function suiteTables(suite: Suite, resolve: TableResolver): string[] {
-  const others = otherTables(suite.expectations.flatMap((e) => {
-    const type = expectationType(e.type);
-    return type ? [{ type, kwargs: e.kwargs }] : [];
-  }));
+  const others = otherTables(
+    suite.expectations.flatMap((e) => {
+      const type = expectationType(e.type);
+      return type ? [{ type, kwargs: e.kwargs }] : [];
+    }),
+  );
   return [...new Set([suite.table, ...others].map((t) => resolve(t).toLowerCase()))];
 }

@@ -26,12 +26,22 @@ import type { ExpectationResult, Suite, ValidationContext, ValidationResult } fr
  * Runs `fn` in one REPEATABLE READ, READ ONLY transaction when the warehouse has transactions,
  * else on the (counting) warehouse as it is. `tally` counts each statement `fn` sends.
  */
-async function inSnapshot<T>(wh: Queryable, counting: Queryable, tally: () => void, fn: (q: Queryable) => Promise<T>): Promise<T> {
+async function inSnapshot<T>(
+  wh: Queryable,
+  counting: Queryable,
+  tally: () => void,
+  fn: (q: Queryable) => Promise<T>,
+): Promise<T> {
   const transaction = (wh as Partial<Warehouse>).transaction;
   if (!transaction) return fn(counting);
   return transaction.call(wh, async (c) => {
     await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return fn({ query: (sql, params) => { tally(); return c.query(sql, params); } });
+    return fn({
+      query: (sql, params) => {
+        tally();
+        return c.query(sql, params);
+      },
+    });
   }) as Promise<T>;
 }
 
@@ -42,25 +52,55 @@ async function inPostgres<T>(suite: Suite, what: string, run: () => Promise<T>):
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string' || isTransientDbError(e) || /^(08|57|53)/.test(code)) throw e;
-    throw new SluiceError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}: ${what} failed in Postgres: ${(e as Error).message}`,
-      [{ file: suite.file, message: `${what}: ${(e as Error).message}` }]);
+    throw new SluiceError(
+      'CHECK_INVALID',
+      `suite "${suite.name}" on ${suite.table}: ${what} failed in Postgres: ${(e as Error).message}`,
+      [{ file: suite.file, message: `${what}: ${(e as Error).message}` }],
+    );
   }
 }
 
-export async function validateSuite(wh: Queryable, suite: Suite, ctx: ValidationContext = {}): Promise<ValidationResult> {
+export async function validateSuite(
+  wh: Queryable,
+  suite: Suite,
+  ctx: ValidationContext = {},
+): Promise<ValidationResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   let queries = 0;
-  const tally = () => { queries++; };
-  const q: Queryable = { query: (sql, params) => { tally(); return wh.query(sql, params); } };
-  const fail = (issues: readonly Issue[]): never => { throw new ValidationError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}`, issues); };
+  const tally = () => {
+    queries++;
+  };
+  const q: Queryable = {
+    query: (sql, params) => {
+      tally();
+      return wh.query(sql, params);
+    },
+  };
+  const fail = (issues: readonly Issue[]): never => {
+    throw new ValidationError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}`, issues);
+  };
 
   const shape = checkSuite(suite);
   if (shape.length) fail(shape);
-  const items = suite.expectations.map((config, index) => ({ index, config, kwargs: config.kwargs, type: expectationType(config.type) as ExpectationType }));
-  const catalog = await inPostgres(suite, 'reading the catalog', () => readCatalog(q, [suite.table, ...otherTables(items)]));
+  const items = suite.expectations.map((config, index) => ({
+    index,
+    config,
+    kwargs: config.kwargs,
+    type: expectationType(config.type) as ExpectationType,
+  }));
+  const catalog = await inPostgres(suite, 'reading the catalog', () =>
+    readCatalog(q, [suite.table, ...otherTables(items)]),
+  );
   const table = catalog.get(suite.table);
-  if (!table) return fail([suiteIssue(suite, '/table', `table "${suite.table}" does not exist${suite.table.includes('.') ? '' : ' on the search_path'}`)]);
+  if (!table)
+    return fail([
+      suiteIssue(
+        suite,
+        '/table',
+        `table "${suite.table}" does not exist${suite.table.includes('.') ? '' : ' on the search_path'}`,
+      ),
+    ]);
 
   const plan = new SuitePlan(table, suite.where, catalog, ctx);
   const planned = new Map<number, Planned>();
@@ -72,10 +112,22 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
   const healthy = new Set([...planned.keys()].filter((i) => !plan.problems.some((p) => p.index === i)));
   const probe = await inPostgres(suite, 'checking the suite', () => probeSuite(q, plan, healthy));
   const hinted = (message: string) => withColumnHint(message, table.byName.keys());
-  const issue = (p: Problem) => suiteIssue(suite, `/expectations/${p.index}${p.path ? `/kwargs/${p.path}` : ''}`,
-    `${items[p.index].config.type}: ${hinted(p.message)}`);
+  const issue = (p: Problem) =>
+    suiteIssue(
+      suite,
+      `/expectations/${p.index}${p.path ? `/kwargs/${p.path}` : ''}`,
+      `${items[p.index].config.type}: ${hinted(p.message)}`,
+    );
   const issues = [
-    ...(probe.whereError ? [suiteIssue(suite, '/where', `the suite's where does not work on ${table.schema}.${table.name}: ${hinted(probe.whereError)}`)] : []),
+    ...(probe.whereError
+      ? [
+          suiteIssue(
+            suite,
+            '/where',
+            `the suite's where does not work on ${table.schema}.${table.name}: ${hinted(probe.whereError)}`,
+          ),
+        ]
+      : []),
     ...[...plan.problems, ...probe.problems].sort((a, b) => a.index - b.index).map(issue),
   ];
   if (issues.length) fail(issues);
@@ -84,10 +136,14 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
   const results = await inSnapshot(wh, q, tally, async (qm) => {
     const values = new Map<Key, unknown>(probe.values);
     const aggregate = plan.aggregateSql();
-    const [row, ...own] = await inPostgres(suite, 'validating', () => Promise.all([
-      aggregate ? qm.query<Record<string, unknown>>(aggregate).then((r) => r.rows[0]) : Promise.resolve({} as Record<string, unknown>),
-      ...plan.queries.map((x) => qm.query<Record<string, unknown>>(x.sql).then((r) => r.rows)),
-    ]));
+    const [row, ...own] = await inPostgres(suite, 'validating', () =>
+      Promise.all([
+        aggregate
+          ? qm.query<Record<string, unknown>>(aggregate).then((r) => r.rows[0])
+          : Promise.resolve({} as Record<string, unknown>),
+        ...plan.queries.map((x) => qm.query<Record<string, unknown>>(x.sql).then((r) => r.rows)),
+      ]),
+    );
     for (const key of plan.aggregates.values()) values.set(key, row[key]);
     plan.queries.forEach((x, i) => values.set(x.key, x.scalar ? Object.values(own[i][0] ?? {})[0] : own[i]));
     const read = (key: Key) => values.get(key);
@@ -101,8 +157,18 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
       else maps.push({ index: it.index, plan: p, counts: readMapCounts(p, read) });
     }
     const wanted = maps.filter((m) => needsFailingRows(m.plan, m.counts));
-    const failing = await inPostgres(suite, 'fetching failing rows', () => fetchFailingRows(qm, table,
-      wanted.map((m) => ({ id: m.index, columns: m.plan.columns, failingFrom: m.plan.failingFrom, count: !!m.plan.unexpectedIsLowerBound }))));
+    const failing = await inPostgres(suite, 'fetching failing rows', () =>
+      fetchFailingRows(
+        qm,
+        table,
+        wanted.map((m) => ({
+          id: m.index,
+          columns: m.plan.columns,
+          failingFrom: m.plan.failingFrom,
+          count: !!m.plan.unexpectedIsLowerBound,
+        })),
+      ),
+    );
     for (const m of maps) {
       const rows = failing.get(m.index);
       const counts = rows?.total !== undefined ? { ...m.counts, unexpectedCount: rows.total } : m.counts;
@@ -110,8 +176,14 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
       const unexpectedPercent = percentOf(counts.unexpectedCount, counts.elementCount);
       const it = items[m.index];
       results[m.index] = {
-        index: m.index, type: it.config.type, severity: it.config.severity, kwargs: it.kwargs,
-        success, observed: unexpectedPercent, ...counts, unexpectedPercent,
+        index: m.index,
+        type: it.config.type,
+        severity: it.config.severity,
+        kwargs: it.kwargs,
+        success,
+        observed: unexpectedPercent,
+        ...counts,
+        unexpectedPercent,
         ...(!success && rows ? { sample: rows.sample, failingRowsSql: failingRowsSql(table, m.plan) } : {}),
         summary: mapSummary(m.plan, counts, success),
       };
@@ -122,7 +194,15 @@ export async function validateSuite(wh: Queryable, suite: Suite, ctx: Validation
   const errors = results.filter((r) => !r.success && r.severity === 'error').length;
   const warnings = results.filter((r) => !r.success && r.severity === 'warn').length;
   return {
-    suite: suite.name, table: `${table.schema}.${table.name}`, ...(suite.where !== undefined ? { where: suite.where } : {}),
-    startedAt, ms: performance.now() - t0, success: errors === 0, errors, warnings, results, queries,
+    suite: suite.name,
+    table: `${table.schema}.${table.name}`,
+    ...(suite.where !== undefined ? { where: suite.where } : {}),
+    startedAt,
+    ms: performance.now() - t0,
+    success: errors === 0,
+    errors,
+    warnings,
+    results,
+    queries,
   };
 }

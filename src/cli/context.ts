@@ -1,5 +1,5 @@
 import { resolveConfig, withOverrides, type Config } from '../config/config';
-import { SluiceError, isSluiceError, formatIssue } from '../errors/errors';
+import { isSluiceError, formatIssue } from '../errors/errors';
 import type { Runtime } from '../runtime/runtime';
 import { parseDate } from '../schedule/dates';
 import type { JsonObject } from '../dag/types';
@@ -11,11 +11,19 @@ export function config(patch: Parameters<typeof withOverrides>[1] = {}): Config 
 }
 
 /** Opens the runtime for one command and always closes it. */
-export async function withRuntime<T>(cfg: Config, fn: (rt: Runtime) => Promise<T>, opts: { listen?: boolean; announce?: boolean } = {}): Promise<T> {
+export async function withRuntime<T>(
+  cfg: Config,
+  fn: (rt: Runtime) => Promise<T>,
+  opts: { listen?: boolean; announce?: boolean } = {},
+): Promise<T> {
   // Loaded here, not at the top: commands that need no database start faster.
   const { openRuntime } = require('../runtime/runtime') as typeof import('../runtime/runtime');
   const rt = await openRuntime(cfg, opts);
-  try { return await fn(rt); } finally { await rt.close(); }
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
 }
 
 /** `--conf` of any command (trigger, dags test, backfill, tasks test), checked before the database is opened. */

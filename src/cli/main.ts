@@ -12,9 +12,15 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
   [['dags'], () => (require('./commands/dags') as typeof import('./commands/dags')).dagsCommands],
   [['tasks'], () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommands],
   [['backfill'], () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand],
-  [['scheduler', 'worker', 'standalone', 'db'], () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands],
+  [
+    ['scheduler', 'worker', 'standalone', 'db'],
+    () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands,
+  ],
   [['models'], () => (require('./commands/models') as typeof import('./commands/models')).modelsCommands],
-  [['expectations'], () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands],
+  [
+    ['expectations'],
+    () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands,
+  ],
 ];
 
 export function buildProgram(argv: readonly string[] = []): Command {
@@ -22,7 +28,10 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .description('Airflow-style DAG scheduler with a SQL-first warehouse')
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText('after', `\nEnvironment:\n${ENV_VARS.map(([n, m, d]) => `  ${n.padEnd(26)} ${m} (default: ${d})`).join('\n')}`);
+    .addHelpText(
+      'after',
+      `\nEnvironment:\n${ENV_VARS.map(([n, m, d]) => `  ${n.padEnd(26)} ${m} (default: ${d})`).join('\n')}`,
+    );
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
   const used = GROUPS.filter(([names]) => first !== undefined && names.includes(first));
   for (const [, load] of used.length ? used : GROUPS) load()(program);

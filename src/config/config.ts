@@ -55,12 +55,24 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_POLL_INTERVAL', 'How often an idle executor looks for queued tasks (10ms to 10m)', '500ms'],
   ['SLUICE_HEARTBEAT_INTERVAL', 'Worker heartbeat period (100ms to 10m)', '5s'],
   ['SLUICE_TASK_TIMEOUT', 'Default execution timeout of a task without one (100ms to 24d)', '(none)'],
-  ['SLUICE_TASK_LOG_LIMIT', 'Most output kept per task try (the rest is dropped, with a note in the log; at least 1kB)', '32MiB'],
+  [
+    'SLUICE_TASK_LOG_LIMIT',
+    'Most output kept per task try (the rest is dropped, with a note in the log; at least 1kB)',
+    '32MiB',
+  ],
   ['SLUICE_SCHEDULER_TICK', 'Scheduler loop period (file changes, due runs, retries, zombies; 10ms to 10m)', '1s'],
-  ['SLUICE_ZOMBIE_THRESHOLD', 'Heartbeat age after which a running task counts as lost (1s to 1d, at least twice the heartbeat)', '30s'],
+  [
+    'SLUICE_ZOMBIE_THRESHOLD',
+    'Heartbeat age after which a running task counts as lost (1s to 1d, at least twice the heartbeat)',
+    '30s',
+  ],
   ['SLUICE_CATCHUP_BATCH', 'Most runs one DAG gets created per scheduler tick during catchup', '64'],
   ['SLUICE_LAKE_DIR', 'Local object store root (used when no MinIO endpoint is set)', '$SLUICE_HOME/lake'],
-  ['MINIO_ENDPOINT', 'MinIO/S3 URL, e.g. http://127.0.0.1:9000 (scheme sets TLS; port defaults to 80/443); unset = local lake folder', '(local)'],
+  [
+    'MINIO_ENDPOINT',
+    'MinIO/S3 URL, e.g. http://127.0.0.1:9000 (scheme sets TLS; port defaults to 80/443); unset = local lake folder',
+    '(local)',
+  ],
   ['MINIO_ACCESS_KEY', 'Access key for MINIO_ENDPOINT (required with it)', '(none)'],
   ['MINIO_SECRET_KEY', 'Secret key for MINIO_ENDPOINT (required with it)', '(none)'],
   ['MINIO_REGION', 'Region sent to MinIO/S3', 'us-east-1'],
@@ -92,15 +104,28 @@ function reader(env: Env, issues: string[]) {
       const raw = env[name];
       if (raw === undefined || raw === '') return fallback;
       const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-      if (!(n >= min && n <= max)) { issues.push(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got "${raw}"`); return fallback; }
+      if (!(n >= min && n <= max)) {
+        issues.push(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got "${raw}"`);
+        return fallback;
+      }
       return n;
     },
     bytes(name: string, fallback: string, min: number): number {
-      try { return byteSize(env[name] || fallback, name, min); } catch (e) { issues.push((e as Error).message); return byteSize(fallback, name); }
+      try {
+        return byteSize(env[name] || fallback, name, min);
+      } catch (e) {
+        issues.push((e as Error).message);
+        return byteSize(fallback, name);
+      }
     },
     dur(name: keyof typeof DURATIONS): number {
       const { fallback, ...range } = DURATIONS[name];
-      try { return durationMs(env[name] || fallback, name, range); } catch (e) { issues.push((e as Error).message); return range.min; }
+      try {
+        return durationMs(env[name] || fallback, name, range);
+      } catch (e) {
+        issues.push((e as Error).message);
+        return range.min;
+      }
     },
   };
 }
@@ -118,7 +143,9 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
   const zombieThresholdMs = read.dur('SLUICE_ZOMBIE_THRESHOLD');
   if (!issues.length && zombieThresholdMs < 2 * heartbeatMs) {
     // A task is lost once its heartbeat is older than the threshold: below two beats, healthy tasks are failed.
-    issues.push(`SLUICE_ZOMBIE_THRESHOLD (${formatDuration(zombieThresholdMs)}) must be at least twice SLUICE_HEARTBEAT_INTERVAL (${formatDuration(heartbeatMs)}), or running tasks count as lost between two heartbeats`);
+    issues.push(
+      `SLUICE_ZOMBIE_THRESHOLD (${formatDuration(zombieThresholdMs)}) must be at least twice SLUICE_HEARTBEAT_INTERVAL (${formatDuration(heartbeatMs)}), or running tasks count as lost between two heartbeats`,
+    );
   }
   const config: Config = {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -146,9 +173,18 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     logLevel: level,
   };
   let objectStoreSettings: ObjectStoreSettings = config.objectStore;
-  try { objectStoreSettings = objectStore(env, lakeDir); } catch (e) { issues.push((e as Error).message); }
+  try {
+    objectStoreSettings = objectStore(env, lakeDir);
+  } catch (e) {
+    issues.push((e as Error).message);
+  }
   if (issues.length === 1) throw new SluiceError('CONFIG_INVALID', issues[0]);
-  if (issues.length) throw new ValidationError('CONFIG_INVALID', 'configuration', issues.map((message) => ({ message })));
+  if (issues.length)
+    throw new ValidationError(
+      'CONFIG_INVALID',
+      'configuration',
+      issues.map((message) => ({ message })),
+    );
   return deepFreeze({ ...config, objectStore: objectStoreSettings });
 }
 
@@ -156,7 +192,11 @@ function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {
   const raw = env.MINIO_ENDPOINT;
   if (!raw) return { kind: 'local', root: lakeDir };
   // The value as written, but never the credentials someone put in it.
-  const bad = (why: string) => new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT ${why}, got "${redactConnectionString(raw)}" (expected a URL like http://127.0.0.1:9000)`);
+  const bad = (why: string) =>
+    new SluiceError(
+      'CONFIG_INVALID',
+      `MINIO_ENDPOINT ${why}, got "${redactConnectionString(raw)}" (expected a URL like http://127.0.0.1:9000)`,
+    );
   let url: URL;
   try {
     url = new URL(raw);
@@ -164,10 +204,12 @@ function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {
     throw bad('is not a URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('must start with http:// or https://');
-  if (url.username || url.password) throw bad('must not contain credentials (use MINIO_ACCESS_KEY and MINIO_SECRET_KEY)');
+  if (url.username || url.password)
+    throw bad('must not contain credentials (use MINIO_ACCESS_KEY and MINIO_SECRET_KEY)');
   if (url.pathname !== '/' || url.search || url.hash) throw bad('must be scheme, host and port only');
   const missing = ['MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY'].filter((n) => !env[n]);
-  if (missing.length) throw new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT is set, so ${missing.join(' and ')} must be set too`);
+  if (missing.length)
+    throw new SluiceError('CONFIG_INVALID', `MINIO_ENDPOINT is set, so ${missing.join(' and ')} must be set too`);
   const useSSL = url.protocol === 'https:';
   return {
     kind: 's3',

@@ -5,7 +5,10 @@ import { describeValue } from '../errors/describe-value';
 export type Duration = number | `${number}` | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
 
 /** Allowed values in milliseconds, both ends included. */
-export interface DurationRange { readonly min: number; readonly max: number }
+export interface DurationRange {
+  readonly min: number;
+  readonly max: number;
+}
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DAY = UNIT_MS.d;
@@ -28,10 +31,14 @@ const FORMS = 'seconds (30 or "30") or a number with a unit ("500ms", "30s", "5m
  */
 export function durationMs(value: unknown, what = 'duration', range: DurationRange = ANY_DURATION): number {
   const ms = parse(value);
-  if (ms === undefined) throw new SluiceError('CONFIG_INVALID', `${what} must be a duration: ${FORMS}; got ${describeValue(value)}`);
+  if (ms === undefined)
+    throw new SluiceError('CONFIG_INVALID', `${what} must be a duration: ${FORMS}; got ${describeValue(value)}`);
   if (ms < range.min || ms > range.max) {
     const zero = ms === 0 && range.min > 0 ? 'more than zero, ' : '';
-    throw new SluiceError('CONFIG_INVALID', `${what} must be ${zero}between ${formatDuration(range.min)} and ${formatDuration(range.max)}; got ${shown(value)}`);
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `${what} must be ${zero}between ${formatDuration(range.min)} and ${formatDuration(range.max)}; got ${shown(value)}`,
+    );
   }
   return ms;
 }
@@ -46,7 +53,11 @@ function parse(value: unknown): number | undefined {
 }
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? `${value} (seconds)` : describeValue(value);
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : typeof value === 'number'
+      ? `${value} (seconds)`
+      : describeValue(value);
 }
 
 /** 90000 → '90s', 3600000 → '1h': the largest unit that divides the value. */

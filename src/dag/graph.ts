@@ -18,7 +18,10 @@ export function findCycles(upstream: UpstreamMap): string[][] {
       if (state.get(next) === 'open') {
         const cycle = [...stack.slice(stack.indexOf(next)), next];
         const key = canonical(cycle);
-        if (!seen.has(key)) { seen.add(key); cycles.push(cycle); }
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
       } else if (!state.has(next)) {
         visit(next);
       }
@@ -63,7 +66,10 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let bestDist = Math.max(1, Math.floor(name.length / 3)) + 1;
   for (const c of candidates) {
     const d = editDistance(name, c);
-    if (d < bestDist) { best = c; bestDist = d; }
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
   }
   return best;
 }

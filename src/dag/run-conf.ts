@@ -14,25 +14,41 @@ export const MAX_CONF_CHARS = 1_000_000;
  * JSON path of the bad value.
  */
 export function parseConf(raw: string, option = '--conf'): JsonObject {
-  if (raw.length > MAX_CONF_CHARS) throw new SluiceError('USAGE', `${option} is ${raw.length.toLocaleString('en-US')} characters; at most ${MAX_CONF_CHARS.toLocaleString('en-US')} are taken (put large inputs in a file or the object store)`);
+  if (raw.length > MAX_CONF_CHARS)
+    throw new SluiceError(
+      'USAGE',
+      `${option} is ${raw.length.toLocaleString('en-US')} characters; at most ${MAX_CONF_CHARS.toLocaleString('en-US')} are taken (put large inputs in a file or the object store)`,
+    );
   let v: unknown;
-  try { v = JSON.parse(raw); } catch (e) { throw new SluiceError('USAGE', `${option} is not valid JSON: ${(e as Error).message} (e.g. --conf '{"days": 3}')`); }
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new SluiceError('USAGE', `${option} is not valid JSON: ${(e as Error).message} (e.g. --conf '{"days": 3}')`);
+  }
   return checkConf(v, option);
 }
 
 /** A conf given as a value (an action called from code or a web route): the same rules. */
 export function checkConf(v: unknown, what = 'conf'): JsonObject {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SluiceError('USAGE', `${what} must be a JSON object, e.g. '{"days": 3}', got ${describeValue(v, 80)}`);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new SluiceError('USAGE', `${what} must be a JSON object, e.g. '{"days": 3}', got ${describeValue(v, 80)}`);
   const issues: Issue[] = [];
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: v, path: '$', depth: 1 }];
   while (stack.length && issues.length < 10) {
     const { value, path, depth } = stack.pop()!;
     const problem = badScalar(value);
-    if (problem) { issues.push({ message: `${path} ${problem}` }); continue; }
+    if (problem) {
+      issues.push({ message: `${path} ${problem}` });
+      continue;
+    }
     if (!value || typeof value !== 'object') continue;
-    if (depth > MAX_CONF_DEPTH) { issues.push({ message: `${path} is nested more than ${MAX_CONF_DEPTH} levels deep` }); continue; }
+    if (depth > MAX_CONF_DEPTH) {
+      issues.push({ message: `${path} is nested more than ${MAX_CONF_DEPTH} levels deep` });
+      continue;
+    }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
       continue;
     }
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
@@ -55,7 +71,10 @@ export function checkConf(v: unknown, what = 'conf'): JsonObject {
 
 function badScalar(v: unknown): string | undefined {
   if (typeof v === 'string') return badText(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `is the number ${v}, which JSON cannot carry${Number.isNaN(v) ? '' : ' (a number too large?)'}`;
+  if (typeof v === 'number')
+    return Number.isFinite(v)
+      ? undefined
+      : `is the number ${v}, which JSON cannot carry${Number.isNaN(v) ? '' : ' (a number too large?)'}`;
   if (v === null || typeof v === 'boolean' || typeof v === 'object') return undefined;
   return `is ${describeValue(v)}, not a JSON value`;
 }
@@ -63,7 +82,9 @@ function badScalar(v: unknown): string | undefined {
 /** Postgres text and jsonb cannot hold NUL, nor a UTF-16 surrogate without its pair. */
 function badText(s: string): string | undefined {
   const flaw = textFlaw(s);
-  if (flaw?.kind === 'nul') return `contains a NUL character (\\u0000) at position ${flaw.at}, which Postgres cannot store`;
-  if (flaw) return `contains a lone UTF-16 surrogate (\\u${flaw.code.toString(16)}) at position ${flaw.at}, which is not valid Unicode`;
+  if (flaw?.kind === 'nul')
+    return `contains a NUL character (\\u0000) at position ${flaw.at}, which Postgres cannot store`;
+  if (flaw)
+    return `contains a lone UTF-16 surrogate (\\u${flaw.code.toString(16)}) at position ${flaw.at}, which is not valid Unicode`;
   return undefined;
 }

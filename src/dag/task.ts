@@ -20,8 +20,21 @@ export interface TaskSpec<I extends string, U extends string> extends TaskOption
 }
 
 /** Every key a task spec takes once an operator has taken its own: anything else is a typo. */
-const TASK_KEYS = ['id', 'upstream', 'produces', 'consumes', 'run', 'retries', 'retryDelay', 'retryExponentialBackoff',
-  'maxRetryDelay', 'executionTimeout', 'triggerRule', 'priorityWeight', 'doc'] as const satisfies ReadonlyArray<keyof TaskSpec<string, string>>;
+const TASK_KEYS = [
+  'id',
+  'upstream',
+  'produces',
+  'consumes',
+  'run',
+  'retries',
+  'retryDelay',
+  'retryExponentialBackoff',
+  'maxRetryDelay',
+  'executionTimeout',
+  'triggerRule',
+  'priorityWeight',
+  'doc',
+] as const satisfies ReadonlyArray<keyof TaskSpec<string, string>>;
 
 /**
  * A plain TypeScript function task: `task('extract', async (ctx) => ...)` or
@@ -29,7 +42,9 @@ const TASK_KEYS = ['id', 'upstream', 'produces', 'consumes', 'run', 'retries', '
  * Its return value (small JSON) is stored and handed to downstream tasks as `ctx.upstream[id]`.
  */
 export function task<const I extends string>(id: I, run: TaskFn): TaskDefinition<I, never>;
-export function task<const I extends string, const U extends string = never>(spec: TaskSpec<I, U>): TaskDefinition<I, U>;
+export function task<const I extends string, const U extends string = never>(
+  spec: TaskSpec<I, U>,
+): TaskDefinition<I, U>;
 export function task(a: string | TaskSpec<string, string>, run?: TaskFn): TaskDefinition {
   const spec: TaskSpec<string, string> = typeof a === 'string' ? { id: a, run: run! } : a;
   return defineTask('task', spec);
@@ -62,8 +77,12 @@ export function defineTask<const I extends string, const U extends string>(
     id,
     operator,
     upstream: Object.freeze(idList(upstream, 'upstream', 'task ids', problems) as U[]),
-    ...(produces !== undefined ? { produces: Object.freeze(idList(produces, 'produces', 'table names ("schema.table")', problems)) } : {}),
-    ...(consumes !== undefined ? { consumes: Object.freeze(idList(consumes, 'consumes', 'table names ("schema.table")', problems)) } : {}),
+    ...(produces !== undefined
+      ? { produces: Object.freeze(idList(produces, 'produces', 'table names ("schema.table")', problems)) }
+      : {}),
+    ...(consumes !== undefined
+      ? { consumes: Object.freeze(idList(consumes, 'consumes', 'table names ("schema.table")', problems)) }
+      : {}),
     config,
     run,
     source: callerLocation(),
@@ -75,7 +94,10 @@ export function defineTask<const I extends string, const U extends string>(
 export function idList(v: unknown, name: string, what: string, problems: string[]): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [v];
-  if (!Array.isArray(v)) { problems.push(`${name} must be a list of ${what} (or one as a string), got ${describeValue(v)}`); return []; }
+  if (!Array.isArray(v)) {
+    problems.push(`${name} must be a list of ${what} (or one as a string), got ${describeValue(v)}`);
+    return [];
+  }
   const out: string[] = [];
   v.forEach((x, i) => {
     if (typeof x === 'string') out.push(x);

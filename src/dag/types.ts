@@ -6,8 +6,14 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 export const TRIGGER_RULES = [
-  'all_success', 'all_failed', 'all_done', 'one_success', 'one_failed',
-  'none_failed', 'none_failed_min_one_success', 'always',
+  'all_success',
+  'all_failed',
+  'all_done',
+  'one_success',
+  'one_failed',
+  'none_failed',
+  'none_failed_min_one_success',
+  'always',
 ] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 

@@ -18,7 +18,14 @@ export interface SyncSummary {
   readonly ms: number;
 }
 
-interface KnownFile { path: string; hash: string; mtime_ms: number; size: number; inputs: string[]; inputs_fingerprint: string | null }
+interface KnownFile {
+  path: string;
+  hash: string;
+  mtime_ms: number;
+  size: number;
+  inputs: string[];
+  inputs_fingerprint: string | null;
+}
 
 /**
  * Keeps Postgres in step with the DAG folder: new or edited files (by mtime/size, confirmed by
@@ -28,7 +35,11 @@ interface KnownFile { path: string; hash: string; mtime_ms: number; size: number
 export class DagFileProcessor {
   private readonly pool: ParserPool;
 
-  constructor(private readonly db: Database, private readonly root: string, opts: { processes: number; timeoutMs: number }) {
+  constructor(
+    private readonly db: Database,
+    private readonly root: string,
+    opts: { processes: number; timeoutMs: number },
+  ) {
     this.pool = new ParserPool(root, opts.processes, opts.timeoutMs);
   }
 
@@ -38,10 +49,17 @@ export class DagFileProcessor {
     await assertDagsFolder(this.root);
     const [files, known] = await Promise.all([
       walkDagFiles(this.root),
-      this.db.query<KnownFile>(`SELECT path, hash, mtime_ms, size, inputs, inputs_fingerprint FROM sluice.dag_file`).then((r) => new Map(r.rows.map((k) => [k.path, k]))),
+      this.db
+        .query<KnownFile>(`SELECT path, hash, mtime_ms, size, inputs, inputs_fingerprint FROM sluice.dag_file`)
+        .then((r) => new Map(r.rows.map((k) => [k.path, k]))),
     ]);
-    const touched = files.filter((f) => { const k = known.get(f.path); return !k || k.mtime_ms !== f.mtimeMs || Number(k.size) !== f.size; });
-    const hashes = new Map(await Promise.all(touched.map(async (f) => [f.path, hashOf(await fs.readFile(f.path))] as const)));
+    const touched = files.filter((f) => {
+      const k = known.get(f.path);
+      return !k || k.mtime_ms !== f.mtimeMs || Number(k.size) !== f.size;
+    });
+    const hashes = new Map(
+      await Promise.all(touched.map(async (f) => [f.path, hashOf(await fs.readFile(f.path))] as const)),
+    );
     const contentChanged = touched.filter((f) => known.get(f.path)?.hash !== hashes.get(f.path));
     // Unchanged files whose other inputs (a models project, suites) changed are parsed again too.
     const same = new Set(contentChanged.map((f) => f.path));
@@ -52,15 +70,25 @@ export class DagFileProcessor {
       if (!prints.has(key)) prints.set(key, inputFingerprint(inputs));
       return prints.get(key)!;
     };
-    const inputsChanged = (await Promise.all(files.filter((f) => !same.has(f.path) && known.get(f.path)?.inputs.length).map(async (f) => {
-      const k = known.get(f.path)!;
-      return (await fingerprint(k.inputs)) !== k.inputs_fingerprint ? f : undefined;
-    }))).filter((f): f is typeof files[number] => !!f);
+    const inputsChanged = (
+      await Promise.all(
+        files
+          .filter((f) => !same.has(f.path) && known.get(f.path)?.inputs.length)
+          .map(async (f) => {
+            const k = known.get(f.path)!;
+            return (await fingerprint(k.inputs)) !== k.inputs_fingerprint ? f : undefined;
+          }),
+      )
+    ).filter((f): f is (typeof files)[number] => !!f);
     for (const f of inputsChanged) if (!hashes.has(f.path)) hashes.set(f.path, known.get(f.path)!.hash);
     const changed = [...contentChanged, ...inputsChanged];
     const changedSet = new Set(changed);
     for (const f of touched.filter((t) => !changedSet.has(t))) {
-      await this.db.query(`UPDATE sluice.dag_file SET mtime_ms = $2, size = $3 WHERE path = $1`, [f.path, f.mtimeMs, f.size]);
+      await this.db.query(`UPDATE sluice.dag_file SET mtime_ms = $2, size = $3 WHERE path = $1`, [
+        f.path,
+        f.mtimeMs,
+        f.size,
+      ]);
     }
     const present = new Set(files.map((f) => f.path));
     const removed = [...known.keys()].filter((p) => !present.has(p));
@@ -71,16 +99,32 @@ export class DagFileProcessor {
     const owners = await activeOwners(this.db);
     for (const [id, file] of owners) if (reparsed.has(file)) owners.delete(id);
     const byPath = new Map(changed.map((f) => [f.path, f]));
-    const batch = await Promise.all(assignOwners(results, owners, this.root).map(async (result) => {
-      const f = byPath.get(result.file)!;
-      const inputs = result.inputs ?? [];
-      return { result, hash: hashes.get(result.file)!, mtimeMs: f.mtimeMs, size: f.size, inputs, inputsFingerprint: inputs.length ? await fingerprint(inputs) : null };
-    }));
+    const batch = await Promise.all(
+      assignOwners(results, owners, this.root).map(async (result) => {
+        const f = byPath.get(result.file)!;
+        const inputs = result.inputs ?? [];
+        return {
+          result,
+          hash: hashes.get(result.file)!,
+          mtimeMs: f.mtimeMs,
+          size: f.size,
+          inputs,
+          inputsFingerprint: inputs.length ? await fingerprint(inputs) : null,
+        };
+      }),
+    );
     // One transaction for the whole batch: a cold start of 1,000 files pays one commit, not 1,000.
     await this.db.transaction((c) => storeParseResults(c, batch));
     const dags = batch.reduce((n, f) => n + f.result.dags.length, 0);
     const errors = batch.reduce((n, f) => n + f.result.issues.length, 0);
-    return { parsed: changed.length, unchanged: files.length - changed.length, removed: removed.length, dags, errors, ms: performance.now() - started };
+    return {
+      parsed: changed.length,
+      unchanged: files.length - changed.length,
+      removed: removed.length,
+      dags,
+      errors,
+      ms: performance.now() - started,
+    };
   }
 
   close(): Promise<void> {
@@ -93,7 +137,9 @@ export class DagFileProcessor {
       await c.query(`DELETE FROM sluice.import_error WHERE file_path = $1`, [p]);
       await c.query(`DELETE FROM sluice.dag_file WHERE path = $1`, [p]);
       // Files that lost a duplicate-id contest may now own their DAG: parse them again.
-      await c.query(`DELETE FROM sluice.dag_file WHERE path IN (SELECT file_path FROM sluice.import_error WHERE code = 'DUPLICATE_DAG_ID')`);
+      await c.query(
+        `DELETE FROM sluice.dag_file WHERE path IN (SELECT file_path FROM sluice.import_error WHERE code = 'DUPLICATE_DAG_ID')`,
+      );
     });
   }
 }

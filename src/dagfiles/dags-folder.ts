@@ -10,6 +10,11 @@ export async function assertDagsFolder(folder: string, setting = 'SLUICE_DAGS_FO
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
     throw new SluiceError('CONFIG_INVALID', `cannot read the DAG folder ${folder} (${setting}): ${e.message}`);
   });
-  if (!st) throw new SluiceError('CONFIG_INVALID', `the DAG folder ${folder} does not exist (${setting}; create it, or set ${setting} to the folder holding your DAG files)`);
-  if (!st.isDirectory()) throw new SluiceError('CONFIG_INVALID', `the DAG folder ${folder} is not a folder (${setting})`);
+  if (!st)
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `the DAG folder ${folder} does not exist (${setting}; create it, or set ${setting} to the folder holding your DAG files)`,
+    );
+  if (!st.isDirectory())
+    throw new SluiceError('CONFIG_INVALID', `the DAG folder ${folder} is not a folder (${setting})`);
 }

@@ -10,25 +10,39 @@ import type { ImportIssue } from './parse-result';
  * inside the file for anything else. A location in another file (a helper module) stays in the message.
  */
 export function issuesFromError(file: string, e: unknown): ImportIssue[] {
-  const err = e as Error & { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> };
+  const err = e as Error & {
+    errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }>;
+  };
   if (isSluiceError(err) && err.issues.length) {
     return err.issues.map((i) => at(file, i.file, i.line, i.column, i.message, 'DAG_INVALID'));
   }
   if (err?.name === 'TransformError' || /Transform failed with/.test(err?.message ?? '')) {
     const found = [...String(err.message).matchAll(/^(.+?):(\d+):(\d+): ERROR: (.+)$/gm)];
     // esbuild columns are 0-based; editors and the rest of Sluice count from 1.
-    if (found.length) return found.map((m) => at(file, path.resolve(m[1]), Number(m[2]), Number(m[3]) + 1, m[4], 'SYNTAX'));
+    if (found.length)
+      return found.map((m) => at(file, path.resolve(m[1]), Number(m[2]), Number(m[3]) + 1, m[4], 'SYNTAX'));
   }
   // What was thrown, as thrown: `throw undefined` read "Error: undefined", an object "[object Object]".
   const message = isSluiceError(err) ? err.message : describeThrown(e, { stack: false });
-  const frames = String((err as { stack?: unknown } | undefined)?.stack ?? '').split('\n').slice(1).map(parseFrame).filter((f) => f !== undefined);
+  const frames = String((err as { stack?: unknown } | undefined)?.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map(parseFrame)
+    .filter((f) => f !== undefined);
   const inFile = frames.find((f) => f.file === file);
   if (inFile) return [at(file, file, inFile.line, inFile.column, message, 'IMPORT_THREW')];
   const userFrame = frames.find((f) => !f.file.includes('node_modules') && !f.file.startsWith('node:'));
   return [at(file, userFrame?.file, userFrame?.line, userFrame?.column, message, 'IMPORT_THREW')];
 }
 
-function at(file: string, where: string | undefined, line: number | undefined, column: number | undefined, message: string, code: ImportIssue['code']): ImportIssue {
+function at(
+  file: string,
+  where: string | undefined,
+  line: number | undefined,
+  column: number | undefined,
+  message: string,
+  code: ImportIssue['code'],
+): ImportIssue {
   if (!where || where === file) return { file, line: line ?? null, column: column ?? null, code, message };
   return { file, line: null, column: null, code, message: formatIssue({ file: where, line, column, message }) };
 }

@@ -14,25 +14,49 @@ const EXPORT_HINT = 'export it: `export default defineDag({ ... })` or `export c
  * without defineDag, a Promise from an async factory), or no DAG at all (a helper module belongs in
  * .sluiceignore). `defined` are the DAGs built while the file was imported.
  */
-export function exportIssues(file: string, mod: unknown, exported: readonly Dag[], defined: readonly Dag[]): ImportIssue[] {
+export function exportIssues(
+  file: string,
+  mod: unknown,
+  exported: readonly Dag[],
+  defined: readonly Dag[],
+): ImportIssue[] {
   const issues: ImportIssue[] = [];
   const exportedSet = new Set<unknown>(exported);
   for (const d of defined) {
     if (exportedSet.has(d) || exportedByItsModule(d)) continue;
     const inFile = d.source?.file === file;
     const where = d.source && !inFile ? ` at ${formatLocation(d.source)}` : '';
-    issues.push({ file, line: inFile ? d.source!.line : null, column: inFile ? d.source!.column ?? null : null, code: 'NOT_EXPORTED',
-      message: `DAG "${d.id}" is defined${where} but not exported, so it is never scheduled: ${EXPORT_HINT}` });
+    issues.push({
+      file,
+      line: inFile ? d.source!.line : null,
+      column: inFile ? (d.source!.column ?? null) : null,
+      code: 'NOT_EXPORTED',
+      message: `DAG "${d.id}" is defined${where} but not exported, so it is never scheduled: ${EXPORT_HINT}`,
+    });
   }
   const entries = exportEntries(mod);
   for (const [name, v] of entries) {
     const why = notADag(v);
-    if (why) issues.push({ file, line: exportLine(file, name), column: null, code: 'NOT_EXPORTED', message: `export "${name}" is ${why}` });
+    if (why)
+      issues.push({
+        file,
+        line: exportLine(file, name),
+        column: null,
+        code: 'NOT_EXPORTED',
+        message: `export "${name}" is ${why}`,
+      });
   }
   if (!exported.length && !issues.length) {
-    const listed = entries.length ? ` (its exports: ${entries.map(([n, v]) => `${n}: ${describeValue(v, 60)}`).join('; ')})` : '';
-    issues.push({ file, line: null, column: null, code: 'NOT_EXPORTED',
-      message: `the file exports no DAG${listed}: ${EXPORT_HINT}; a helper module that is not a DAG file belongs in ${IGNORE_FILE} of the DAG folder` });
+    const listed = entries.length
+      ? ` (its exports: ${entries.map(([n, v]) => `${n}: ${describeValue(v, 60)}`).join('; ')})`
+      : '';
+    issues.push({
+      file,
+      line: null,
+      column: null,
+      code: 'NOT_EXPORTED',
+      message: `the file exports no DAG${listed}: ${EXPORT_HINT}; a helper module that is not a DAG file belongs in ${IGNORE_FILE} of the DAG folder`,
+    });
   }
   return issues;
 }
@@ -59,11 +83,18 @@ function notADag(v: unknown): string | undefined {
 /** The line declaring an export (`export const name`, `export default`), found in the source text; null if not found. */
 function exportLine(file: string, name: string): number | null {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch { return null; }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
   const escaped = name.replace(/[$]/g, '\\$');
-  const pattern = name === 'default'
-    ? /^\s*export\s+default\b/
-    : new RegExp(`^\\s*export\\s+(?:declare\\s+)?(?:const|let|var|async\\s+function\\*?|function\\*?|class)\\s+${escaped}\\b`);
+  const pattern =
+    name === 'default'
+      ? /^\s*export\s+default\b/
+      : new RegExp(
+          `^\\s*export\\s+(?:declare\\s+)?(?:const|let|var|async\\s+function\\*?|function\\*?|class)\\s+${escaped}\\b`,
+        );
   const i = text.split(/\r?\n/).findIndex((l) => pattern.test(l));
   return i === -1 ? null : i + 1;
 }

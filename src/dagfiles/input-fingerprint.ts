@@ -11,8 +11,14 @@ export async function inputFingerprint(inputs: readonly string[]): Promise<strin
   const hash = createHash('sha256');
   for (const input of [...inputs].sort()) {
     const st = await fs.stat(input).catch(() => undefined);
-    if (!st) { hash.update(`${input}\0missing\n`); continue; }
-    if (!st.isDirectory()) { hash.update(`${input}\0${st.size}\0${st.mtimeMs}\n`); continue; }
+    if (!st) {
+      hash.update(`${input}\0missing\n`);
+      continue;
+    }
+    if (!st.isDirectory()) {
+      hash.update(`${input}\0${st.size}\0${st.mtimeMs}\n`);
+      continue;
+    }
     for (const entry of await walk(input)) hash.update(`${entry}\n`);
   }
   return hash.digest('hex').slice(0, 32);
@@ -23,7 +29,7 @@ async function walk(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await walk(full));
+    if (e.isDirectory()) out.push(...(await walk(full)));
     else if (e.isFile()) {
       const st = await fs.stat(full).catch(() => undefined);
       if (st) out.push(`${full}\0${st.size}\0${st.mtimeMs}`);

@@ -11,7 +11,11 @@ import { takeInputs } from '../dag/parse-inputs';
 import { collectDefinedDags, takeDefinedDags } from '../dag/defined-dags';
 import { exportIssues } from './export-issues';
 
-export interface ParseRequest { readonly id: number; readonly file: string; readonly root: string }
+export interface ParseRequest {
+  readonly id: number;
+  readonly file: string;
+  readonly root: string;
+}
 
 export function dagsOf(mod: Record<string, unknown> | undefined): Dag[] {
   const seen = new Set<unknown>();

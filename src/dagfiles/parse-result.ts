@@ -5,7 +5,8 @@ export interface ImportIssue {
   readonly file: string;
   readonly line: number | null;
   readonly column: number | null;
-  readonly code: 'SYNTAX' | 'IMPORT_THREW' | 'DAG_INVALID' | 'NOT_EXPORTED' | 'TIMEOUT' | 'DUPLICATE_DAG_ID' | 'CRASHED';
+  readonly code:
+    'SYNTAX' | 'IMPORT_THREW' | 'DAG_INVALID' | 'NOT_EXPORTED' | 'TIMEOUT' | 'DUPLICATE_DAG_ID' | 'CRASHED';
   readonly message: string;
 }
 

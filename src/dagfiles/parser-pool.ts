@@ -19,7 +19,11 @@ export class ParserPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly root: string, size: number, private readonly timeoutMs: number) {
+  constructor(
+    private readonly root: string,
+    size: number,
+    private readonly timeoutMs: number,
+  ) {
     this.slots = Array.from({ length: size }, () => ({ child: undefined, busy: false }));
   }
 
@@ -39,13 +43,19 @@ export class ParserPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const s of this.slots) { s.child?.kill('SIGKILL'); s.child = undefined; }
+    for (const s of this.slots) {
+      s.child?.kill('SIGKILL');
+      s.child = undefined;
+    }
   }
 
   private async acquire(): Promise<Slot> {
     for (;;) {
       const free = this.slots.find((s) => !s.busy);
-      if (free) { free.busy = true; return free; }
+      if (free) {
+        free.busy = true;
+        return free;
+      }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
@@ -55,8 +65,12 @@ export class ParserPool {
     const child = (slot.child ??= this.spawn(slot));
     const id = this.nextId++;
     const started = performance.now();
-    const fail = (code: 'TIMEOUT' | 'CRASHED', message: string): ParseResult =>
-      ({ file, dags: [], issues: [{ file, line: null, column: null, code, message }], ms: performance.now() - started });
+    const fail = (code: 'TIMEOUT' | 'CRASHED', message: string): ParseResult => ({
+      file,
+      dags: [],
+      issues: [{ file, line: null, column: null, code, message }],
+      ms: performance.now() - started,
+    });
     return new Promise((resolve) => {
       const done = (r: ParseResult) => {
         clearTimeout(timer);
@@ -64,7 +78,9 @@ export class ParserPool {
         child.off('exit', onExit);
         resolve(r);
       };
-      const onMessage = (m: { id: number; result: ParseResult }) => { if (m.id === id) done(m.result); };
+      const onMessage = (m: { id: number; result: ParseResult }) => {
+        if (m.id === id) done(m.result);
+      };
       const onExit = (code: number | null, signal: string | null) => {
         slot.child = undefined;
         done(fail('CRASHED', `importing the file ended its parser process (${signal ?? `exit code ${code}`})`));
@@ -73,7 +89,12 @@ export class ParserPool {
         child.off('exit', onExit);
         child.kill('SIGKILL');
         slot.child = undefined;
-        done(fail('TIMEOUT', `importing the file took longer than ${this.timeoutMs / 1000}s (an endless loop or blocking call at top level?)`));
+        done(
+          fail(
+            'TIMEOUT',
+            `importing the file took longer than ${this.timeoutMs / 1000}s (an endless loop or blocking call at top level?)`,
+          ),
+        );
       }, this.timeoutMs);
       child.on('message', onMessage);
       child.on('exit', onExit);
@@ -86,7 +107,9 @@ export class ParserPool {
     // DAG files may print at import; that output is not ours to show.
     child.stdout?.resume();
     child.stderr?.resume();
-    child.on('exit', () => { if (slot.child === child) slot.child = undefined; });
+    child.on('exit', () => {
+      if (slot.child === child) slot.child = undefined;
+    });
     return child;
   }
 }

@@ -18,16 +18,18 @@ export async function walkDagFiles(root: string): Promise<DagFileStat[]> {
       if (e.code === 'ENOENT' && dir === root) return [];
       throw e;
     });
-    await Promise.all(entries.map(async (e) => {
-      const p = path.join(dir, e.name);
-      if (ignored(path.relative(base, p).split(path.sep).join('/'), e.isDirectory())) return;
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && !e.name.startsWith('.')) await visit(p);
-      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-        const st = await fs.stat(p);
-        out.push({ path: p, mtimeMs: st.mtimeMs, size: st.size });
-      }
-    }));
+    await Promise.all(
+      entries.map(async (e) => {
+        const p = path.join(dir, e.name);
+        if (ignored(path.relative(base, p).split(path.sep).join('/'), e.isDirectory())) return;
+        if (e.isDirectory()) {
+          if (e.name !== 'node_modules' && !e.name.startsWith('.')) await visit(p);
+        } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+          const st = await fs.stat(p);
+          out.push({ path: p, mtimeMs: st.mtimeMs, size: st.size });
+        }
+      }),
+    );
   };
   await visit(base);
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -17,7 +17,10 @@ export interface Database {
   readonly kind: 'postgres' | 'embedded';
   /** Connection string (for the embedded database: its loopback socket server). */
   readonly url: string;
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
   withClient<T>(fn: (client: Client) => Promise<T>): Promise<T>;
   transaction<T>(fn: (client: Client) => Promise<T>): Promise<T>;
   /** Wakes listeners in this process and, on real Postgres, in every other process (NOTIFY). */
@@ -38,7 +41,10 @@ export interface OpenOptions {
 // How long to wait for a connection before saying the server does not answer.
 const CONNECT_TIMEOUT_MS = 10_000;
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>, opts: OpenOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'home'>,
+  opts: OpenOptions = {},
+): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (url) parseDatabaseUrl(url);
@@ -46,7 +52,11 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>,
     embedded = await startEmbedded(config.home);
     url = embedded.url;
   }
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolSize ?? 10), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: embedded ? 1 : (opts.poolSize ?? 10),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   pool.on('error', () => undefined); // an idle client's error is reported by the next query instead
   try {
     // Reach the server first: a failure here is about the connection, said plainly (not through knex).
@@ -54,7 +64,9 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>,
   } catch (e) {
     await pool.end().catch(() => undefined);
     await embedded?.stop();
-    throw embedded ? new SluiceError('DATABASE_UNAVAILABLE', `cannot use the embedded database: ${(e as Error).message}`) : describeConnectionError(e, url);
+    throw embedded
+      ? new SluiceError('DATABASE_UNAVAILABLE', `cannot use the embedded database: ${(e as Error).message}`)
+      : describeConnectionError(e, url);
   }
   try {
     if (opts.migrate !== false) await migrate(url, { lock: !embedded });
@@ -64,11 +76,20 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>,
     await embedded?.stop();
     if (e instanceof SluiceError) throw e;
     const where = embedded ? 'the embedded database' : `Postgres at ${redact(url)}`;
-    throw new SluiceError('DATABASE_UNAVAILABLE', `cannot bring the platform schema up to date in ${where}: ${redact((e as Error).message)}`);
+    throw new SluiceError(
+      'DATABASE_UNAVAILABLE',
+      `cannot bring the platform schema up to date in ${where}: ${redact((e as Error).message)}`,
+    );
   }
 }
 
-async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool, listen: boolean, embedded?: EmbeddedServer): Promise<Database> {
+async function createDatabase(
+  kind: Database['kind'],
+  url: string,
+  pool: pg.Pool,
+  listen: boolean,
+  embedded?: EmbeddedServer,
+): Promise<Database> {
   const events = new EventEmitter().setMaxListeners(100);
   const listener = listen ? await listenForNotifications(url, (channel) => events.emit(channel)) : undefined;
   const withClient = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
@@ -76,7 +97,9 @@ async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool
     let broken: Error | undefined;
     // A checked-out client whose server goes away emits 'error': without a listener that would end the
     // process. The pending query fails instead, and the connection is dropped rather than reused.
-    const onError = (e: Error) => { broken = e; };
+    const onError = (e: Error) => {
+      broken = e;
+    };
     client.on('error', onError);
     try {
       return await fn(client);
@@ -90,17 +113,18 @@ async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool
     url,
     query: (sql, params) => pool.query(sql, params as unknown[]),
     withClient,
-    transaction: (fn) => withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        const out = await fn(c);
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    }),
+    transaction: (fn) =>
+      withClient(async (c) => {
+        await c.query('BEGIN');
+        try {
+          const out = await fn(c);
+          await c.query('COMMIT');
+          return out;
+        } catch (e) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      }),
     notify(channel) {
       events.emit(channel);
       if (kind === 'postgres') pool.query(`SELECT pg_notify($1, '')`, [`sluice_${channel}`]).catch(() => undefined);
@@ -122,7 +146,10 @@ async function createDatabase(kind: Database['kind'], url: string, pool: pg.Pool
  * reconnects with backoff and then wakes every channel, since notifications sent while it was
  * away are lost (the periodic polls would catch up too, only later).
  */
-async function listenForNotifications(url: string, emit: (channel: Channel) => void): Promise<{ close(): Promise<void> }> {
+async function listenForNotifications(
+  url: string,
+  emit: (channel: Channel) => void,
+): Promise<{ close(): Promise<void> }> {
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -131,14 +158,24 @@ async function listenForNotifications(url: string, emit: (channel: Channel) => v
     c.on('error', () => undefined); // followed by 'end', which reconnects
     c.on('notification', (n) => emit(n.channel.replace('sluice_', '') as Channel));
     await c.connect();
-    c.on('end', () => { if (!closed) schedule(250); });
+    c.on('end', () => {
+      if (!closed) schedule(250);
+    });
     await c.query('LISTEN sluice_tasks; LISTEN sluice_runs');
     client = c;
   };
   const schedule = (ms: number) => {
     client = undefined;
     retry = setTimeout(() => {
-      connect().then(() => { emit('tasks'); emit('runs'); }, () => { if (!closed) schedule(Math.min(ms * 2, 5_000)); });
+      connect().then(
+        () => {
+          emit('tasks');
+          emit('runs');
+        },
+        () => {
+          if (!closed) schedule(Math.min(ms * 2, 5_000));
+        },
+      );
     }, ms);
   };
   await connect();

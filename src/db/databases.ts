@@ -13,7 +13,11 @@ export function databaseUrl(base: string, name: string): string {
 export async function withAdminClient<T>(adminUrl: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: adminUrl });
   await c.connect();
-  try { return await fn(c); } finally { await c.end(); }
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
@@ -21,10 +25,16 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 }
 
 /** Creates `name` (dropping an old one first when `replace`), optionally cloned from `template`; returns its URL. */
-export async function createDatabase(adminUrl: string, name: string, opts: { template?: string; replace?: boolean } = {}): Promise<string> {
+export async function createDatabase(
+  adminUrl: string,
+  name: string,
+  opts: { template?: string; replace?: boolean } = {},
+): Promise<string> {
   await withAdminClient(adminUrl, async (c) => {
     if (opts.replace) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${quoteIdent(name)}${opts.template ? ` TEMPLATE ${quoteIdent(opts.template)}` : ''}`);
+    await c.query(
+      `CREATE DATABASE ${quoteIdent(name)}${opts.template ? ` TEMPLATE ${quoteIdent(opts.template)}` : ''}`,
+    );
   });
   return databaseUrl(adminUrl, name);
 }

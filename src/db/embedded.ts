@@ -50,9 +50,11 @@ async function acquireLock(lock: string): Promise<void> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new SluiceError('DATABASE_UNAVAILABLE',
+        throw new SluiceError(
+          'DATABASE_UNAVAILABLE',
           `the embedded database in ${path.dirname(lock)} is in use by process ${pid}. ` +
-          'PGlite serves one process: stop that process, or set DATABASE_URL to share a real Postgres.');
+            'PGlite serves one process: stop that process, or set DATABASE_URL to share a real Postgres.',
+        );
       }
       await fs.rm(lock, { force: true });
     }
@@ -60,5 +62,10 @@ async function acquireLock(lock: string): Promise<void> {
 }
 
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -38,7 +38,11 @@ export async function migrate(connectionString: string, opts: { lock?: boolean }
   try {
     await lock?.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await knex.raw('CREATE SCHEMA IF NOT EXISTS sluice');
-    const [, applied] = await knex.migrate.latest({ migrationSource: source, schemaName: 'sluice', tableName: 'knex_migrations' });
+    const [, applied] = await knex.migrate.latest({
+      migrationSource: source,
+      schemaName: 'sluice',
+      tableName: 'knex_migrations',
+    });
     return applied as string[];
   } finally {
     await knex.destroy();

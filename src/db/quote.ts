@@ -23,7 +23,9 @@ export function quoteLiteral(value: string | number | boolean | null): string {
  * What keeps Postgres from storing a string as given (text and jsonb alike): a NUL, or a UTF-16
  * surrogate without its pair (not Unicode). Callers phrase the message for what the string is.
  */
-export function textFlaw(s: string): { readonly kind: 'nul' | 'lone surrogate'; readonly at: number; readonly code: number } | undefined {
+export function textFlaw(
+  s: string,
+): { readonly kind: 'nul' | 'lone surrogate'; readonly at: number; readonly code: number } | undefined {
   const nul = s.indexOf('\u0000');
   if (nul !== -1) return { kind: 'nul', at: nul, code: 0 };
   const lone = LONE_SURROGATE.exec(s);

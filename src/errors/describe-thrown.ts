@@ -20,11 +20,16 @@ function describe(e: unknown, stack: boolean, depth: number): string {
   const head = `${e.name || 'Error'}: ${e.message}`;
   // A stack starts with the message it was created with; a message changed later goes on top.
   const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)) : [];
-  const trace = !stack ? head : typeof e.stack === 'string' && e.stack.startsWith(head) ? e.stack : [head, ...frames].join('\n');
+  const trace = !stack
+    ? head
+    : typeof e.stack === 'string' && e.stack.startsWith(head)
+      ? e.stack
+      : [head, ...frames].join('\n');
   const fields = ownFields(e);
-  const errors = e instanceof AggregateError && depth < MAX_CAUSES
-    ? e.errors.map((x, i) => `\n[${i}] ${indent(describe(x, stack, depth + 1))}`).join('')
-    : '';
+  const errors =
+    e instanceof AggregateError && depth < MAX_CAUSES
+      ? e.errors.map((x, i) => `\n[${i}] ${indent(describe(x, stack, depth + 1))}`).join('')
+      : '';
   return clip(trace + (fields ? `\n  fields: ${fields}` : '') + errors + causeOf(e, stack, depth));
 }
 
@@ -45,13 +50,23 @@ function causeOf(e: Error, stack: boolean, depth: number): string {
 
 /** Own enumerable fields beyond message/stack (an HTTP client's `status`, a driver's `code`). */
 function ownFields(e: Error): string {
-  const keys = Object.keys(e).filter((k) => !['message', 'stack', 'name', 'cause', 'errors', 'issues', 'code'].includes(k) || (k === 'code' && !isSluiceError(e)));
+  const keys = Object.keys(e).filter(
+    (k) =>
+      !['message', 'stack', 'name', 'cause', 'errors', 'issues', 'code'].includes(k) ||
+      (k === 'code' && !isSluiceError(e)),
+  );
   if (!keys.length) return '';
   return safeJson(Object.fromEntries(keys.map((k) => [k, (e as unknown as Record<string, unknown>)[k]])), 3);
 }
 
 function isErrorLike(e: unknown): e is Error {
-  return e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string' && typeof (e as Error).stack === 'string');
+  return (
+    e instanceof Error ||
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as Error).message === 'string' &&
+      typeof (e as Error).stack === 'string')
+  );
 }
 
 function indent(s: string): string {

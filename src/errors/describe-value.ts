@@ -6,12 +6,18 @@ export function describeValue(v: unknown, max = 200): string {
   if (v === undefined) return 'undefined';
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'string': return `the string ${clip(JSON.stringify(v), max)}`;
-    case 'number': return `the number ${String(v)}`;
-    case 'bigint': return `the bigint ${String(v)}n`;
-    case 'boolean': return `the boolean ${String(v)}`;
-    case 'symbol': return `the symbol ${String(v)}`;
-    case 'function': return `a function${(v as { name?: string }).name ? ` (${(v as { name: string }).name})` : ''}`;
+    case 'string':
+      return `the string ${clip(JSON.stringify(v), max)}`;
+    case 'number':
+      return `the number ${String(v)}`;
+    case 'bigint':
+      return `the bigint ${String(v)}n`;
+    case 'boolean':
+      return `the boolean ${String(v)}`;
+    case 'symbol':
+      return `the symbol ${String(v)}`;
+    case 'function':
+      return `a function${(v as { name?: string }).name ? ` (${(v as { name: string }).name})` : ''}`;
   }
   if (Array.isArray(v)) return `an array ${clip(safeJson(v), max)}`;
   if (v instanceof Date) return `the Date ${Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString()}`;
@@ -44,7 +50,11 @@ export function safeJson(v: unknown, depth = 4): string {
     for (const k of Object.keys(x)) out[k] = walk((x as Record<string, unknown>)[k], d + 1);
     return out;
   };
-  try { return JSON.stringify(walk(v, 0)) ?? String(v); } catch { return String(v); }
+  try {
+    return JSON.stringify(walk(v, 0)) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }
 
 function clip(s: string, max: number): string {

@@ -43,8 +43,12 @@ export class SluiceError extends Error {
 /** Many problems found in one pass, reported together (a DAG with a cycle and an unknown id, say). */
 export class ValidationError extends SluiceError {
   constructor(code: ErrorCode, subject: string, issues: readonly Issue[]) {
-    super(code, `${subject}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
-      issues.map((i) => `  - ${formatIssue(i)}`).join('\n'), issues);
+    super(
+      code,
+      `${subject}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
+        issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
+      issues,
+    );
     this.name = 'ValidationError';
   }
 }
@@ -60,7 +64,9 @@ export function formatIssue(i: Issue): string {
 }
 
 export function isSluiceError(e: unknown): e is SluiceError {
-  return e instanceof SluiceError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'SluiceError');
+  return (
+    e instanceof SluiceError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'SluiceError')
+  );
 }
 
 // Failures that are a verdict on the task's input, not an accident of the infrastructure.

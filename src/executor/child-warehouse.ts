@@ -21,7 +21,9 @@ export function directWarehouse(url: string): Warehouse & { close(): Promise<voi
       const client = await get().connect();
       let broken: Error | undefined;
       // A connection lost mid-transaction fails the pending query; without a listener it would also crash the process.
-      const onError = (e: Error) => { broken = e; };
+      const onError = (e: Error) => {
+        broken = e;
+      };
       client.on('error', onError);
       try {
         await client.query('BEGIN');
@@ -36,18 +38,26 @@ export function directWarehouse(url: string): Warehouse & { close(): Promise<voi
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch((r: Error) => { broken = r; });
+        await client.query('ROLLBACK').catch((r: Error) => {
+          broken = r;
+        });
         throw e;
       } finally {
         client.off('error', onError);
         client.release(broken); // a connection that cannot roll back is dropped, not reused
       }
     },
-    async close() { await pool?.end(); pool = undefined; },
+    async close() {
+      await pool?.end();
+      pool = undefined;
+    },
   };
 }
 
-type Send = (op: SqlOp, args: { sql?: string; params?: unknown[]; txId?: number }) => Promise<{ rows?: unknown[]; rowCount?: number; txId?: number }>;
+type Send = (
+  op: SqlOp,
+  args: { sql?: string; params?: unknown[]; txId?: number },
+) => Promise<{ rows?: unknown[]; rowCount?: number; txId?: number }>;
 
 /** The warehouse client in a worker child when the database is embedded: SQL travels to the parent. */
 export function proxyWarehouse(send: Send): Warehouse {

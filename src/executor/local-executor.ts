@@ -74,8 +74,20 @@ export class LocalExecutor {
   private lastBeat = performance.now();
   private readonly settled = new Set<() => void>();
 
-  constructor(private readonly db: Database, private readonly versions: VersionCache, private readonly opts: ExecutorOptions, private readonly log: Logger) {
-    this.slots = Array.from({ length: opts.workers }, () => new WorkerSlot((s, m) => this.onMessage(s, m), (s, r) => this.onExit(s, r)));
+  constructor(
+    private readonly db: Database,
+    private readonly versions: VersionCache,
+    private readonly opts: ExecutorOptions,
+    private readonly log: Logger,
+  ) {
+    this.slots = Array.from(
+      { length: opts.workers },
+      () =>
+        new WorkerSlot(
+          (s, m) => this.onMessage(s, m),
+          (s, r) => this.onExit(s, r),
+        ),
+    );
     this.proxy = new SqlProxy(db);
   }
 
@@ -108,7 +120,10 @@ export class LocalExecutor {
       await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs))]);
     }
     this.abandoning = true;
-    for (const s of this.slots) { s.tiId = undefined; s.kill(); }
+    for (const s of this.slots) {
+      s.tiId = undefined;
+      s.kill();
+    }
     this.dirs.removeAll();
     await stopWorker(this.db, this.workerId).catch(() => undefined);
   }
@@ -121,7 +136,10 @@ export class LocalExecutor {
 
   private fill(): void {
     if (this.stopping) return;
-    if (this.filling) { this.refill = true; return; }
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
     this.filling = true;
     void (async () => {
       try {
@@ -143,12 +161,21 @@ export class LocalExecutor {
 
   private async dispatch(slot: WorkerSlot, c: ClaimedTask): Promise<void> {
     const ref: TryRef = {
-      tiId: c.ti_id, runPk: c.run_pk, dagId: c.dag_id, taskId: c.task_id, tryNumber: c.try_number,
-      maxTries: c.max_tries, workerId: this.workerId, versionId: c.dag_version_id,
+      tiId: c.ti_id,
+      runPk: c.run_pk,
+      dagId: c.dag_id,
+      taskId: c.task_id,
+      tryNumber: c.try_number,
+      maxTries: c.max_tries,
+      workerId: this.workerId,
+      versionId: c.dag_version_id,
     };
     const claimedAt = performance.now(); // the claim set the try's heartbeat
     const entry: Running = {
-      ref, slot, log: new LogSpool(this.opts.logLimitBytes), writing: Promise.resolve(),
+      ref,
+      slot,
+      log: new LogSpool(this.opts.logLimitBytes),
+      writing: Promise.resolve(),
       tmpDir: this.dirs.of(`slot-${this.slots.indexOf(slot)}`),
     };
     this.running.set(c.ti_id, entry);
@@ -163,13 +190,26 @@ export class LocalExecutor {
         }, timeoutMs);
       }
       const job: RunJob = {
-        tiId: c.ti_id, file: version.filePath, root: this.opts.dagsFolder, dagId: c.dag_id, taskId: c.task_id,
-        runId: c.run_id, runType: c.run_type, tryNumber: c.try_number, maxTries: c.max_tries,
-        logicalDate: c.logical_date.toISOString(), dataIntervalStart: c.data_interval_start.toISOString(),
-        dataIntervalEnd: c.data_interval_end.toISOString(), conf: c.conf, upstream: c.upstream_values ?? {},
+        tiId: c.ti_id,
+        file: version.filePath,
+        root: this.opts.dagsFolder,
+        dagId: c.dag_id,
+        taskId: c.task_id,
+        runId: c.run_id,
+        runType: c.run_type,
+        tryNumber: c.try_number,
+        maxTries: c.max_tries,
+        logicalDate: c.logical_date.toISOString(),
+        dataIntervalStart: c.data_interval_start.toISOString(),
+        dataIntervalEnd: c.data_interval_end.toISOString(),
+        conf: c.conf,
+        upstream: c.upstream_values ?? {},
         warehouse: this.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: this.db.url },
-        objectStore: this.opts.objectStore, dataDocsDir: this.opts.dataDocsDir,
-        tmpDir: entry.tmpDir, logLimitBytes: entry.log.limitBytes, leaseMs: this.leaseEnd(claimedAt) - performance.now(),
+        objectStore: this.opts.objectStore,
+        dataDocsDir: this.opts.dataDocsDir,
+        tmpDir: entry.tmpDir,
+        logLimitBytes: entry.log.limitBytes,
+        leaseMs: this.leaseEnd(claimedAt) - performance.now(),
       };
       slot.send({ type: 'run', job });
     } catch (e) {
@@ -210,21 +250,28 @@ export class LocalExecutor {
     const tiId = slot.tiId;
     if (tiId === undefined || this.abandoning) return;
     const r = this.running.get(tiId);
-    void this.finish(slot, tiId, { ok: false, error: r?.failure ?? `the worker process running the task died (${reason})` });
+    void this.finish(slot, tiId, {
+      ok: false,
+      error: r?.failure ?? `the worker process running the task died (${reason})`,
+    });
   }
 
   /** Writes the try's waiting log text; text that cannot be written now waits for the next attempt. */
   private writeLog(r: Running): Promise<void> {
-    r.writing = r.writing.then(async () => {
-      const text = r.log.take();
-      if (!text) return;
-      try {
-        await appendLog(this.db, r.ref.tiId, r.ref.tryNumber, text);
-      } catch (e) {
-        r.log.restore(text);
-        if (!isTransientDbError(e)) throw e;
-      }
-    }).catch((e) => this.log.warn('writing the log of %s.%s failed: %s', r.ref.dagId, r.ref.taskId, (e as Error).message));
+    r.writing = r.writing
+      .then(async () => {
+        const text = r.log.take();
+        if (!text) return;
+        try {
+          await appendLog(this.db, r.ref.tiId, r.ref.tryNumber, text);
+        } catch (e) {
+          r.log.restore(text);
+          if (!isTransientDbError(e)) throw e;
+        }
+      })
+      .catch((e) =>
+        this.log.warn('writing the log of %s.%s failed: %s', r.ref.dagId, r.ref.taskId, (e as Error).message),
+      );
     return r.writing;
   }
 
@@ -237,7 +284,11 @@ export class LocalExecutor {
     await this.proxy.abandon(tiId);
     await this.record(r, result);
     this.running.delete(tiId);
-    if (!this.running.size) for (const s of [...this.settled]) { this.settled.delete(s); s(); }
+    if (!this.running.size)
+      for (const s of [...this.settled]) {
+        this.settled.delete(s);
+        s();
+      }
     this.fill();
   }
 
@@ -256,7 +307,13 @@ export class LocalExecutor {
       try {
         const state = await completeTry(this.db, this.versions, r.ref, outcome, log);
         if (state) this.log.debug('%s.%s try %d: %s', r.ref.dagId, r.ref.taskId, r.ref.tryNumber, state);
-        else this.log.warn('%s.%s try %d was no longer held by this executor when it ended (declared lost or cleared): its outcome was not recorded', r.ref.dagId, r.ref.taskId, r.ref.tryNumber);
+        else
+          this.log.warn(
+            '%s.%s try %d was no longer held by this executor when it ended (declared lost or cleared): its outcome was not recorded',
+            r.ref.dagId,
+            r.ref.taskId,
+            r.ref.tryNumber,
+          );
         return;
       } catch (e) {
         r.log.restore(log);
@@ -292,19 +349,27 @@ export class LocalExecutor {
       // already be declared lost and retried elsewhere: end it now, its child would too.
       for (const r of this.running.values()) {
         if (!r.ending && r.slot.tiId === r.ref.tiId && sent > this.leaseEnd(this.lastBeat)) {
-          r.failure = `the executor could not vouch for the try for ${Math.round((sent - this.lastBeat) / 1000)}s ` +
+          r.failure =
+            `the executor could not vouch for the try for ${Math.round((sent - this.lastBeat) / 1000)}s ` +
             `(stopped, or cut off from the database); it was ended so that a retry cannot overlap it`;
           r.slot.kill();
         }
       }
-      const held = [...this.running.values()].filter((r) => !r.lost).map((r) => ({ tiId: r.ref.tiId, tryNumber: r.ref.tryNumber }));
+      const held = [...this.running.values()]
+        .filter((r) => !r.lost)
+        .map((r) => ({ tiId: r.ref.tiId, tryNumber: r.ref.tryNumber }));
       const taken = new Set(await heartbeat(this.db, this.workerId, held));
       this.lastBeat = sent;
       for (const r of this.running.values()) {
         if (taken.has(r.ref.tiId)) {
           r.lost = true;
           if (!r.ending && r.slot.tiId === r.ref.tiId) {
-            this.log.warn('%s.%s try %d is no longer held by this executor (declared lost or cleared): stopping it', r.ref.dagId, r.ref.taskId, r.ref.tryNumber);
+            this.log.warn(
+              '%s.%s try %d is no longer held by this executor (declared lost or cleared): stopping it',
+              r.ref.dagId,
+              r.ref.taskId,
+              r.ref.tryNumber,
+            );
             r.slot.kill();
           }
         } else if (!r.ending && r.slot.tiId === r.ref.tiId) {

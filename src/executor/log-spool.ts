@@ -23,7 +23,10 @@ export class LogSpool {
     const room = this.limitBytes - this.keptBytes;
     if (bytes <= room) return this.keep(text, bytes);
     if (room > 0) {
-      const head = Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, ''); // cut on a character
+      const head = Buffer.from(text)
+        .subarray(0, room)
+        .toString('utf8')
+        .replace(/\uFFFD$/, ''); // cut on a character
       const headBytes = Buffer.byteLength(head);
       this.keep(head, headBytes);
       this.droppedBytes += bytes - headBytes;
@@ -43,7 +46,8 @@ export class LogSpool {
     this.pending = [];
     this.pendingBytes = 0;
     if (final && this.droppedBytes) {
-      text += `${text && !text.endsWith('\n') ? '\n' : ''}[sluice] log truncated: ${this.droppedBytes} more bytes of output were dropped ` +
+      text +=
+        `${text && !text.endsWith('\n') ? '\n' : ''}[sluice] log truncated: ${this.droppedBytes} more bytes of output were dropped ` +
         `(at most ${this.limitBytes} bytes are kept per try; SLUICE_TASK_LOG_LIMIT sets it)\n`;
       this.droppedBytes = 0;
     }

@@ -8,9 +8,12 @@ import type { FromChild, RunJob } from './protocol';
  */
 export function masked(m: FromChild): FromChild {
   switch (m.type) {
-    case 'log': return { ...m, text: maskSecrets(m.text) };
-    case 'done': return m.ok ? { ...m, value: maskSecretsIn(m.value) } : { ...m, error: maskSecrets(m.error) };
-    default: return m;
+    case 'log':
+      return { ...m, text: maskSecrets(m.text) };
+    case 'done':
+      return m.ok ? { ...m, value: maskSecretsIn(m.value) } : { ...m, error: maskSecrets(m.error) };
+    default:
+      return m;
   }
 }
 

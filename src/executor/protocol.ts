@@ -38,7 +38,14 @@ export interface RunJob {
 
 export type ToChild =
   | { readonly type: 'run'; readonly job: RunJob }
-  | { readonly type: 'sql-result'; readonly reqId: number; readonly rows?: unknown[]; readonly rowCount?: number; readonly txId?: number; readonly error?: string }
+  | {
+      readonly type: 'sql-result';
+      readonly reqId: number;
+      readonly rows?: unknown[];
+      readonly rowCount?: number;
+      readonly txId?: number;
+      readonly error?: string;
+    }
   /**
    * The executor still holds the try (its heartbeat just vouched for it): run on for `ms` more. A
    * child whose lease runs out ends its process group, so that a try its executor can no longer
@@ -51,9 +58,31 @@ export type SqlOp = 'query' | 'begin' | 'commit' | 'rollback';
 export type FromChild =
   | { readonly type: 'log'; readonly tiId: number; readonly text: string }
   /** `outputEnd`: end marks follow on stdout and stderr (the try started processes that may have written there). */
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: true; readonly value?: JsonValue; readonly droppedLogBytes?: number; readonly outputEnd?: boolean }
+  | {
+      readonly type: 'done';
+      readonly tiId: number;
+      readonly ok: true;
+      readonly value?: JsonValue;
+      readonly droppedLogBytes?: number;
+      readonly outputEnd?: boolean;
+    }
   /** `final`: a verdict (a failed quality gate), not an accident: no retry would change it. */
-  | { readonly type: 'done'; readonly tiId: number; readonly ok: false; readonly error: string; readonly final?: boolean; readonly droppedLogBytes?: number; readonly outputEnd?: boolean }
+  | {
+      readonly type: 'done';
+      readonly tiId: number;
+      readonly ok: false;
+      readonly error: string;
+      readonly final?: boolean;
+      readonly droppedLogBytes?: number;
+      readonly outputEnd?: boolean;
+    }
   /** Secrets the try registered, so the slot can mask output that bypasses the child's masking (see worker-slot). */
   | { readonly type: 'secrets'; readonly tiId: number; readonly values: readonly string[] }
-  | { readonly type: 'sql'; readonly reqId: number; readonly op: SqlOp; readonly txId?: number; readonly sql?: string; readonly params?: unknown[] };
+  | {
+      readonly type: 'sql';
+      readonly reqId: number;
+      readonly op: SqlOp;
+      readonly txId?: number;
+      readonly sql?: string;
+      readonly params?: unknown[];
+    };

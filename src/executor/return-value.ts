@@ -15,35 +15,53 @@ export function toReturnValue(value: unknown, maxBytes = MAX_RETURN_BYTES): Json
   const json = check(value, 'the return value', new Set());
   const text = JSON.stringify(json);
   if (text.length > maxBytes) {
-    throw new SluiceError('USAGE', `the return value is ${text.length} bytes of JSON; at most ${maxBytes} are stored (write large data to the object store or a table and return its name)`);
+    throw new SluiceError(
+      'USAGE',
+      `the return value is ${text.length} bytes of JSON; at most ${maxBytes} are stored (write large data to the object store or a table and return its name)`,
+    );
   }
   return json;
 }
 
 function check(v: unknown, at: string, seen: Set<object>): JsonValue {
-  const bad = (what: string, fix: string) => new SluiceError('USAGE', `${at} is ${what}, which JSON cannot carry to downstream tasks: ${fix}`);
+  const bad = (what: string, fix: string) =>
+    new SluiceError('USAGE', `${at} is ${what}, which JSON cannot carry to downstream tasks: ${fix}`);
   switch (typeof v) {
     case 'string':
       switch (textFlaw(v)?.kind) {
-        case 'nul': throw bad('a string with a NUL byte (\\u0000)', 'Postgres cannot store it in JSON; remove it or encode the data');
-        case 'lone surrogate': throw bad('a string with a lone UTF-16 surrogate (not valid Unicode)', 'Postgres cannot store it in JSON; remove it or encode the data');
+        case 'nul':
+          throw bad(
+            'a string with a NUL byte (\\u0000)',
+            'Postgres cannot store it in JSON; remove it or encode the data',
+          );
+        case 'lone surrogate':
+          throw bad(
+            'a string with a lone UTF-16 surrogate (not valid Unicode)',
+            'Postgres cannot store it in JSON; remove it or encode the data',
+          );
       }
       return v;
-    case 'boolean': return v;
+    case 'boolean':
+      return v;
     case 'number':
       if (!Number.isFinite(v)) throw bad(String(v), 'return null or a string instead');
       return v;
-    case 'bigint': throw bad(`a bigint (${v}n)`, 'return it as a string or a number');
-    case 'undefined': throw bad('undefined', 'use null, or leave the property out');
-    case 'function': throw bad('a function', 'return data only');
-    case 'symbol': throw bad('a symbol', 'return a string instead');
+    case 'bigint':
+      throw bad(`a bigint (${v}n)`, 'return it as a string or a number');
+    case 'undefined':
+      throw bad('undefined', 'use null, or leave the property out');
+    case 'function':
+      throw bad('a function', 'return data only');
+    case 'symbol':
+      throw bad('a symbol', 'return a string instead');
   }
   if (v === null) return null;
   const o = v as object;
   if (seen.has(o)) throw bad('a reference back to a containing object (a cycle)', 'return a tree, not a graph');
   if (o instanceof Map) throw bad(`a Map (${o.size} entries)`, 'return Object.fromEntries(map) or an array of pairs');
   if (o instanceof Set) throw bad(`a Set (${o.size} values)`, 'return [...set]');
-  if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) throw bad('binary data', 'write it to the object store and return its key, or return base64 text');
+  if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer)
+    throw bad('binary data', 'write it to the object store and return its key, or return base64 text');
   if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
     return check((o as { toJSON(): unknown }).toJSON(), at, seen);
   }
@@ -53,7 +71,10 @@ function check(v: unknown, at: string, seen: Set<object>): JsonValue {
     const proto = Object.getPrototypeOf(o);
     // A plain object: its prototype is null or an Object.prototype (of any realm).
     if (proto !== null && Object.getPrototypeOf(proto) !== null) {
-      throw bad(`an instance of ${proto?.constructor?.name ?? 'a class'}`, 'return a plain object with the fields downstream tasks need');
+      throw bad(
+        `an instance of ${proto?.constructor?.name ?? 'a class'}`,
+        'return a plain object with the fields downstream tasks need',
+      );
     }
     const out: Record<string, JsonValue> = {};
     for (const [k, x] of Object.entries(o)) {

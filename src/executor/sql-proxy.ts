@@ -29,7 +29,11 @@ export class SqlProxy {
       if (m.txId !== undefined && !tx) throw new Error('transaction is no longer open');
       if (m.op === 'commit' || m.op === 'rollback') {
         this.open.delete(m.txId!);
-        try { await tx!.client.query(m.op.toUpperCase()); } finally { tx!.release(); }
+        try {
+          await tx!.client.query(m.op.toUpperCase());
+        } finally {
+          tx!.release();
+        }
         return reply({ type: 'sql-result', reqId: m.reqId });
       }
       const r = tx ? await tx.client.query(m.sql!, m.params) : await this.db.query(m.sql!, m.params);

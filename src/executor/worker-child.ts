@@ -39,7 +39,10 @@ let spawned = false;
 function output(text: string): void {
   if (!current) return;
   const bytes = Buffer.byteLength(text);
-  if (sentBytes + bytes > current.logLimitBytes) { droppedBytes += bytes; return; }
+  if (sentBytes + bytes > current.logLimitBytes) {
+    droppedBytes += bytes;
+    return;
+  }
   sentBytes += bytes;
   send({ type: 'log', tiId: current.tiId, text });
 }
@@ -68,24 +71,35 @@ proto.spawn = function (this: ChildProcess, ...args: unknown[]) {
 let lease: NodeJS.Timeout | undefined;
 function renewLease(ms: number): void {
   clearTimeout(lease);
-  lease = setTimeout(() => {
-    // Renewals queued while this process itself was stopped arrive after timers: look once more.
-    lease = setTimeout(() => {
-      if (current) process.stderr.write(`[sluice] the executor stopped renewing this try's lease: ending the try\n`);
-      endGroup();
-    }, 100);
-  }, Math.max(0, ms));
+  lease = setTimeout(
+    () => {
+      // Renewals queued while this process itself was stopped arrive after timers: look once more.
+      lease = setTimeout(() => {
+        if (current) process.stderr.write(`[sluice] the executor stopped renewing this try's lease: ending the try\n`);
+        endGroup();
+      }, 100);
+    },
+    Math.max(0, ms),
+  );
 }
 
 function endGroup(): never {
-  try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader */ }
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    /* not a group leader */
+  }
   process.exit(1);
 }
 
 function loadDag(job: RunJob): Dag {
   // Reload when any module under the DAG folder changed since it was loaded.
   for (const [file, mtime] of loadedMtimes) {
-    if (statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) { forgetModules(job.root); loadedMtimes.clear(); break; }
+    if (statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
+      forgetModules(job.root);
+      loadedMtimes.clear();
+      break;
+    }
   }
   const dag = dagsOf(require(job.file)).find((d) => d.id === job.dagId);
   const prefix = path.resolve(job.root) + path.sep;
@@ -136,10 +150,16 @@ async function run(job: RunJob): Promise<void> {
     if (!task) throw new Error(`task "${job.taskId}" is no longer defined in DAG "${job.dagId}" (${job.file})`);
     const logicalDate = new Date(job.logicalDate);
     const ctx: TaskContext = {
-      dagId: job.dagId, taskId: job.taskId, runId: job.runId, runType: job.runType,
-      tryNumber: job.tryNumber, maxTries: job.maxTries,
-      logicalDate, ds: formatDs(logicalDate, dag.timezone),
-      dataIntervalStart: new Date(job.dataIntervalStart), dataIntervalEnd: new Date(job.dataIntervalEnd),
+      dagId: job.dagId,
+      taskId: job.taskId,
+      runId: job.runId,
+      runType: job.runType,
+      tryNumber: job.tryNumber,
+      maxTries: job.maxTries,
+      logicalDate,
+      ds: formatDs(logicalDate, dag.timezone),
+      dataIntervalStart: new Date(job.dataIntervalStart),
+      dataIntervalEnd: new Date(job.dataIntervalEnd),
       timezone: dag.timezone,
       params: Object.freeze({ ...dag.params, ...job.conf }),
       upstream: Object.freeze({ ...job.upstream }),
@@ -165,7 +185,8 @@ async function run(job: RunJob): Promise<void> {
   // Behind whatever the try's processes wrote to the inherited stdout and stderr (see WorkerSlot.outputRead).
   writeSync(1, OUTPUT_END);
   writeSync(2, OUTPUT_END);
-  if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
+  if (tmpBefore === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = tmpBefore;
   emptyDir(job.tmpDir);
   clearTimeout(lease);
   current = undefined;
@@ -174,8 +195,12 @@ async function run(job: RunJob): Promise<void> {
 
 process.on('message', (m: ToChild) => {
   if (m.type === 'run') void run(m.job);
-  else if (m.type === 'lease') { if (current) renewLease(m.ms); }
-  else if (m.type === 'sql-result') { pendingSql.get(m.reqId)?.(m); pendingSql.delete(m.reqId); }
+  else if (m.type === 'lease') {
+    if (current) renewLease(m.ms);
+  } else if (m.type === 'sql-result') {
+    pendingSql.get(m.reqId)?.(m);
+    pendingSql.delete(m.reqId);
+  }
 });
 process.on('unhandledRejection', (e) => {
   output(`unhandled rejection: ${(e as Error)?.stack ?? e}\n`);

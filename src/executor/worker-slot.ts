@@ -44,9 +44,17 @@ export class WorkerSlot {
    * otherwise arrive after the IPC message that ends the try), or after `timeoutMs`.
    */
   outputRead(timeoutMs = 1000): Promise<void> {
-    if (this.flushed[0] && this.flushed[1]) { this.flushed = [false, false]; return Promise.resolve(); }
+    if (this.flushed[0] && this.flushed[1]) {
+      this.flushed = [false, false];
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); this.onFlushed = undefined; this.flushed = [false, false]; resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        this.onFlushed = undefined;
+        this.flushed = [false, false];
+        resolve();
+      };
       const timer = setTimeout(done, timeoutMs);
       this.onFlushed = done;
     });
@@ -73,17 +81,23 @@ export class WorkerSlot {
         } else {
           // The end mark may arrive in two reads: hold back what could be its start.
           for (let n = Math.min(OUTPUT_END.length - 1, text.length); n > 0; n--) {
-            if (OUTPUT_END.startsWith(text.slice(-n))) { carry = text.slice(-n); text = text.slice(0, -n); break; }
+            if (OUTPUT_END.startsWith(text.slice(-n))) {
+              carry = text.slice(-n);
+              text = text.slice(0, -n);
+              break;
+            }
           }
         }
-        if (text && this.tiId !== undefined) this.onMessage(this, { type: 'log', tiId: this.tiId, text: this.secrets.mask(text) });
+        if (text && this.tiId !== undefined)
+          this.onMessage(this, { type: 'log', tiId: this.tiId, text: this.secrets.mask(text) });
         if (this.flushed[0] && this.flushed[1]) this.onFlushed?.();
       };
     };
     child.stdout?.on('data', stray(0));
     child.stderr?.on('data', stray(1));
     child.on('message', (m: FromChild) => {
-      if (m?.type !== 'secrets') this.onMessage(this, m); // anything else, garbage too, is the executor's to judge
+      if (m?.type !== 'secrets')
+        this.onMessage(this, m); // anything else, garbage too, is the executor's to judge
       else if (m.tiId === this.tiId) for (const v of m.values) this.secrets.add(v);
     });
     child.on('exit', (code, signal) => {

@@ -18,14 +18,39 @@ export interface TypeOptions {
   readonly assumeUtc: boolean;
 }
 
-export const COLUMN_TYPES: readonly ColumnType[] = ['text', 'integer', 'bigint', 'numeric', 'double', 'boolean', 'date', 'timestamp', 'timestamptz', 'jsonb'];
+export const COLUMN_TYPES: readonly ColumnType[] = [
+  'text',
+  'integer',
+  'bigint',
+  'numeric',
+  'double',
+  'boolean',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'jsonb',
+];
 
 const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
 const INTEGER_RE = /^[+-]?\d+$/;
 const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DOUBLE_SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '+Infinity': Infinity, '-Infinity': -Infinity };
-const BOOLEANS: Record<string, boolean> = { true: true, false: false, t: true, f: false, 1: true, 0: false, yes: true, no: false };
+const DOUBLE_SPECIAL: Record<string, number> = {
+  NaN: NaN,
+  Infinity: Infinity,
+  '+Infinity': Infinity,
+  '-Infinity': -Infinity,
+};
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  t: true,
+  f: false,
+  1: true,
+  0: false,
+  yes: true,
+  no: false,
+};
 const INT8_MAX_DIGITS = '9223372036854775807';
 const INT8_MIN_DIGITS = '9223372036854775808';
 // `\u0000` not itself escaped (`\\u0000` is the text "\u0000", which is fine).
@@ -41,7 +66,14 @@ const text: TypedParser = (raw, at, fail) => {
   let s: string;
   if (typeof raw === 'string') s = raw;
   else if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') s = String(raw);
-  else return fail(raw, at, Array.isArray(raw) ? 'is an array, not text (declare the column jsonb)' : 'is an object, not text (declare the column jsonb)');
+  else
+    return fail(
+      raw,
+      at,
+      Array.isArray(raw)
+        ? 'is an array, not text (declare the column jsonb)'
+        : 'is an object, not text (declare the column jsonb)',
+    );
   // Postgres text cannot hold NUL; better said here than as a COPY failure at load time.
   if (s.indexOf('\0') !== -1) fail(raw, at, 'contains a NUL character, which Postgres text cannot store');
   return s;
@@ -65,7 +97,8 @@ const integer: TypedParser = (raw, at, fail) => {
 const bigint: TypedParser = (raw, at, fail) => {
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw)) return fail(raw, at, 'is not an integer');
-    if (!Number.isSafeInteger(raw)) return fail(raw, at, 'is beyond ±2^53 and may have lost precision as a JSON number; send it as a string');
+    if (!Number.isSafeInteger(raw))
+      return fail(raw, at, 'is beyond ±2^53 and may have lost precision as a JSON number; send it as a string');
     return String(raw);
   }
   let s: string | null;
@@ -144,7 +177,12 @@ function timestampParser(withZone: boolean, assumeUtc: boolean): TypedParser {
     const t = parseTimestamp(s);
     if (typeof t === 'string') return fail(raw, at, t);
     if (!withZone) {
-      if (t.offset !== '') return fail(raw, at, 'has a UTC offset, but the column is timestamp (without time zone); declare it timestamptz');
+      if (t.offset !== '')
+        return fail(
+          raw,
+          at,
+          'has a UTC offset, but the column is timestamp (without time zone); declare it timestamptz',
+        );
       return t.local;
     }
     if (t.offset === '') {
@@ -161,29 +199,52 @@ function jsonbParser(textInput: boolean): TypedParser {
     if (typeof raw === 'string' && textInput) {
       json = raw.trim();
       if (json === '') return null;
-      try { JSON.parse(json); } catch { return fail(raw, at, 'is not valid JSON'); }
+      try {
+        JSON.parse(json);
+      } catch {
+        return fail(raw, at, 'is not valid JSON');
+      }
     } else {
-      try { json = JSON.stringify(raw); } catch { return fail(raw, at, 'cannot be written as JSON'); }
+      try {
+        json = JSON.stringify(raw);
+      } catch {
+        return fail(raw, at, 'cannot be written as JSON');
+      }
       if (json === undefined) return fail(raw, at, 'cannot be written as JSON');
     }
     // Postgres jsonb rejects the NUL escape.
-    if (json.indexOf('\\u0000') !== -1 && NUL_ESCAPE_RE.test(json)) return fail(raw, at, 'contains \\u0000, which Postgres jsonb cannot store');
+    if (json.indexOf('\\u0000') !== -1 && NUL_ESCAPE_RE.test(json))
+      return fail(raw, at, 'contains \\u0000, which Postgres jsonb cannot store');
     return json;
   };
 }
 
 export function typedParser(type: ColumnType, options: TypeOptions): TypedParser {
   switch (type) {
-    case 'text': return text;
-    case 'integer': return integer;
-    case 'bigint': return bigint;
-    case 'numeric': return numeric;
-    case 'double': return double;
-    case 'boolean': return boolean;
-    case 'date': return date;
-    case 'timestamp': return timestampParser(false, false);
-    case 'timestamptz': return timestampParser(true, options.assumeUtc);
-    case 'jsonb': return jsonbParser(options.textInput);
-    default: throw new SluiceError('USAGE', `unknown column type ${JSON.stringify(type)} (expected one of ${COLUMN_TYPES.join(', ')})`);
+    case 'text':
+      return text;
+    case 'integer':
+      return integer;
+    case 'bigint':
+      return bigint;
+    case 'numeric':
+      return numeric;
+    case 'double':
+      return double;
+    case 'boolean':
+      return boolean;
+    case 'date':
+      return date;
+    case 'timestamp':
+      return timestampParser(false, false);
+    case 'timestamptz':
+      return timestampParser(true, options.assumeUtc);
+    case 'jsonb':
+      return jsonbParser(options.textInput);
+    default:
+      throw new SluiceError(
+        'USAGE',
+        `unknown column type ${JSON.stringify(type)} (expected one of ${COLUMN_TYPES.join(', ')})`,
+      );
   }
 }

@@ -35,7 +35,10 @@ export type ValueConverter = (raw: unknown, at: string) => unknown;
 
 /** One precompiled converter for `spec`: nulls and nullability here, the type's parsing in column-types.ts. */
 export function compileColumn(spec: ColumnSpec, options: CoerceOptions = {}): ValueConverter {
-  const parse = typedParser(spec.type, { textInput: options.input === 'text', assumeUtc: options.timestamptzWithoutOffset === 'utc' });
+  const parse = typedParser(spec.type, {
+    textInput: options.input === 'text',
+    assumeUtc: options.timestamptzWithoutOffset === 'utc',
+  });
   const label = `column ${JSON.stringify(spec.name)} (${spec.type})`;
   const nullable = spec.nullable !== false;
   const fail: Fail = (raw, at, problem) => {
@@ -43,9 +46,12 @@ export function compileColumn(spec: ColumnSpec, options: CoerceOptions = {}): Va
   };
   const missing = (raw: unknown, at: string): null => {
     if (nullable) return null;
-    throw new MalformedRowError(at, raw === undefined
-      ? `${label}: value is missing, but the column is not nullable`
-      : `${label}: ${raw === null ? 'null' : describeValue(raw)} is not allowed: the column is not nullable`);
+    throw new MalformedRowError(
+      at,
+      raw === undefined
+        ? `${label}: value is missing, but the column is not nullable`
+        : `${label}: ${raw === null ? 'null' : describeValue(raw)} is not allowed: the column is not nullable`,
+    );
   };
   return (raw, at) => {
     if (raw === null || raw === undefined) return missing(raw, at);
@@ -59,7 +65,8 @@ export function checkColumns(columns: readonly ColumnSpec[]): void {
   if (columns.length === 0) throw new SluiceError('USAGE', 'no columns declared');
   const seen = new Set<string>();
   for (const c of columns) {
-    if (typeof c.name !== 'string' || c.name === '') throw new SluiceError('USAGE', 'a declared column has an empty name');
+    if (typeof c.name !== 'string' || c.name === '')
+      throw new SluiceError('USAGE', 'a declared column has an empty name');
     // Rows are plain objects keyed by column name; this key would set the prototype instead.
     if (c.name === '__proto__') throw new SluiceError('USAGE', 'a column cannot be named __proto__');
     if (seen.has(c.name)) throw new SluiceError('USAGE', `column ${JSON.stringify(c.name)} is declared twice`);

@@ -36,8 +36,14 @@ export interface CsvRecordParser {
   end(out: CsvRecord[]): void;
 }
 
-const FIELD_START = 0, UNQUOTED = 1, QUOTED = 2, QUOTE_SEEN = 3, CR_AFTER_QUOTE = 4, SKIP = 5;
-const LF = 10, CR = 13;
+const FIELD_START = 0,
+  UNQUOTED = 1,
+  QUOTED = 2,
+  QUOTE_SEEN = 3,
+  CR_AFTER_QUOTE = 4,
+  SKIP = 5;
+const LF = 10,
+  CR = 13;
 /** A record longer than this is an error rather than an unbounded buffer. */
 export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
@@ -48,8 +54,15 @@ function stripCr(raw: string): string {
 export function checkDialect(d: CsvDialect): { delimiter: string; quote: string } {
   const delimiter = d.delimiter ?? ',';
   const quote = d.quote ?? '"';
-  for (const [name, v] of [['delimiter', delimiter], ['quote', quote]] as const) {
-    if (v.length !== 1 || v === '\n' || v === '\r') throw new SluiceError('USAGE', `csv ${name} must be one character other than a line break, not ${JSON.stringify(v)}`);
+  for (const [name, v] of [
+    ['delimiter', delimiter],
+    ['quote', quote],
+  ] as const) {
+    if (v.length !== 1 || v === '\n' || v === '\r')
+      throw new SluiceError(
+        'USAGE',
+        `csv ${name} must be one character other than a line break, not ${JSON.stringify(v)}`,
+      );
   }
   if (delimiter === quote) throw new SluiceError('USAGE', `csv delimiter and quote are both ${JSON.stringify(quote)}`);
   return { delimiter, quote };
@@ -58,7 +71,8 @@ export function checkDialect(d: CsvDialect): { delimiter: string; quote: string 
 /** `name` (the file) prefixes the errors that stop the whole file. */
 export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvRecordParser {
   const { delimiter, quote } = checkDialect(dialect);
-  const D = delimiter.charCodeAt(0), Q = quote.charCodeAt(0);
+  const D = delimiter.charCodeAt(0),
+    Q = quote.charCodeAt(0);
   let state = FIELD_START;
   let fields: (string | null)[] = [];
   let partial = ''; // the current field's text from earlier chunks (quotes already undone)
@@ -70,25 +84,37 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
 
   function push(s: string, out: CsvRecord[]): void {
     let i = 0;
-    if (first && s.length > 0) { first = false; if (s.charCodeAt(0) === 0xfeff) i = 1; }
+    if (first && s.length > 0) {
+      first = false;
+      if (s.charCodeAt(0) === 0xfeff) i = 1;
+    }
     const len = s.length;
     let recStart = i;
     let fieldStart = i;
 
     const endRecord = (end: number): void => {
       // A lone null field is a blank line (possibly just '\r').
-      if (!(fields.length === 1 && fields[0] === null)) out.push({ fields, line: recordLine, raw: stripCr(rawPrefix + s.slice(recStart, end)) });
+      if (!(fields.length === 1 && fields[0] === null))
+        out.push({ fields, line: recordLine, raw: stripCr(rawPrefix + s.slice(recStart, end)) });
       fields = [];
       rawPrefix = '';
       recStart = end + 1;
       recordLine = line + 1;
     };
-    const malformed = (problem: string): void => { error = problem; state = SKIP; };
+    const malformed = (problem: string): void => {
+      error = problem;
+      state = SKIP;
+    };
 
     while (i < len) {
       if (state === FIELD_START) {
         const c = s.charCodeAt(i);
-        if (c === Q) { state = QUOTED; partial = ''; i++; continue; }
+        if (c === Q) {
+          state = QUOTED;
+          partial = '';
+          i++;
+          continue;
+        }
         state = UNQUOTED;
         fieldStart = i;
         partial = '';
@@ -100,13 +126,22 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
           if (c === D || c === LF || c === Q) break;
           i++;
         }
-        if (i === len) { partial += s.slice(fieldStart, i); break; }
-        if (c === Q) { malformed('a quote inside an unquoted field (quote the whole field and double the quote)'); continue; }
+        if (i === len) {
+          partial += s.slice(fieldStart, i);
+          break;
+        }
+        if (c === Q) {
+          malformed('a quote inside an unquoted field (quote the whole field and double the quote)');
+          continue;
+        }
         let v = partial + s.slice(fieldStart, c === LF && i > fieldStart && s.charCodeAt(i - 1) === CR ? i - 1 : i);
         if (c === LF && partial !== '' && i === fieldStart && v.charCodeAt(v.length - 1) === CR) v = v.slice(0, -1);
         fields.push(v === '' ? null : v);
         state = FIELD_START;
-        if (c === LF) { endRecord(i); line++; }
+        if (c === LF) {
+          endRecord(i);
+          line++;
+        }
         i++;
         continue;
       }
@@ -115,25 +150,50 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
         const stop = q === -1 ? len : q;
         for (let n = s.indexOf('\n', i); n !== -1 && n < stop; n = s.indexOf('\n', n + 1)) line++;
         partial += s.slice(i, stop);
-        if (partial.length > MAX_RECORD_CHARS) throw new SluiceError('INPUT_MALFORMED', `${name} line ${recordLine}: a field longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`);
-        if (q === -1) { i = len; break; }
+        if (partial.length > MAX_RECORD_CHARS)
+          throw new SluiceError(
+            'INPUT_MALFORMED',
+            `${name} line ${recordLine}: a field longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`,
+          );
+        if (q === -1) {
+          i = len;
+          break;
+        }
         i = q + 1;
         state = QUOTE_SEEN;
         continue;
       }
       if (state === QUOTE_SEEN) {
         const c = s.charCodeAt(i);
-        if (c === Q) { partial += quote; state = QUOTED; i++; continue; }
-        if (c === CR) { state = CR_AFTER_QUOTE; i++; continue; }
-        if (c !== D && c !== LF) { malformed('text after a closing quote'); continue; }
+        if (c === Q) {
+          partial += quote;
+          state = QUOTED;
+          i++;
+          continue;
+        }
+        if (c === CR) {
+          state = CR_AFTER_QUOTE;
+          i++;
+          continue;
+        }
+        if (c !== D && c !== LF) {
+          malformed('text after a closing quote');
+          continue;
+        }
         fields.push(partial);
         state = FIELD_START;
-        if (c === LF) { endRecord(i); line++; }
+        if (c === LF) {
+          endRecord(i);
+          line++;
+        }
         i++;
         continue;
       }
       if (state === CR_AFTER_QUOTE) {
-        if (s.charCodeAt(i) !== LF) { malformed('text after a closing quote'); continue; }
+        if (s.charCodeAt(i) !== LF) {
+          malformed('text after a closing quote');
+          continue;
+        }
         fields.push(partial);
         state = FIELD_START;
         endRecord(i);
@@ -143,7 +203,10 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
       }
       // SKIP: a malformed record runs to the end of its line, quotes or not.
       const n = s.indexOf('\n', i);
-      if (n === -1) { i = len; break; }
+      if (n === -1) {
+        i = len;
+        break;
+      }
       out.push({ fields: [], line: recordLine, raw: stripCr(rawPrefix + s.slice(recStart, n)), error });
       fields = [];
       rawPrefix = '';
@@ -155,13 +218,22 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
     }
     if (recStart < len) {
       rawPrefix += s.slice(recStart);
-      if (rawPrefix.length > MAX_RECORD_CHARS) throw new SluiceError('INPUT_MALFORMED', `${name} line ${recordLine}: a record longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`);
+      if (rawPrefix.length > MAX_RECORD_CHARS)
+        throw new SluiceError(
+          'INPUT_MALFORMED',
+          `${name} line ${recordLine}: a record longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`,
+        );
     }
   }
 
   function end(out: CsvRecord[]): void {
     if (state === QUOTED) {
-      out.push({ fields: [], line: recordLine, raw: rawPrefix, error: 'a quoted field is not closed before the end of the file' });
+      out.push({
+        fields: [],
+        line: recordLine,
+        raw: rawPrefix,
+        error: 'a quoted field is not closed before the end of the file',
+      });
     } else if (state === SKIP) {
       out.push({ fields: [], line: recordLine, raw: rawPrefix, error });
     } else {
@@ -170,7 +242,8 @@ export function csvRecordParser(dialect: CsvDialect = {}, name = 'csv'): CsvReco
         fields.push(v === '' ? null : v);
       } else if (state === QUOTE_SEEN || state === CR_AFTER_QUOTE) fields.push(partial);
       else if (fields.length > 0) fields.push(null); // the file ends right after a delimiter
-      if (fields.length > 0 && !(fields.length === 1 && fields[0] === null)) out.push({ fields, line: recordLine, raw: stripCr(rawPrefix) });
+      if (fields.length > 0 && !(fields.length === 1 && fields[0] === null))
+        out.push({ fields, line: recordLine, raw: stripCr(rawPrefix) });
     }
     state = FIELD_START;
     fields = [];

@@ -81,7 +81,10 @@ export function csvRowFormatter(columns: readonly ColumnSpec[]): (values: Readon
  * Streams `rows` as a lake CSV object. Rows are pulled only as the stream is read, so memory stays
  * flat whatever the size; `done` gives the row count, byte size and SHA-256 once the stream ends.
  */
-export function csvObject(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, columns: readonly ColumnSpec[]): ObjectOutput {
+export function csvObject(
+  rows: AsyncIterable<SourceRow> | Iterable<SourceRow>,
+  columns: readonly ColumnSpec[],
+): ObjectOutput {
   checkColumns(columns);
   const format = csvRowFormatter(columns);
   let count = 0;
@@ -94,7 +97,10 @@ export function csvObject(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, 
         throw new SluiceError('INPUT_MALFORMED', `${row.at}: cannot be written as CSV: ${(e as Error).message}`);
       }
       count++;
-      if (batch.length >= BATCH_CHARS) { yield batch; batch = ''; }
+      if (batch.length >= BATCH_CHARS) {
+        yield batch;
+        batch = '';
+      }
     }
     if (batch !== '') yield batch;
   }

@@ -26,7 +26,11 @@ export interface CsvReadOptions extends CsvDialect {
 type Batches = AsyncGenerator<SourceRow[]>;
 
 /** Runs `scanner` over the text, handing each chunk's complete items to `each`. */
-async function* scan<T>(ctx: FileReadContext, scanner: JsonChunkScanner<T>, each: (item: T, out: SourceRow[]) => Promise<void> | void): Batches {
+async function* scan<T>(
+  ctx: FileReadContext,
+  scanner: JsonChunkScanner<T>,
+  each: (item: T, out: SourceRow[]) => Promise<void> | void,
+): Batches {
   const items: T[] = [];
   const flush = async function* (): Batches {
     const rows: SourceRow[] = [];
@@ -58,7 +62,8 @@ export async function* csvBatches(ctx: FileReadContext, o: CsvReadOptions): Batc
   const scanner = csvRecordParser(o, ctx.name);
   yield* scan(ctx, scanner, (rec: CsvRecord, out) => {
     if (!positions) {
-      if (rec.error) throw new SluiceError('INPUT_MALFORMED', `${ctx.name} line ${rec.line}: the header row: ${rec.error}`);
+      if (rec.error)
+        throw new SluiceError('INPUT_MALFORMED', `${ctx.name} line ${rec.line}: the header row: ${rec.error}`);
       ({ positions, width } = headerPositions(ctx, rec));
       return;
     }
@@ -66,10 +71,19 @@ export async function* csvBatches(ctx: FileReadContext, o: CsvReadOptions): Batc
     if (rec.error) return ctx.bad(at, rec.error, rec.raw, rec.line);
     const n = rec.fields.length;
     if (n !== width && (o.header || n < width || ctx.extraColumns === 'error')) {
-      return ctx.bad(at, `expected ${width} fields${o.header ? ' (as in the header)' : ''}, found ${n}`, rec.raw, rec.line);
+      return ctx.bad(
+        at,
+        `expected ${width} fields${o.header ? ' (as in the header)' : ''}, found ${n}`,
+        rec.raw,
+        rec.line,
+      );
     }
     let values: Record<string, unknown>;
-    try { values = ctx.coercer.fromFields(rec.fields, positions, at); } catch (e) { return coercionFailed(ctx, e, at, rec.raw, rec.line); }
+    try {
+      values = ctx.coercer.fromFields(rec.fields, positions, at);
+    } catch (e) {
+      return coercionFailed(ctx, e, at, rec.raw, rec.line);
+    }
     out.push({ values, at });
   });
   // Without a header the declared columns cannot be checked, so an empty file is not "no rows".
@@ -82,28 +96,45 @@ function headerPositions(ctx: FileReadContext, rec: CsvRecord): { positions: num
   const index = new Map<string, number>();
   names.forEach((n, i) => {
     if (index.has(n) && ctx.coercer.columns.some((c) => c.name === n)) {
-      throw new SluiceError('INPUT_MALFORMED', `${ctx.name} line ${rec.line}: the header names column ${JSON.stringify(n)} twice`);
+      throw new SluiceError(
+        'INPUT_MALFORMED',
+        `${ctx.name} line ${rec.line}: the header names column ${JSON.stringify(n)} twice`,
+      );
     }
     index.set(n, i);
   });
   const declared = ctx.coercer.columns.map((c) => c.name);
   const missing = declared.filter((d) => !index.has(d));
   if (missing.length) {
-    throw new SluiceError('INPUT_MALFORMED', `${ctx.name}: the header lacks declared column${missing.length > 1 ? 's' : ''} ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${names.map((m) => JSON.stringify(m)).join(', ')})`,
-      [{ message: `missing column ${missing.join(', ')}`, file: ctx.name, line: rec.line }]);
+    throw new SluiceError(
+      'INPUT_MALFORMED',
+      `${ctx.name}: the header lacks declared column${missing.length > 1 ? 's' : ''} ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${names.map((m) => JSON.stringify(m)).join(', ')})`,
+      [{ message: `missing column ${missing.join(', ')}`, file: ctx.name, line: rec.line }],
+    );
   }
   const extra = names.filter((n) => !declared.includes(n));
   if (extra.length && ctx.extraColumns === 'error') {
-    throw new SluiceError('INPUT_MALFORMED', `${ctx.name}: the header has undeclared column${extra.length > 1 ? 's' : ''} ${extra.map((m) => JSON.stringify(m)).join(', ')} (extraColumns: 'error')`,
-      [{ message: `undeclared column ${extra.join(', ')}`, file: ctx.name, line: rec.line }]);
+    throw new SluiceError(
+      'INPUT_MALFORMED',
+      `${ctx.name}: the header has undeclared column${extra.length > 1 ? 's' : ''} ${extra.map((m) => JSON.stringify(m)).join(', ')} (extraColumns: 'error')`,
+      [{ message: `undeclared column ${extra.join(', ')}`, file: ctx.name, line: rec.line }],
+    );
   }
   return { positions: declared.map((d) => index.get(d)!), width: names.length };
 }
 
 /** A parsed JSON record checked for shape; returns the problem when it is not a usable object. */
-function parseRecord(ctx: FileReadContext, text: string, declared: ReadonlySet<string>): Record<string, unknown> | string {
+function parseRecord(
+  ctx: FileReadContext,
+  text: string,
+  declared: ReadonlySet<string>,
+): Record<string, unknown> | string {
   let v: unknown;
-  try { v = JSON.parse(text); } catch (e) { return `is not valid JSON (${(e as Error).message})`; }
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return `is not valid JSON (${(e as Error).message})`;
+  }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     return `is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}, not an object`;
   }
@@ -120,7 +151,11 @@ export function jsonBatches(ctx: FileReadContext, recordPath: string): Batches {
     const rec = parseRecord(ctx, r.text, declared);
     if (typeof rec === 'string') return ctx.bad(at, `the record ${rec}`, r.text, r.line);
     let values: Record<string, unknown>;
-    try { values = ctx.coercer.fromRecord(rec, at); } catch (e) { return coercionFailed(ctx, e, at, r.text, r.line); }
+    try {
+      values = ctx.coercer.fromRecord(rec, at);
+    } catch (e) {
+      return coercionFailed(ctx, e, at, r.text, r.line);
+    }
     out.push({ values, at });
   });
 }
@@ -132,7 +167,11 @@ export function ndjsonBatches(ctx: FileReadContext): Batches {
     const rec = parseRecord(ctx, r.text, declared);
     if (typeof rec === 'string') return ctx.bad(at, `the line ${rec}`, r.text, r.line);
     let values: Record<string, unknown>;
-    try { values = ctx.coercer.fromRecord(rec, at); } catch (e) { return coercionFailed(ctx, e, at, r.text, r.line); }
+    try {
+      values = ctx.coercer.fromRecord(rec, at);
+    } catch (e) {
+      return coercionFailed(ctx, e, at, r.text, r.line);
+    }
     out.push({ values, at });
   });
 }

@@ -64,10 +64,13 @@ const READ_CHUNK = 256 * 1024;
 
 export function fileSource(options: FileSourceOptions): FileSource {
   const onMalformed = options.onMalformed ?? 'fail';
-  if (onMalformed !== 'fail' && onMalformed !== 'reject') throw new SluiceError('USAGE', `onMalformed must be 'fail' or 'reject', not ${JSON.stringify(onMalformed)}`);
-  if (onMalformed === 'reject' && !options.onReject) throw new SluiceError('USAGE', "onMalformed: 'reject' needs an onReject sink for the rejected rows");
+  if (onMalformed !== 'fail' && onMalformed !== 'reject')
+    throw new SluiceError('USAGE', `onMalformed must be 'fail' or 'reject', not ${JSON.stringify(onMalformed)}`);
+  if (onMalformed === 'reject' && !options.onReject)
+    throw new SluiceError('USAGE', "onMalformed: 'reject' needs an onReject sink for the rejected rows");
   const extraColumns = options.extraColumns ?? 'ignore';
-  if (extraColumns !== 'ignore' && extraColumns !== 'error') throw new SluiceError('USAGE', `extraColumns must be 'ignore' or 'error', not ${JSON.stringify(extraColumns)}`);
+  if (extraColumns !== 'ignore' && extraColumns !== 'error')
+    throw new SluiceError('USAGE', `extraColumns must be 'ignore' or 'error', not ${JSON.stringify(extraColumns)}`);
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const coerce = { timestamptzWithoutOffset: options.timestamptzWithoutOffset };
   // Compiled up front so bad column declarations fail before any file is touched.
@@ -93,13 +96,22 @@ export function fileSource(options: FileSourceOptions): FileSource {
       const text = openText(file, name);
       stats.files++;
       const ctx: FileReadContext = {
-        name, text: text.chunks, extraColumns,
+        name,
+        text: text.chunks,
+        extraColumns,
         coercer: format === 'csv' ? coercers.text : coercers.json,
         bad: (at, problem, raw, line) => bad(at, problem, raw, name, line),
       };
-      const batches = format === 'csv'
-        ? csvBatches(ctx, { header: options.header ?? true, delimiter: options.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : ','), quote: options.quote })
-        : format === 'json' ? jsonBatches(ctx, options.recordPath ?? '') : ndjsonBatches(ctx);
+      const batches =
+        format === 'csv'
+          ? csvBatches(ctx, {
+              header: options.header ?? true,
+              delimiter: options.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : ','),
+              quote: options.quote,
+            })
+          : format === 'json'
+            ? jsonBatches(ctx, options.recordPath ?? '')
+            : ndjsonBatches(ctx);
       try {
         for await (const batch of batches) {
           for (const row of batch) {
@@ -126,13 +138,17 @@ export async function resolveFiles(pattern: string, cwd: string = process.cwd())
   if (!isDynamicPattern(pattern)) {
     const file = path.resolve(cwd, pattern);
     const st = await fs.stat(file).catch((e: NodeJS.ErrnoException) => {
-      throw new SluiceError('SOURCE_FAILED', e.code === 'ENOENT' ? `no such file: ${pattern} (in ${cwd})` : `cannot read ${pattern}: ${e.message}`);
+      throw new SluiceError(
+        'SOURCE_FAILED',
+        e.code === 'ENOENT' ? `no such file: ${pattern} (in ${cwd})` : `cannot read ${pattern}: ${e.message}`,
+      );
     });
     if (!st.isFile()) throw new SluiceError('SOURCE_FAILED', `${pattern} is not a file`);
     return [file];
   }
   const files = await glob(pattern, { cwd, absolute: true, onlyFiles: true, expandDirectories: false });
-  if (files.length === 0) throw new SluiceError('SOURCE_FAILED', `no file matches ${JSON.stringify(pattern)} (in ${cwd})`);
+  if (files.length === 0)
+    throw new SluiceError('SOURCE_FAILED', `no file matches ${JSON.stringify(pattern)} (in ${cwd})`);
   return files.map((f) => path.resolve(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -150,7 +166,10 @@ function formatOf(file: string, given: FileFormat | undefined): FileFormat {
   if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.json') return 'json';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
-  throw new SluiceError('USAGE', `cannot tell the format of ${file} from its extension; set format (csv, json or ndjson)`);
+  throw new SluiceError(
+    'USAGE',
+    `cannot tell the format of ${file} from its extension; set format (csv, json or ndjson)`,
+  );
 }
 
 /** The file as UTF-8 text chunks (checked strictly), gunzipped when it ends in .gz; read failures become SOURCE_FAILED naming it. */
@@ -166,5 +185,11 @@ function openText(file: string, name: string): { chunks: AsyncIterable<string>; 
       throw isSluiceError(e) ? e : new SluiceError('SOURCE_FAILED', `cannot read ${name}: ${(e as Error).message}`);
     }
   }
-  return { chunks: chunks(), close: () => { out.destroy(); raw.destroy(); } };
+  return {
+    chunks: chunks(),
+    close: () => {
+      out.destroy();
+      raw.destroy();
+    },
+  };
 }

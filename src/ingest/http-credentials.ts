@@ -25,7 +25,8 @@ export type RequestFor = (url: URL) => OutgoingRequest;
 
 const BASE_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json' };
 
-const SECRET_PARAM = /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|secret|client[-_]?secret|password|passwd|pwd|signature|sig|x-amz-(signature|credential|security-token))$/i;
+const SECRET_PARAM =
+  /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|secret|client[-_]?secret|password|passwd|pwd|signature|sig|x-amz-(signature|credential|security-token))$/i;
 
 /** A query parameter whose value is redacted in messages (and withheld from other origins when configured). */
 export function isSecretParam(name: string, extra: readonly string[] = []): boolean {
@@ -34,7 +35,9 @@ export function isSecretParam(name: string, extra: readonly string[] = []): bool
 
 /** A header whose value is a credential by its name; its value is masked in the task's output. */
 export function isCredentialHeader(name: string): boolean {
-  return /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|password|passwd|signature|session|auth|credential/i.test(name);
+  return /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|password|passwd|signature|session|auth|credential/i.test(
+    name,
+  );
 }
 
 export function sameOrigin(a: URL, b: URL): boolean {
@@ -45,17 +48,22 @@ export function sameOrigin(a: URL, b: URL): boolean {
 export function requestsFrom(home: URL, c: Credentials): RequestFor {
   const trusted: Record<string, string> = { ...BASE_HEADERS, ...c.headers };
   if (c.auth) trusted[c.auth.header] = c.auth.value;
-  const configuredNames = [...new Set([...Object.keys(c.headers ?? {}), ...(c.auth ? [c.auth.header] : [])].map((h) => h.toLowerCase()))]
-    .filter((h) => h !== 'accept');
+  const configuredNames = [
+    ...new Set([...Object.keys(c.headers ?? {}), ...(c.auth ? [c.auth.header] : [])].map((h) => h.toLowerCase())),
+  ].filter((h) => h !== 'accept');
   // Query credentials: the values of configured secret-named parameters, and the auth value wherever it appears.
   const secretValues = new Set<string>(c.auth?.value ? [c.auth.value] : []);
-  for (const [k, v] of Object.entries(c.params ?? {})) if (isSecretParam(k, c.secretParams) && String(v) !== '') secretValues.add(String(v));
+  for (const [k, v] of Object.entries(c.params ?? {}))
+    if (isSecretParam(k, c.secretParams) && String(v) !== '') secretValues.add(String(v));
   return (url) => {
     if (sameOrigin(url, home)) return { url, headers: trusted, withheld: [] };
     const clean = new URL(url);
     const withheld = [...configuredNames];
     for (const [k, v] of [...url.searchParams]) {
-      if (secretValues.has(v)) { clean.searchParams.delete(k); withheld.push(`query parameter ${k}`); }
+      if (secretValues.has(v)) {
+        clean.searchParams.delete(k);
+        withheld.push(`query parameter ${k}`);
+      }
     }
     return { url: clean, headers: BASE_HEADERS, withheld: [...new Set(withheld)] };
   };

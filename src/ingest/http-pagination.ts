@@ -7,7 +7,13 @@ import { SluiceError } from '../errors/errors';
 export type Pagination =
   | { readonly mode: 'none' }
   /** `?page=1&per_page=100`, … ; stops on an empty page, or a short one when `pageSize` is known. */
-  | { readonly mode: 'page'; readonly pageParam?: string; readonly sizeParam?: string; readonly pageSize?: number; readonly firstPage?: number }
+  | {
+      readonly mode: 'page';
+      readonly pageParam?: string;
+      readonly sizeParam?: string;
+      readonly pageSize?: number;
+      readonly firstPage?: number;
+    }
   /** `?offset=0&limit=100`, … ; the offset advances by the records received, stops on an empty or short page. */
   | { readonly mode: 'offset'; readonly offsetParam?: string; readonly limitParam?: string; readonly limit: number }
   /** The next cursor is read from `cursorPath` in the body and sent as `cursorParam`; stops when absent, null or ''. */
@@ -37,7 +43,8 @@ export function paginator(base: URL, p: Pagination): Paginator {
       const pageParam = p.pageParam ?? 'page';
       const sizeParam = p.sizeParam ?? 'per_page';
       let n = p.firstPage ?? 1;
-      const at = (page: number) => withParams(base, { [pageParam]: String(page), ...(p.pageSize ? { [sizeParam]: String(p.pageSize) } : {}) });
+      const at = (page: number) =>
+        withParams(base, { [pageParam]: String(page), ...(p.pageSize ? { [sizeParam]: String(p.pageSize) } : {}) });
       return {
         first: at(n),
         next: (r) => (r.records === 0 || (p.pageSize !== undefined && r.records < p.pageSize) ? undefined : at(++n)),
@@ -65,7 +72,10 @@ export function paginator(base: URL, p: Pagination): Paginator {
           const c = valueAtPath(r.body, p.cursorPath);
           if (c === undefined || c === null || c === '') return undefined;
           if (typeof c !== 'string' && typeof c !== 'number') {
-            throw new SluiceError('INPUT_MALFORMED', `${r.where}: the cursor at "${p.cursorPath}" is ${describe(c)}, not a string or number`);
+            throw new SluiceError(
+              'INPUT_MALFORMED',
+              `${r.where}: the cursor at "${p.cursorPath}" is ${describe(c)}, not a string or number`,
+            );
           }
           return withParams(base, { [cursorParam]: String(c) });
         },
@@ -75,10 +85,14 @@ export function paginator(base: URL, p: Pagination): Paginator {
       return {
         first: base,
         next: (r) => {
-          const link = p.nextPath !== undefined ? valueAtPath(r.body, p.nextPath) : nextFromLinkHeader(r.headers.get('link'));
+          const link =
+            p.nextPath !== undefined ? valueAtPath(r.body, p.nextPath) : nextFromLinkHeader(r.headers.get('link'));
           if (link === undefined || link === null || link === '') return undefined;
           if (typeof link !== 'string') {
-            throw new SluiceError('INPUT_MALFORMED', `${r.where}: the next link at "${p.nextPath}" is ${describe(link)}, not a string`);
+            throw new SluiceError(
+              'INPUT_MALFORMED',
+              `${r.where}: the next link at "${p.nextPath}" is ${describe(link)}, not a string`,
+            );
           }
           try {
             return new URL(link, r.url); // relative links resolve against the page that gave them

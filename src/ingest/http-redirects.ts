@@ -36,7 +36,8 @@ export async function getFollowingRedirects(req: FollowRequest): Promise<Followe
   for (let redirects = 0; ; redirects++) {
     const out = req.requestFor(url);
     const res = await fetch(out.url, { method: 'GET', headers: out.headers, signal: req.signal, redirect: 'manual' });
-    if (!REDIRECT.has(res.status)) return { status: res.status, headers: res.headers, body: await res.text(), url, redirects };
+    if (!REDIRECT.has(res.status))
+      return { status: res.status, headers: res.headers, body: await res.text(), url, redirects };
     await res.body?.cancel().catch(() => undefined);
     const at = `GET ${req.show(req.url)}${redirects ? ` (redirected to ${req.show(url)})` : ''}`;
     const location = res.headers.get('location');
@@ -47,17 +48,29 @@ export async function getFollowingRedirects(req: FollowRequest): Promise<Followe
     try {
       next = new URL(location, url);
     } catch {
-      throw new SluiceError('SOURCE_FAILED', `${at} failed: HTTP ${res.status} redirect to ${JSON.stringify(location)}, which is not a URL`);
+      throw new SluiceError(
+        'SOURCE_FAILED',
+        `${at} failed: HTTP ${res.status} redirect to ${JSON.stringify(location)}, which is not a URL`,
+      );
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new SluiceError('SOURCE_FAILED', `${at} failed: HTTP ${res.status} redirect to a ${next.protocol} URL; only http and https are followed`);
+      throw new SluiceError(
+        'SOURCE_FAILED',
+        `${at} failed: HTTP ${res.status} redirect to a ${next.protocol} URL; only http and https are followed`,
+      );
     }
     if (next.username || next.password) {
-      throw new SluiceError('SOURCE_FAILED', `${at} failed: HTTP ${res.status} redirect to a URL with a user name or password in it (${req.show(next)}); not followed`);
+      throw new SluiceError(
+        'SOURCE_FAILED',
+        `${at} failed: HTTP ${res.status} redirect to a URL with a user name or password in it (${req.show(next)}); not followed`,
+      );
     }
     if (redirects >= req.maxRedirects) {
-      throw new SluiceError('SOURCE_FAILED', `${at} failed: more than ${req.maxRedirects} redirects (the next to ${req.show(next)}); ` +
-        'raise maxRedirects if the API really needs that many, else its redirects loop');
+      throw new SluiceError(
+        'SOURCE_FAILED',
+        `${at} failed: more than ${req.maxRedirects} redirects (the next to ${req.show(next)}); ` +
+          'raise maxRedirects if the API really needs that many, else its redirects loop',
+      );
     }
     const withheld = req.requestFor(next).withheld;
     if (withheld.length) req.onWithheld?.({ from: url, to: next, withheld });

@@ -21,7 +21,12 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** Why and how long the next attempt waits; handed to `onRetry` for the caller's log. */
 export interface RetryInfo {
@@ -103,9 +108,10 @@ export async function getWithRetry(req: GetRequest): Promise<GetResponse> {
       const tries = attempt === 1 ? '' : ` after ${attempt} attempts`;
       throw new SluiceError('SOURCE_FAILED', `GET ${req.shownUrl} failed${tries}: ${failure.reason}`);
     }
-    const delayMs = failure.retryAfterMs !== undefined
-      ? Math.min(failure.retryAfterMs, retry.maxRetryAfterMs)
-      : backoffDelayMs(retry, attempt);
+    const delayMs =
+      failure.retryAfterMs !== undefined
+        ? Math.min(failure.retryAfterMs, retry.maxRetryAfterMs)
+        : backoffDelayMs(retry, attempt);
     req.counters.retries++;
     req.onRetry?.({ url: req.shownUrl, attempt, reason: failure.reason, delayMs });
     await sleep(delayMs, req.signal);
@@ -116,7 +122,14 @@ export async function getWithRetry(req: GetRequest): Promise<GetResponse> {
 function sendOnce(req: GetRequest) {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  return getFollowingRedirects({ url: req.url, requestFor: req.requestFor, maxRedirects: req.maxRedirects, show: req.show, onWithheld: req.onWithheld, signal });
+  return getFollowingRedirects({
+    url: req.url,
+    requestFor: req.requestFor,
+    maxRedirects: req.maxRedirects,
+    show: req.show,
+    onWithheld: req.onWithheld,
+    signal,
+  });
 }
 
 function networkReason(e: unknown, timeoutMs: number): string {
@@ -128,8 +141,14 @@ function networkReason(e: unknown, timeoutMs: number): string {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

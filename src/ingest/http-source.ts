@@ -2,7 +2,14 @@ import { SluiceError } from '../errors/errors';
 import { describe, paginator, valueAtPath, type Pagination } from './http-pagination';
 import { isSecretParam, requestsFrom } from './http-credentials';
 import { DEFAULT_MAX_REDIRECTS } from './http-redirects';
-import { DEFAULT_RETRY, excerpt, getWithRetry, type FetchCounters, type RetryInfo, type RetryPolicy } from './http-retry';
+import {
+  DEFAULT_RETRY,
+  excerpt,
+  getWithRetry,
+  type FetchCounters,
+  type RetryInfo,
+  type RetryPolicy,
+} from './http-retry';
 import type { ColumnSpec, SourceRow, SourceSummary } from './types';
 
 /**
@@ -63,7 +70,11 @@ export interface HttpSource extends AsyncIterable<SourceRow> {
 
 export function httpSource(options: HttpSourceOptions): HttpSource {
   const base = checkOptions(options);
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY.maxRetries };
+  const retry: RetryPolicy = {
+    ...DEFAULT_RETRY,
+    ...options.retry,
+    maxRetries: options.maxRetries ?? DEFAULT_RETRY.maxRetries,
+  };
   const maxPages = options.maxPages ?? 10_000;
   const recordPath = options.recordPath ?? '';
   const show = (u: URL) => redactUrl(u, options);
@@ -91,9 +102,17 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
       const out = requestFor(url);
       if (from && out.withheld.length) withheld('next link', from, url, out.withheld);
       const res = getWithRetry({
-        url, shownUrl, show, requestFor, maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+        url,
+        shownUrl,
+        show,
+        requestFor,
+        maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
         onWithheld: (i) => withheld('redirect', i.from, i.to, i.withheld),
-        timeoutMs: options.timeoutMs ?? 30_000, retry, counters, onRetry: options.onRetry, signal,
+        timeoutMs: options.timeoutMs ?? 30_000,
+        retry,
+        counters,
+        onRetry: options.onRetry,
+        signal,
       }).then((r) => ({ url: r.url, where, res: r }));
       res.catch(() => undefined); // awaited below, or abandoned when the consumer stops early
       return res;
@@ -107,16 +126,25 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
         try {
           body = JSON.parse(res.body);
         } catch (e) {
-          throw new SluiceError('INPUT_MALFORMED', `${where}: response is not JSON (${(e as Error).message}): ${excerpt(res.body, 200) || '(empty body)'}`);
+          throw new SluiceError(
+            'INPUT_MALFORMED',
+            `${where}: response is not JSON (${(e as Error).message}): ${excerpt(res.body, 200) || '(empty body)'}`,
+          );
         }
         const records = valueAtPath(body, recordPath);
         if (!Array.isArray(records)) {
-          throw new SluiceError('INPUT_MALFORMED', `${where}: no array at ${recordPath === '' ? 'the top level' : `"${recordPath}"`} of the response (found ${records === undefined ? 'nothing' : describe(records)})`);
+          throw new SluiceError(
+            'INPUT_MALFORMED',
+            `${where}: no array at ${recordPath === '' ? 'the top level' : `"${recordPath}"`} of the response (found ${records === undefined ? 'nothing' : describe(records)})`,
+          );
         }
         const next = pages.next({ url, body, headers: res.headers, records: records.length, where });
         if (next && counters.pages >= maxPages) {
-          throw new SluiceError('SOURCE_FAILED', `${where}: more pages follow but maxPages (${maxPages}) is reached; ` +
-            'raise maxPages if the API really has that many, else its pagination does not end (a repeating cursor or link?)');
+          throw new SluiceError(
+            'SOURCE_FAILED',
+            `${where}: more pages follow but maxPages (${maxPages}) is reached; ` +
+              'raise maxPages if the API really has that many, else its pagination does not end (a repeating cursor or link?)',
+          );
         }
         pending = next ? fetchPage(next, url) : undefined;
         for (let i = 0; i < records.length; i++) {
@@ -132,7 +160,12 @@ export function httpSource(options: HttpSourceOptions): HttpSource {
 
   return {
     [Symbol.asyncIterator]: () => rows(),
-    stats: () => ({ pages: counters.pages, requests: counters.requests, retries: counters.retries, records: counters.records }),
+    stats: () => ({
+      pages: counters.pages,
+      requests: counters.requests,
+      retries: counters.retries,
+      records: counters.records,
+    }),
     summary: () => ({ rows: counters.records }),
   };
 }
@@ -143,7 +176,8 @@ function pick(record: unknown, columns: readonly ColumnSpec[], at: string): Reco
     throw new SluiceError('INPUT_MALFORMED', `${at}: the record is ${describe(record)}, not an object`);
   }
   const values: Record<string, unknown> = {};
-  for (const c of columns) values[c.name] = Object.hasOwn(record, c.name) ? (record as Record<string, unknown>)[c.name] ?? null : null;
+  for (const c of columns)
+    values[c.name] = Object.hasOwn(record, c.name) ? ((record as Record<string, unknown>)[c.name] ?? null) : null;
   return values;
 }
 
@@ -159,9 +193,15 @@ export function redactUrl(url: URL, o: Pick<HttpSourceOptions, 'secretParams' | 
 }
 
 function checkOptions(o: HttpSourceOptions): URL {
-  const bad = (msg: string): never => { throw new SluiceError('USAGE', `http source: ${msg}`); };
+  const bad = (msg: string): never => {
+    throw new SluiceError('USAGE', `http source: ${msg}`);
+  };
   let base: URL;
-  try { base = new URL(o.url); } catch { return bad(`url ${JSON.stringify(o.url)} is not an absolute URL`); }
+  try {
+    base = new URL(o.url);
+  } catch {
+    return bad(`url ${JSON.stringify(o.url)} is not an absolute URL`);
+  }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') bad(`url must be http or https, got ${base.protocol}`);
   if (!o.columns?.length) bad('no columns declared');
   const posInt = (name: string, v: number | undefined, min = 1) => {
@@ -172,9 +212,16 @@ function checkOptions(o: HttpSourceOptions): URL {
   posInt('maxRetries', o.maxRetries, 0);
   posInt('maxRedirects', o.maxRedirects, 0);
   const p = o.pagination;
-  if (p && !['none', 'page', 'offset', 'cursor', 'next-link'].includes(p.mode)) bad(`unknown pagination mode ${JSON.stringify(p.mode)}`);
-  if (p?.mode === 'page') { posInt('pagination.pageSize', p.pageSize); posInt('pagination.firstPage', p.firstPage, 0); }
-  if (p?.mode === 'offset') { if (p.limit === undefined) bad('offset pagination needs a limit'); posInt('pagination.limit', p.limit); }
+  if (p && !['none', 'page', 'offset', 'cursor', 'next-link'].includes(p.mode))
+    bad(`unknown pagination mode ${JSON.stringify(p.mode)}`);
+  if (p?.mode === 'page') {
+    posInt('pagination.pageSize', p.pageSize);
+    posInt('pagination.firstPage', p.firstPage, 0);
+  }
+  if (p?.mode === 'offset') {
+    if (p.limit === undefined) bad('offset pagination needs a limit');
+    posInt('pagination.limit', p.limit);
+  }
   if (p?.mode === 'cursor' && typeof p.cursorPath !== 'string') bad('cursor pagination needs a cursorPath');
   if (o.auth && (!o.auth.header || typeof o.auth.value !== 'string')) bad('auth needs a header name and a value');
   for (const [k, v] of Object.entries(o.params ?? {})) base.searchParams.set(k, String(v));

@@ -21,10 +21,21 @@ export interface JsonChunkScanner<T> {
   end(out: T[]): void;
 }
 
-const OBJ = 1, ARR = 2;
-const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, LF = 10;
-const OPEN_OBJ = 123, CLOSE_OBJ = 125, OPEN_ARR = 91, CLOSE_ARR = 93;
-const REC_NONE = 0, REC_CONTAINER = 1, REC_STRING = 2, REC_PRIMITIVE = 3;
+const OBJ = 1,
+  ARR = 2;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  COMMA = 44,
+  COLON = 58,
+  LF = 10;
+const OPEN_OBJ = 123,
+  CLOSE_OBJ = 125,
+  OPEN_ARR = 91,
+  CLOSE_ARR = 93;
+const REC_NONE = 0,
+  REC_CONTAINER = 1,
+  REC_STRING = 2,
+  REC_PRIMITIVE = 3;
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
 function isSpace(c: number): boolean {
@@ -42,16 +53,31 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
   let pathDepth = 0; // open frames that lie on the path (always the outermost ones)
   let targetDepth = -1; // stack length inside the records array, once found
   let found = false;
-  let inString = false, escaped = false;
-  let expectKey = false, key: string | undefined, keyPieces: string[] | undefined;
-  let rec = REC_NONE, recPieces: string[] = [], recChars = 0, recLine = 0, index = 0, afterRecord = false;
-  let line = 1, first = true, seenValue = false;
+  let inString = false,
+    escaped = false;
+  let expectKey = false,
+    key: string | undefined,
+    keyPieces: string[] | undefined;
+  let rec = REC_NONE,
+    recPieces: string[] = [],
+    recChars = 0,
+    recLine = 0,
+    index = 0,
+    afterRecord = false;
+  let line = 1,
+    first = true,
+    seenValue = false;
 
-  const fail = (problem: string): never => { throw new SluiceError('INPUT_MALFORMED', `${name} line ${line}: ${problem}`); };
+  const fail = (problem: string): never => {
+    throw new SluiceError('INPUT_MALFORMED', `${name} line ${line}: ${problem}`);
+  };
 
   function push(s: string, out: JsonRecordText[]): void {
     let i = 0;
-    if (first && s.length > 0) { first = false; if (s.charCodeAt(0) === 0xfeff) i = 1; }
+    if (first && s.length > 0) {
+      first = false;
+      if (s.charCodeAt(0) === 0xfeff) i = 1;
+    }
     const len = s.length;
     let recStart = rec === REC_NONE ? -1 : 0;
     let keyStart = keyPieces ? 0 : -1;
@@ -59,14 +85,20 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
     const emit = (end: number): void => {
       const tail = s.slice(recStart, end);
       out.push({ text: recPieces.length ? recPieces.join('') + tail : tail, index, line: recLine });
-      rec = REC_NONE; recPieces = []; recChars = 0; recStart = -1; afterRecord = true;
+      rec = REC_NONE;
+      recPieces = [];
+      recChars = 0;
+      recStart = -1;
+      afterRecord = true;
     };
     // A value starts at i: decides whether it is on the path, the records array, or a record.
     const valueStart = (c: number): void => {
       const depth = stack.length;
       if (depth === targetDepth) {
         if (afterRecord) fail(`expected "," or "]" after record ${index} ${where}`);
-        index++; recStart = i; recLine = line;
+        index++;
+        recStart = i;
+        recLine = line;
         rec = c === OPEN_OBJ || c === OPEN_ARR ? REC_CONTAINER : c === QUOTE ? REC_STRING : REC_PRIMITIVE;
         return;
       }
@@ -75,11 +107,17 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
       if (depth !== pathDepth || found) return;
       if (depth > 0 && (stack[depth - 1] !== OBJ || key !== path[depth - 1])) return;
       if (depth < path.length) {
-        if (c !== OPEN_OBJ) fail(`expected an object ${depth === 0 ? 'at the top level' : `at ${JSON.stringify(path.slice(0, depth).join('.'))}`} on the way to the records ${where}, found ${kindOf(c)}`);
+        if (c !== OPEN_OBJ)
+          fail(
+            `expected an object ${depth === 0 ? 'at the top level' : `at ${JSON.stringify(path.slice(0, depth).join('.'))}`} on the way to the records ${where}, found ${kindOf(c)}`,
+          );
         pathDepth++;
       } else {
         if (c !== OPEN_ARR) fail(`expected the records array ${where}, found ${kindOf(c)}`);
-        pathDepth++; targetDepth = depth + 1; found = true; afterRecord = false;
+        pathDepth++;
+        targetDepth = depth + 1;
+        found = true;
+        afterRecord = false;
       }
     };
 
@@ -88,7 +126,10 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
       if (inString) {
         // Jump from quote to quote; one is escaped when an odd run of backslashes precedes it.
         let from = i;
-        if (escaped) { escaped = false; from++; }
+        if (escaped) {
+          escaped = false;
+          from++;
+        }
         let j = -1;
         while (from <= len) {
           const q = s.indexOf('"', from);
@@ -96,28 +137,52 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
           let k = stop;
           while (k > from && s.charCodeAt(k - 1) === BACKSLASH) k--;
           const odd = (stop - k) % 2 === 1;
-          if (q === -1) { escaped = odd; break; }
-          if (!odd) { j = q; break; }
+          if (q === -1) {
+            escaped = odd;
+            break;
+          }
+          if (!odd) {
+            j = q;
+            break;
+          }
           from = q + 1;
         }
-        if (j === -1) { i = len; break; }
+        if (j === -1) {
+          i = len;
+          break;
+        }
         inString = false;
         i = j + 1;
         if (keyStart !== -1) {
           const text = (keyPieces ?? []).join('') + s.slice(keyStart, i);
-          try { key = JSON.parse(text) as string; } catch { fail(`invalid object key ${text.slice(0, 60)}`); }
-          keyPieces = undefined; keyStart = -1;
+          try {
+            key = JSON.parse(text) as string;
+          } catch {
+            fail(`invalid object key ${text.slice(0, 60)}`);
+          }
+          keyPieces = undefined;
+          keyStart = -1;
         }
         if (rec === REC_STRING) emit(i);
         continue;
       }
       if (rec === REC_PRIMITIVE && (isSpace(c) || c === COMMA || c === CLOSE_ARR)) emit(i);
-      if (c === LF) { line++; i++; continue; }
-      if (isSpace(c)) { i++; continue; }
+      if (c === LF) {
+        line++;
+        i++;
+        continue;
+      }
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
       const top = stack.length === 0 ? 0 : stack[stack.length - 1];
       if (c === QUOTE) {
         if (top === OBJ && expectKey) {
-          if (stack.length === pathDepth && !found) { keyStart = i; keyPieces = []; }
+          if (stack.length === pathDepth && !found) {
+            keyStart = i;
+            keyPieces = [];
+          }
         } else if (rec === REC_NONE) valueStart(c);
         inString = true;
       } else if (c === OPEN_OBJ || c === OPEN_ARR) {
@@ -143,14 +208,18 @@ export function jsonArrayScanner(recordPath: string, name = 'json'): JsonChunkSc
     }
     if (rec !== REC_NONE && recStart !== -1) {
       const piece = s.slice(recStart);
-      recPieces.push(piece); recChars += piece.length;
+      recPieces.push(piece);
+      recChars += piece.length;
       if (recChars > MAX_RECORD_CHARS) fail(`record ${index} is longer than ${MAX_RECORD_CHARS} characters`);
     }
     if (keyStart !== -1) keyPieces!.push(s.slice(keyStart));
   }
 
   function end(out: JsonRecordText[]): void {
-    if (rec === REC_PRIMITIVE) { out.push({ text: recPieces.join(''), index, line: recLine }); rec = REC_NONE; }
+    if (rec === REC_PRIMITIVE) {
+      out.push({ text: recPieces.join(''), index, line: recLine });
+      rec = REC_NONE;
+    }
     if (inString || stack.length > 0) fail('the JSON ends early (an unclosed string, array or object)');
     if (!seenValue) fail('the file holds no JSON value');
     if (!found) fail(`no records array ${where}`);
@@ -168,7 +237,8 @@ export interface JsonLine {
 export function lineSplitter(name = 'ndjson'): JsonChunkScanner<JsonLine> {
   let pending: string[] = [];
   let pendingChars = 0;
-  let line = 1, first = true;
+  let line = 1,
+    first = true;
 
   const add = (text: string, out: JsonLine[]): void => {
     const t = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
@@ -178,16 +248,22 @@ export function lineSplitter(name = 'ndjson'): JsonChunkScanner<JsonLine> {
 
   function push(s: string, out: JsonLine[]): void {
     let start = 0;
-    if (first && s.length > 0) { first = false; if (s.charCodeAt(0) === 0xfeff) start = 1; }
+    if (first && s.length > 0) {
+      first = false;
+      if (s.charCodeAt(0) === 0xfeff) start = 1;
+    }
     for (let n = s.indexOf('\n', start); n !== -1; n = s.indexOf('\n', start)) {
       const piece = s.slice(start, n);
       add(pending.length ? pending.join('') + piece : piece, out);
-      pending = []; pendingChars = 0;
+      pending = [];
+      pendingChars = 0;
       start = n + 1;
     }
     if (start < s.length) {
-      pending.push(s.slice(start)); pendingChars += s.length - start;
-      if (pendingChars > MAX_RECORD_CHARS) throw new SluiceError('INPUT_MALFORMED', `${name} line ${line}: longer than ${MAX_RECORD_CHARS} characters`);
+      pending.push(s.slice(start));
+      pendingChars += s.length - start;
+      if (pendingChars > MAX_RECORD_CHARS)
+        throw new SluiceError('INPUT_MALFORMED', `${name} line ${line}: longer than ${MAX_RECORD_CHARS} characters`);
     }
   }
 

@@ -28,7 +28,9 @@ export interface LandRequest {
   /** Read after the rows are consumed: the source's new watermark, if incremental. */
   readonly watermark?: () => string | undefined;
   /** Rows the source rejected (reject mode), written next to the data as NDJSON. */
-  readonly rejects?: AsyncIterable<{ at: string; error: string; raw: string }> | (() => ReadonlyArray<{ at: string; error: string; raw: string }>);
+  readonly rejects?:
+    | AsyncIterable<{ at: string; error: string; raw: string }>
+    | (() => ReadonlyArray<{ at: string; error: string; raw: string }>);
   /** Folder for the spool file (defaults to the OS temp folder). */
   readonly tmpDir?: string;
 }
@@ -63,13 +65,23 @@ export async function landRows(req: LandRequest): Promise<Landed> {
     const rejected = await landRejects(req, prefix);
     await req.store.ensureBucket(req.bucket);
     await req.store.put(req.bucket, key, createReadStream(spool), {
-      size: bytes, contentType: 'text/csv',
+      size: bytes,
+      contentType: 'text/csv',
       metadata: encodeObjectMeta({ rows, sha256, columns: req.columns, watermark, rejected: rejected.count }),
     });
     for (const stale of await req.store.list(req.bucket, prefix)) {
       if (stale.key !== key) await req.store.remove(req.bucket, stale.key);
     }
-    return { bucket: req.bucket, key, rows, bytes, sha256, watermark, rejected: rejected.count, rejectsKey: rejected.key };
+    return {
+      bucket: req.bucket,
+      key,
+      rows,
+      bytes,
+      sha256,
+      watermark,
+      rejected: rejected.count,
+      rejectsKey: rejected.key,
+    };
   } finally {
     await fs.rm(spool, { force: true });
   }
@@ -93,7 +105,11 @@ async function landRejects(req: LandRequest, prefix: string): Promise<{ count: n
   return { count: rows, key };
 }
 
-async function* coerce(rows: AsyncIterable<SourceRow>, columns: readonly ColumnSpec[], input: 'json' | 'text'): AsyncGenerator<SourceRow> {
+async function* coerce(
+  rows: AsyncIterable<SourceRow>,
+  columns: readonly ColumnSpec[],
+  input: 'json' | 'text',
+): AsyncGenerator<SourceRow> {
   const row = compileRow(columns, { input });
   for await (const r of rows) yield { values: row.fromRecord(r.values, r.at), at: r.at };
 }
@@ -104,11 +120,26 @@ async function* coerce(rows: AsyncIterable<SourceRow>, columns: readonly ColumnS
  * that has moved on (an OLTP table whose rows were updated since, an API that changed), so
  * re-running a day reproduces that day. Relanding is an explicit choice (`reland` in the run's conf).
  */
-export async function existingLanding(store: ObjectStore, bucket: string, source: string, dataset: string, ds: string, hour?: number): Promise<Landed | undefined> {
+export async function existingLanding(
+  store: ObjectStore,
+  bucket: string,
+  source: string,
+  dataset: string,
+  ds: string,
+  hour?: number,
+): Promise<Landed | undefined> {
   const prefix = partitionPrefix(source, dataset, ds, hour);
   const key = partKey(prefix, 0, 'csv');
   const info = await store.stat(bucket, key);
   const meta = info && decodeObjectMeta(info.metadata, `${bucket}/${key}`);
   if (!info || !meta) return undefined;
-  return { bucket, key, rows: meta.rows, bytes: info.size, sha256: meta.sha256, watermark: meta.watermark, rejected: meta.rejected ?? 0 };
+  return {
+    bucket,
+    key,
+    rows: meta.rows,
+    bytes: info.size,
+    sha256: meta.sha256,
+    watermark: meta.watermark,
+    rejected: meta.rejected ?? 0,
+  };
 }

@@ -28,7 +28,11 @@ export function describeValue(raw: unknown, max = 60): string {
   if (raw instanceof Date) s = Number.isNaN(raw.getTime()) ? 'Invalid Date' : raw.toISOString();
   else if (typeof raw === 'bigint') s = `${raw}`;
   else {
-    try { s = JSON.stringify(raw) ?? String(raw); } catch { s = String(raw); }
+    try {
+      s = JSON.stringify(raw) ?? String(raw);
+    } catch {
+      s = String(raw);
+    }
   }
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }

@@ -31,7 +31,9 @@ function closedEarly(): SluiceError {
  */
 export function countedOutput(texts: AsyncIterable<string>, rows: () => number): ObjectOutput {
   let settle!: { resolve(w: WrittenObject): void; reject(e: unknown): void };
-  const done = new Promise<WrittenObject>((resolve, reject) => { settle = { resolve, reject }; });
+  const done = new Promise<WrittenObject>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
   // The stream reports the same failure; a caller watching only the stream must not crash on this one.
   done.catch(() => undefined);
 

@@ -73,7 +73,10 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
         try {
           batch = await cursor.read(batchSize);
         } catch (e) {
-          throw new SluiceError('SOURCE_FAILED', `reading ${label} from the Postgres source at ${target} failed: ${message(e)}`);
+          throw new SluiceError(
+            'SOURCE_FAILED',
+            `reading ${label} from the Postgres source at ${target} failed: ${message(e)}`,
+          );
         }
         if (batch.length === 0) break;
         for (const row of batch) {
@@ -93,7 +96,8 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
 
   return {
     [Symbol.asyncIterator]: () => rows(),
-    summary: () => (state.watermark === undefined ? { rows: state.rows } : { rows: state.rows, watermark: state.watermark }),
+    summary: () =>
+      state.watermark === undefined ? { rows: state.rows } : { rows: state.rows, watermark: state.watermark },
   };
 }
 
@@ -108,14 +112,22 @@ export function buildSourceQuery(o: PostgresSourceOptions): { sql: string; param
   if (o.watermarkColumn !== undefined) {
     const wm = `src.${quoteIdent(o.watermarkColumn)}`;
     select.push(`${wm}::text AS ${quoteIdent(WATERMARK)}`);
-    if (o.lastWatermark !== undefined) { params.push(o.lastWatermark); where.push(`${wm} > $${params.length}`); }
-    if (o.until !== undefined) { params.push(o.until); where.push(`${wm} <= $${params.length}`); }
+    if (o.lastWatermark !== undefined) {
+      params.push(o.lastWatermark);
+      where.push(`${wm} > $${params.length}`);
+    }
+    if (o.until !== undefined) {
+      params.push(o.until);
+      where.push(`${wm} <= $${params.length}`);
+    }
     if (where.length === 0) where.push(`${wm} IS NOT NULL`);
     order = [wm];
   }
   // The newline keeps a trailing `-- comment` in the query from swallowing the parenthesis.
-  const sql = `SELECT ${select.join(', ')} FROM (${base}\n) AS src` +
-    (where.length ? ` WHERE ${where.join(' AND ')}` : '') + (order.length ? ` ORDER BY ${order.join(', ')}` : '');
+  const sql =
+    `SELECT ${select.join(', ')} FROM (${base}\n) AS src` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    (order.length ? ` ORDER BY ${order.join(', ')}` : '');
   return { sql, params };
 }
 
@@ -125,16 +137,22 @@ function stripQuery(q: string): string {
 }
 
 function check(o: PostgresSourceOptions): void {
-  const bad = (msg: string): never => { throw new SluiceError('USAGE', `postgres source: ${msg}`); };
+  const bad = (msg: string): never => {
+    throw new SluiceError('USAGE', `postgres source: ${msg}`);
+  };
   if (!o.connectionString) bad('no connectionString');
   if ((o.table === undefined) === (o.query === undefined)) bad('give either table or query');
-  if (o.table !== undefined && !/^[^.]+(\.[^.]+)?$/.test(o.table)) bad(`table ${JSON.stringify(o.table)} is not "schema.table" or "table"`);
+  if (o.table !== undefined && !/^[^.]+(\.[^.]+)?$/.test(o.table))
+    bad(`table ${JSON.stringify(o.table)} is not "schema.table" or "table"`);
   if (o.query !== undefined && stripQuery(o.query) === '') bad('query is empty');
   if (o.params?.length && o.query === undefined) bad('params go with a query, not a table');
   if (!o.columns?.length) bad('no columns declared');
-  if (o.watermarkColumn === undefined && (o.lastWatermark !== undefined || o.until !== undefined)) bad('lastWatermark and until need a watermarkColumn');
-  if (o.watermarkColumn !== undefined && o.orderBy?.length) bad('incremental reads are ordered by the watermark; drop orderBy');
-  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) bad(`batchSize must be a positive integer, got ${o.batchSize}`);
+  if (o.watermarkColumn === undefined && (o.lastWatermark !== undefined || o.until !== undefined))
+    bad('lastWatermark and until need a watermarkColumn');
+  if (o.watermarkColumn !== undefined && o.orderBy?.length)
+    bad('incremental reads are ordered by the watermark; drop orderBy');
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1))
+    bad(`batchSize must be a positive integer, got ${o.batchSize}`);
 }
 
 /** `host:port/database` for messages; never the user's password. */
@@ -152,5 +170,7 @@ function message(e: unknown): string {
   const err = e as Error & { code?: string; errors?: Error[] };
   // Node reports a refused `localhost` (IPv6 and IPv4 tried) as an AggregateError with no message of its own.
   const text = err?.message || err?.errors?.map((x) => x.message).join('; ') || err?.code || String(e);
-  return err?.code && !text.includes(err.code) && /^[0-9A-Z]{5}$/.test(err.code) ? `${text} (SQLSTATE ${err.code})` : text;
+  return err?.code && !text.includes(err.code) && /^[0-9A-Z]{5}$/.test(err.code)
+    ? `${text} (SQLSTATE ${err.code})`
+    : text;
 }

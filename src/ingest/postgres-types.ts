@@ -5,7 +5,15 @@ import pg from 'pg';
  * tunes differently): dates and timestamps stay text (ISO 8601) so microseconds and time zones are
  * not squeezed through a JS Date; int8 and numeric stay text so no digits are lost; json is parsed.
  */
-const OID = { int8: 20, json: 114, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700, jsonb: 3802 } as const;
+const OID = {
+  int8: 20,
+  json: 114,
+  date: 1082,
+  timestamp: 1114,
+  timestamptz: 1184,
+  numeric: 1700,
+  jsonb: 3802,
+} as const;
 
 const identity = (v: string) => v;
 
@@ -21,7 +29,9 @@ const PARSERS: Record<number, (v: string) => unknown> = {
 
 export const sourceTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    (format ?? 'text') === 'text' && PARSERS[oid] ? PARSERS[oid] : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    (format ?? 'text') === 'text' && PARSERS[oid]
+      ? PARSERS[oid]
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** The session settings the parsers rely on: ISO output (field order for input left alone), and no writes. */

@@ -27,7 +27,10 @@ export function rejectsObject(rejects: AsyncIterable<RejectedRow> | Iterable<Rej
     for await (const r of rejects) {
       batch += rejectLine(r);
       count++;
-      if (batch.length >= BATCH_CHARS) { yield batch; batch = ''; }
+      if (batch.length >= BATCH_CHARS) {
+        yield batch;
+        batch = '';
+      }
     }
     if (batch !== '') yield batch;
   }

@@ -13,7 +13,10 @@ export class Utf8Checker {
   private line = 1;
 
   /** `name` is the file or object as messages show it; `note` says what the bytes are (after gunzip). */
-  constructor(private readonly name: string, private readonly note = '') {}
+  constructor(
+    private readonly name: string,
+    private readonly note = '',
+  ) {}
 
   /** The complete characters of `chunk` (and the carried bytes before it), as text. */
   push(chunk: Buffer): string {
@@ -50,10 +53,15 @@ export class Utf8Checker {
     for (let i = buf.indexOf(10); i !== -1 && i < at; i = buf.indexOf(10, i + 1)) line++;
     const bytes = [...buf.subarray(at, at + 4)].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
     const first = buf[at];
-    const guess = this.offset + at <= 1 && (first === 0xff || first === 0xfe) ? 'it looks like UTF-16' : 'it may be Latin-1/Windows-1252';
-    throw new SluiceError('INPUT_MALFORMED',
+    const guess =
+      this.offset + at <= 1 && (first === 0xff || first === 0xfe)
+        ? 'it looks like UTF-16'
+        : 'it may be Latin-1/Windows-1252';
+    throw new SluiceError(
+      'INPUT_MALFORMED',
       `${this.name} line ${line}: not valid UTF-8 at byte offset ${this.offset + at}${this.note} (${why ?? `bytes ${bytes}`}); ${guess}: save or convert the file as UTF-8`,
-      [{ message: 'not valid UTF-8', file: this.name, line }]);
+      [{ message: 'not valid UTF-8', file: this.name, line }],
+    );
   }
 }
 
@@ -84,9 +92,21 @@ function firstInvalid(buf: Buffer): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i];
-    if (b < 0x80) { i++; continue; }
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
     let need: number, min: number;
-    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; } else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; } else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; } else return i;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
     let cp = b & (0x3f >> need);
     for (let k = 1; k <= need; k++) {
       const c = buf[i + k];

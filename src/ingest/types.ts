@@ -5,7 +5,8 @@
  */
 
 /** Column types a source may declare; each maps to one Postgres type in `raw`. */
-export type ColumnType = 'text' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'jsonb';
+export type ColumnType =
+  'text' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'jsonb';
 
 export interface ColumnSpec {
   readonly name: string;

@@ -3,14 +3,16 @@ import { WATERMARK, buildSourceQuery, type PostgresSourceOptions } from './postg
 import type { SourceRow, SourceSummary } from './types';
 import type { Warehouse } from '../warehouse/warehouse';
 
-
 /**
  * The Postgres source over the warehouse's own connection (a schema of the same database, or the
  * embedded database, which a worker reaches only through its parent): the same query as
  * `postgresSource` (values as text), read with `DECLARE … CURSOR` and `FETCH` inside one read-only transaction, so
  * memory holds one batch however large the result.
  */
-export function warehouseCursorSource(wh: Warehouse, options: Omit<PostgresSourceOptions, 'connectionString'>): AsyncIterable<SourceRow> & { summary(): SourceSummary } {
+export function warehouseCursorSource(
+  wh: Warehouse,
+  options: Omit<PostgresSourceOptions, 'connectionString'>,
+): AsyncIterable<SourceRow> & { summary(): SourceSummary } {
   const inner = buildSourceQuery({ ...options, connectionString: 'warehouse' });
   // Every value as Postgres prints it: the worker may reach the database through its parent, whose
   // driver would turn dates into JS Dates (losing microseconds and zones) on the way.
@@ -35,36 +37,59 @@ export function warehouseCursorSource(wh: Warehouse, options: Omit<PostgresSourc
       // time and waits for the consumer (`resume`) before fetching the next.
       let wake: (() => void) | undefined;
       let resume: (() => void) | undefined;
-      const reader = wh.transaction(async (tx) => {
-        await tx.query('SET TRANSACTION READ ONLY');
-        await tx.query(`DECLARE sluice_src NO SCROLL CURSOR FOR ${sql}`, params);
-        while (!stopped) {
-          const r = await tx.query<Record<string, unknown>>(`FETCH ${batch} FROM sluice_src`);
-          if (!r.rows.length) break;
-          queue.push(r.rows.map((row) => {
-            rows++;
-            if (options.watermarkColumn !== undefined) watermark = row[WATERMARK] as string;
-            const values: Record<string, unknown> = {};
-            for (const c of options.columns) values[c.name] = row[c.name] ?? null;
-            return { values, at: `${label} row ${rows}` };
-          }));
-          const w = wake; wake = undefined; w?.();
-          await new Promise<void>((r2) => { resume = r2; });
-        }
-        await tx.query('CLOSE sluice_src');
-      }).catch((e) => { failure = e; }).finally(() => { done = true; const w = wake; wake = undefined; w?.(); });
+      const reader = wh
+        .transaction(async (tx) => {
+          await tx.query('SET TRANSACTION READ ONLY');
+          await tx.query(`DECLARE sluice_src NO SCROLL CURSOR FOR ${sql}`, params);
+          while (!stopped) {
+            const r = await tx.query<Record<string, unknown>>(`FETCH ${batch} FROM sluice_src`);
+            if (!r.rows.length) break;
+            queue.push(
+              r.rows.map((row) => {
+                rows++;
+                if (options.watermarkColumn !== undefined) watermark = row[WATERMARK] as string;
+                const values: Record<string, unknown> = {};
+                for (const c of options.columns) values[c.name] = row[c.name] ?? null;
+                return { values, at: `${label} row ${rows}` };
+              }),
+            );
+            const w = wake;
+            wake = undefined;
+            w?.();
+            await new Promise<void>((r2) => {
+              resume = r2;
+            });
+          }
+          await tx.query('CLOSE sluice_src');
+        })
+        .catch((e) => {
+          failure = e;
+        })
+        .finally(() => {
+          done = true;
+          const w = wake;
+          wake = undefined;
+          w?.();
+        });
       try {
         for (;;) {
-          while (!queue.length && !done) await new Promise<void>((r) => { wake = r; });
+          while (!queue.length && !done)
+            await new Promise<void>((r) => {
+              wake = r;
+            });
           const next = queue.shift();
           if (!next) break;
           yield* next;
-          const r = resume; resume = undefined; r?.();
+          const r = resume;
+          resume = undefined;
+          r?.();
         }
         if (failure) throw failure;
       } finally {
         stopped = true;
-        const r = resume; resume = undefined; r?.();
+        const r = resume;
+        resume = undefined;
+        r?.();
         await reader;
       }
     },

@@ -27,7 +27,8 @@ export const MAX_PART_INDEX = 9999;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const EXT = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
-const KEY = /^([a-z0-9][a-z0-9_-]{0,62})\/([a-z0-9][a-z0-9_-]{0,62})\/dt=(\d{4}-\d{2}-\d{2})\/(?:hr=(\d{2})\/)?part-(\d{4})\.([a-z0-9]+(?:\.[a-z0-9]+)*)$/;
+const KEY =
+  /^([a-z0-9][a-z0-9_-]{0,62})\/([a-z0-9][a-z0-9_-]{0,62})\/dt=(\d{4}-\d{2}-\d{2})\/(?:hr=(\d{2})\/)?part-(\d{4})\.([a-z0-9]+(?:\.[a-z0-9]+)*)$/;
 
 /** `<source>/<dataset>/dt=<ds>/` or `…/dt=<ds>/hr=<HH>/`. */
 export function partitionPrefix(source: string, dataset: string, ds: string, hour?: number): string {
@@ -35,7 +36,8 @@ export function partitionPrefix(source: string, dataset: string, ds: string, hou
   checkName('dataset', dataset);
   if (!isDay(ds)) throw new SluiceError('USAGE', `partition day must be a date written YYYY-MM-DD, got "${ds}"`);
   if (hour === undefined) return `${source}/${dataset}/dt=${ds}/`;
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new SluiceError('USAGE', `partition hour must be a whole number from 0 to 23, got ${hour}`);
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23)
+    throw new SluiceError('USAGE', `partition hour must be a whole number from 0 to 23, got ${hour}`);
   return `${source}/${dataset}/dt=${ds}/hr=${String(hour).padStart(2, '0')}/`;
 }
 
@@ -44,9 +46,14 @@ export function partKey(prefix: string, index: number, ext: string): string {
   if (!Number.isInteger(index) || index < 0 || index > MAX_PART_INDEX) {
     throw new SluiceError('USAGE', `part index must be a whole number from 0 to ${MAX_PART_INDEX}, got ${index}`);
   }
-  if (!EXT.test(ext)) throw new SluiceError('USAGE', `file extension must be lower-case letters and digits without the leading dot (e.g. "csv", "jsonl.gz"), got "${ext}"`);
+  if (!EXT.test(ext))
+    throw new SluiceError(
+      'USAGE',
+      `file extension must be lower-case letters and digits without the leading dot (e.g. "csv", "jsonl.gz"), got "${ext}"`,
+    );
   const key = `${prefix}part-${String(index).padStart(4, '0')}.${ext}`;
-  if (!parseLakeKey(key)) throw new SluiceError('USAGE', `"${prefix}" is not a partition prefix (<source>/<dataset>/dt=YYYY-MM-DD/[hr=HH/])`);
+  if (!parseLakeKey(key))
+    throw new SluiceError('USAGE', `"${prefix}" is not a partition prefix (<source>/<dataset>/dt=YYYY-MM-DD/[hr=HH/])`);
   return key;
 }
 
@@ -64,7 +71,10 @@ export function parseLakeKey(key: string): LakeKey | undefined {
 
 function checkName(what: string, name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new SluiceError('USAGE', `${what} name must be 1-63 lower-case letters, digits, "_" or "-" (starting with a letter or digit), got "${name}"`);
+    throw new SluiceError(
+      'USAGE',
+      `${what} name must be 1-63 lower-case letters, digits, "_" or "-" (starting with a letter or digit), got "${name}"`,
+    );
   }
 }
 

@@ -5,13 +5,25 @@ import { pipeline } from 'node:stream/promises';
 import type { ObjectInfo, ObjectStore, ObjectSummary } from './object-store';
 import { byteCounter, dropBody, toStream } from './object-body';
 import {
-  byKey, checkBucket, checkContentType, checkDeclaredSize, checkKey, checkMetadata, checkSize, DEFAULT_CONTENT_TYPE, META_SUFFIX, TMP_PREFIX,
+  byKey,
+  checkBucket,
+  checkContentType,
+  checkDeclaredSize,
+  checkKey,
+  checkMetadata,
+  checkSize,
+  DEFAULT_CONTENT_TYPE,
+  META_SUFFIX,
+  TMP_PREFIX,
 } from './object-names';
 import { SluiceError } from '../errors/errors';
 
 const TMP_DIR = TMP_PREFIX.slice(0, -1);
 
-interface Sidecar { readonly contentType: string; readonly metadata: Record<string, string> }
+interface Sidecar {
+  readonly contentType: string;
+  readonly metadata: Record<string, string>;
+}
 
 /**
  * The embedded default: buckets are folders under `root`. A write goes to a temporary file in the
@@ -24,7 +36,10 @@ export function localObjectStore(root: string): ObjectStore {
   const requireBucket = async (bucket: string, op: string, key?: string) => {
     const st = await fs.stat(bucketDir(bucket)).catch(() => undefined);
     if (!st?.isDirectory()) {
-      throw new SluiceError('OBJECT_STORE_FAILED', `bucket "${bucket}" does not exist in ${root} (${op} ${key === undefined ? 'bucket' : `${bucket}/${key}`}); create it first (ensureBucket)`);
+      throw new SluiceError(
+        'OBJECT_STORE_FAILED',
+        `bucket "${bucket}" does not exist in ${root} (${op} ${key === undefined ? 'bucket' : `${bucket}/${key}`}); create it first (ensureBucket)`,
+      );
     }
   };
   const summary = async (bucket: string, key: string, file: string): Promise<ObjectSummary | undefined> => {
@@ -48,7 +63,10 @@ export function localObjectStore(root: string): ObjectStore {
       try {
         const file = objectPath(bucket, key);
         checkDeclaredSize(bucket, key, options.size);
-        const side: Sidecar = { contentType: checkContentType(bucket, key, options.contentType), metadata: checkMetadata(bucket, key, options.metadata) };
+        const side: Sidecar = {
+          contentType: checkContentType(bucket, key, options.contentType),
+          metadata: checkMetadata(bucket, key, options.metadata),
+        };
         await requireBucket(bucket, 'write', key);
         const tmpDir = path.join(bucketDir(bucket), TMP_DIR);
         await fs.mkdir(tmpDir, { recursive: true });
@@ -57,8 +75,13 @@ export function localObjectStore(root: string): ObjectStore {
         const out = createWriteStream(tmp);
         // The file is opened asynchronously: if the body fails first, wait until the stream has
         // opened and closed the file, or removing it below could run before it exists.
-        const closed = new Promise<void>((resolve) => { out.once('close', () => resolve()); });
-        await pipeline(toStream(body), counter, out).catch(async (e) => { await closed; throw e; });
+        const closed = new Promise<void>((resolve) => {
+          out.once('close', () => resolve());
+        });
+        await pipeline(toStream(body), counter, out).catch(async (e) => {
+          await closed;
+          throw e;
+        });
         checkSize(bucket, key, options.size, counter.bytes);
         await fs.mkdir(path.dirname(file), { recursive: true });
         await fs.writeFile(tmp + '.meta', JSON.stringify(side));
@@ -93,7 +116,8 @@ export function localObjectStore(root: string): ObjectStore {
           const key = rel ? `${rel}/${e.name}` : e.name;
           if (e.isDirectory()) {
             // Only descend where keys with the prefix can be.
-            if (e.name !== TMP_DIR && (key.startsWith(prefix) || prefix.startsWith(key + '/'))) await walk(path.join(dir, e.name), key);
+            if (e.name !== TMP_DIR && (key.startsWith(prefix) || prefix.startsWith(key + '/')))
+              await walk(path.join(dir, e.name), key);
           } else if (!e.name.endsWith(META_SUFFIX) && key.startsWith(prefix)) {
             const s = await summary(bucket, key, path.join(dir, e.name));
             if (s) out.push(s);

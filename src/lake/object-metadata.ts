@@ -17,7 +17,9 @@ export function encodeObjectMeta(m: LakeObjectMeta): Record<string, string> {
   const out: Record<string, string> = {
     'sluice-rows': String(m.rows),
     'sluice-sha256': m.sha256,
-    'sluice-schema': m.columns.map((c) => `${encodeURIComponent(c.name)}:${c.type}${c.nullable === false ? '!' : ''}`).join(','),
+    'sluice-schema': m.columns
+      .map((c) => `${encodeURIComponent(c.name)}:${c.type}${c.nullable === false ? '!' : ''}`)
+      .join(','),
   };
   if (m.watermark) out['sluice-watermark'] = encodeURIComponent(m.watermark);
   if (m.rejected) out['sluice-rejected'] = String(m.rejected);
@@ -30,14 +32,18 @@ export function decodeObjectMeta(meta: Readonly<Record<string, string>>, where: 
   if (schema === undefined) return undefined;
   const columns = schema.split(',').map((part) => {
     const m = /^([^:]+):([a-z]+)(!?)$/.exec(part);
-    if (!m || !COLUMN_TYPES.includes(m[2] as ColumnType)) throw new SluiceError('LOAD_FAILED', `${where}: unreadable sluice-schema metadata near "${part}"`);
+    if (!m || !COLUMN_TYPES.includes(m[2] as ColumnType))
+      throw new SluiceError('LOAD_FAILED', `${where}: unreadable sluice-schema metadata near "${part}"`);
     return { name: decodeURIComponent(m[1]), type: m[2] as ColumnType, nullable: m[3] !== '!' };
   });
   const rows = Number(meta['sluice-rows']);
-  if (!Number.isInteger(rows) || rows < 0) throw new SluiceError('LOAD_FAILED', `${where}: unreadable sluice-rows metadata "${meta['sluice-rows']}"`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new SluiceError('LOAD_FAILED', `${where}: unreadable sluice-rows metadata "${meta['sluice-rows']}"`);
   const wm = meta['sluice-watermark'];
   return {
-    rows, sha256: meta['sluice-sha256'] ?? '', columns,
+    rows,
+    sha256: meta['sluice-sha256'] ?? '',
+    columns,
     watermark: wm === undefined ? undefined : decodeURIComponent(wm),
     rejected: meta['sluice-rejected'] ? Number(meta['sluice-rejected']) : undefined,
   };

@@ -53,13 +53,13 @@ export interface ObjectStore {
 export type ObjectStoreSettings =
   | { readonly kind: 'local'; readonly root: string }
   | {
-    readonly kind: 's3';
-    readonly endPoint: string;
-    readonly port: number;
-    readonly useSSL: boolean;
-    readonly accessKey: string;
-    readonly secretKey: string;
-    readonly region: string;
-    /** Path-style URLs (http://host/bucket/key); default true, as MinIO expects. */
-    readonly pathStyle?: boolean;
-  };
+      readonly kind: 's3';
+      readonly endPoint: string;
+      readonly port: number;
+      readonly useSSL: boolean;
+      readonly accessKey: string;
+      readonly secretKey: string;
+      readonly region: string;
+      /** Path-style URLs (http://host/bucket/key); default true, as MinIO expects. */
+      readonly pathStyle?: boolean;
+    };

@@ -16,9 +16,21 @@ export interface S3Call {
 }
 
 const NETWORK = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH',
-  'EPIPE', 'ECONNABORTED', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
 /** The S3 or network error code; Node reports a refused dual-stack connect as an AggregateError. */
@@ -32,7 +44,8 @@ function codeOf(e: unknown): string {
 export function s3Error(e: unknown, c: S3Call): SluiceError {
   if (isSluiceError(e)) return e;
   const code = codeOf(e);
-  const what = c.key !== undefined ? `${c.bucket}/${c.key}` : c.bucket !== undefined ? `bucket "${c.bucket}"` : 'the object store';
+  const what =
+    c.key !== undefined ? `${c.bucket}/${c.key}` : c.bucket !== undefined ? `bucket "${c.bucket}"` : 'the object store';
   const during = `while trying to ${c.op} ${what}`;
   let message: string;
   if (NETWORK.has(code)) {

@@ -4,7 +4,16 @@ import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { ObjectBody, ObjectInfo, ObjectStore, ObjectStoreSettings, ObjectSummary } from './object-store';
 import { dropBody, isBytes, readHead, toBuffer } from './object-body';
 import {
-  byKey, checkBucket, checkContentType, checkDeclaredSize, checkKey, checkMetadata, checkSize, DEFAULT_CONTENT_TYPE, RESERVED_META, TMP_PREFIX,
+  byKey,
+  checkBucket,
+  checkContentType,
+  checkDeclaredSize,
+  checkKey,
+  checkMetadata,
+  checkSize,
+  DEFAULT_CONTENT_TYPE,
+  RESERVED_META,
+  TMP_PREFIX,
 } from './object-names';
 import { endpointUrl, errorCode, s3Error, type S3Call } from './s3-errors';
 
@@ -21,12 +30,22 @@ const META_PREFIX = 'x-amz-meta-';
  */
 export function s3ObjectStore(settings: S3Settings): ObjectStore {
   const endpoint = endpointUrl(settings);
-  const at = (op: string, bucket?: string, key?: string): S3Call => ({ endpoint, accessKey: settings.accessKey, op, bucket, key });
+  const at = (op: string, bucket?: string, key?: string): S3Call => ({
+    endpoint,
+    accessKey: settings.accessKey,
+    op,
+    bucket,
+    key,
+  });
   let client: Client;
   try {
     client = new Client({
-      endPoint: settings.endPoint, port: settings.port, useSSL: settings.useSSL,
-      accessKey: settings.accessKey, secretKey: settings.secretKey, region: settings.region,
+      endPoint: settings.endPoint,
+      port: settings.port,
+      useSSL: settings.useSSL,
+      accessKey: settings.accessKey,
+      secretKey: settings.secretKey,
+      region: settings.region,
       pathStyle: settings.pathStyle ?? true,
     });
   } catch (e) {
@@ -44,7 +63,14 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
   };
 
   /** Uploads the body to `tmp`; returns its byte count. Errors of a body stream pass through unchanged. */
-  const upload = async (bucket: string, key: string, tmp: string, body: ObjectBody, size: number | undefined, headers: Record<string, string>) => {
+  const upload = async (
+    bucket: string,
+    key: string,
+    tmp: string,
+    body: ObjectBody,
+    size: number | undefined,
+    headers: Record<string, string>,
+  ) => {
     const c = at('write', bucket, key);
     if (isBytes(body)) {
       const buf = Buffer.from(body);
@@ -65,7 +91,10 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
     let bytes = 0;
     let failure: { error: unknown } | undefined;
     async function* all() {
-      for (const b of head.chunks) { bytes += b.length; yield b; }
+      for (const b of head.chunks) {
+        bytes += b.length;
+        yield b;
+      }
       try {
         for (let r = await head.rest.next(); !r.done; r = await head.rest.next()) {
           const b = toBuffer(r.value);
@@ -93,7 +122,14 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
     try {
       const s = await client.statObject(bucket, key);
       const raw = s.metaData as Record<string, string>;
-      return { bucket, key, size: s.size, lastModified: s.lastModified, contentType: raw['content-type'] ?? DEFAULT_CONTENT_TYPE, metadata: userMetadata(raw) };
+      return {
+        bucket,
+        key,
+        size: s.size,
+        lastModified: s.lastModified,
+        contentType: raw['content-type'] ?? DEFAULT_CONTENT_TYPE,
+        metadata: userMetadata(raw),
+      };
     } catch (e) {
       if (['NotFound', 'NoSuchKey', 'NoSuchBucket'].includes(errorCode(e))) return undefined;
       throw s3Error(e, at('stat', bucket, key));
@@ -126,10 +162,12 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
         for (const [k, v] of Object.entries(checkMetadata(bucket, key, options.metadata))) headers[META_PREFIX + k] = v;
         size = await upload(bucket, key, tmp, body, options.size, headers);
         // The copy keeps the temporary object's metadata and content type (directive COPY).
-        const copied = await call(at('write', bucket, key), () => client.copyObject(
-          new CopySourceOptions({ Bucket: bucket, Object: tmp }),
-          new CopyDestinationOptions({ Bucket: bucket, Object: key }),
-        ));
+        const copied = await call(at('write', bucket, key), () =>
+          client.copyObject(
+            new CopySourceOptions({ Bucket: bucket, Object: tmp }),
+            new CopyDestinationOptions({ Bucket: bucket, Object: key }),
+          ),
+        );
         lastModified = 'LastModified' in copied ? copied.LastModified : copied.lastModified;
       } catch (e) {
         dropBody(body);
@@ -138,7 +176,14 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
         await discard(bucket, tmp);
       }
       if (lastModified instanceof Date && !Number.isNaN(lastModified.getTime())) {
-        return { bucket, key, size, lastModified, contentType: headers['Content-Type'], metadata: checkMetadata(bucket, key, options.metadata) };
+        return {
+          bucket,
+          key,
+          size,
+          lastModified,
+          contentType: headers['Content-Type'],
+          metadata: checkMetadata(bucket, key, options.metadata),
+        };
       }
       const info = await stat(bucket, key);
       if (!info) throw s3Error(new Error('the object vanished right after it was written'), at('write', bucket, key));
@@ -158,9 +203,12 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
       const out: ObjectSummary[] = [];
       let token = '';
       do {
-        const page = await call(at('list', bucket, prefix ? `${prefix}*` : undefined), () => client.listObjectsV2Query(bucket, prefix, token, '', 1000, ''));
+        const page = await call(at('list', bucket, prefix ? `${prefix}*` : undefined), () =>
+          client.listObjectsV2Query(bucket, prefix, token, '', 1000, ''),
+        );
         for (const o of page.objects) {
-          if (o.name && !o.name.startsWith(TMP_PREFIX)) out.push({ bucket, key: o.name, size: o.size, lastModified: o.lastModified });
+          if (o.name && !o.name.startsWith(TMP_PREFIX))
+            out.push({ bucket, key: o.name, size: o.size, lastModified: o.lastModified });
         }
         token = page.isTruncated ? page.nextContinuationToken : '';
       } while (token);

@@ -24,7 +24,9 @@ export const BUILTIN_HELPERS: Readonly<Record<string, Helper>> = {
   each(this: unknown, list: unknown, options: HelperOptions): string {
     let out = '';
     if (list && typeof list === 'object') {
-      const entries: [string | number, unknown][] = Array.isArray(list) ? list.map((v, i) => [i, v]) : Object.entries(list);
+      const entries: [string | number, unknown][] = Array.isArray(list)
+        ? list.map((v, i) => [i, v])
+        : Object.entries(list);
       // The keys of an object from vars are values too: {{@key}} prints them as literals.
       const path = Array.isArray(list) ? undefined : varPath(list);
       entries.forEach(([rawKey, value], index) => {

@@ -22,12 +22,19 @@ export interface CompileOptions {
  * ephemeral models inlined into it render with it false. Throws ValidationError('MODEL_INVALID')
  * with every render problem of the model and the ephemerals it uses.
  */
-export function compileModel(project: ModelProject, name: string, ctx: RunContext, opts: CompileOptions): CompiledModel {
+export function compileModel(
+  project: ModelProject,
+  name: string,
+  ctx: RunContext,
+  opts: CompileOptions,
+): CompiledModel {
   const state = projectState(project);
   const node = project.models.get(name);
   if (!node) {
     const hint = closest(name, project.models.keys());
-    throw new ValidationError('MODEL_INVALID', 'compile', [{ message: `unknown model "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` }]);
+    throw new ValidationError('MODEL_INVALID', 'compile', [
+      { message: `unknown model "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` },
+    ]);
   }
   const own = renderModel(state, node, ctx, opts.isIncremental && node.config.materialized === 'incremental');
   const issues: Issue[] = [];
@@ -46,8 +53,12 @@ export function compileModel(project: ModelProject, name: string, ctx: RunContex
     }
   };
   for (const eph of own.ephemerals) visit(eph, [name]);
-  if (issues.length) throw new ValidationError('MODEL_INVALID', `model ${name} (${node.path}): ephemeral models it uses`, issues);
-  const sql = inlineEphemerals(own, order.map((n) => ({ name: n, body: rendered.get(n)! })));
+  if (issues.length)
+    throw new ValidationError('MODEL_INVALID', `model ${name} (${node.path}): ephemeral models it uses`, issues);
+  const sql = inlineEphemerals(
+    own,
+    order.map((n) => ({ name: n, body: rendered.get(n)! })),
+  );
   return {
     name,
     schema: node.config.schema,
@@ -70,7 +81,12 @@ export interface CompiledProject {
  * false and writes them under `outDir`. All-or-nothing: every problem of every model is reported
  * in one ValidationError and no file is written.
  */
-export function compileProject(project: ModelProject, ctx: RunContext, names: readonly string[], outDir: string): CompiledProject {
+export function compileProject(
+  project: ModelProject,
+  ctx: RunContext,
+  names: readonly string[],
+  outDir: string,
+): CompiledProject {
   const models = compileModels(project, ctx, names);
   return { models, files: writeCompiled(models, outDir) };
 }
@@ -88,7 +104,12 @@ export function compileModels(project: ModelProject, ctx: RunContext, names: rea
       issues.push(...e.issues);
     }
   }
-  if (issues.length) throw new ValidationError('MODEL_INVALID', `compiling ${names.length} model${names.length === 1 ? '' : 's'}`, dedupe(issues));
+  if (issues.length)
+    throw new ValidationError(
+      'MODEL_INVALID',
+      `compiling ${names.length} model${names.length === 1 ? '' : 's'}`,
+      dedupe(issues),
+    );
   return models;
 }
 
@@ -97,7 +118,10 @@ export function writeCompiled(models: readonly CompiledModel[], outDir: string):
   const made = new Set<string>();
   return models.map((m) => {
     const dir = path.join(outDir, m.schema);
-    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     const file = path.join(dir, `${m.name}.sql`);
     // Unchanged files are left alone: reading is ~20x cheaper than writing, and mtimes stay useful.
     if (readIfExists(file) !== m.sql + '\n') writeFileSync(file, m.sql + '\n');

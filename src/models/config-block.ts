@@ -8,7 +8,16 @@ import { closest } from '../dag/graph';
 import type { Materialization, ModelConfig } from './types';
 import { lineIndex, positionAt } from './text-position';
 import { MAX_IDENT_BYTES } from './sql-values';
-import { knownPairs, mapPairs, readString, readStringList, readYaml, valueNode, type YamlPair, type YamlReader } from './yaml-read';
+import {
+  knownPairs,
+  mapPairs,
+  readString,
+  readStringList,
+  readYaml,
+  valueNode,
+  type YamlPair,
+  type YamlReader,
+} from './yaml-read';
 
 export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 const KEYS = ['materialized', 'unique_key', 'tags', 'description', 'schema', 'columns'];
@@ -36,11 +45,17 @@ export function parseConfigBlock(text: string, file: string, folderSchema: strin
   const close = text.indexOf('*/', yamlStart);
   if (close === -1) {
     const at = positionAt(index, open[0].length - open[0].trimStart().length);
-    return { config: defaults, template: '', templateLine: 1, issues: [{ message: 'the config block is not closed with */', file, ...at }] };
+    return {
+      config: defaults,
+      template: '',
+      templateLine: 1,
+      issues: [{ message: 'the config block is not closed with */', file, ...at }],
+    };
   }
   const { root, reader } = readYaml(text.slice(yamlStart, close), yamlStart, index, file);
   const seen: { schema?: unknown } = {};
-  const config = root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader, seen);
+  const config =
+    root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader, seen);
   const range = (seen.schema as { range?: [number, number, number] } | undefined)?.range;
   const schemaAt = range ? positionAt(index, yamlStart + range[0]) : undefined;
   return { config, ...templateAfter(text, close + 2, index), issues: reader.issues, ...(schemaAt ? { schemaAt } : {}) };
@@ -50,7 +65,11 @@ export function parseConfigBlock(text: string, file: string, folderSchema: strin
  * The template starts on the line after `*\/`; text on the same line as `*\/` is kept, padded with
  * spaces so that its columns stay the file's.
  */
-function templateAfter(text: string, after: number, index: ReturnType<typeof lineIndex>): { template: string; templateLine: number } {
+function templateAfter(
+  text: string,
+  after: number,
+  index: ReturnType<typeof lineIndex>,
+): { template: string; templateLine: number } {
   const { line, column } = positionAt(index, after);
   const eol = text.indexOf('\n', after);
   const restOfLine = text.slice(after, eol === -1 ? text.length : eol);
@@ -71,25 +90,46 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: {
         if (m) out.materialized = m;
         break;
       }
-      case 'unique_key': out.uniqueKey = readIdentifiers(p, r, readStringList(p, r)) ?? out.uniqueKey; break;
-      case 'tags': out.tags = readStringList(p, r) ?? out.tags; break;
-      case 'description': out.description = readString(p, r); break;
-      case 'schema': seen.schema = valueNode(p); out.schema = readIdentifiers(p, r, [readString(p, r)])?.[0] ?? out.schema; break;
-      case 'columns': out.columns = readColumns(p, r); break;
+      case 'unique_key':
+        out.uniqueKey = readIdentifiers(p, r, readStringList(p, r)) ?? out.uniqueKey;
+        break;
+      case 'tags':
+        out.tags = readStringList(p, r) ?? out.tags;
+        break;
+      case 'description':
+        out.description = readString(p, r);
+        break;
+      case 'schema':
+        seen.schema = valueNode(p);
+        out.schema = readIdentifiers(p, r, [readString(p, r)])?.[0] ?? out.schema;
+        break;
+      case 'columns':
+        out.columns = readColumns(p, r);
+        break;
     }
   }
   if (out.materialized === 'incremental' && out.uniqueKey.length === 0 && materializedPair) {
-    r.fail(valueNode(materializedPair), 'materialized: incremental needs unique_key (the column or columns identifying a row)');
+    r.fail(
+      valueNode(materializedPair),
+      'materialized: incremental needs unique_key (the column or columns identifying a row)',
+    );
   }
   return out;
 }
 
 /** Names Postgres would cut (over 63 bytes) are refused: two of them could become one name. */
-function readIdentifiers(p: YamlPair, r: YamlReader, names: readonly (string | undefined)[] | undefined): string[] | undefined {
+function readIdentifiers(
+  p: YamlPair,
+  r: YamlReader,
+  names: readonly (string | undefined)[] | undefined,
+): string[] | undefined {
   if (!names || names.some((n) => n === undefined)) return undefined;
   const long = (names as string[]).find((n) => Buffer.byteLength(n) > MAX_IDENT_BYTES);
   if (long === undefined) return names as string[];
-  r.fail(valueNode(p), `${p.key} "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, so two names could become one)`);
+  r.fail(
+    valueNode(p),
+    `${p.key} "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, so two names could become one)`,
+  );
   return names as string[]; // kept, so that no second problem (a missing unique_key) is reported for it
 }
 
@@ -98,7 +138,10 @@ function readMaterialization(p: YamlPair, r: YamlReader): Materialization | unde
   if (value === undefined) return undefined;
   if ((MATERIALIZATIONS as readonly string[]).includes(value)) return value as Materialization;
   const hint = closest(value, MATERIALIZATIONS);
-  return r.fail(valueNode(p), `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  return r.fail(
+    valueNode(p),
+    `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${hint ? ` (did you mean "${hint}"?)` : ''}`,
+  );
 }
 
 /** `columns: { id: { description: … } }`; a bare string is the column's description. */

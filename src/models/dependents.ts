@@ -13,7 +13,11 @@ import type { Queryable } from '../warehouse/warehouse';
 import { modelOfMarker } from './relation';
 import type { CompiledModel } from './types';
 
-interface Grant { readonly privilege: string; readonly grantee: string | null; readonly grantable: boolean }
+interface Grant {
+  readonly privilege: string;
+  readonly grantee: string | null;
+  readonly grantable: boolean;
+}
 
 export interface DependentView {
   readonly schema: string;
@@ -37,7 +41,9 @@ export interface Dependents {
 }
 
 /** Relations (`schema.name`) the runner builds later in this run: a dependent view of theirs may stay dropped until then. */
-export interface RebuiltLater { has(key: string): boolean }
+export interface RebuiltLater {
+  has(key: string): boolean;
+}
 
 export const relationKey = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -48,8 +54,17 @@ const MARKED = `coalesce(obj_description(c.oid, 'pg_class'), '') LIKE 'sluice:mo
  * with what is needed to rebuild them, and everything that depends on it or on them and is not a
  * model's view.
  */
-async function inspect(q: Queryable, schema: string, name: string): Promise<{ note: string | null | undefined; views: DependentView[]; blockers: string[] }> {
-  const r = await q.query<{ note: string | null; found: boolean; views: DependentView[] | null; others: string[] | null }>(
+async function inspect(
+  q: Queryable,
+  schema: string,
+  name: string,
+): Promise<{ note: string | null | undefined; views: DependentView[]; blockers: string[] }> {
+  const r = await q.query<{
+    note: string | null;
+    found: boolean;
+    views: DependentView[] | null;
+    others: string[] | null;
+  }>(
     `WITH RECURSIVE target AS (SELECT to_regclass($1) AS oid),
      dep(oid, depth, via) AS (
        SELECT w.ev_class, 1, t.oid FROM target t
@@ -84,7 +99,9 @@ async function inspect(q: Queryable, schema: string, name: string): Promise<{ no
   const all = row?.views ?? [];
   const views = all.filter((v) => v.relkind === 'v' && modelOfMarker(v.note) !== undefined);
   const blockers = [
-    ...all.filter((v) => !views.includes(v)).map((v) => `${v.relkind === 'm' ? 'materialized view' : 'view'} ${v.schema}.${v.name} (on ${v.via})`),
+    ...all
+      .filter((v) => !views.includes(v))
+      .map((v) => `${v.relkind === 'm' ? 'materialized view' : 'view'} ${v.schema}.${v.name} (on ${v.via})`),
     ...(row?.others ?? []),
   ];
   return { note: row?.found ? row.note : undefined, views, blockers };
@@ -95,16 +112,29 @@ async function inspect(q: Queryable, schema: string, name: string): Promise<{ no
  * after checking that nothing else depends on it and that it still carries a model's marker;
  * returns them for `restoreDependents`.
  */
-export async function detachDependents(tx: Queryable, model: CompiledModel, file: string, schema: string, name: string): Promise<Dependents> {
+export async function detachDependents(
+  tx: Queryable,
+  model: CompiledModel,
+  file: string,
+  schema: string,
+  name: string,
+): Promise<Dependents> {
   const found = await inspect(tx, schema, name);
   const relation = quoteQualified(schema, name);
   if (found.note !== undefined && modelOfMarker(found.note) === undefined) {
-    throw problem(model, file, `${relation} is no longer a relation a model built (it changed while the model ran); nothing was replaced`);
+    throw problem(
+      model,
+      file,
+      `${relation} is no longer a relation a model built (it changed while the model ran); nothing was replaced`,
+    );
   }
   if (found.blockers.length) {
-    throw problem(model, file,
+    throw problem(
+      model,
+      file,
       `replacing ${relation} would drop what no model built, which depends on it: ${found.blockers.join('; ')}. ` +
-      'Sluice drops only what models built: drop or change these first (or build them as models)');
+        'Sluice drops only what models built: drop or change these first (or build them as models)',
+    );
   }
   for (const v of [...found.views].reverse()) await tx.query(`DROP VIEW ${quoteQualified(v.schema, v.name)}`);
   return { note: found.note, views: found.views };
@@ -115,25 +145,38 @@ export async function detachDependents(tx: Queryable, model: CompiledModel, file
  * each in a savepoint: a view that no longer fits stays dropped only when the runner rebuilds it
  * later in this run; otherwise the whole replace fails, naming the view and the model that built it.
  */
-export async function restoreDependents(tx: Queryable, model: CompiledModel, file: string, deps: Dependents, rebuiltLater: RebuiltLater = new Set()): Promise<void> {
+export async function restoreDependents(
+  tx: Queryable,
+  model: CompiledModel,
+  file: string,
+  deps: Dependents,
+  rebuiltLater: RebuiltLater = new Set(),
+): Promise<void> {
   for (const v of deps.views) {
     const target = quoteQualified(v.schema, v.name);
     const options = (v.options ?? []).filter((o) => /^[a-z_]+=[A-Za-z0-9_]+$/.test(o));
     await tx.query('SAVEPOINT sluice_dependent');
     try {
-      await tx.query(`CREATE VIEW ${target}${options.length ? ` WITH (${options.join(', ')})` : ''} AS ${v.definition.replace(/;\s*$/, '')}`);
+      await tx.query(
+        `CREATE VIEW ${target}${options.length ? ` WITH (${options.join(', ')})` : ''} AS ${v.definition.replace(/;\s*$/, '')}`,
+      );
       if (v.note !== null) await tx.query(`COMMENT ON VIEW ${target} IS ${quoteLiteral(v.note)}`);
       for (const g of v.grants.filter((x) => /^[A-Z ]+$/.test(x.privilege))) {
-        await tx.query(`GRANT ${g.privilege} ON ${target} TO ${g.grantee === null ? 'PUBLIC' : quoteIdent(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`);
+        await tx.query(
+          `GRANT ${g.privilege} ON ${target} TO ${g.grantee === null ? 'PUBLIC' : quoteIdent(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`,
+        );
       }
       await tx.query('RELEASE SAVEPOINT sluice_dependent');
     } catch (e) {
       await tx.query('ROLLBACK TO SAVEPOINT sluice_dependent');
       if (rebuiltLater.has(relationKey(v.schema, v.name))) continue;
       const builtBy = modelOfMarker(v.note);
-      throw problem(model, file,
+      throw problem(
+        model,
+        file,
         `view ${v.schema}.${v.name} (built by model ${builtBy}) depends on ${model.relation} and no longer fits it: ${(e as Error).message}. ` +
-        `Nothing was replaced: change that model too, or run it in the same run (--select ${model.name}+)`);
+          `Nothing was replaced: change that model too, or run it in the same run (--select ${model.name}+)`,
+      );
     }
   }
 }

@@ -15,7 +15,9 @@ import { BUILTIN_HELPERS } from './builtin-helpers';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
 export function refRelation(node: ModelNode): string {
-  return node.config.materialized === 'ephemeral' ? quoteIdent(`__ephemeral_${node.name}`) : quoteQualified(node.config.schema, node.name);
+  return node.config.materialized === 'ephemeral'
+    ? quoteIdent(`__ephemeral_${node.name}`)
+    : quoteQualified(node.config.schema, node.name);
 }
 
 function scopeOf(state: ProjectState): RenderScope {
@@ -77,7 +79,8 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
     const current = scope();
-    if (node.config.materialized === 'ephemeral' && !current.ephemerals.includes(node.name)) current.ephemerals.push(node.name);
+    if (node.config.materialized === 'ephemeral' && !current.ephemerals.includes(node.name))
+      current.ephemerals.push(node.name);
     return new SqlText(refRelation(node), `ref "${node.name}"`);
   };
 
@@ -85,12 +88,18 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     const tables = state.sources.get(String(source));
     if (!tables) {
       const hint = closest(String(source), state.sources.keys());
-      return fail(options, `unknown source "${String(source)}"${hint ? ` (did you mean "${hint}"?)` : ''} in sql/sources.yml`);
+      return fail(
+        options,
+        `unknown source "${String(source)}"${hint ? ` (did you mean "${hint}"?)` : ''} in sql/sources.yml`,
+      );
     }
     const t = tables.get(String(table));
     if (!t) {
       const hint = closest(String(table), tables.keys());
-      return fail(options, `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      return fail(
+        options,
+        `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
     }
     return new SqlText(t.relation, `source "${t.source}" "${t.table}"`);
   };
@@ -98,18 +107,29 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
   const variable: Helper = (...args: unknown[]) => {
     const [params, options] = split(args);
     const [name, fallback] = params;
-    if (typeof name !== 'string' || params.length > 2) return fail(options, 'var takes a var name and optionally a default: {{var "name" "default"}}');
+    if (typeof name !== 'string' || params.length > 2)
+      return fail(options, 'var takes a var name and optionally a default: {{var "name" "default"}}');
     const vars = scope().vars;
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-    if (params.length === 2) return fallback !== null && typeof fallback === 'object' ? fallback : wrapValue((fallback ?? null) as never, name);
+    if (params.length === 2)
+      return fallback !== null && typeof fallback === 'object'
+        ? fallback
+        : wrapValue((fallback ?? null) as never, name);
     const hint = closest(name, Object.keys(vars));
-    return fail(options, `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`);
+    return fail(
+      options,
+      `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`,
+    );
   };
 
   const literal: Helper = (...args: unknown[]) => {
     const [params, options] = split(args);
     if (params.length === 1 && params[0] instanceof SqlText) return params[0];
-    const usage = () => fail(options, `literal takes one value (a string, number, boolean, null or list); got ${params.length === 1 ? describe(params[0]) : `${params.length} arguments`}`);
+    const usage = () =>
+      fail(
+        options,
+        `literal takes one value (a string, number, boolean, null or list); got ${params.length === 1 ? describe(params[0]) : `${params.length} arguments`}`,
+      );
     if (params.length !== 1) return usage();
     const label = valueLabel(params[0]) ?? 'literal';
     const out = guard(options, () => literalOf(params[0], label) ?? '', label);
@@ -120,15 +140,26 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     const [params, options] = split(args);
     const parts = params.map(unwrap);
     if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) {
-      return fail(options, `ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got ${params.map(describe).join(', ') || 'nothing'}`);
+      return fail(
+        options,
+        `ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got ${params.map(describe).join(', ') || 'nothing'}`,
+      );
     }
     const labels = params.map((p) => valueLabel(p));
-    return guard(options, () => (parts as string[]).map((p, i) => sqlIdent(p, `ident: ${labels[i] ?? 'the name'}`)).join('.'), 'ident');
+    return guard(
+      options,
+      () => (parts as string[]).map((p, i) => sqlIdent(p, `ident: ${labels[i] ?? 'the name'}`)).join('.'),
+      'ident',
+    );
   };
 
   const thisRelation: Helper = (options: Options) => {
     const model = scope().model;
-    if (model.config.materialized === 'ephemeral') return fail(options, `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`);
+    if (model.config.materialized === 'ephemeral')
+      return fail(
+        options,
+        `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`,
+      );
     return new SqlText(quoteQualified(model.config.schema, model.name), 'this');
   };
 

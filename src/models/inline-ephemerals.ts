@@ -16,7 +16,10 @@ export function inlineEphemerals(own: RenderedSql, ctes: readonly EphemeralCte[]
   if (ctes.length === 0) return own;
   const lines: string[] = [];
   const map: FilePosition[] = [];
-  const push = (line: string, at: FilePosition) => { lines.push(line); map.push(at); };
+  const push = (line: string, at: FilePosition) => {
+    lines.push(line);
+    map.push(at);
+  };
   const at = leadingWith(own.lines.join('\n'));
   let rest = 0;
   let tail: { text: string; at: FilePosition } | undefined;
@@ -32,7 +35,10 @@ export function inlineEphemerals(own: RenderedSql, ctes: readonly EphemeralCte[]
   }
   ctes.forEach((cte, i) => {
     const start = cte.body.map[0];
-    push(`${i === 0 ? `${head} ` : '), '}${quoteIdent(`__ephemeral_${cte.name}`)} AS (`, i === 0 && at ? own.map[at.line] : start);
+    push(
+      `${i === 0 ? `${head} ` : '), '}${quoteIdent(`__ephemeral_${cte.name}`)} AS (`,
+      i === 0 && at ? own.map[at.line] : start,
+    );
     cte.body.lines.forEach((l, j) => push(l, cte.body.map[j]));
   });
   const lastBody = ctes[ctes.length - 1].body;

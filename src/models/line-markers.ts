@@ -29,15 +29,23 @@ export function insertLineMarkers(ast: Program, fileIndex: number, lineOffset: n
     const body: hbs.AST.Statement[] = [];
     p.body.forEach((s, i) => {
       if (s.type === 'ContentStatement') markContent(s as hbs.AST.ContentStatement, fileIndex, fileLine);
-      else if (s.type === 'BlockStatement') { visit((s as hbs.AST.BlockStatement).program); visit((s as hbs.AST.BlockStatement).inverse); }
-      if (s.type !== 'PartialStatement') { body.push(s); return; }
+      else if (s.type === 'BlockStatement') {
+        visit((s as hbs.AST.BlockStatement).program);
+        visit((s as hbs.AST.BlockStatement).inverse);
+      }
+      if (s.type !== 'PartialStatement') {
+        body.push(s);
+        return;
+      }
       // Macros lose their trailing newline (so `{{> m}}` works inside a line); a partial on a line
       // of its own gets it back. Text after a partial continues the caller's line.
       const standalone = isStandalone(p.body, i, p === ast);
       if (!standalone) body.push(content(pin(fileIndex, fileLine(s.loc.start.line)), s.loc));
       body.push(s);
       const end = s.loc.end.line;
-      body.push(content(standalone ? `\n${marker(fileIndex, fileLine(end + 1))}` : marker(fileIndex, fileLine(end)), s.loc));
+      body.push(
+        content(standalone ? `\n${marker(fileIndex, fileLine(end + 1))}` : marker(fileIndex, fileLine(end)), s.loc),
+      );
     });
     p.body = body;
   };
@@ -47,11 +55,16 @@ export function insertLineMarkers(ast: Program, fileIndex: number, lineOffset: n
 
 /** Handlebars' own test for a tag alone on its line (whitespace-control.js), on the text as written. */
 function isStandalone(body: readonly hbs.AST.Statement[], i: number, isRoot: boolean): boolean {
-  const original = (s: hbs.AST.Statement | undefined) => (s?.type === 'ContentStatement' ? String((s as hbs.AST.ContentStatement).original) : undefined);
+  const original = (s: hbs.AST.Statement | undefined) =>
+    s?.type === 'ContentStatement' ? String((s as hbs.AST.ContentStatement).original) : undefined;
   const prev = body[i - 1];
   const next = body[i + 1];
-  const prevOk = !prev ? isRoot : original(prev) !== undefined && (body[i - 2] || !isRoot ? /\r?\n\s*?$/ : /(^|\r?\n)\s*?$/).test(original(prev)!);
-  const nextOk = !next ? isRoot : original(next) !== undefined && (body[i + 2] || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(original(next)!);
+  const prevOk = !prev
+    ? isRoot
+    : original(prev) !== undefined && (body[i - 2] || !isRoot ? /\r?\n\s*?$/ : /(^|\r?\n)\s*?$/).test(original(prev)!);
+  const nextOk = !next
+    ? isRoot
+    : original(next) !== undefined && (body[i + 2] || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(original(next)!);
   return prevOk && nextOk;
 }
 
@@ -66,7 +79,10 @@ function markContent(s: hbs.AST.ContentStatement, fileIndex: number, fileLine: (
   if (typeof original === 'string' && original !== value) {
     // Only leading whitespace is ever stripped, so stop at the first non-space character.
     for (let k = 0; k + value.length <= original.length && (k === 0 || /\s/.test(original[k - 1])); k++) {
-      if (original.startsWith(value, k)) { skipped = k; break; }
+      if (original.startsWith(value, k)) {
+        skipped = k;
+        break;
+      }
     }
   }
   const prefixNewlines = skipped ? countNewlines(original.slice(0, skipped)) : 0;
@@ -96,7 +112,11 @@ export function decodeLineMarkers(output: string, files: readonly string[]): { l
   const map: FilePosition[] = [];
   let current: FilePosition = { file: files[0] ?? '', line: 1, column: 1 };
   for (const raw of output.split('\n')) {
-    if (!raw.includes('\u0001')) { lines.push(raw); map.push(current); continue; }
+    if (!raw.includes('\u0001')) {
+      lines.push(raw);
+      map.push(current);
+      continue;
+    }
     let start: FilePosition | undefined;
     let leading = true;
     let text = '';

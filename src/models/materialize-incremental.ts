@@ -30,7 +30,14 @@ export interface IncrementalOutcome {
  * `isIncremental`: the model was compiled for an incremental run (its table exists; no full
  * refresh). `current`: the catalog's view of the target, which must be a table a model built.
  */
-export async function buildIncremental(wh: Warehouse, model: CompiledModel, file: string, isIncremental: boolean, current: RelationInfo | undefined, later?: RebuiltLater): Promise<IncrementalOutcome> {
+export async function buildIncremental(
+  wh: Warehouse,
+  model: CompiledModel,
+  file: string,
+  isIncremental: boolean,
+  current: RelationInfo | undefined,
+  later?: RebuiltLater,
+): Promise<IncrementalOutcome> {
   if (!isIncremental) return { action: 'table', rows: await buildTable(wh, model, file, later) };
   await assertReplaceable(wh, model, file, current);
   const target = quoteQualified(model.schema, model.name);
@@ -40,13 +47,20 @@ export async function buildIncremental(wh: Warehouse, model: CompiledModel, file
     await queryModelSql(tx, `CREATE TEMP TABLE ${quoteIdent('sluice_incremental')} ON COMMIT DROP AS\n`, model, file);
     const [columns, targetColumns] = await columnsOf(tx, [TEMP, target]);
     if (!targetColumns.length) {
-      throw modelProblem(model, file, `${target} no longer exists (dropped since the run began?); the next run rebuilds it`);
+      throw modelProblem(
+        model,
+        file,
+        `${target} no longer exists (dropped since the run began?); the next run rebuilds it`,
+      );
     }
     const added = columns.filter((c) => !targetColumns.includes(c));
     if (added.length) {
-      throw modelProblem(model, file,
+      throw modelProblem(
+        model,
+        file,
         `the model has column${added.length > 1 ? 's' : ''} ${added.map((c) => `"${c}"`).join(', ')} that ${target} lacks; ` +
-        'run with --full-refresh to rebuild the table with the new columns');
+          'run with --full-refresh to rebuild the table with the new columns',
+      );
     }
     await assertUniqueKey(tx, TEMP, columns, model, file);
     if (model.uniqueKey.length) {

@@ -17,7 +17,15 @@ import { detachDependents, restoreDependents, type Dependents, type RebuiltLater
 import { queryModelSql } from './model-error';
 import { assertOneStatement } from './one-statement';
 import { assertReplaceable } from './ownership';
-import { columnsOf, dropStatement, ensureSchema, lookupRelations, markStatement, renameStatement, sideName } from './relation';
+import {
+  columnsOf,
+  dropStatement,
+  ensureSchema,
+  lookupRelations,
+  markStatement,
+  renameStatement,
+  sideName,
+} from './relation';
 import type { CompiledModel } from './types';
 import { assertUniqueKey } from './unique-key';
 
@@ -30,7 +38,10 @@ function dependentsBlocked(e: unknown): boolean {
  * Runs a replace, taking care of dependent views only when the catalog said there are some; if
  * something came to depend on the relation since it was looked up, once more, taking care of it.
  */
-export async function replaceMindingDependents(hadDependents: boolean, attempt: (withDependents: boolean) => Promise<void>): Promise<void> {
+export async function replaceMindingDependents(
+  hadDependents: boolean,
+  attempt: (withDependents: boolean) => Promise<void>,
+): Promise<void> {
   try {
     await attempt(hadDependents);
   } catch (e) {
@@ -40,7 +51,12 @@ export async function replaceMindingDependents(hadDependents: boolean, attempt: 
 }
 
 /** Builds `model` as a table (also an incremental model's first run and full refresh); returns its row count. */
-export async function buildTable(wh: Warehouse, model: CompiledModel, file: string, later: RebuiltLater = new Set()): Promise<number> {
+export async function buildTable(
+  wh: Warehouse,
+  model: CompiledModel,
+  file: string,
+  later: RebuiltLater = new Set(),
+): Promise<number> {
   const { schema, name } = model;
   const fresh = sideName(name, 'new');
   const old = sideName(name, 'old');
@@ -59,17 +75,18 @@ export async function buildTable(wh: Warehouse, model: CompiledModel, file: stri
       const [columns] = await columnsOf(wh, [quoteQualified(schema, fresh)]);
       await assertUniqueKey(wh, quoteQualified(schema, fresh), columns, model, file);
     }
-    const swap = (withDependents: boolean) => wh.transaction(async (tx) => {
-      let deps: Dependents | undefined;
-      if (current && withDependents) deps = await detachDependents(tx, model, file, schema, name);
-      const oldLeftover = state.kinds.get(old);
-      if (oldLeftover) await tx.query(dropStatement(schema, old, oldLeftover));
-      if (current) await tx.query(renameStatement(schema, name, current.kind, old));
-      await tx.query(renameStatement(schema, fresh, 'table', name));
-      await tx.query(markStatement(schema, name, 'table', file));
-      if (current) await tx.query(dropStatement(schema, old, current.kind));
-      if (deps) await restoreDependents(tx, model, file, deps, later);
-    });
+    const swap = (withDependents: boolean) =>
+      wh.transaction(async (tx) => {
+        let deps: Dependents | undefined;
+        if (current && withDependents) deps = await detachDependents(tx, model, file, schema, name);
+        const oldLeftover = state.kinds.get(old);
+        if (oldLeftover) await tx.query(dropStatement(schema, old, oldLeftover));
+        if (current) await tx.query(renameStatement(schema, name, current.kind, old));
+        await tx.query(renameStatement(schema, fresh, 'table', name));
+        await tx.query(markStatement(schema, name, 'table', file));
+        if (current) await tx.query(dropStatement(schema, old, current.kind));
+        if (deps) await restoreDependents(tx, model, file, deps, later);
+      });
     await replaceMindingDependents(current?.hasDependents ?? false, swap);
   } catch (e) {
     await wh.query(dropStatement(schema, fresh, 'table')).catch(() => undefined);

@@ -44,17 +44,30 @@ export interface MaterializeOptions {
 }
 
 /** The model's relation is an existing table, and no full refresh was asked for. */
-export async function shouldRunIncrementally(wh: Warehouse, schema: string, name: string, fullRefresh: boolean): Promise<boolean> {
+export async function shouldRunIncrementally(
+  wh: Warehouse,
+  schema: string,
+  name: string,
+  fullRefresh: boolean,
+): Promise<boolean> {
   if (fullRefresh) return false;
   const state = await lookupRelations(wh, schema, [name]);
   return state.kinds.get(name) === 'table';
 }
 
 /** Builds `model`; a failure is a SluiceError('MODEL_FAILED') naming the model and its file (and line, when Postgres gives a position). */
-export async function materialize(wh: Warehouse, model: CompiledModel, opts: MaterializeOptions = {}): Promise<MaterializeResult> {
+export async function materialize(
+  wh: Warehouse,
+  model: CompiledModel,
+  opts: MaterializeOptions = {},
+): Promise<MaterializeResult> {
   const t0 = performance.now();
   const file = opts.file ?? defaultFile(model);
-  const done = (action: ModelAction, rows?: number): MaterializeResult => ({ action, ...(rows === undefined ? {} : { rows }), ms: performance.now() - t0 });
+  const done = (action: ModelAction, rows?: number): MaterializeResult => ({
+    action,
+    ...(rows === undefined ? {} : { rows }),
+    ms: performance.now() - t0,
+  });
   const later = opts.rebuiltLater ?? new Set<string>();
   try {
     if (model.materialized !== 'ephemeral') assertSchemaAllowed(model, file);
@@ -67,7 +80,7 @@ export async function materialize(wh: Warehouse, model: CompiledModel, opts: Mat
       case 'table':
         return done('table', await buildTable(wh, model, file, later));
       case 'incremental': {
-        const known = opts.known ?? await lookupRelations(wh, model.schema, [model.name]);
+        const known = opts.known ?? (await lookupRelations(wh, model.schema, [model.name]));
         const incremental = opts.isIncremental ?? (!opts.fullRefresh && known.kinds.get(model.name) === 'table');
         const out = await buildIncremental(wh, model, file, incremental, known.relations.get(model.name), later);
         return done(out.action, out.rows);
@@ -91,14 +104,15 @@ async function buildView(wh: Warehouse, model: CompiledModel, file: string, late
   const current = state.relations.get(model.name);
   await assertReplaceable(wh, model, file, current);
   await ensureSchema(wh, model.schema, state);
-  const attempt = (withDependents: boolean) => wh.transaction(async (tx) => {
-    await assertOneStatement(tx, model, file);
-    let deps: Dependents | undefined;
-    if (current && withDependents) deps = await detachDependents(tx, model, file, model.schema, model.name);
-    if (current) await tx.query(dropStatement(model.schema, model.name, current.kind));
-    await queryModelSql(tx, `CREATE VIEW ${quoteQualified(model.schema, model.name)} AS\n`, model, file);
-    await tx.query(markStatement(model.schema, model.name, 'view', file));
-    if (deps) await restoreDependents(tx, model, file, deps, later);
-  });
+  const attempt = (withDependents: boolean) =>
+    wh.transaction(async (tx) => {
+      await assertOneStatement(tx, model, file);
+      let deps: Dependents | undefined;
+      if (current && withDependents) deps = await detachDependents(tx, model, file, model.schema, model.name);
+      if (current) await tx.query(dropStatement(model.schema, model.name, current.kind));
+      await queryModelSql(tx, `CREATE VIEW ${quoteQualified(model.schema, model.name)} AS\n`, model, file);
+      await tx.query(markStatement(model.schema, model.name, 'view', file));
+      if (deps) await restoreDependents(tx, model, file, deps, later);
+    });
   await replaceMindingDependents(current?.hasDependents ?? false, attempt);
 }

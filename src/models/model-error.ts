@@ -6,7 +6,13 @@ import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
 import type { Queryable, QueryResult } from '../warehouse/warehouse';
 import type { CompiledModel } from './types';
 
-interface PgError { message: string; position?: string; detail?: string; hint?: string; code?: string }
+interface PgError {
+  message: string;
+  position?: string;
+  detail?: string;
+  hint?: string;
+  code?: string;
+}
 
 function pgError(e: unknown): PgError | undefined {
   if (!(e instanceof Error) || typeof (e as { code?: unknown }).code !== 'string') return undefined;
@@ -31,7 +37,10 @@ export function modelFailure(model: CompiledModel, file: string, err: unknown, p
   if (isSluiceError(err)) return err as SluiceError;
   const pg = pgError(err);
   const message = pg?.message ?? (err instanceof Error ? err.message : String(err));
-  const extra = [pg?.detail && `detail: ${pg.detail}`, pg?.hint && `hint: ${pg.hint}`].filter(Boolean).map((s) => `\n  ${s}`).join('');
+  const extra = [pg?.detail && `detail: ${pg.detail}`, pg?.hint && `hint: ${pg.hint}`]
+    .filter(Boolean)
+    .map((s) => `\n  ${s}`)
+    .join('');
   const position = pg?.position ? Number(pg.position) : NaN;
   const offset = prefix === undefined ? NaN : position - 1 - Array.from(prefix).length;
   if (Number.isInteger(offset) && offset >= 0 && offset <= Array.from(model.sql).length) {
@@ -39,13 +48,17 @@ export function modelFailure(model: CompiledModel, file: string, err: unknown, p
     const source = model.lineMap[at.line - 1];
     const where = source ? `${source.file}:${source.line}` : file;
     const issue: Issue = { message, file: source?.file ?? file, line: source?.line };
-    return new SluiceError('MODEL_FAILED',
+    return new SluiceError(
+      'MODEL_FAILED',
       `model "${model.name}" failed: ${where}: ${message}${extra}\n` +
-      `  compiled SQL line ${at.line}: ${at.text}\n` +
-      `  ${' '.repeat(`compiled SQL line ${at.line}: `.length + at.column)}^`,
-      [issue]);
+        `  compiled SQL line ${at.line}: ${at.text}\n` +
+        `  ${' '.repeat(`compiled SQL line ${at.line}: `.length + at.column)}^`,
+      [issue],
+    );
   }
-  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}${extra}`, [{ message, file }]);
+  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}${extra}`, [
+    { message, file },
+  ]);
 }
 
 /** A model-level problem found by Sluice itself (a null unique key, a new column), not by Postgres. */
@@ -54,7 +67,12 @@ export function modelProblem(model: CompiledModel, file: string, message: string
 }
 
 /** Runs `prefix + model.sql`, reporting a failure against the model's file and line. */
-export async function queryModelSql(q: Queryable, prefix: string, model: CompiledModel, file: string): Promise<QueryResult<unknown>> {
+export async function queryModelSql(
+  q: Queryable,
+  prefix: string,
+  model: CompiledModel,
+  file: string,
+): Promise<QueryResult<unknown>> {
   try {
     return await q.query(prefix + model.sql);
   } catch (e) {

@@ -27,7 +27,10 @@ export async function assertOneStatement(q: Queryable, model: CompiledModel, fil
     const line = offset === undefined ? undefined : model.sql.slice(0, offset).split('\n').length;
     const at = line === undefined ? undefined : model.lineMap[line - 1];
     const where = at ? `${at.file}:${at.line}` : file;
-    const message = 'the model holds more than one SQL statement; a model is one statement (a SELECT), and Postgres refused the second one. Nothing was run';
-    throw new SluiceError('MODEL_FAILED', `model "${model.name}" failed: ${where}: ${message}`, [{ message, file: at?.file ?? file, ...(at ? { line: at.line } : {}) }]);
+    const message =
+      'the model holds more than one SQL statement; a model is one statement (a SELECT), and Postgres refused the second one. Nothing was run';
+    throw new SluiceError('MODEL_FAILED', `model "${model.name}" failed: ${where}: ${message}`, [
+      { message, file: at?.file ?? file, ...(at ? { line: at.line } : {}) },
+    ]);
   }
 }

@@ -19,7 +19,12 @@ export function assertSchemaAllowed(model: CompiledModel, file: string): void {
 }
 
 /** Throws unless `info` (the relation under the model's name, if any) was built by a model. */
-export async function assertReplaceable(q: Queryable, model: CompiledModel, file: string, info: RelationInfo | undefined): Promise<void> {
+export async function assertReplaceable(
+  q: Queryable,
+  model: CompiledModel,
+  file: string,
+  info: RelationInfo | undefined,
+): Promise<void> {
   if (!info || info.builtBy !== undefined) return;
   const relation = quoteQualified(model.schema, model.name);
   let owner = `owned by role "${info.owner}"`;
@@ -28,10 +33,13 @@ export async function assertReplaceable(q: Queryable, model: CompiledModel, file
     owner = `a raw table that loads write${sources.length ? ` (loaded by source ${sources.join(', ')})` : ''}, ${owner}`;
   }
   const kind = info.kind === 'view' ? 'VIEW' : 'TABLE';
-  throw refusal(model, file,
+  throw refusal(
+    model,
+    file,
     `${relation} exists and no Sluice model built it (${info.kind}, ${owner}); a model replaces only what a model built. ` +
-    `Rename the model or drop ${relation} yourself; if an earlier Sluice version built it for this model, hand it over with ` +
-    `\`sluice models adopt --select ${model.name}\` (or COMMENT ON ${kind} ${relation} IS ${quoteLiteral(MODEL_MARKER + file)})`);
+      `Rename the model or drop ${relation} yourself; if an earlier Sluice version built it for this model, hand it over with ` +
+      `\`sluice models adopt --select ${model.name}\` (or COMMENT ON ${kind} ${relation} IS ${quoteLiteral(MODEL_MARKER + file)})`,
+  );
 }
 
 function refusal(model: CompiledModel, file: string, message: string): SluiceError {

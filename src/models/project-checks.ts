@@ -15,7 +15,8 @@ const hintFor = (name: string, candidates: Iterable<string>) => {
 
 export function checkRefs(refs: readonly RefUse[], models: ReadonlyMap<string, unknown>, issues: Issue[]): void {
   for (const r of refs) {
-    if (!models.has(r.name)) issues.push({ message: `ref to unknown model "${r.name}"${hintFor(r.name, models.keys())}`, ...r.at });
+    if (!models.has(r.name))
+      issues.push({ message: `ref to unknown model "${r.name}"${hintFor(r.name, models.keys())}`, ...r.at });
   }
 }
 
@@ -26,15 +27,25 @@ export function checkSources(uses: readonly SourceUse[], catalog: SourceCatalog,
       const known = catalog.size ? '' : ' (sql/sources.yml declares no sources)';
       issues.push({ message: `unknown source "${s.source}"${hintFor(s.source, catalog.keys())}${known}`, ...s.at });
     } else if (!tables.has(s.table)) {
-      issues.push({ message: `source "${s.source}" has no table "${s.table}"${hintFor(s.table, tables.keys())} (tables: ${[...tables.keys()].join(', ')})`, ...s.at });
+      issues.push({
+        message: `source "${s.source}" has no table "${s.table}"${hintFor(s.table, tables.keys())} (tables: ${[...tables.keys()].join(', ')})`,
+        ...s.at,
+      });
     }
   }
 }
 
-export function checkPartials(uses: readonly PartialUse[], macros: ReadonlyMap<string, unknown>, issues: Issue[]): void {
+export function checkPartials(
+  uses: readonly PartialUse[],
+  macros: ReadonlyMap<string, unknown>,
+  issues: Issue[],
+): void {
   for (const p of uses) {
     if (!macros.has(p.name)) {
-      issues.push({ message: `unknown macro "${p.name}"${hintFor(p.name, macros.keys())}; partials are the files in sql/macros/ (sql/macros/${p.name}.sql)`, ...p.at });
+      issues.push({
+        message: `unknown macro "${p.name}"${hintFor(p.name, macros.keys())}; partials are the files in sql/macros/ (sql/macros/${p.name}.sql)`,
+        ...p.at,
+      });
     }
   }
 }
@@ -43,21 +54,34 @@ export function checkPartials(uses: readonly PartialUse[], macros: ReadonlyMap<s
 export function duplicateNames(files: readonly { name: string; path: string }[]): Issue[] {
   const byName = new Map<string, string[]>();
   for (const f of files) byName.set(f.name, [...(byName.get(f.name) ?? []), f.path]);
-  return [...byName].filter(([, paths]) => paths.length > 1).map(([name, paths]) => ({
-    message: `model name "${name}" is used by ${paths.length} files: ${paths.join(', ')} (model names are file names and must be unique)`,
-    file: paths[1], line: 1, column: 1,
-  }));
+  return [...byName]
+    .filter(([, paths]) => paths.length > 1)
+    .map(([name, paths]) => ({
+      message: `model name "${name}" is used by ${paths.length} files: ${paths.join(', ')} (model names are file names and must be unique)`,
+      file: paths[1],
+      line: 1,
+      column: 1,
+    }));
 }
 
 /** Model name → the models it refs (each once, in first-use order). */
 export function upstreamMap(models: ReadonlyMap<string, ModelNode>): Map<string, string[]> {
-  return new Map([...models].map(([name, node]) => [name, [...new Set(node.refs.map((r) => r.name))].filter((n) => models.has(n))]));
+  return new Map(
+    [...models].map(([name, node]) => [name, [...new Set(node.refs.map((r) => r.name))].filter((n) => models.has(n))]),
+  );
 }
 
 /**
  * Each cycle once, written in dependency order (`a -> b -> a`: b refs a, a refs b), at the ref
  * closing the first step.
  */
-export function cycleIssues(upstream: ReadonlyMap<string, readonly string[]>, usesOf: (from: string, to: string) => FilePosition | undefined, what: string): Issue[] {
-  return findCycles(upstream).map((cycle) => ({ message: `${what}: ${cycle.join(' -> ')}`, ...usesOf(cycle[1], cycle[0]) }));
+export function cycleIssues(
+  upstream: ReadonlyMap<string, readonly string[]>,
+  usesOf: (from: string, to: string) => FilePosition | undefined,
+  what: string,
+): Issue[] {
+  return findCycles(upstream).map((cycle) => ({
+    message: `${what}: ${cycle.join(' -> ')}`,
+    ...usesOf(cycle[1], cycle[0]),
+  }));
 }

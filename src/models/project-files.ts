@@ -33,7 +33,12 @@ export function findProjectFiles(root: string): { models: ModelFile[]; macros: M
     const relPath = `sql/${rel}`;
     const base = parts[parts.length - 1].slice(0, -'.sql'.length);
     if (parts.length === 1) {
-      issues.push({ message: `a model lives in a schema folder (sql/staging/${parts[0]}, sql/marts/${parts[0]}, …), not directly in sql/`, file: relPath, line: 1, column: 1 });
+      issues.push({
+        message: `a model lives in a schema folder (sql/staging/${parts[0]}, sql/marts/${parts[0]}, …), not directly in sql/`,
+        file: relPath,
+        line: 1,
+        column: 1,
+      });
     } else if (parts[0] === MACROS_FOLDER) {
       macros.push({ file, path: relPath, name: parts.slice(1).join('/').slice(0, -'.sql'.length) });
     } else {

@@ -18,7 +18,10 @@ import { targetIssues } from './targets';
 import { normalizeNewlines } from './text-position';
 import { attachState, attachedState, createState, type ProjectState, type TemplateUnit } from './project-state';
 
-interface Prepared { readonly unit?: TemplateUnit; readonly scan: TemplateScan }
+interface Prepared {
+  readonly unit?: TemplateUnit;
+  readonly scan: TemplateScan;
+}
 
 /** Parses, scans and annotates one template; `files` collects line-marker file indexes. */
 function prepare(text: string, source: string, lineOffset: number, isModel: boolean, files: string[]): Prepared {
@@ -72,7 +75,14 @@ export function loadProject(root: string): ModelProject {
     const srcs: SourceUse[] = [...prepared.scan.sources, ...viaMacros.flatMap((s) => s.sources)];
     if (nodes.has(f.name)) continue; // a duplicate name: reported above, its own problems too
     nodes.set(f.name, {
-      name: f.name, file: f.file, path: f.path, config: block.config, template: block.template, templateLine: block.templateLine, refs, sources: srcs,
+      name: f.name,
+      file: f.file,
+      path: f.path,
+      config: block.config,
+      template: block.template,
+      templateLine: block.templateLine,
+      refs,
+      sources: srcs,
       ...(block.schemaAt ? { schemaAt: { file: f.path, ...block.schemaAt } } : {}),
     });
     scans.set(f.name, prepared.scan);
@@ -84,12 +94,21 @@ export function loadProject(root: string): ModelProject {
     checkPartials(scan.partials, macros, issues);
   }
   for (const m of macros.values()) issues.push(...m.scan.issues);
-  const macroGraph = new Map([...macros].map(([name, m]) => [name, m.scan.partials.map((p) => p.name).filter((p) => macros.has(p))]));
-  issues.push(...cycleIssues(macroGraph, (from, to) => macros.get(from)?.scan.partials.find((p) => p.name === to)?.at, 'macros include each other'));
+  const macroGraph = new Map(
+    [...macros].map(([name, m]) => [name, m.scan.partials.map((p) => p.name).filter((p) => macros.has(p))]),
+  );
+  issues.push(
+    ...cycleIssues(
+      macroGraph,
+      (from, to) => macros.get(from)?.scan.partials.find((p) => p.name === to)?.at,
+      'macros include each other',
+    ),
+  );
   issues.push(...targetIssues(nodes.values(), sources.catalog));
   const upstream = upstreamMap(nodes);
   issues.push(...cycleIssues(upstream, (from, to) => nodes.get(from)?.refs.find((r) => r.name === to)?.at, 'cycle'));
-  if (issues.length) throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(root, 'sql')}`, byPosition(issues));
+  if (issues.length)
+    throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(root, 'sql')}`, byPosition(issues));
   const project: ModelProject = { root, models: nodes, upstream };
   const units = new Map([...macros].map(([name, m]) => [name, m.unit!]));
   attachState(project, createState({ nodes, sources: sources.catalog, templates, macros: units, files }));
@@ -113,8 +132,15 @@ export function projectState(project: ModelProject): ProjectState {
     issues.push(...prepared.scan.issues);
     if (prepared.unit) templates.set(node.name, prepared.unit);
   }
-  if (issues.length) throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(project.root, 'sql')}`, issues);
-  const state = createState({ nodes: project.models, sources: sources.catalog, templates, macros: new Map([...macros].map(([n, m]) => [n, m.unit!])), files });
+  if (issues.length)
+    throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(project.root, 'sql')}`, issues);
+  const state = createState({
+    nodes: project.models,
+    sources: sources.catalog,
+    templates,
+    macros: new Map([...macros].map(([n, m]) => [n, m.unit!])),
+    files,
+  });
   attachState(project, state);
   return state;
 }
@@ -122,6 +148,12 @@ export function projectState(project: ModelProject): ProjectState {
 function byPosition(issues: Issue[]): Issue[] {
   return issues
     .map((issue, i) => ({ issue, i }))
-    .sort((a, b) => (a.issue.file ?? '').localeCompare(b.issue.file ?? '') || (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        (a.issue.file ?? '').localeCompare(b.issue.file ?? '') ||
+        (a.issue.line ?? 0) - (b.issue.line ?? 0) ||
+        (a.issue.column ?? 0) - (b.issue.column ?? 0) ||
+        a.i - b.i,
+    )
     .map((x) => x.issue);
 }

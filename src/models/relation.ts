@@ -10,7 +10,13 @@ import { SIDE_SUFFIXES } from './targets';
 
 export type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
 
-const KINDS: Record<string, RelationKind> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', f: 'foreign table' };
+const KINDS: Record<string, RelationKind> = {
+  r: 'table',
+  p: 'table',
+  v: 'view',
+  m: 'materialized view',
+  f: 'foreign table',
+};
 
 /** What the catalog says of one relation: enough to decide whether a model may replace it. */
 export interface RelationInfo {
@@ -34,7 +40,15 @@ export interface SchemaState {
 
 /** One round trip: does the schema exist, and what are these relations in it (kind, who built and owns them, dependents). */
 export async function lookupRelations(q: Queryable, schema: string, names: readonly string[]): Promise<SchemaState> {
-  const r = await q.query<{ relname: string | null; relkind: string | null; owner: string | null; note: string | null; raw_load: boolean | null; has_dependents: boolean | null; schema_exists: boolean }>(
+  const r = await q.query<{
+    relname: string | null;
+    relkind: string | null;
+    owner: string | null;
+    note: string | null;
+    raw_load: boolean | null;
+    has_dependents: boolean | null;
+    schema_exists: boolean;
+  }>(
     `SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS note,
             c.relkind = 'p' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = '_source_object' AND NOT a.attisdropped) AS raw_load,
             EXISTS (SELECT 1 FROM pg_depend d
@@ -53,7 +67,13 @@ export async function lookupRelations(q: Queryable, schema: string, names: reado
     const kind = KINDS[row.relkind] ?? 'table';
     kinds.set(row.relname, kind);
     const builtBy = modelOfMarker(row.note);
-    relations.set(row.relname, { kind, ...(builtBy ? { builtBy } : {}), owner: row.owner ?? '?', rawLoad: row.raw_load === true, hasDependents: row.has_dependents === true });
+    relations.set(row.relname, {
+      kind,
+      ...(builtBy ? { builtBy } : {}),
+      owner: row.owner ?? '?',
+      rawLoad: row.raw_load === true,
+      hasDependents: row.has_dependents === true,
+    });
   }
   return { schemaExists: r.rows[0]?.schema_exists ?? false, kinds, relations };
 }
@@ -117,7 +137,10 @@ export function renameStatement(schema: string, name: string, kind: RelationKind
 export function sideName(name: string, tag: 'new' | 'old'): string {
   const side = name + SIDE_SUFFIXES[tag];
   if (Buffer.byteLength(side) > MAX_IDENT_BYTES) {
-    throw new SluiceError('MODEL_INVALID', `model name "${name}" is too long for its side name "${side}" (${Buffer.byteLength(side)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES})`);
+    throw new SluiceError(
+      'MODEL_INVALID',
+      `model name "${name}" is too long for its side name "${side}" (${Buffer.byteLength(side)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES})`,
+    );
   }
   return side;
 }

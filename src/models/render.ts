@@ -22,7 +22,12 @@ export interface RenderedModel extends RenderedSql {
 
 const wrappedVars = new WeakMap<object, Record<string, unknown>>();
 
-export function renderModel(state: ProjectState, node: ModelNode, ctx: RunContext, isIncremental: boolean): RenderedModel {
+export function renderModel(
+  state: ProjectState,
+  node: ModelNode,
+  ctx: RunContext,
+  isIncremental: boolean,
+): RenderedModel {
   const unit = state.templates.get(node.name);
   if (!unit) throw new Error(`model ${node.name} has no parsed template`);
   let vars = wrappedVars.get(ctx.vars);
@@ -46,9 +51,15 @@ export function renderModel(state: ProjectState, node: ModelNode, ctx: RunContex
     rendered = trimSql(checked);
   }
   if (!scope.issues.length && rendered.lines.length === 0) {
-    scope.issues.push({ message: `model ${node.name} renders to no SQL`, file: node.path, line: node.templateLine, column: 1 });
+    scope.issues.push({
+      message: `model ${node.name} renders to no SQL`,
+      file: node.path,
+      line: node.templateLine,
+      column: 1,
+    });
   }
-  if (scope.issues.length) throw new ValidationError('MODEL_INVALID', `model ${node.name} (${node.path})`, scope.issues);
+  if (scope.issues.length)
+    throw new ValidationError('MODEL_INVALID', `model ${node.name} (${node.path})`, scope.issues);
   return { ...rendered, ephemerals: scope.ephemerals };
 }
 
@@ -70,7 +81,10 @@ function trimSql(r: RenderedSql): RenderedSql {
   const map = r.map.slice(start);
   while (lines.length) {
     const last = lines[lines.length - 1].replace(/[\s;]+$/, '');
-    if (last !== '') { lines[lines.length - 1] = last; break; }
+    if (last !== '') {
+      lines[lines.length - 1] = last;
+      break;
+    }
     lines.pop();
     map.pop();
   }

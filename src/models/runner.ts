@@ -27,8 +27,7 @@ export interface ModelRunResult {
 }
 
 export type ModelRunEvent =
-  | { readonly type: 'start'; readonly name: string }
-  | { readonly type: 'finish'; readonly result: ModelRunResult };
+  { readonly type: 'start'; readonly name: string } | { readonly type: 'finish'; readonly result: ModelRunResult };
 
 export type CompileModel = (name: string, opts: { isIncremental: boolean }) => CompiledModel | Promise<CompiledModel>;
 
@@ -49,18 +48,33 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
   const { warehouse, project, compile } = opts;
   const unknown = opts.names.filter((n) => !project.models.has(n));
   if (unknown.length) {
-    throw new SluiceError('MODEL_INVALID', unknown.map((n) => {
-      const hint = closest(n, project.models.keys());
-      return `unknown model "${n}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
-    }).join('; '), unknown.map((n) => ({ message: `unknown model "${n}"` })));
+    throw new SluiceError(
+      'MODEL_INVALID',
+      unknown
+        .map((n) => {
+          const hint = closest(n, project.models.keys());
+          return `unknown model "${n}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+        })
+        .join('; '),
+      unknown.map((n) => ({ message: `unknown model "${n}"` })),
+    );
   }
   const wanted = new Set(opts.names);
   const order = topologicalOrder(project.upstream).filter((n) => wanted.has(n));
   const runnable = new Set(order.filter((n) => project.models.get(n)!.config.materialized !== 'ephemeral'));
   const waitsFor = new Map(order.map((n) => [n, nearestRunnable(project, runnable, n)]));
   const results = new Map<string, ModelRunResult>();
-  const emit = (e: ModelRunEvent) => { try { opts.onEvent?.(e); } catch { /* a listener's bug must not stop the run */ } };
-  const finish = (r: ModelRunResult) => { results.set(r.name, r); emit({ type: 'finish', result: r }); };
+  const emit = (e: ModelRunEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      /* a listener's bug must not stop the run */
+    }
+  };
+  const finish = (r: ModelRunResult) => {
+    results.set(r.name, r);
+    emit({ type: 'finish', result: r });
+  };
 
   for (const n of order) if (!runnable.has(n)) finish({ name: n, status: 'skipped', action: 'ephemeral', ms: 0 });
 
@@ -80,7 +94,10 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      if (runnable.has(n)) { const m = project.models.get(n)!; out.add(relationKey(m.config.schema, m.name)); }
+      if (runnable.has(n)) {
+        const m = project.models.get(n)!;
+        out.add(relationKey(m.config.schema, m.name));
+      }
       stack.push(...(downstream.get(n) ?? []));
     }
     return out;
@@ -93,17 +110,42 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
     let compiled: CompiledModel | undefined;
     try {
       // Incremental models: whether the table exists decides how they compile; the look-up is handed on.
-      const known = node.config.materialized === 'incremental' ? await lookupRelations(warehouse, node.config.schema, [name]) : undefined;
+      const known =
+        node.config.materialized === 'incremental'
+          ? await lookupRelations(warehouse, node.config.schema, [name])
+          : undefined;
       const isIncremental = !!known && !opts.fullRefresh && known.kinds.get(name) === 'table';
       compiled = await compile(name, { isIncremental });
       const out = await materialize(warehouse, compiled, {
-        fullRefresh: opts.fullRefresh, isIncremental, file: node.path, ...(known ? { known } : {}), rebuiltLater: rebuiltAfter(name),
+        fullRefresh: opts.fullRefresh,
+        isIncremental,
+        file: node.path,
+        ...(known ? { known } : {}),
+        rebuiltLater: rebuiltAfter(name),
       });
-      return { name, status: 'success', action: out.action, ...(out.rows === undefined ? {} : { rows: out.rows }), ms: performance.now() - t0 };
+      return {
+        name,
+        status: 'success',
+        action: out.action,
+        ...(out.rows === undefined ? {} : { rows: out.rows }),
+        ms: performance.now() - t0,
+      };
     } catch (e) {
-      const err = isSluiceError(e) ? e : compiled ? modelFailure(compiled, node.path, e)
-        : new SluiceError('MODEL_FAILED', `model "${name}" failed (${node.path}): ${(e as Error).message ?? e}`, [{ message: String((e as Error).message ?? e), file: node.path }]);
-      return { name, status: 'error', action: 'none', ms: performance.now() - t0, error: err.message, issues: err.issues };
+      const err = isSluiceError(e)
+        ? e
+        : compiled
+          ? modelFailure(compiled, node.path, e)
+          : new SluiceError('MODEL_FAILED', `model "${name}" failed (${node.path}): ${(e as Error).message ?? e}`, [
+              { message: String((e as Error).message ?? e), file: node.path },
+            ]);
+      return {
+        name,
+        status: 'error',
+        action: 'none',
+        ms: performance.now() - t0,
+        error: err.message,
+        issues: err.issues,
+      };
     }
   };
 
@@ -130,15 +172,26 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
   };
   const concurrency = Math.floor(opts.concurrency ?? 4);
   // NaN or 0 would start nothing and wait forever.
-  if (!(concurrency >= 1)) throw new SluiceError('USAGE', `concurrency must be a whole number >= 1, got ${opts.concurrency}`);
+  if (!(concurrency >= 1))
+    throw new SluiceError('USAGE', `concurrency must be a whole number >= 1, got ${opts.concurrency}`);
   const running = new Map<string, Promise<void>>();
   while (ready.length || running.size) {
     ready.sort((a, b) => index.get(a)! - index.get(b)!);
     while (ready.length && running.size < concurrency) {
       const name = ready.shift()!;
-      const blocker = waitsFor.get(name)!.map((u) => results.get(u)!).find((r) => r.status !== 'success');
+      const blocker = waitsFor
+        .get(name)!
+        .map((u) => results.get(u)!)
+        .find((r) => r.status !== 'success');
       if (blocker) settle({ name, status: 'skipped', action: 'none', ms: 0, error: skipReason(blocker) });
-      else running.set(name, runOne(name).then((r) => { running.delete(name); settle(r); }));
+      else
+        running.set(
+          name,
+          runOne(name).then((r) => {
+            running.delete(name);
+            settle(r);
+          }),
+        );
     }
     if (running.size) await Promise.race(running.values());
   }

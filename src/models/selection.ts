@@ -42,7 +42,7 @@ export function selectModels(project: ModelProject, opts: SelectionOptions = {})
 }
 
 function words(s: string | readonly string[] | undefined): string[] {
-  return (typeof s === 'string' ? [s] : s ?? []).flatMap((x) => x.split(/\s+/)).filter(Boolean);
+  return (typeof s === 'string' ? [s] : (s ?? [])).flatMap((x) => x.split(/\s+/)).filter(Boolean);
 }
 
 function union(sets: Set<string>[]): Set<string> {
@@ -51,7 +51,10 @@ function union(sets: Set<string>[]): Set<string> {
   return out;
 }
 
-interface Graph { readonly up: ReadonlyMap<string, readonly string[]>; readonly down: ReadonlyMap<string, readonly string[]> }
+interface Graph {
+  readonly up: ReadonlyMap<string, readonly string[]>;
+  readonly down: ReadonlyMap<string, readonly string[]>;
+}
 
 function evaluateSelector(project: ModelProject, graph: Graph, selector: string, issues: Issue[]): Set<string> {
   let out: Set<string> | undefined;
@@ -69,7 +72,9 @@ function parseAtom(part: string, selector: string, issues: Issue[]): Atom | unde
   const m = /^(@)?(?:(\d*)\+)?(.*?)(?:\+(\d*))?$/.exec(part);
   const body = m?.[3] ?? '';
   if (!m || !body || (m[1] && m[2] !== undefined)) {
-    issues.push({ message: `invalid selector "${part}"${part === selector ? '' : ` in "${selector}"`}: expected [@|N+|+]name-or-method[+|+N]` });
+    issues.push({
+      message: `invalid selector "${part}"${part === selector ? '' : ` in "${selector}"`}: expected [@|N+|+]name-or-method[+|+N]`,
+    });
     return undefined;
   }
   const depth = (d: string | undefined) => (d === undefined ? 0 : d === '' ? Infinity : Number(d));
@@ -80,7 +85,9 @@ function parseAtom(part: string, selector: string, issues: Issue[]): Atom | unde
     const name = body.slice(0, colon);
     if (!(METHODS as readonly string[]).includes(name)) {
       const hint = closest(name, METHODS);
-      issues.push({ message: `unknown selector method "${name}" in "${selector}"${hint ? ` (did you mean "${hint}"?)` : ''}; methods: ${METHODS.join(', ')}` });
+      issues.push({
+        message: `unknown selector method "${name}" in "${selector}"${hint ? ` (did you mean "${hint}"?)` : ''}; methods: ${METHODS.join(', ')}`,
+      });
       return undefined;
     }
     method = name as Atom['method'];
@@ -106,21 +113,39 @@ function matchBase(project: ModelProject, atom: Atom, selector: string, issues: 
         found = pick((n) => re.test(n.name));
         return found.size ? found : fail(`no model matches "${atom.value}"`, project.models.keys());
       }
-      return project.models.has(atom.value) ? new Set([atom.value]) : fail(`unknown model "${atom.value}"`, project.models.keys());
+      return project.models.has(atom.value)
+        ? new Set([atom.value])
+        : fail(`unknown model "${atom.value}"`, project.models.keys());
     case 'tag':
       found = pick((n) => n.config.tags.includes(atom.value));
-      return found.size ? found : fail(`no model has tag "${atom.value}"`, nodes.flatMap((n) => n.config.tags));
+      return found.size
+        ? found
+        : fail(
+            `no model has tag "${atom.value}"`,
+            nodes.flatMap((n) => n.config.tags),
+          );
     case 'path': {
       const want = normalizePath(project.root, atom.value);
       found = pick((n) => n.path === want || n.path.startsWith(want + '/'));
-      return found.size ? found : fail(`no model under path "${atom.value}"`, nodes.flatMap((n) => pathPrefixes(n.path)));
+      return found.size
+        ? found
+        : fail(
+            `no model under path "${atom.value}"`,
+            nodes.flatMap((n) => pathPrefixes(n.path)),
+          );
     }
     case 'config.materialized':
-      if (!(MATERIALIZATIONS as readonly string[]).includes(atom.value)) return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
+      if (!(MATERIALIZATIONS as readonly string[]).includes(atom.value))
+        return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
       return pick((n) => n.config.materialized === atom.value);
     case 'config.schema':
       found = pick((n) => n.config.schema === atom.value);
-      return found.size ? found : fail(`no model has schema "${atom.value}"`, nodes.map((n) => n.config.schema));
+      return found.size
+        ? found
+        : fail(
+            `no model has schema "${atom.value}"`,
+            nodes.map((n) => n.config.schema),
+          );
   }
 }
 
@@ -159,7 +184,12 @@ function walk(edges: ReadonlyMap<string, readonly string[]>, start: Iterable<str
   let frontier = [...seen];
   for (let d = 0; d < depth && frontier.length; d++) {
     const next: string[] = [];
-    for (const n of frontier) for (const m of edges.get(n) ?? []) if (!seen.has(m)) { seen.add(m); next.push(m); }
+    for (const n of frontier)
+      for (const m of edges.get(n) ?? [])
+        if (!seen.has(m)) {
+          seen.add(m);
+          next.push(m);
+        }
     frontier = next;
   }
   return seen;

@@ -43,22 +43,39 @@ export function parseSources(text: string, file: string): { catalog: SourceCatal
     if (!all) continue;
     const pairs = knownPairs(all, ['schema', 'tables', 'description'], `source ${src.key}`, reader);
     const schemaPair = pairs.find((p) => p.key === 'schema');
-    const schema = (schemaPair && readString(schemaPair, reader, `the schema of source ${src.key}`)) ?? DEFAULT_SOURCE_SCHEMA;
+    const schema =
+      (schemaPair && readString(schemaPair, reader, `the schema of source ${src.key}`)) ?? DEFAULT_SOURCE_SCHEMA;
     const tablesPair = pairs.find((p) => p.key === 'tables');
-    if (!tablesPair) { reader.fail(src.keyNode, `source ${src.key} needs tables: [ … ]`); continue; }
-    if (!isSeq(tablesPair.value)) { reader.fail(valueNode(tablesPair), `tables of source ${src.key} must be a list`); continue; }
+    if (!tablesPair) {
+      reader.fail(src.keyNode, `source ${src.key} needs tables: [ … ]`);
+      continue;
+    }
+    if (!isSeq(tablesPair.value)) {
+      reader.fail(valueNode(tablesPair), `tables of source ${src.key} must be a list`);
+      continue;
+    }
     for (const item of tablesPair.value.items) {
       const entry = readTable(item, src.key, reader);
       if (!entry) continue;
-      if (tables.has(entry.name)) { reader.fail(item, `source ${src.key} lists table ${entry.name} twice`); continue; }
+      if (tables.has(entry.name)) {
+        reader.fail(item, `source ${src.key} lists table ${entry.name} twice`);
+        continue;
+      }
       const identifier = entry.identifier ?? `${src.key}_${entry.name}`;
       const long = [schema, identifier].find((n) => Buffer.byteLength(n) > MAX_IDENT_BYTES);
       if (long !== undefined) {
-        reader.fail(long === schema && schemaPair ? valueNode(schemaPair) : item,
-          `source ${src.key} table ${entry.name}: "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut)`);
+        reader.fail(
+          long === schema && schemaPair ? valueNode(schemaPair) : item,
+          `source ${src.key} table ${entry.name}: "${long.slice(0, 24)}…" is ${Buffer.byteLength(long)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut)`,
+        );
         continue;
       }
-      tables.set(entry.name, { source: src.key, table: entry.name, schema, relation: quoteQualified(schema, identifier) });
+      tables.set(entry.name, {
+        source: src.key,
+        table: entry.name,
+        schema,
+        relation: quoteQualified(schema, identifier),
+      });
     }
   }
   return { catalog, issues: reader.issues };
@@ -67,8 +84,14 @@ export function parseSources(text: string, file: string): { catalog: SourceCatal
 /** A table entry: `orders` or `{ name: orders, identifier: orders_v2, description: … }`. */
 function readTable(item: unknown, source: string, r: YamlReader): { name: string; identifier?: string } | undefined {
   const asPair = { key: `a table of source ${source}`, keyNode: item as never, value: item };
-  if (!isMap(item)) return readString(asPair, r) === undefined ? undefined : { name: String((item as { value: string }).value) };
-  const pairs = knownPairs(mapPairs(item, `a table of source ${source}`, r) ?? [], ['name', 'identifier', 'description'], `a table of source ${source}`, r);
+  if (!isMap(item))
+    return readString(asPair, r) === undefined ? undefined : { name: String((item as { value: string }).value) };
+  const pairs = knownPairs(
+    mapPairs(item, `a table of source ${source}`, r) ?? [],
+    ['name', 'identifier', 'description'],
+    `a table of source ${source}`,
+    r,
+  );
   const namePair = pairs.find((p) => p.key === 'name');
   if (!namePair) return r.fail(item, `a table of source ${source} needs a name`);
   const name = readString(namePair, r, `the name of a table of source ${source}`);

@@ -49,25 +49,37 @@ export function lexSql(text: string): Token[] {
       let j = i + 1;
       while (j < n && isSpace(text.charCodeAt(j))) j++;
       push('space', i, j);
-    } else if (c === 45 && next === 45) { // --
+    } else if (c === 45 && next === 45) {
+      // --
       let j = i + 2;
       while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
       push('comment', i, j);
-    } else if (c === 47 && next === 42) { // /*
+    } else if (c === 47 && next === 42) {
+      // /*
       const end = blockCommentEnd(text, i);
       push('comment', i, end ?? n, end === undefined);
-    } else if (c === 39) { // '
+    } else if (c === 39) {
+      // '
       quoted('string', i, i + 1, 39, false);
-    } else if ((c === 69 || c === 101) && next === 39) { // E'
+    } else if ((c === 69 || c === 101) && next === 39) {
+      // E'
       quoted('string', i, i + 2, 39, true);
-    } else if ((c === 66 || c === 98 || c === 88 || c === 120 || c === 78 || c === 110) && next === 39) { // B' X' N'
+    } else if ((c === 66 || c === 98 || c === 88 || c === 120 || c === 78 || c === 110) && next === 39) {
+      // B' X' N'
       quoted('string', i, i + 2, 39, false);
-    } else if ((c === 85 || c === 117) && next === 38 && (text.charCodeAt(i + 2) === 39 || text.charCodeAt(i + 2) === 34)) { // U&' U&"
+    } else if (
+      (c === 85 || c === 117) &&
+      next === 38 &&
+      (text.charCodeAt(i + 2) === 39 || text.charCodeAt(i + 2) === 34)
+    ) {
+      // U&' U&"
       const q = text.charCodeAt(i + 2);
       quoted(q === 39 ? 'string' : 'quoted', i, i + 3, q, false);
-    } else if (c === 34) { // "
+    } else if (c === 34) {
+      // "
       quoted('quoted', i, i + 1, 34, false);
-    } else if (c === 36 && isDigit(next)) { // $1, a parameter
+    } else if (c === 36 && isDigit(next)) {
+      // $1, a parameter
       let j = i + 1;
       while (j < n && isDigit(text.charCodeAt(j))) j++;
       push('word', i, j);
@@ -85,14 +97,25 @@ export function lexSql(text: string): Token[] {
       while (j < n) {
         const d = text.charCodeAt(j);
         if (isWord(d) || d === 46) j++;
-        else if ((d === 43 || d === 45) && (text.charCodeAt(j - 1) === 101 || text.charCodeAt(j - 1) === 69) && isDigit(text.charCodeAt(j + 1))) j++;
+        else if (
+          (d === 43 || d === 45) &&
+          (text.charCodeAt(j - 1) === 101 || text.charCodeAt(j - 1) === 69) &&
+          isDigit(text.charCodeAt(j + 1))
+        )
+          j++;
         else break;
       }
       push('number', i, j);
     } else if (isOp(c)) {
       let j = i + 1;
       // An operator never contains the start of a comment.
-      while (j < n && isOp(text.charCodeAt(j)) && !(text.charCodeAt(j) === 45 && text.charCodeAt(j + 1) === 45) && !(text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42)) j++;
+      while (
+        j < n &&
+        isOp(text.charCodeAt(j)) &&
+        !(text.charCodeAt(j) === 45 && text.charCodeAt(j + 1) === 45) &&
+        !(text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42)
+      )
+        j++;
       push('op', i, j);
     } else {
       push('punct', i, i + 1);
@@ -105,9 +128,15 @@ export function lexSql(text: string): Token[] {
 function quotedEnd(text: string, from: number, quote: number, backslash: boolean): number | undefined {
   for (let j = from; j < text.length; j++) {
     const c = text.charCodeAt(j);
-    if (backslash && c === 92) { j++; continue; }
+    if (backslash && c === 92) {
+      j++;
+      continue;
+    }
     if (c === quote) {
-      if (text.charCodeAt(j + 1) === quote) { j++; continue; }
+      if (text.charCodeAt(j + 1) === quote) {
+        j++;
+        continue;
+      }
       return j + 1;
     }
   }
@@ -117,8 +146,14 @@ function quotedEnd(text: string, from: number, quote: number, backslash: boolean
 function blockCommentEnd(text: string, from: number): number | undefined {
   let depth = 0;
   for (let j = from; j < text.length - 1; j++) {
-    if (text[j] === '/' && text[j + 1] === '*') { depth++; j++; }
-    else if (text[j] === '*' && text[j + 1] === '/') { depth--; j++; if (depth === 0) return j + 1; }
+    if (text[j] === '/' && text[j + 1] === '*') {
+      depth++;
+      j++;
+    } else if (text[j] === '*' && text[j + 1] === '/') {
+      depth--;
+      j++;
+      if (depth === 0) return j + 1;
+    }
   }
   return undefined;
 }
@@ -141,7 +176,10 @@ export function secondStatement(tokens: readonly Token[], text: string): number 
   let afterSemicolon = false;
   for (const t of tokens) {
     if (t.kind === 'space' || t.kind === 'comment') continue;
-    if (t.kind === 'punct' && text[t.start] === ';') { afterSemicolon = true; continue; }
+    if (t.kind === 'punct' && text[t.start] === ';') {
+      afterSemicolon = true;
+      continue;
+    }
     if (afterSemicolon) return t.start;
   }
   return undefined;

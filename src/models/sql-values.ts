@@ -18,7 +18,10 @@ export const MAX_IDENT_BYTES = 63;
 
 /** A value that cannot become SQL, named by its label (`var "n"`, `literal`). */
 export class ValueError extends Error {
-  constructor(readonly label: string, message: string) {
+  constructor(
+    readonly label: string,
+    message: string,
+  ) {
     super(`${label} ${message}`);
     this.name = 'ValueError';
   }
@@ -26,7 +29,10 @@ export class ValueError extends Error {
 
 /** A var (or a var's default, or a `literal` argument): prints as its SQL literal. */
 export class SqlValue {
-  constructor(readonly raw: Scalar, readonly label: string) {}
+  constructor(
+    readonly raw: Scalar,
+    readonly label: string,
+  ) {}
   toString(): string {
     return sqlLiteral(this.raw, this.label);
   }
@@ -34,7 +40,10 @@ export class SqlValue {
 
 /** SQL a helper or the run context produced (a literal, an identifier, a relation), printed as is. */
 export class SqlText {
-  constructor(readonly text: string, readonly label: string) {}
+  constructor(
+    readonly text: string,
+    readonly label: string,
+  ) {}
   toString(): string {
     return this.text;
   }
@@ -52,7 +61,10 @@ export function sqlLiteral(value: Scalar, label: string): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ValueError(label, `is ${value}, which is not a SQL number`);
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      throw new ValueError(label, `is ${value}, beyond 2^53: it was rounded when read as JSON; pass it as a string ("${value}") and cast it in SQL`);
+      throw new ValueError(
+        label,
+        `is ${value}, beyond 2^53: it was rounded when read as JSON; pass it as a string ("${value}") and cast it in SQL`,
+      );
     }
     return `(${String(value)})`;
   }
@@ -62,8 +74,13 @@ export function sqlLiteral(value: Scalar, label: string): string {
 
 export function checkText(value: string, label: string): void {
   const flaw = textFlaw(value);
-  if (flaw?.kind === 'nul') throw new ValueError(label, 'contains a NUL byte (\\u0000), which Postgres text cannot hold');
-  if (flaw) throw new ValueError(label, 'contains an unpaired UTF-16 surrogate (not valid Unicode), which Postgres would not store as given');
+  if (flaw?.kind === 'nul')
+    throw new ValueError(label, 'contains a NUL byte (\\u0000), which Postgres text cannot hold');
+  if (flaw)
+    throw new ValueError(
+      label,
+      'contains an unpaired UTF-16 surrogate (not valid Unicode), which Postgres would not store as given',
+    );
 }
 
 /** A quoted identifier part, refused when Postgres would truncate it. */
@@ -71,7 +88,10 @@ export function sqlIdent(name: string, label: string): string {
   checkText(name, label);
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_IDENT_BYTES) {
-    throw new ValueError(label, `"${name.slice(0, 20)}…" is ${bytes} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, and two names could become one)`);
+    throw new ValueError(
+      label,
+      `"${name.slice(0, 20)}…" is ${bytes} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES} bytes (a longer one is cut, and two names could become one)`,
+    );
   }
   return quoteIdent(name);
 }
@@ -88,7 +108,12 @@ export function wrapValue(value: JsonValue, path: string): unknown {
   const obj: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) obj[k] = wrapValue(v, `${path}.${k}`);
   Object.defineProperty(obj, 'toString', {
-    value: () => { throw new ValueError(`var "${path}"`, `is an object and cannot be printed; use one of its fields (vars.${path}.field)`); },
+    value: () => {
+      throw new ValueError(
+        `var "${path}"`,
+        `is an object and cannot be printed; use one of its fields (vars.${path}.field)`,
+      );
+    },
   });
   FROM_VARS.set(obj, path);
   return obj;
@@ -123,17 +148,28 @@ export function unwrap(value: unknown): unknown {
 export function literalOf(value: unknown, label = 'literal'): string | undefined {
   if (value instanceof SqlValue) return String(value);
   if (Array.isArray(value)) return value.length ? value.map((v) => literalOf(v, label) ?? 'NULL').join(', ') : 'NULL';
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return sqlLiteral(value, label);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return sqlLiteral(value, label);
   return undefined;
 }
 
 /** The run context as typed SQL literals: `E'2026-03-01'::date`, `E'…'::timestamptz`. */
-export function runContextLiterals(ctx: RunContext): { ds: SqlText; data_interval_start: SqlText; data_interval_end: SqlText } {
+export function runContextLiterals(ctx: RunContext): {
+  ds: SqlText;
+  data_interval_start: SqlText;
+  data_interval_end: SqlText;
+} {
   checkText(ctx.ds, 'ds');
   return {
     ds: new SqlText(`${quoteLiteral(ctx.ds)}::date`, 'ds'),
-    data_interval_start: new SqlText(`${quoteLiteral(isoTimestamp(ctx.dataIntervalStart, 'data_interval_start'))}::timestamptz`, 'data_interval_start'),
-    data_interval_end: new SqlText(`${quoteLiteral(isoTimestamp(ctx.dataIntervalEnd, 'data_interval_end'))}::timestamptz`, 'data_interval_end'),
+    data_interval_start: new SqlText(
+      `${quoteLiteral(isoTimestamp(ctx.dataIntervalStart, 'data_interval_start'))}::timestamptz`,
+      'data_interval_start',
+    ),
+    data_interval_end: new SqlText(
+      `${quoteLiteral(isoTimestamp(ctx.dataIntervalEnd, 'data_interval_end'))}::timestamptz`,
+      'data_interval_end',
+    ),
   };
 }
 

@@ -13,7 +13,10 @@ export function modelTable(m: ModelNode): string {
 export function sourceTable(project: ModelProject, source: string, table: string): string {
   const relation = projectState(project).sources.get(source)?.get(table)?.relation;
   if (!relation) return `raw.${source}_${table}`.toLowerCase();
-  return [...relation.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"')).join('.').toLowerCase();
+  return [...relation.matchAll(/"((?:[^"]|"")*)"/g)]
+    .map((m) => m[1].replace(/""/g, '"'))
+    .join('.')
+    .toLowerCase();
 }
 
 /** What a model reads, looking through the ephemeral models it inlines: tables of models and sources. */

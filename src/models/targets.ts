@@ -18,11 +18,14 @@ export const EPHEMERAL_PREFIX = '__ephemeral_';
 
 /** Why models cannot be built in `schema` (undefined: they can). */
 export function schemaOwner(schema: string, sources?: SourceCatalog): string | undefined {
-  if (schema === PLATFORM_SCHEMA) return `it is Sluice's platform schema (scheduler state, run history, the ingestion log)`;
+  if (schema === PLATFORM_SCHEMA)
+    return `it is Sluice's platform schema (scheduler state, run history, the ingestion log)`;
   if (/^pg_/i.test(schema) || schema === 'information_schema') return 'it is a Postgres system schema';
   const owners = new Set<string>();
-  for (const [source, tables] of sources ?? []) for (const t of tables.values()) if (t.schema === schema) owners.add(source);
-  if (owners.size) return `it holds the tables of source${owners.size > 1 ? 's' : ''} ${[...owners].map((s) => `"${s}"`).join(', ')} (${SOURCES_FILE}), which loads write`;
+  for (const [source, tables] of sources ?? [])
+    for (const t of tables.values()) if (t.schema === schema) owners.add(source);
+  if (owners.size)
+    return `it holds the tables of source${owners.size > 1 ? 's' : ''} ${[...owners].map((s) => `"${s}"`).join(', ')} (${SOURCES_FILE}), which loads write`;
   if (schema === DEFAULT_SOURCE_SCHEMA) return `it is where loadToRaw loads raw tables by default`;
   return undefined;
 }
@@ -42,21 +45,37 @@ export function targetIssues(models: Iterable<ModelNode>, sources: SourceCatalog
     const bytes = Buffer.byteLength(m.name);
     const max = maxNameBytes(materialized);
     if (bytes > max) {
-      const why = materialized === 'view' ? '' : materialized === 'ephemeral'
-        ? ` (an ephemeral model is inlined as the CTE "${EPHEMERAL_PREFIX}${m.name}")`
-        : ` (a ${materialized} model is rebuilt under the side name "${m.name}${SIDE_SUFFIXES.new}")`;
-      issues.push({ ...at, message: `model name "${m.name}" is ${bytes} bytes; a ${materialized} model's name may have at most ${max}: Postgres identifiers hold ${MAX_IDENT_BYTES} bytes${why} and a longer one is cut, so two names could collide. Rename the file` });
+      const why =
+        materialized === 'view'
+          ? ''
+          : materialized === 'ephemeral'
+            ? ` (an ephemeral model is inlined as the CTE "${EPHEMERAL_PREFIX}${m.name}")`
+            : ` (a ${materialized} model is rebuilt under the side name "${m.name}${SIDE_SUFFIXES.new}")`;
+      issues.push({
+        ...at,
+        message: `model name "${m.name}" is ${bytes} bytes; a ${materialized} model's name may have at most ${max}: Postgres identifiers hold ${MAX_IDENT_BYTES} bytes${why} and a longer one is cut, so two names could collide. Rename the file`,
+      });
     }
     const suffix = Object.values(SIDE_SUFFIXES).find((s) => m.name.endsWith(s));
-    if (suffix) issues.push({ ...at, message: `model name "${m.name}" ends with "${suffix}", which Sluice uses for tables being rebuilt; rename the file` });
+    if (suffix)
+      issues.push({
+        ...at,
+        message: `model name "${m.name}" ends with "${suffix}", which Sluice uses for tables being rebuilt; rename the file`,
+      });
     if (Buffer.byteLength(schema) > MAX_IDENT_BYTES && !m.schemaAt) {
-      issues.push({ ...at, message: `schema "${schema}" (the model's folder) is ${Buffer.byteLength(schema)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES}` });
+      issues.push({
+        ...at,
+        message: `schema "${schema}" (the model's folder) is ${Buffer.byteLength(schema)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES}`,
+      });
     }
     if (materialized === 'ephemeral') continue; // builds nothing
     const owner = schemaOwner(schema, sources);
     if (owner) {
       const where = m.schemaAt ? 'set by its config block' : `named by its folder sql/${schema}/`;
-      issues.push({ ...(m.schemaAt ?? at), message: `model "${m.name}" cannot be built in schema "${schema}" (${where}): ${owner}. Models write only what they own: put the model in a folder of its own (sql/staging/, sql/marts/, …) or set schema: in its config block` });
+      issues.push({
+        ...(m.schemaAt ?? at),
+        message: `model "${m.name}" cannot be built in schema "${schema}" (${where}): ${owner}. Models write only what they own: put the model in a folder of its own (sql/staging/, sql/marts/, …) or set schema: in its config block`,
+      });
     }
   }
   return issues;

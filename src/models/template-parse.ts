@@ -14,7 +14,11 @@ export interface TemplateOrigin {
 }
 
 /** A template position (Handlebars: 1-based line, 0-based column) as a file position. */
-export function filePosition(origin: TemplateOrigin, line: number, column: number): { file: string; line: number; column: number } {
+export function filePosition(
+  origin: TemplateOrigin,
+  line: number,
+  column: number,
+): { file: string; line: number; column: number } {
   return { file: origin.source, line: origin.lineOffset + line - 1, column: column + 1 };
 }
 
@@ -27,10 +31,25 @@ export function parseTemplate(text: string, origin: TemplateOrigin): { ast: Prog
 }
 
 const TOKENS: Record<string, string> = {
-  EOF: 'the end of the file', OPEN: '{{', CLOSE: '}}', CLOSE_UNESCAPED: '}}}', OPEN_ENDBLOCK: '{{/',
-  OPEN_BLOCK: '{{#', INVERSE: '{{else}}', OPEN_INVERSE_CHAIN: '{{else …}}', OPEN_PARTIAL: '{{>',
-  OPEN_SEXPR: '(', CLOSE_SEXPR: ')', ID: 'a name', STRING: 'a string', NUMBER: 'a number', EQUALS: '=',
-  CONTENT: 'text', COMMENT: 'a comment', SEP: '.', DATA: 'an @name',
+  EOF: 'the end of the file',
+  OPEN: '{{',
+  CLOSE: '}}',
+  CLOSE_UNESCAPED: '}}}',
+  OPEN_ENDBLOCK: '{{/',
+  OPEN_BLOCK: '{{#',
+  INVERSE: '{{else}}',
+  OPEN_INVERSE_CHAIN: '{{else …}}',
+  OPEN_PARTIAL: '{{>',
+  OPEN_SEXPR: '(',
+  CLOSE_SEXPR: ')',
+  ID: 'a name',
+  STRING: 'a string',
+  NUMBER: 'a number',
+  EQUALS: '=',
+  CONTENT: 'text',
+  COMMENT: 'a comment',
+  SEP: '.',
+  DATA: 'an @name',
 };
 const word = (token: string) => TOKENS[token] ?? token.toLowerCase().replace(/_/g, ' ');
 
@@ -42,7 +61,9 @@ function syntaxIssue(e: unknown, origin: TemplateOrigin): Issue {
   const err = e as Error & { lineNumber?: number; column?: number };
   const message = String(err?.message ?? e);
   if (message.startsWith('Parse error')) {
-    const loc = (Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
+    const loc = (
+      Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number } } } }
+    ).Parser.lexer.yylloc;
     const line = loc?.first_line ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
     const expecting = /Expecting (.*), got '([^']*)'/.exec(message);
     const text = expecting
@@ -51,7 +72,8 @@ function syntaxIssue(e: unknown, origin: TemplateOrigin): Issue {
     return { message: `template syntax error: ${text}`, ...filePosition(origin, line, loc?.first_column ?? 0) };
   }
   const bare = message.replace(/ - \d+:\d+$/, '');
-  if (typeof err.lineNumber === 'number') return { message: `template syntax error: ${bare}`, ...filePosition(origin, err.lineNumber, err.column ?? 0) };
+  if (typeof err.lineNumber === 'number')
+    return { message: `template syntax error: ${bare}`, ...filePosition(origin, err.lineNumber, err.column ?? 0) };
   return { message: `template syntax error: ${bare}`, ...filePosition(origin, 1, 0) };
 }
 

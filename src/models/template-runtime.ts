@@ -14,13 +14,20 @@ type Path = hbs.AST.PathExpression;
 
 /** A template mistake found while rendering, at a position of the template named by `loc.source`. */
 export class TemplateError extends Error {
-  constructor(message: string, readonly loc: Loc) {
+  constructor(
+    message: string,
+    readonly loc: Loc,
+  ) {
     super(message);
     this.name = 'TemplateError';
   }
 }
 
-export interface Frame { readonly root: unknown; readonly _parent?: Frame; [key: string]: unknown }
+export interface Frame {
+  readonly root: unknown;
+  readonly _parent?: Frame;
+  [key: string]: unknown;
+}
 
 export interface HelperOptions {
   fn(context: unknown, o?: { data?: Frame; blockParams?: unknown[] }): string;
@@ -31,6 +38,7 @@ export interface HelperOptions {
   readonly name: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- helpers take whatever the template passes
 export type Helper = (this: unknown, ...args: any[]) => unknown;
 
 export interface TemplateRuntime {
@@ -46,7 +54,8 @@ interface Scope {
   readonly params: readonly { names: readonly string[]; values: readonly unknown[] }[];
 }
 
-const has = (obj: unknown, key: string) => obj !== null && obj !== undefined && Object.prototype.hasOwnProperty.call(obj, key);
+const has = (obj: unknown, key: string) =>
+  obj !== null && obj !== undefined && Object.prototype.hasOwnProperty.call(obj, key);
 
 export function renderTemplate(rt: TemplateRuntime, program: Program, context: unknown): string {
   return renderProgram(rt, program, { depths: [context], data: { root: context }, params: [] });
@@ -56,8 +65,11 @@ function renderProgram(rt: TemplateRuntime, program: Program, scope: Scope): str
   let out = '';
   for (const s of program.body) {
     switch (s.type) {
-      case 'ContentStatement': out += (s as hbs.AST.ContentStatement).value; break;
-      case 'CommentStatement': break;
+      case 'ContentStatement':
+        out += (s as hbs.AST.ContentStatement).value;
+        break;
+      case 'CommentStatement':
+        break;
       case 'MustacheStatement': {
         const m = s as hbs.AST.MustacheStatement;
         const value = call(rt, m, m.path, m.params, m.hash, scope, undefined);
@@ -70,21 +82,38 @@ function renderProgram(rt: TemplateRuntime, program: Program, scope: Scope): str
         if (value !== null && value !== undefined) out += rt.print ? rt.print(value, b.loc) : String(value);
         break;
       }
-      case 'PartialStatement': out += partial(rt, s as hbs.AST.PartialStatement, scope); break;
-      default: throw new TemplateError(`${s.type} is not supported in models`, s.loc);
+      case 'PartialStatement':
+        out += partial(rt, s as hbs.AST.PartialStatement, scope);
+        break;
+      default:
+        throw new TemplateError(`${s.type} is not supported in models`, s.loc);
     }
   }
   return out;
 }
 
-function call(rt: TemplateRuntime, node: hbs.AST.Node, path: Path | hbs.AST.Literal, params: hbs.AST.Expression[], hash: hbs.AST.Hash | undefined, scope: Scope, block: hbs.AST.BlockStatement | undefined): unknown {
+function call(
+  rt: TemplateRuntime,
+  node: hbs.AST.Node,
+  path: Path | hbs.AST.Literal,
+  params: hbs.AST.Expression[],
+  hash: hbs.AST.Hash | undefined,
+  scope: Scope,
+  block: hbs.AST.BlockStatement | undefined,
+): unknown {
   const p = path as Path;
   const name = path.type === 'PathExpression' && simpleId(p) ? p.parts[0] : undefined;
-  const helper = name !== undefined && Object.prototype.hasOwnProperty.call(rt.helpers, name) ? rt.helpers[name] : undefined;
+  const helper =
+    name !== undefined && Object.prototype.hasOwnProperty.call(rt.helpers, name) ? rt.helpers[name] : undefined;
   const isCall = params.length > 0 || (hash?.pairs.length ?? 0) > 0 || node.type === 'SubExpression';
-  if (!helper && isCall) throw new TemplateError(`unknown helper "${path.type === 'PathExpression' ? p.original : String((path as hbs.AST.StringLiteral).value)}"`, node.loc);
+  if (!helper && isCall)
+    throw new TemplateError(
+      `unknown helper "${path.type === 'PathExpression' ? p.original : String((path as hbs.AST.StringLiteral).value)}"`,
+      node.loc,
+    );
   const context = scope.depths[0];
-  if (!helper && !block) return path.type === 'PathExpression' ? lookup(p, scope, true) : (path as hbs.AST.StringLiteral).value;
+  if (!helper && !block)
+    return path.type === 'PathExpression' ? lookup(p, scope, true) : (path as hbs.AST.StringLiteral).value;
   const options: HelperOptions = {
     fn: programFn(rt, block?.program, scope),
     inverse: programFn(rt, block?.inverse, scope),
@@ -98,7 +127,8 @@ function call(rt: TemplateRuntime, node: hbs.AST.Node, path: Path | hbs.AST.Lite
   const value = lookup(p, scope, false);
   if (value === true) return options.fn(context);
   if (value === false || value === null || value === undefined) return options.inverse(context);
-  if (Array.isArray(value)) return value.length ? rt.helpers.each.call(context, value, options) : options.inverse(context);
+  if (Array.isArray(value))
+    return value.length ? rt.helpers.each.call(context, value, options) : options.inverse(context);
   return options.fn(value);
 }
 
@@ -114,16 +144,22 @@ function programFn(rt: TemplateRuntime, program: Program | undefined, scope: Sco
 
 function evaluate(rt: TemplateRuntime, e: hbs.AST.Expression, scope: Scope): unknown {
   switch (e.type) {
-    case 'StringLiteral': case 'NumberLiteral': case 'BooleanLiteral':
+    case 'StringLiteral':
+    case 'NumberLiteral':
+    case 'BooleanLiteral':
       return (e as hbs.AST.StringLiteral).value;
-    case 'NullLiteral': return null;
-    case 'UndefinedLiteral': return undefined;
-    case 'PathExpression': return lookup(e as Path, scope, false);
+    case 'NullLiteral':
+      return null;
+    case 'UndefinedLiteral':
+      return undefined;
+    case 'PathExpression':
+      return lookup(e as Path, scope, false);
     case 'SubExpression': {
       const s = e as hbs.AST.SubExpression;
       return call(rt, s, s.path, s.params, s.hash, scope, undefined);
     }
-    default: throw new TemplateError(`${e.type} is not supported in models`, e.loc);
+    default:
+      throw new TemplateError(`${e.type} is not supported in models`, e.loc);
   }
 }
 
@@ -150,7 +186,11 @@ function lookup(p: Path, scope: Scope, strict: boolean): unknown {
     if (!p.depth && p.parts.length && !/^\.|this\b/.test(p.original)) {
       for (let i = scope.params.length - 1; i >= 0; i--) {
         const at = scope.params[i].names.indexOf(p.parts[0]);
-        if (at !== -1) { base = scope.params[i].values[at]; start = 1; break; }
+        if (at !== -1) {
+          base = scope.params[i].values[at];
+          start = 1;
+          break;
+        }
       }
     }
   }
@@ -162,7 +202,10 @@ function lookup(p: Path, scope: Scope, strict: boolean): unknown {
       const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
       const hint = closest(key, keys);
       const owner = i === 0 ? 'the template context' : p.parts.slice(0, i).join('.');
-      throw new TemplateError(`"${p.original}" is not defined: ${owner} has no "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, p.loc);
+      throw new TemplateError(
+        `"${p.original}" is not defined: ${owner} has no "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        p.loc,
+      );
     }
     value = (value as Record<string, unknown>)[key];
   }

@@ -12,7 +12,10 @@ type Node = hbs.AST.Node;
 type Expr = hbs.AST.Expression;
 type Path = hbs.AST.PathExpression;
 
-export interface PartialUse { readonly name: string; readonly at: FilePosition }
+export interface PartialUse {
+  readonly name: string;
+  readonly at: FilePosition;
+}
 
 export interface TemplateScan {
   readonly refs: RefUse[];
@@ -31,26 +34,56 @@ const KNOWN_NAMES = [...CONTEXT_NAMES, ...HELPERS];
 export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: boolean): TemplateScan {
   const out: TemplateScan = { refs: [], sources: [], partials: [], issues: [] };
   const at = (node: Node): FilePosition => filePosition(origin, node.loc.start.line, node.loc.start.column);
-  const fail = (node: Node, message: string) => { out.issues.push({ message, ...at(node) }); };
+  const fail = (node: Node, message: string) => {
+    out.issues.push({ message, ...at(node) });
+  };
 
   const checkName = (path: Path, scoped: boolean) => {
     if (!isModel || scoped || path.data || path.depth > 0 || path.parts.length === 0) return;
     const head = path.parts[0];
     if (KNOWN_NAMES.includes(head)) return;
     const hint = closest(head, KNOWN_NAMES);
-    fail(path, `unknown name "${head}"${hint ? ` (did you mean "${hint}"?)` : ''}; a model sees ${CONTEXT_NAMES.join(', ')}`);
+    fail(
+      path,
+      `unknown name "${head}"${hint ? ` (did you mean "${hint}"?)` : ''}; a model sees ${CONTEXT_NAMES.join(', ')}`,
+    );
   };
 
-  const literalArgs = (helper: string, node: Node, params: Expr[], count: number, usage: string): string[] | undefined => {
+  const literalArgs = (
+    helper: string,
+    node: Node,
+    params: Expr[],
+    count: number,
+    usage: string,
+  ): string[] | undefined => {
     const strings = params.filter((p): p is hbs.AST.StringLiteral => p.type === 'StringLiteral').map((p) => p.value);
     if (params.length === count && strings.length === count) return strings;
-    const what = params.length !== count ? `${params.length} argument${params.length === 1 ? '' : 's'}` : `${describe(params.find((p) => p.type !== 'StringLiteral')!)}`;
-    fail(node, `${helper} takes ${usage} as quoted strings, e.g. ${example(helper)}; got ${what} (dependencies must be known without rendering)`);
+    const what =
+      params.length !== count
+        ? `${params.length} argument${params.length === 1 ? '' : 's'}`
+        : `${describe(params.find((p) => p.type !== 'StringLiteral')!)}`;
+    fail(
+      node,
+      `${helper} takes ${usage} as quoted strings, e.g. ${example(helper)}; got ${what} (dependencies must be known without rendering)`,
+    );
     return undefined;
   };
 
-  const visitCall = (node: Node, path: Path | hbs.AST.Literal, params: Expr[], hash: hbs.AST.Hash | undefined, kind: 'mustache' | 'block' | 'sexpr', scoped: boolean) => {
-    const head = path.type === 'PathExpression' && !(path as Path).data && (path as Path).depth === 0 && (path as Path).parts.length === 1 ? (path as Path).parts[0] : undefined;
+  const visitCall = (
+    node: Node,
+    path: Path | hbs.AST.Literal,
+    params: Expr[],
+    hash: hbs.AST.Hash | undefined,
+    kind: 'mustache' | 'block' | 'sexpr',
+    scoped: boolean,
+  ) => {
+    const head =
+      path.type === 'PathExpression' &&
+      !(path as Path).data &&
+      (path as Path).depth === 0 &&
+      (path as Path).parts.length === 1
+        ? (path as Path).parts[0]
+        : undefined;
     const isCall = kind === 'sexpr' || params.length > 0 || (hash?.pairs.length ?? 0) > 0;
     if (head && (HELPER_NAMES as readonly string[]).includes(head)) {
       if (kind === 'block') fail(node, `${head} is not a block helper; write {{${head} …}}`);
@@ -66,7 +99,10 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
     } else if (isCall && path.type === 'PathExpression') {
       const name = (path as Path).original;
       const hint = closest(name, HELPERS);
-      fail(node, `unknown helper "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; helpers are ${[...HELPERS].join(', ')}`);
+      fail(
+        node,
+        `unknown helper "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; helpers are ${[...HELPERS].join(', ')}`,
+      );
     } else if (path.type === 'PathExpression') {
       checkName(path as Path, scoped);
     }
@@ -90,7 +126,14 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
       case 'MustacheStatement': {
         const m = s as hbs.AST.MustacheStatement;
         if (isModel && !scoped && isThis(m.path) && m.params.length === 0 && !m.hash?.pairs.length) {
-          m.path = { type: 'PathExpression', data: false, depth: 0, parts: ['this_relation'], original: 'this_relation', loc: m.path.loc };
+          m.path = {
+            type: 'PathExpression',
+            data: false,
+            depth: 0,
+            parts: ['this_relation'],
+            original: 'this_relation',
+            loc: m.path.loc,
+          };
         } else visitCall(m, m.path, m.params, m.hash, 'mustache', scoped);
         break;
       }
@@ -105,7 +148,8 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
       }
       case 'PartialStatement': {
         const p = s as hbs.AST.PartialStatement;
-        if (p.name.type === 'PathExpression' && !(p.name as Path).data) out.partials.push({ name: p.name.original, at: at(p) });
+        if (p.name.type === 'PathExpression' && !(p.name as Path).data)
+          out.partials.push({ name: p.name.original, at: at(p) });
         else fail(p, 'partial names must be written out ({{> macro_name}}), not computed');
         for (const e of p.params) visitExpr(e, scoped);
         for (const pair of p.hash?.pairs ?? []) visitExpr(pair.value, scoped);
@@ -126,7 +170,12 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
 }
 
 function isThis(path: Path | hbs.AST.Literal): boolean {
-  return path.type === 'PathExpression' && (path as Path).parts.length === 0 && !(path as Path).data && (path as Path).depth === 0;
+  return (
+    path.type === 'PathExpression' &&
+    (path as Path).parts.length === 0 &&
+    !(path as Path).data &&
+    (path as Path).depth === 0
+  );
 }
 
 function describe(e: Expr): string {

@@ -15,7 +15,8 @@ export function positionAt(index: LineIndex, offset: number): { line: number; co
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }

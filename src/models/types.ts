@@ -25,8 +25,15 @@ export interface ModelConfig {
 }
 
 /** A `{{ref "x"}}` or `{{source "s" "t"}}` found in a model's template, with where it is. */
-export interface RefUse { readonly name: string; readonly at: FilePosition }
-export interface SourceUse { readonly source: string; readonly table: string; readonly at: FilePosition }
+export interface RefUse {
+  readonly name: string;
+  readonly at: FilePosition;
+}
+export interface SourceUse {
+  readonly source: string;
+  readonly table: string;
+  readonly at: FilePosition;
+}
 
 export interface ModelNode {
   readonly name: string;

@@ -26,10 +26,17 @@ export function markValue(id: number, text: string): string {
   return `${START}${id}\u0002${text}${END}`;
 }
 
-interface Span { readonly id: number; readonly start: number; readonly end: number }
+interface Span {
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+}
 
 /** Strips the markers from `lines` and reports misplaced values, a second statement and NUL bytes. */
-export function checkRenderedSql(rendered: { lines: readonly string[]; map: readonly FilePosition[] }, values: readonly PrintedValue[]): { lines: string[]; map: FilePosition[]; issues: Issue[] } {
+export function checkRenderedSql(
+  rendered: { lines: readonly string[]; map: readonly FilePosition[] },
+  values: readonly PrintedValue[],
+): { lines: string[]; map: FilePosition[]; issues: Issue[] } {
   const marked = rendered.lines.join('\n');
   const spans: Span[] = [];
   let text = marked;
@@ -68,10 +75,18 @@ export function checkRenderedSql(rendered: { lines: readonly string[]; map: read
     return { file: source?.file ?? '', line: source?.line ?? line + 1, column: offset - lineStarts[line] + 1 };
   };
   const nul = text.indexOf('\u0000');
-  if (nul !== -1) issues.push({ message: 'the SQL contains a NUL byte (\\u0000): Postgres would cut the statement there', ...at(nul) });
+  if (nul !== -1)
+    issues.push({
+      message: 'the SQL contains a NUL byte (\\u0000): Postgres would cut the statement there',
+      ...at(nul),
+    });
   const second = secondStatement(tokens, text);
   if (second !== undefined) {
-    issues.push({ message: 'a second SQL statement starts here: a model is one statement (a SELECT), and Sluice sends it so that Postgres refuses a second one', ...at(second) });
+    issues.push({
+      message:
+        'a second SQL statement starts here: a model is one statement (a SELECT), and Sluice sends it so that Postgres refuses a second one',
+      ...at(second),
+    });
   }
   return { lines: text.split('\n'), map: [...rendered.map], issues };
 }
@@ -89,16 +104,20 @@ function misplaced(text: string, tokens: readonly Token[], span: Span): string |
       : undefined;
   }
   if (first && first.start !== span.start) {
-    if (first.kind === 'string') return `is printed inside a quoted string (${describe(text, first.start, span.start)}…): a value prints as a whole SQL literal, so there it would end the string; write it outside the quotes (e.g. 'text ' || value)`;
-    if (first.kind === 'quoted') return 'is printed inside a quoted identifier ("…"); build names with {{ident …}} instead';
-    if (first.kind === 'comment') return 'is printed inside a comment and would end it (its text has a line break or a comment mark); move it out of the comment';
+    if (first.kind === 'string')
+      return `is printed inside a quoted string (${describe(text, first.start, span.start)}…): a value prints as a whole SQL literal, so there it would end the string; write it outside the quotes (e.g. 'text ' || value)`;
+    if (first.kind === 'quoted')
+      return 'is printed inside a quoted identifier ("…"); build names with {{ident …}} instead';
+    if (first.kind === 'comment')
+      return 'is printed inside a comment and would end it (its text has a line break or a comment mark); move it out of the comment';
     return `is glued to the "${text.slice(first.start, span.start)}" before it and would change that token; put a space or an operator between them (build names with {{ident …}})`;
   }
   const before = text[span.start - 1];
   if (isWordChar(before) || (before !== undefined && QUOTES.includes(before))) {
     return `is glued to the ${QUOTES.includes(before!) ? 'quote' : `"${wordBefore(text, span.start)}"`} before it; put a space or an operator between them (a value is a literal, not part of a name: build names with {{ident …}})`;
   }
-  if (last && last.end !== span.end) return `would run into the "${text.slice(span.end, Math.min(last.end, span.end + 20))}" after it; put a space or an operator between them`;
+  if (last && last.end !== span.end)
+    return `would run into the "${text.slice(span.end, Math.min(last.end, span.end + 20))}" after it; put a space or an operator between them`;
   const after = text[span.end];
   if (isWordChar(after) || (after !== undefined && QUOTES.includes(after))) {
     return `is glued to the "${text.slice(span.end, span.end + 20).split(/[^A-Za-z0-9_$'"]/)[0]}" after it; put a space or an operator between them`;

@@ -22,9 +22,18 @@ export interface YamlPair {
 }
 
 /** Parses `text`, a slice of a file starting at `baseOffset`; positions are the file's. */
-export function readYaml(text: string, baseOffset: number, index: LineIndex, file: string): { root: unknown; reader: YamlReader } {
+export function readYaml(
+  text: string,
+  baseOffset: number,
+  index: LineIndex,
+  file: string,
+): { root: unknown; reader: YamlReader } {
   const issues: Issue[] = [];
-  const at = (offset: number): Issue => ({ message: '', file, ...positionAt(index, baseOffset + Math.max(0, Math.min(offset, text.length))) });
+  const at = (offset: number): Issue => ({
+    message: '',
+    file,
+    ...positionAt(index, baseOffset + Math.max(0, Math.min(offset, text.length))),
+  });
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) issues.push({ ...at(e.pos[0]), message: `YAML: ${e.message}` });
   const reader: YamlReader = {
@@ -54,13 +63,23 @@ export function mapPairs(node: unknown, what: string, r: YamlReader): YamlPair[]
 }
 
 /** Reports keys outside `known`, with the closest known key as a hint; returns the known pairs. */
-export function knownPairs(pairs: readonly YamlPair[], known: readonly string[], where: string, r: YamlReader): YamlPair[] {
+export function knownPairs(
+  pairs: readonly YamlPair[],
+  known: readonly string[],
+  where: string,
+  r: YamlReader,
+): YamlPair[] {
   return pairs.filter((p) => {
     if (known.includes(p.key)) return true;
     const hint = closest(p.key, known);
-    const comma = p.inFlow && (p.value === null || (isScalar(p.value) && p.value.value === null))
-      ? '; inside { … } a comma starts a new key: quote text that contains commas' : '';
-    r.fail(p.keyNode, `unknown key "${p.key}" in ${where}${hint ? ` (did you mean "${hint}"?)` : ''} (known: ${known.join(', ')})${comma}`);
+    const comma =
+      p.inFlow && (p.value === null || (isScalar(p.value) && p.value.value === null))
+        ? '; inside { … } a comma starts a new key: quote text that contains commas'
+        : '';
+    r.fail(
+      p.keyNode,
+      `unknown key "${p.key}" in ${where}${hint ? ` (did you mean "${hint}"?)` : ''} (known: ${known.join(', ')})${comma}`,
+    );
     return false;
   });
 }
@@ -79,7 +98,8 @@ export function readString(p: YamlPair, r: YamlReader, label = p.key): string | 
 /** A string or a list of strings (`unique_key: id` and `unique_key: [a, b]` alike). */
 export function readStringList(p: YamlPair, r: YamlReader): string[] | undefined {
   const node = p.value;
-  if (isScalar(node) && typeof node.value === 'string') return readString(p, r) === undefined ? undefined : [node.value];
+  if (isScalar(node) && typeof node.value === 'string')
+    return readString(p, r) === undefined ? undefined : [node.value];
   if (!isSeq(node)) return r.fail(valueNode(p), `${p.key} must be a string or a list of strings${describe(node)}`);
   const out: string[] = [];
   for (const item of node.items) {

@@ -25,7 +25,11 @@ export function groupMembers(pgid: number): number[] {
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
       let stat: string;
-      try { stat = readFileSync(`/proc/${name}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue;
+      } // exited meanwhile
       // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // A zombie has exited already (its parent has yet to reap it): nothing to end.
@@ -34,7 +38,11 @@ export function groupMembers(pgid: number): number[] {
     return out;
   }
   const ps = execFileSync('ps', ['-A', '-o', 'pid=,pgid='], { encoding: 'utf8' });
-  return ps.split('\n').map((l) => l.trim().split(/\s+/).map(Number)).filter(([, g]) => g === pgid).map(([p]) => p);
+  return ps
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter(([, g]) => g === pgid)
+    .map(([p]) => p);
 }
 
 /** Kills every other process of the caller's own group (what a finished try left running); returns how many. */
@@ -42,7 +50,12 @@ export function killRestOfGroup(): number {
   let killed = 0;
   for (const pid of groupMembers(process.pid)) {
     if (pid === process.pid) continue;
-    try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      /* already gone */
+    }
   }
   return killed;
 }

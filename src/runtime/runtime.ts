@@ -17,14 +17,21 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, opts: { listen?: boolean; log?: Logger; announce?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  opts: { listen?: boolean; log?: Logger; announce?: boolean } = {},
+): Promise<Runtime> {
   const log = opts.log ?? consoleLogger(config.logLevel);
   const db = await openDatabase(config, { listen: opts.listen });
   if (opts.announce) {
-    log.info(db.kind === 'embedded'
-      ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
-      : `database: Postgres at ${redact(config.databaseUrl!)}`);
-    log.info(`object store: ${describeObjectStore(config.objectStore)}${config.objectStore.kind === 'local' ? ' (set MINIO_ENDPOINT to use MinIO/S3)' : ''}`);
+    log.info(
+      db.kind === 'embedded'
+        ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
+        : `database: Postgres at ${redact(config.databaseUrl!)}`,
+    );
+    log.info(
+      `object store: ${describeObjectStore(config.objectStore)}${config.objectStore.kind === 'local' ? ' (set MINIO_ENDPOINT to use MinIO/S3)' : ''}`,
+    );
   }
   return { config, db, versions: new VersionCache(db), log, close: () => db.close() };
 }
@@ -36,7 +43,11 @@ export function dagFileProcessor(rt: Runtime): DagFileProcessor {
 /** One sync of the DAG folder, for one-shot commands that must see it as it is now, even with no scheduler running. */
 export async function syncDagFiles(rt: Runtime): Promise<void> {
   const files = dagFileProcessor(rt);
-  try { await files.sync(); } finally { await files.close(); }
+  try {
+    await files.sync();
+  } finally {
+    await files.close();
+  }
 }
 
 export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, createScheduledRuns: boolean): Scheduler {
@@ -44,5 +55,16 @@ export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, crea
 }
 
 export function executor(rt: Runtime): LocalExecutor {
-  return new LocalExecutor(rt.db, rt.versions, { ...rt.config.executor, zombieThresholdMs: rt.config.scheduler.zombieThresholdMs, dagsFolder: rt.config.dagsFolder, objectStore: rt.config.objectStore, dataDocsDir: rt.config.dataDocsDir }, rt.log);
+  return new LocalExecutor(
+    rt.db,
+    rt.versions,
+    {
+      ...rt.config.executor,
+      zombieThresholdMs: rt.config.scheduler.zombieThresholdMs,
+      dagsFolder: rt.config.dagsFolder,
+      objectStore: rt.config.objectStore,
+      dataDocsDir: rt.config.dataDocsDir,
+    },
+    rt.log,
+  );
 }

@@ -16,7 +16,13 @@ export interface ScheduleBounds {
  * The next interval to schedule after the latest scheduled one (`lastEnd`), or null when there is
  * none yet due. With catchup off only the latest complete interval is returned (earlier ones are skipped).
  */
-export function nextDueInterval(t: Timetable, b: ScheduleBounds, lastEnd: Date | undefined, hadRun: boolean, now: Date): DataInterval | null {
+export function nextDueInterval(
+  t: Timetable,
+  b: ScheduleBounds,
+  lastEnd: Date | undefined,
+  hadRun: boolean,
+  now: Date,
+): DataInterval | null {
   let candidate: DataInterval | null;
   if (t.kind === 'manual') return null;
   if (t.kind === 'once') {
@@ -37,7 +43,12 @@ export function nextDueInterval(t: Timetable, b: ScheduleBounds, lastEnd: Date |
 }
 
 /** When the next run will be due (for `dags list`), ignoring catchup skipping. */
-export function nextRunAfter(t: Timetable, b: ScheduleBounds, lastEnd: Date | undefined, hadRun: boolean): DataInterval | null {
+export function nextRunAfter(
+  t: Timetable,
+  b: ScheduleBounds,
+  lastEnd: Date | undefined,
+  hadRun: boolean,
+): DataInterval | null {
   if (t.kind === 'manual' || (t.kind === 'once' && hadRun)) return null;
   if (t.kind === 'once') return { start: b.startDate, end: b.startDate };
   const i = intervalStartingAt(t, lastEnd ?? fireAtOrAfter(t, b.startDate));

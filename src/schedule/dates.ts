@@ -2,7 +2,11 @@ import { DateTime } from 'luxon';
 import { SluiceError } from '../errors/errors';
 
 export function assertTimezone(tz: string): void {
-  if (!DateTime.local().setZone(tz).isValid) throw new SluiceError('SCHEDULE_INVALID', `unknown timezone "${tz}" (use an IANA name such as "UTC" or "Europe/Amsterdam")`);
+  if (!DateTime.local().setZone(tz).isValid)
+    throw new SluiceError(
+      'SCHEDULE_INVALID',
+      `unknown timezone "${tz}" (use an IANA name such as "UTC" or "Europe/Amsterdam")`,
+    );
 }
 
 /** A date as users write it ('2026-01-01', '2026-01-01T06:00', ISO with offset) read in `tz`. */
@@ -12,7 +16,8 @@ export function parseDate(value: string | Date, tz: string, what = 'date'): Date
     return value;
   }
   const dt = DateTime.fromISO(String(value), { zone: tz });
-  if (!dt.isValid) throw new SluiceError('SCHEDULE_INVALID', `${what} "${value}" is not a date (use YYYY-MM-DD or an ISO date-time)`);
+  if (!dt.isValid)
+    throw new SluiceError('SCHEDULE_INVALID', `${what} "${value}" is not a date (use YYYY-MM-DD or an ISO date-time)`);
   return dt.toJSDate();
 }
 

@@ -22,21 +22,34 @@ export type Timetable =
 export function parseSchedule(schedule: string | null, timezone: string): Timetable {
   assertTimezone(timezone);
   if (schedule === null) return { kind: 'manual' };
-  if (typeof schedule !== 'string') throw new SluiceError('SCHEDULE_INVALID', `schedule must be a cron string, a preset or null, got ${describeValue(schedule)}`);
+  if (typeof schedule !== 'string')
+    throw new SluiceError(
+      'SCHEDULE_INVALID',
+      `schedule must be a cron string, a preset or null, got ${describeValue(schedule)}`,
+    );
   const trimmed = schedule.trim();
   if (trimmed === '@once') return { kind: 'once' };
   const expression = PRESETS[trimmed] ?? trimmed;
   if (expression.startsWith('@')) {
-    throw new SluiceError('SCHEDULE_INVALID', `unknown schedule preset "${schedule}" (known: ${[...Object.keys(PRESETS), '@once'].join(', ')})`);
+    throw new SluiceError(
+      'SCHEDULE_INVALID',
+      `unknown schedule preset "${schedule}" (known: ${[...Object.keys(PRESETS), '@once'].join(', ')})`,
+    );
   }
   if (expression.split(/\s+/).length !== 5) {
-    throw new SluiceError('SCHEDULE_INVALID', `invalid cron "${schedule}": expected 5 fields (minute hour day-of-month month day-of-week)`);
+    throw new SluiceError(
+      'SCHEDULE_INVALID',
+      `invalid cron "${schedule}": expected 5 fields (minute hour day-of-month month day-of-week)`,
+    );
   }
   try {
     const cron = new Cron(expression, { timezone, paused: true, mode: '5-part' });
     return { kind: 'cron', expression, timezone, cron };
   } catch (e) {
-    throw new SluiceError('SCHEDULE_INVALID', `invalid cron "${schedule}": ${(e as Error).message.replace(/^CronPattern: /, '')}`);
+    throw new SluiceError(
+      'SCHEDULE_INVALID',
+      `invalid cron "${schedule}": ${(e as Error).message.replace(/^CronPattern: /, '')}`,
+    );
   }
 }
 

@@ -33,7 +33,12 @@ export interface AdvanceOptions {
  * run's row lock (`lockRun`), so concurrent completions in one run are evaluated one after another
  * and no readiness is missed.
  */
-export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, opts: AdvanceOptions = {}): Promise<AdvanceResult> {
+export async function advanceRun(
+  db: Queryable,
+  run: RunRef,
+  graph: DagGraph,
+  opts: AdvanceOptions = {},
+): Promise<AdvanceResult> {
   const updates = await planUpdates(db, run, graph, opts);
   const statements: string[] = [];
   if (updates.size) statements.push(updateStatesSql(run.id, updates));
@@ -55,7 +60,12 @@ export async function advanceRun(db: Queryable, run: RunRef, graph: DagGraph, op
   return { queued, finished };
 }
 
-async function planUpdates(db: Queryable, run: RunRef, graph: DagGraph, opts: AdvanceOptions): Promise<Map<TaskState, string[]>> {
+async function planUpdates(
+  db: Queryable,
+  run: RunRef,
+  graph: DagGraph,
+  opts: AdvanceOptions,
+): Promise<Map<TaskState, string[]>> {
   const { changed } = opts;
   const states = new Map<string, TaskState>(opts.known);
   const load = async (ids: Iterable<string>) => {
@@ -77,7 +87,10 @@ async function planUpdates(db: Queryable, run: RunRef, graph: DagGraph, opts: Ad
     for (const id of candidates) {
       if (states.get(id) !== 'none') continue;
       const task = graph.tasks.get(id)!;
-      const d = decide(task.triggerRule, task.upstream.map((u) => states.get(u) ?? 'none'));
+      const d = decide(
+        task.triggerRule,
+        task.upstream.map((u) => states.get(u) ?? 'none'),
+      );
       if (d === 'wait') continue;
       const state: TaskState = d === 'ready' ? 'scheduled' : d;
       states.set(id, state);
@@ -92,11 +105,15 @@ async function planUpdates(db: Queryable, run: RunRef, graph: DagGraph, opts: Ad
 /** The task ids whose states `advanceRun` reads after `taskId` finished: its downstream tasks and their upstreams. */
 export function neighboursOf(graph: DagGraph, taskId: string): string[] {
   const down = graph.downstream.get(taskId) ?? [];
-  return [...new Set(down.flatMap((id) => [id, ...(graph.tasks.get(id)?.upstream ?? [])]))].filter((id) => id !== taskId);
+  return [...new Set(down.flatMap((id) => [id, ...(graph.tasks.get(id)?.upstream ?? [])]))].filter(
+    (id) => id !== taskId,
+  );
 }
 
 function updateStatesSql(runId: number, updates: ReadonlyMap<TaskState, readonly string[]>): string {
-  const values = [...updates].flatMap(([state, ids]) => ids.map((id) => `(${quoteLiteral(id)}, ${quoteLiteral(state)})`));
+  const values = [...updates].flatMap(([state, ids]) =>
+    ids.map((id) => `(${quoteLiteral(id)}, ${quoteLiteral(state)})`),
+  );
   return `UPDATE sluice.task_instance t
              SET state = u.state, end_date = CASE WHEN u.state IN ('upstream_failed', 'skipped') THEN now() END
             FROM (VALUES ${values.join(', ')}) AS u(task_id, state)
@@ -116,7 +133,11 @@ function runDoneSql(runId: number, leaves: readonly string[]): string {
 }
 
 /** Ends the run (guarded: only a running run ends, once) and records its events. */
-async function finishRun(db: Queryable, run: RunRef, state: 'success' | 'failed'): Promise<'success' | 'failed' | null> {
+async function finishRun(
+  db: Queryable,
+  run: RunRef,
+  state: 'success' | 'failed',
+): Promise<'success' | 'failed' | null> {
   const ended = await db.query<{ run_id: string }>(
     `UPDATE sluice.dag_run SET state = $2, end_date = now() WHERE id = $1 AND state = 'running' RETURNING run_id`,
     [run.id, state],
@@ -124,16 +145,31 @@ async function finishRun(db: Queryable, run: RunRef, state: 'success' | 'failed'
   if (!ended.rowCount) return null;
   const { run_id: runName } = ended.rows[0];
   if (state === 'failed') {
-    await recordEvent(db, { kind: 'run_failed', dagId: run.dagId, runId: run.id, message: `run ${runName} of ${run.dagId} failed` });
+    await recordEvent(db, {
+      kind: 'run_failed',
+      dagId: run.dagId,
+      runId: run.id,
+      message: `run ${runName} of ${run.dagId} failed`,
+    });
   } else {
-    await recordEvent(db, { kind: 'run_succeeded', dagId: run.dagId, runId: run.id, message: `run ${runName} of ${run.dagId} succeeded` });
+    await recordEvent(db, {
+      kind: 'run_succeeded',
+      dagId: run.dagId,
+      runId: run.id,
+      message: `run ${runName} of ${run.dagId} succeeded`,
+    });
     const prev = await db.query<{ state: string }>(
       `SELECT state FROM sluice.dag_run WHERE dag_id = $1 AND id <> $2 AND state IN ('success', 'failed')
         ORDER BY end_date DESC NULLS LAST, id DESC LIMIT 1`,
       [run.dagId, run.id],
     );
     if (prev.rows[0]?.state === 'failed') {
-      await recordEvent(db, { kind: 'run_recovered', dagId: run.dagId, runId: run.id, message: `${run.dagId} recovered: run ${runName} succeeded after a failed run` });
+      await recordEvent(db, {
+        kind: 'run_recovered',
+        dagId: run.dagId,
+        runId: run.id,
+        message: `${run.dagId} recovered: run ${runName} succeeded after a failed run`,
+      });
     }
   }
   return state;
@@ -144,4 +180,3 @@ export async function lockRun(db: Queryable, runId: number): Promise<string | un
   const r = await db.query<{ state: string }>(`SELECT state FROM sluice.dag_run WHERE id = $1 FOR UPDATE`, [runId]);
   return r.rows[0]?.state;
 }
-

@@ -32,21 +32,48 @@ export type TryResult =
  * A hop in a chain costs three round trips: BEGIN with the lock, the try's end with its
  * neighbours' states, and the downstream update with the queueing and the COMMIT.
  */
-export async function completeTry(db: Database, versions: VersionCache, t: TryRef, given: TryResult, log = ''): Promise<string | undefined> {
+export async function completeTry(
+  db: Database,
+  versions: VersionCache,
+  t: TryRef,
+  given: TryResult,
+  log = '',
+): Promise<string | undefined> {
   const result: TryResult = given.ok ? given : { ...given, error: storableText(given.error) };
   const { graph } = await versions.get(t.versionId);
   const task = graph.tasks.get(t.taskId);
-  const retryInMs = !result.ok && !result.final && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
+  const retryInMs =
+    !result.ok && !result.final && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
   const outcome = await db.withClient(async (c) => {
     await c.query(`BEGIN; SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE`);
     try {
-      const { state, states } = await endTry(c, { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
-        result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs });
+      const { state, states } = await endTry(
+        c,
+        { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
+        result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs },
+      );
       if (state && !result.ok) {
-        const base = { dagId: t.dagId, runId: t.runPk, taskId: t.taskId, tryNumber: t.tryNumber, payload: { error: result.error } };
-        await recordEvent(c, state === 'failed'
-          ? { ...base, kind: 'task_failed', message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}` }
-          : { ...base, kind: 'task_retry', message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}` });
+        const base = {
+          dagId: t.dagId,
+          runId: t.runPk,
+          taskId: t.taskId,
+          tryNumber: t.tryNumber,
+          payload: { error: result.error },
+        };
+        await recordEvent(
+          c,
+          state === 'failed'
+            ? {
+                ...base,
+                kind: 'task_failed',
+                message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}`,
+              }
+            : {
+                ...base,
+                kind: 'task_retry',
+                message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}`,
+              },
+        );
       }
       if (!state || state === 'up_for_retry') {
         await c.query('COMMIT');
@@ -54,7 +81,11 @@ export async function completeTry(db: Database, versions: VersionCache, t: TryRe
       }
       const known = new Map<string, TaskState>(Object.entries(states));
       known.set(t.taskId, state);
-      const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, { changed: [t.taskId], known, commit: true });
+      const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, {
+        changed: [t.taskId],
+        known,
+        commit: true,
+      });
       return { state, ...r };
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);

@@ -4,7 +4,11 @@ import { nextDueInterval, nextRunAfter, type ScheduleBounds } from '../schedule/
 import { parseSchedule } from '../schedule/timetable';
 import { createRun } from '../state/runs';
 
-interface DueDag { dag_id: string; latest_version_id: number; structure: DagStructure }
+interface DueDag {
+  dag_id: string;
+  latest_version_id: number;
+  structure: DagStructure;
+}
 
 export function boundsOf(s: DagStructure): ScheduleBounds {
   return { startDate: new Date(s.startDate), endDate: s.endDate ? new Date(s.endDate) : undefined, catchup: s.catchup };
@@ -43,12 +47,24 @@ async function createForDag(db: Database, dag: DueDag, now: Date, batch: number)
     for (let i = 0; i < batch; i++) {
       const interval = nextDueInterval(timetable, bounds, lastEnd, hadRun, now);
       if (!interval) break;
-      if (await createRun(c, { dagId: dag.dag_id, versionId: dag.latest_version_id, structure: s, runType: 'scheduled', interval })) created++;
+      if (
+        await createRun(c, {
+          dagId: dag.dag_id,
+          versionId: dag.latest_version_id,
+          structure: s,
+          runType: 'scheduled',
+          interval,
+        })
+      )
+        created++;
       lastEnd = interval.end;
       hadRun = true;
     }
     const next = nextRunAfter(timetable, bounds, lastEnd, hadRun);
-    await c.query(`UPDATE sluice.dag SET next_run_after = $2 WHERE dag_id = $1`, [dag.dag_id, next ? next.end : 'infinity']);
+    await c.query(`UPDATE sluice.dag SET next_run_after = $2 WHERE dag_id = $1`, [
+      dag.dag_id,
+      next ? next.end : 'infinity',
+    ]);
     return created;
   });
 }

@@ -66,30 +66,50 @@ export class Scheduler {
   /** Runs a tick now (or right after the current one). */
   wake(): void {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     clearTimeout(this.timer);
     this.running = this.tick()
-      .then(() => { this.lastFailure = undefined; }, (e) => this.reportFailure(e))
+      .then(
+        () => {
+          this.lastFailure = undefined;
+        },
+        (e) => this.reportFailure(e),
+      )
       .finally(() => {
         this.running = undefined;
         if (this.stopped) return;
-        if (this.again) { this.again = false; this.wake(); } else this.timer = setTimeout(() => this.wake(), this.opts.tickMs);
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else this.timer = setTimeout(() => this.wake(), this.opts.tickMs);
       });
   }
 
   async tick(now = new Date()): Promise<void> {
     if (this.files) {
       const s = await this.files.sync();
-      if (s.parsed || s.removed) this.log.info('parsed %d DAG file(s) in %dms: %d DAG(s), %d import error(s)', s.parsed, Math.round(s.ms), s.dags, s.errors);
+      if (s.parsed || s.removed)
+        this.log.info(
+          'parsed %d DAG file(s) in %dms: %d DAG(s), %d import error(s)',
+          s.parsed,
+          Math.round(s.ms),
+          s.dags,
+          s.errors,
+        );
     }
     if (this.opts.createScheduledRuns) {
       const created = await createDueRuns(this.db, now, this.opts.catchupBatch);
       if (created) this.log.info('created %d scheduled run(s)', created);
     }
-    for (const d of await dagsWithQueuedRuns(this.db)) await startRuns(this.db, this.versions, d.dag_id, d.max_active_runs);
+    for (const d of await dagsWithQueuedRuns(this.db))
+      await startRuns(this.db, this.versions, d.dag_id, d.max_active_runs);
     await promoteDueRetries(this.db);
     let queued = 0;
-    for (const d of await dagsWithScheduledTasks(this.db)) queued += await queueScheduled(this.db, d.dag_id, d.max_active_tasks);
+    for (const d of await dagsWithScheduledTasks(this.db))
+      queued += await queueScheduled(this.db, d.dag_id, d.max_active_tasks);
     if (queued) this.db.notify('tasks');
     const reaped = await reapZombies(this.db, this.versions, this.opts.zombieThresholdMs);
     if (reaped) this.log.warn('%d lost task(s) failed or sent to retry', reaped);

@@ -7,7 +7,12 @@ import { advanceRun, lockRun } from './advance-run';
  * Starts queued runs of a DAG within max_active_runs and makes their first tasks ready, each in
  * its own transaction. Returns how many tasks were queued.
  */
-export async function startRuns(db: Database, versions: VersionCache, dagId: string, maxActiveRuns: number): Promise<number> {
+export async function startRuns(
+  db: Database,
+  versions: VersionCache,
+  dagId: string,
+  maxActiveRuns: number,
+): Promise<number> {
   const started = await startQueuedRuns(db, dagId, maxActiveRuns);
   let queued = 0;
   for (const run of started) {

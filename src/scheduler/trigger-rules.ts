@@ -10,7 +10,9 @@ export type Decision = 'ready' | 'wait' | 'upstream_failed' | 'skipped';
 export function decide(rule: TriggerRule, upstream: readonly TaskState[]): Decision {
   const total = upstream.length;
   if (total === 0 || rule === 'always') return 'ready';
-  let success = 0, failed = 0, skipped = 0;
+  let success = 0,
+    failed = 0,
+    skipped = 0;
   for (const s of upstream) {
     if (s === 'success') success++;
     else if (s === 'failed' || s === 'upstream_failed') failed++;

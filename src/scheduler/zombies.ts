@@ -5,8 +5,17 @@ import type { VersionCache } from '../state/dag-versions';
 import { completeTry } from './complete-try';
 
 interface Lost {
-  id: number; run_id: number; dag_id: string; task_id: string; try_number: number; max_tries: number;
-  worker_id: string; dag_version_id: number; hostname: string | null; pid: number | null; heartbeat_at: Date;
+  id: number;
+  run_id: number;
+  dag_id: string;
+  task_id: string;
+  try_number: number;
+  max_tries: number;
+  worker_id: string;
+  dag_version_id: number;
+  hostname: string | null;
+  pid: number | null;
+  heartbeat_at: Date;
 }
 
 /**
@@ -30,11 +39,24 @@ export async function reapZombies(db: Database, versions: VersionCache, threshol
     const stale = Date.now() - z.heartbeat_at.getTime() > thresholdMs;
     const deadHere = z.hostname === os.hostname() && z.pid !== null && z.pid !== process.pid && !isAlive(z.pid);
     if (!stale && !deadHere) continue;
-    const why = deadHere ? `its worker process ${z.pid} on this host is gone` : `no heartbeat from worker ${z.worker_id} for over ${thresholdMs / 1000}s`;
-    const state = await completeTry(db, versions, {
-      tiId: z.id, runPk: z.run_id, dagId: z.dag_id, taskId: z.task_id, tryNumber: z.try_number,
-      maxTries: z.max_tries, workerId: z.worker_id, versionId: z.dag_version_id,
-    }, { ok: false, error: `task was lost: ${why}` });
+    const why = deadHere
+      ? `its worker process ${z.pid} on this host is gone`
+      : `no heartbeat from worker ${z.worker_id} for over ${thresholdMs / 1000}s`;
+    const state = await completeTry(
+      db,
+      versions,
+      {
+        tiId: z.id,
+        runPk: z.run_id,
+        dagId: z.dag_id,
+        taskId: z.task_id,
+        tryNumber: z.try_number,
+        maxTries: z.max_tries,
+        workerId: z.worker_id,
+        versionId: z.dag_version_id,
+      },
+      { ok: false, error: `task was lost: ${why}` },
+    );
     if (state) reaped++;
   }
   return reaped;

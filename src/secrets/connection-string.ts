@@ -7,13 +7,15 @@ const PASSWORD_KEYS = 'password|sslpassword';
 
 /** The connection string for messages: its passwords replaced by ***. */
 export function redactConnectionString(conn: string): string {
-  return conn
-    // Up to the last @ of the authority: a password may hold an unencoded @.
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^/?#]*@/i, '$1:***@')
-    // A mistyped URL ("postgres//user:pw@host") still hides its password.
-    .replace(/(\/\/[^:/@?#\s]*):[^/?#\s]*@/g, '$1:***@')
-    .replace(new RegExp(`([?&])(${PASSWORD_KEYS})=[^&#]*`, 'gi'), '$1$2=***')
-    .replace(new RegExp(`(^|\\s)(${PASSWORD_KEYS})(\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S*)`, 'gi'), '$1$2$3***');
+  return (
+    conn
+      // Up to the last @ of the authority: a password may hold an unencoded @.
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^/?#]*@/i, '$1:***@')
+      // A mistyped URL ("postgres//user:pw@host") still hides its password.
+      .replace(/(\/\/[^:/@?#\s]*):[^/?#\s]*@/g, '$1:***@')
+      .replace(new RegExp(`([?&])(${PASSWORD_KEYS})=[^&#]*`, 'gi'), '$1$2=***')
+      .replace(new RegExp(`(^|\\s)(${PASSWORD_KEYS})(\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S*)`, 'gi'), '$1$2$3***')
+  );
 }
 
 /** The passwords a connection string holds, as written and decoded, for the task's secret registry. */
@@ -31,7 +33,9 @@ export function connectionPasswords(conn: string): string[] {
     }
     return [...new Set(out)];
   }
-  for (const m of conn.matchAll(new RegExp(`(?:^|\\s)(?:${PASSWORD_KEYS})\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)`, 'gi'))) {
+  for (const m of conn.matchAll(
+    new RegExp(`(?:^|\\s)(?:${PASSWORD_KEYS})\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)`, 'gi'),
+  )) {
     const v = m[1].startsWith("'") ? m[1].slice(1, -1).replace(/\\(.)/g, '$1') : m[1];
     if (v) out.push(v);
   }
@@ -39,5 +43,9 @@ export function connectionPasswords(conn: string): string[] {
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

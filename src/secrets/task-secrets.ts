@@ -20,7 +20,9 @@ export class SecretSet {
   /** Adds a value, with its URL-encoded and JSON-escaped forms (how it often shows up in a URL or a logged object); returns the new forms. */
   add(value: string | undefined | null): string[] {
     if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return [];
-    const added = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)].filter((f) => !this.values.has(f));
+    const added = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)].filter(
+      (f) => !this.values.has(f),
+    );
     for (const f of added) this.values.add(f);
     if (added.length) this.pattern = undefined;
     return [...new Set(added)];
@@ -43,7 +45,8 @@ export class SecretSet {
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') return this.mask(v);
       if (Array.isArray(v)) return v.map(walk);
-      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.mask(k), walk(x)]));
+      if (v !== null && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.mask(k), walk(x)]));
       return v;
     };
     return walk(value) as T;

@@ -14,9 +14,20 @@ export interface DagToStore {
 export async function upsertDags(db: Queryable, dags: readonly DagToStore[]): Promise<void> {
   if (!dags.length) return;
   const rows = dags.map(({ structure: s, filePath }) => ({
-    dag_id: s.dagId, file_path: filePath, hash: structureHash(s), structure: s, description: s.description ?? null,
-    owner: s.owner, tags: s.tags, schedule: s.schedule, timezone: s.timezone, start_date: s.startDate, end_date: s.endDate,
-    catchup: s.catchup, max_active_runs: s.maxActiveRuns, max_active_tasks: s.maxActiveTasks,
+    dag_id: s.dagId,
+    file_path: filePath,
+    hash: structureHash(s),
+    structure: s,
+    description: s.description ?? null,
+    owner: s.owner,
+    tags: s.tags,
+    schedule: s.schedule,
+    timezone: s.timezone,
+    start_date: s.startDate,
+    end_date: s.endDate,
+    catchup: s.catchup,
+    max_active_runs: s.maxActiveRuns,
+    max_active_tasks: s.maxActiveTasks,
   }));
   // The version rows may precede their dag row in this statement: foreign keys are checked at its end.
   await db.query(
@@ -49,7 +60,10 @@ export async function upsertDags(db: Queryable, dags: readonly DagToStore[]): Pr
 }
 
 /** DAGs of each file that are not in its `keep` list stop being scheduled (their history stays). */
-export async function deactivateMissing(db: Queryable, files: ReadonlyArray<{ filePath: string; keep: readonly string[] }>): Promise<string[]> {
+export async function deactivateMissing(
+  db: Queryable,
+  files: ReadonlyArray<{ filePath: string; keep: readonly string[] }>,
+): Promise<string[]> {
   if (!files.length) return [];
   const r = await db.query<{ dag_id: string }>(
     `UPDATE sluice.dag d SET is_active = false, updated_at = now()
@@ -62,11 +76,16 @@ export async function deactivateMissing(db: Queryable, files: ReadonlyArray<{ fi
 
 /** Which active file owns each DAG id, so a second file defining one becomes an import error. */
 export async function activeOwners(db: Queryable): Promise<Map<string, string>> {
-  const r = await db.query<{ dag_id: string; file_path: string }>(`SELECT dag_id, file_path FROM sluice.dag WHERE is_active`);
+  const r = await db.query<{ dag_id: string; file_path: string }>(
+    `SELECT dag_id, file_path FROM sluice.dag WHERE is_active`,
+  );
   return new Map(r.rows.map((x) => [x.dag_id, x.file_path]));
 }
 
 export async function setPaused(db: Queryable, dagId: string, paused: boolean): Promise<boolean> {
-  const r = await db.query(`UPDATE sluice.dag SET is_paused = $2, next_run_after = NULL, updated_at = now() WHERE dag_id = $1`, [dagId, paused]);
+  const r = await db.query(
+    `UPDATE sluice.dag SET is_paused = $2, next_run_after = NULL, updated_at = now() WHERE dag_id = $1`,
+    [dagId, paused],
+  );
   return (r.rowCount ?? 0) > 0;
 }

@@ -1,20 +1,22 @@
 /** Anything that runs a statement: a pool, a transaction's client, a task's warehouse. */
-interface Runs { query(sql: string, params?: unknown[]): Promise<unknown> }
+interface Runs {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
 
 /**
  * Notable events, written in the same transaction as the change they describe, so a dispatcher
  * (alerts) or a page (the UI) reading this table never misses or invents one.
  */
 export type EventKind =
-  | 'task_failed'      // a task failed after its last try
-  | 'task_retry'       // a try failed and another is scheduled
+  | 'task_failed' // a task failed after its last try
+  | 'task_retry' // a try failed and another is scheduled
   | 'run_failed'
   | 'run_succeeded'
-  | 'run_recovered'    // a run succeeded after the DAG's previous run failed
-  | 'import_error'     // a DAG file started failing to import (or its error changed)
-  | 'import_fixed'     // a DAG file that failed imports again
-  | 'check_failed'     // a quality gate closed: an error-severity expectation failed
-  | 'check_warned';    // warn-severity expectations failed; the run went on
+  | 'run_recovered' // a run succeeded after the DAG's previous run failed
+  | 'import_error' // a DAG file started failing to import (or its error changed)
+  | 'import_fixed' // a DAG file that failed imports again
+  | 'check_failed' // a quality gate closed: an error-severity expectation failed
+  | 'check_warned'; // warn-severity expectations failed; the run went on
 
 export interface EventRecord {
   readonly kind: EventKind;
@@ -39,9 +41,19 @@ export async function recordEvents(db: Runs, events: readonly EventRecord[]): Pr
      SELECT x.kind, x.dag_id, x.run_id, x.task_id, x.try_number, x.file_path, x.message, coalesce(x.payload, '{}')
        FROM jsonb_to_recordset($1::jsonb)
          AS x(kind text, dag_id text, run_id bigint, task_id text, try_number int, file_path text, message text, payload jsonb)`,
-    [JSON.stringify(events.map((e) => ({
-      kind: e.kind, dag_id: e.dagId ?? null, run_id: e.runId ?? null, task_id: e.taskId ?? null,
-      try_number: e.tryNumber ?? null, file_path: e.filePath ?? null, message: e.message, payload: e.payload ?? {},
-    })))],
+    [
+      JSON.stringify(
+        events.map((e) => ({
+          kind: e.kind,
+          dag_id: e.dagId ?? null,
+          run_id: e.runId ?? null,
+          task_id: e.taskId ?? null,
+          try_number: e.tryNumber ?? null,
+          file_path: e.filePath ?? null,
+          message: e.message,
+          payload: e.payload ?? {},
+        })),
+      ),
+    ],
   );
 }

@@ -43,8 +43,25 @@ export async function createRun(db: Queryable, r: NewRun): Promise<CreatedRun | 
          FROM run, jsonb_to_recordset($9::jsonb) AS x(task_id text, operator text, upstream text[], max_tries int, priority_weight int)
      )
      SELECT id FROM run`,
-    [r.dagId, runId, r.runType, r.versionId, r.interval.start, r.interval.end, JSON.stringify(r.conf ?? {}), r.backfillId ?? null,
-      JSON.stringify(t.map((x) => ({ task_id: x.id, operator: x.operator, upstream: x.upstream, max_tries: x.retries + 1, priority_weight: x.priorityWeight })))],
+    [
+      r.dagId,
+      runId,
+      r.runType,
+      r.versionId,
+      r.interval.start,
+      r.interval.end,
+      JSON.stringify(r.conf ?? {}),
+      r.backfillId ?? null,
+      JSON.stringify(
+        t.map((x) => ({
+          task_id: x.id,
+          operator: x.operator,
+          upstream: x.upstream,
+          max_tries: x.retries + 1,
+          priority_weight: x.priorityWeight,
+        })),
+      ),
+    ],
   );
   if (!ins.rows[0]) return undefined;
   return { id: ins.rows[0].id, runId };
@@ -54,9 +71,14 @@ export async function createRun(db: Queryable, r: NewRun): Promise<CreatedRun | 
  * Starts the oldest queued runs of a DAG while fewer than max_active_runs are running: the DAG's
  * run lock, then the count and pick, in one round trip and one transaction (see dag-locks.ts).
  */
-export async function startQueuedRuns(db: Queryable, dagId: string, maxActiveRuns: number): Promise<Array<{ id: number; dag_version_id: number }>> {
+export async function startQueuedRuns(
+  db: Queryable,
+  dagId: string,
+  maxActiveRuns: number,
+): Promise<Array<{ id: number; dag_version_id: number }>> {
   const dag = quoteLiteral(dagId);
-  const [, started] = await runStatements(db, [lockDagSql(dagId, 'runs'),
+  const [, started] = await runStatements(db, [
+    lockDagSql(dagId, 'runs'),
     `WITH active AS (
        SELECT count(*)::int AS n FROM sluice.dag_run WHERE dag_id = ${dag} AND state = 'running'
      ), picked AS (
@@ -66,6 +88,7 @@ export async function startQueuedRuns(db: Queryable, dagId: string, maxActiveRun
      )
      UPDATE sluice.dag_run r SET state = 'running', start_date = now()
        FROM picked WHERE r.id = picked.id AND r.state = 'queued'
-     RETURNING r.id, r.dag_version_id`]);
+     RETURNING r.id, r.dag_version_id`,
+  ]);
   return started.rows as Array<{ id: number; dag_version_id: number }>;
 }

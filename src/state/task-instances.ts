@@ -25,7 +25,12 @@ export interface ClaimedTask {
  * Claims up to `limit` queued tasks for a worker in one statement: `FOR UPDATE SKIP LOCKED` lets
  * any number of workers, on any machines, share the queue without taking a task twice.
  */
-export async function claimTasks(db: Queryable, workerId: string, hostname: string, limit: number): Promise<ClaimedTask[]> {
+export async function claimTasks(
+  db: Queryable,
+  workerId: string,
+  hostname: string,
+  limit: number,
+): Promise<ClaimedTask[]> {
   const r = await db.query<ClaimedTask>(
     `WITH picked AS (
        SELECT id FROM sluice.task_instance WHERE state = 'queued'
@@ -67,7 +72,11 @@ export interface EndTry {
  * try's history row, its log tail and return value, and reads the neighbours' states (the caller
  * holds the run's lock, so they are current). `state` is undefined when the guard failed.
  */
-export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Promise<{ state: TryEndState | undefined; states: Record<string, TaskState> }> {
+export async function endTry(
+  db: Queryable,
+  t: EndTry,
+  outcome: TryOutcome,
+): Promise<{ state: TryEndState | undefined; states: Record<string, TaskState> }> {
   const state: TryEndState = outcome.ok ? 'success' : outcome.retryInMs === null ? 'failed' : 'up_for_retry';
   const value = outcome.ok && outcome.value !== undefined ? JSON.stringify(outcome.value) : null;
   const r = await db.query<{ state: TryEndState | null; states: Record<string, TaskState> }>(
@@ -89,8 +98,19 @@ export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Pro
      SELECT (SELECT state FROM u) AS state,
             (SELECT coalesce(jsonb_object_agg(task_id, state), '{}'::jsonb) FROM sluice.task_instance
               WHERE run_id = $8 AND task_id = ANY($11::text[])) AS states`,
-    [t.tiId, t.tryNumber, t.workerId, state, outcome.ok ? 0 : outcome.retryInMs ?? 0, outcome.ok ? null : storableText(outcome.error),
-      storableText(t.log), t.runPk, t.taskId, value, t.neighbours],
+    [
+      t.tiId,
+      t.tryNumber,
+      t.workerId,
+      state,
+      outcome.ok ? 0 : (outcome.retryInMs ?? 0),
+      outcome.ok ? null : storableText(outcome.error),
+      storableText(t.log),
+      t.runPk,
+      t.taskId,
+      value,
+      t.neighbours,
+    ],
   );
   return { state: r.rows[0].state ?? undefined, states: r.rows[0].states };
 }
@@ -98,7 +118,12 @@ export async function endTry(db: Queryable, t: EndTry, outcome: TryOutcome): Pro
 export type TryEndState = 'success' | 'failed' | 'up_for_retry';
 
 export async function appendLog(db: Queryable, tiId: number, tryNumber: number, content: string): Promise<void> {
-  if (content) await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [tiId, tryNumber, storableText(content)]);
+  if (content)
+    await db.query(`INSERT INTO sluice.task_log (ti_id, try_number, content) VALUES ($1, $2, $3)`, [
+      tiId,
+      tryNumber,
+      storableText(content),
+    ]);
 }
 
 export async function readLog(db: Queryable, tiId: number, tryNumber?: number): Promise<string> {

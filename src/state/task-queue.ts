@@ -20,7 +20,9 @@ export async function queueScheduled(db: Queryable, dagId: string, maxActiveTask
  */
 export function queueScheduledSql(dagId: string, maxActiveTasks: number): [lock: string, queue: string] {
   const dag = quoteLiteral(dagId);
-  return [lockDagSql(dagId, 'tasks'), `WITH active AS (
+  return [
+    lockDagSql(dagId, 'tasks'),
+    `WITH active AS (
        SELECT count(*)::int AS n FROM sluice.task_instance WHERE dag_id = ${dag} AND state IN ('queued', 'running')
      ), picked AS (
        SELECT id FROM sluice.task_instance
@@ -30,7 +32,8 @@ export function queueScheduledSql(dagId: string, maxActiveTasks: number): [lock:
         FOR UPDATE SKIP LOCKED
      )
      UPDATE sluice.task_instance t SET state = 'queued', queued_at = now()
-       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`];
+       FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`,
+  ];
 }
 
 /** Retries whose delay has passed go back to scheduled; returns the DAGs concerned. */
@@ -44,7 +47,9 @@ export async function promoteDueRetries(db: Queryable): Promise<string[]> {
 }
 
 /** DAGs with tasks waiting for a slot, and their limits (the scheduler tick's safety net). */
-export async function dagsWithScheduledTasks(db: Queryable): Promise<Array<{ dag_id: string; max_active_tasks: number }>> {
+export async function dagsWithScheduledTasks(
+  db: Queryable,
+): Promise<Array<{ dag_id: string; max_active_tasks: number }>> {
   const r = await db.query<{ dag_id: string; max_active_tasks: number }>(
     `SELECT d.dag_id, d.max_active_tasks FROM sluice.dag d
       WHERE EXISTS (SELECT 1 FROM sluice.task_instance t WHERE t.dag_id = d.dag_id AND t.state = 'scheduled')`,

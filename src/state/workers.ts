@@ -2,7 +2,12 @@ import os from 'node:os';
 import type { Queryable } from './queryable';
 
 export async function registerWorker(db: Queryable, id: string, kind: 'executor' | 'scheduler'): Promise<void> {
-  await db.query(`INSERT INTO sluice.worker (id, hostname, pid, kind) VALUES ($1, $2, $3, $4)`, [id, os.hostname(), process.pid, kind]);
+  await db.query(`INSERT INTO sluice.worker (id, hostname, pid, kind) VALUES ($1, $2, $3, $4)`, [
+    id,
+    os.hostname(),
+    process.pid,
+    kind,
+  ]);
 }
 
 /** A try an executor is running, as it vouches for it. */

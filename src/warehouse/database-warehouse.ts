@@ -8,11 +8,14 @@ export function warehouseOf(db: Database): Warehouse {
       const r = await db.query(sql, params as unknown[]);
       return { rows: r.rows as never[], rowCount: r.rowCount ?? 0 };
     },
-    transaction: (fn) => db.transaction((c) => fn({
-      query: async (sql, params) => {
-        const r = await c.query(sql, params as unknown[]);
-        return { rows: r.rows as never[], rowCount: r.rowCount ?? 0 };
-      },
-    })),
+    transaction: (fn) =>
+      db.transaction((c) =>
+        fn({
+          query: async (sql, params) => {
+            const r = await c.query(sql, params as unknown[]);
+            return { rows: r.rows as never[], rowCount: r.rowCount ?? 0 };
+          },
+        }),
+      ),
   };
 }

@@ -32,9 +32,25 @@ export async function recordIngestion(q: Queryable, e: IngestionEntry): Promise<
                                        rejected_rows, bytes, checksum, watermark, duration_ms, error)
      VALUES ((SELECT id FROM sluice.dag_run WHERE dag_id = $1 AND run_id = $2), $1, $3, $4, $5, $6, $7, $8, $9, $10::date, $11,
              $12, $13, $14, $15, $16, $17)`,
-    [e.run?.dagId ?? null, e.run?.runId ?? null, e.run?.taskId ?? null, e.kind, e.status, e.source, e.bucket ?? null, e.objectKey ?? null,
-      e.target ?? null, e.ds ?? null, e.rows ?? null, e.rejectedRows ?? 0, e.bytes ?? null, e.checksum ?? null, e.watermark ?? null,
-      e.durationMs ?? null, e.error ?? null],
+    [
+      e.run?.dagId ?? null,
+      e.run?.runId ?? null,
+      e.run?.taskId ?? null,
+      e.kind,
+      e.status,
+      e.source,
+      e.bucket ?? null,
+      e.objectKey ?? null,
+      e.target ?? null,
+      e.ds ?? null,
+      e.rows ?? null,
+      e.rejectedRows ?? 0,
+      e.bytes ?? null,
+      e.checksum ?? null,
+      e.watermark ?? null,
+      e.durationMs ?? null,
+      e.error ?? null,
+    ],
   );
 }
 
@@ -43,7 +59,10 @@ export async function recordIngestion(q: Queryable, e: IngestionEntry): Promise<
  * but died (or lost the database) before its log row committed is retried through the "already
  * landed" path, and the log must not miss the object. Idempotent: one row per object and checksum.
  */
-export async function recordLandingOnce(q: Queryable, e: IngestionEntry & { readonly bucket: string; readonly objectKey: string; readonly checksum: string }): Promise<boolean> {
+export async function recordLandingOnce(
+  q: Queryable,
+  e: IngestionEntry & { readonly bucket: string; readonly objectKey: string; readonly checksum: string },
+): Promise<boolean> {
   const seen = await q.query(
     `SELECT 1 FROM sluice.ingestion_log WHERE kind = 'land' AND status = 'success' AND bucket = $1 AND object_key = $2 AND checksum = $3 LIMIT 1`,
     [e.bucket, e.objectKey, e.checksum],

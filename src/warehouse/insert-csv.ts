@@ -14,7 +14,13 @@ const MAX_ROWS = 1_000;
  * text parameters and Postgres casts them to the column types, as COPY would; null and the empty
  * string stay distinct. Returns the number of rows inserted.
  */
-export async function insertCsv(q: Queryable, table: string, columns: readonly string[], body: Readable, where: string): Promise<number> {
+export async function insertCsv(
+  q: Queryable,
+  table: string,
+  columns: readonly string[],
+  body: Readable,
+  where: string,
+): Promise<number> {
   const parser = csvRecordParser();
   const perRow = columns.length;
   const batchRows = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, perRow))));
@@ -25,7 +31,10 @@ export async function insertCsv(q: Queryable, table: string, columns: readonly s
   const flush = async () => {
     if (!batch.length) return;
     const n = batch.length / perRow;
-    const tuples = Array.from({ length: n }, (_, r) => `(${Array.from({ length: perRow }, (_, c) => `$${r * perRow + c + 1}`).join(', ')})`);
+    const tuples = Array.from(
+      { length: n },
+      (_, r) => `(${Array.from({ length: perRow }, (_, c) => `$${r * perRow + c + 1}`).join(', ')})`,
+    );
     await q.query(head + tuples.join(', '), batch);
     rows += n;
     batch = [];
@@ -36,11 +45,18 @@ export async function insertCsv(q: Queryable, table: string, columns: readonly s
       if (header) {
         header = false;
         if (rec.fields.length !== columns.length || rec.fields.some((f, i) => f !== columns[i])) {
-          throw new SluiceError('LOAD_FAILED', `${where}: header "${rec.fields.join(',')}" does not match the columns ${columns.join(',')}`);
+          throw new SluiceError(
+            'LOAD_FAILED',
+            `${where}: header "${rec.fields.join(',')}" does not match the columns ${columns.join(',')}`,
+          );
         }
         continue;
       }
-      if (rec.fields.length !== perRow) throw new SluiceError('LOAD_FAILED', `${where} line ${rec.line}: ${rec.fields.length} fields, expected ${perRow}`);
+      if (rec.fields.length !== perRow)
+        throw new SluiceError(
+          'LOAD_FAILED',
+          `${where} line ${rec.line}: ${rec.fields.length} fields, expected ${perRow}`,
+        );
       for (const f of rec.fields) batch.push(f);
       if (batch.length >= batchRows * perRow) await flush();
     }

@@ -8,7 +8,15 @@ import { quoteIdent } from '../db/quote';
 import { insertCsv } from './insert-csv';
 import { Utf8Checker } from '../ingest/strict-utf8';
 import { recordIngestion, type RunRefs } from './ingestion-log';
-import { createSideTable, ensureRawTable, qualified, setSourceObject, swapPartition, type NewColumnPolicy, type RawTable } from './raw-table';
+import {
+  createSideTable,
+  ensureRawTable,
+  qualified,
+  setSourceObject,
+  swapPartition,
+  type NewColumnPolicy,
+  type RawTable,
+} from './raw-table';
 import type { Warehouse, WarehouseTx } from './warehouse';
 
 export interface LoadRequest {
@@ -48,26 +56,45 @@ export interface LoadResult {
  */
 export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<LoadResult> {
   const started = Date.now();
-  const objects = await Promise.all(req.keys.map(async (key) => {
-    const ref = `${req.bucket}/${key}`;
-    const info = await req.store.stat(req.bucket, key);
-    if (!info) throw new SluiceError('LOAD_FAILED', `object ${ref} does not exist`);
-    const meta = decodeObjectMeta(info.metadata, ref);
-    const columns = meta?.columns ?? req.columns;
-    if (!columns) throw new SluiceError('LOAD_FAILED', `object ${ref} has no sluice-schema metadata: declare its columns in the load`);
-    return { key, ref, size: info.size, meta, columns };
-  }));
-  if (!objects.length) throw new SluiceError('LOAD_FAILED', `no objects to load into ${req.target.schema}.${req.target.table} for ${req.ds}`);
+  const objects = await Promise.all(
+    req.keys.map(async (key) => {
+      const ref = `${req.bucket}/${key}`;
+      const info = await req.store.stat(req.bucket, key);
+      if (!info) throw new SluiceError('LOAD_FAILED', `object ${ref} does not exist`);
+      const meta = decodeObjectMeta(info.metadata, ref);
+      const columns = meta?.columns ?? req.columns;
+      if (!columns)
+        throw new SluiceError(
+          'LOAD_FAILED',
+          `object ${ref} has no sluice-schema metadata: declare its columns in the load`,
+        );
+      return { key, ref, size: info.size, meta, columns };
+    }),
+  );
+  if (!objects.length)
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `no objects to load into ${req.target.schema}.${req.target.table} for ${req.ds}`,
+    );
   const shape = (c: readonly ColumnSpec[]) => c.map((x) => `${x.name}:${x.type}`).join(',');
   const odd = objects.find((o) => shape(o.columns) !== shape(objects[0].columns));
-  if (odd) throw new SluiceError('LOAD_FAILED', `${odd.ref} has other columns than ${objects[0].ref}; one partition must have one schema`);
+  if (odd)
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `${odd.ref} has other columns than ${objects[0].ref}; one partition must have one schema`,
+    );
 
-  const watermark = objects.map((o) => o.meta?.watermark).filter((w): w is string => w !== undefined).at(-1);
+  const watermark = objects
+    .map((o) => o.meta?.watermark)
+    .filter((w): w is string => w !== undefined)
+    .at(-1);
   return wh.transaction(async (tx) => {
     const partition = req.partition ?? `dt=${req.ds}`;
     // One load per raw table at a time: two re-loads would each hold a lock on the parent (from
     // CREATE TABLE … LIKE) and then wait for the other's in DETACH PARTITION, a deadlock.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sluice.raw-load:${req.target.schema}.${req.target.table}`]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `sluice.raw-load:${req.target.schema}.${req.target.table}`,
+    ]);
     await ensureRawTable(tx, req.target, objects[0].columns, req.onNewColumn ?? 'error', objects[0].ref);
     const side = await createSideTable(tx, req.target, partition, req.ds);
     let rows = 0;
@@ -76,9 +103,19 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
       const n = await loadOne(tx, req, side, o);
       rows += n;
       await recordIngestion(tx, {
-        kind: 'load', status: 'success', source: req.source, bucket: req.bucket, objectKey: o.key, ds: req.ds,
-        target: `${req.target.schema}.${req.target.table}`, rows: n, bytes: o.size, checksum: o.meta?.sha256,
-        watermark: o.meta?.watermark, durationMs: Date.now() - started, run: req.run,
+        kind: 'load',
+        status: 'success',
+        source: req.source,
+        bucket: req.bucket,
+        objectKey: o.key,
+        ds: req.ds,
+        target: `${req.target.schema}.${req.target.table}`,
+        rows: n,
+        bytes: o.size,
+        checksum: o.meta?.sha256,
+        watermark: o.meta?.watermark,
+        durationMs: Date.now() - started,
+        run: req.run,
       });
     }
     const replaced = await swapPartition(tx, req.target, side, partition);
@@ -93,7 +130,14 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
         [req.source, watermark, objects.at(-1)!.ref, req.run?.dagId ?? null, req.run?.runId ?? null, req.ds],
       );
     }
-    return { rows, bytes: objects.reduce((n, o) => n + o.size, 0), objects: objects.length, replaced, watermark, method: tx.copyFrom ? 'copy' : 'insert' };
+    return {
+      rows,
+      bytes: objects.reduce((n, o) => n + o.size, 0),
+      objects: objects.length,
+      replaced,
+      watermark,
+      method: tx.copyFrom ? 'copy' : 'insert',
+    };
   });
 }
 
@@ -113,11 +157,21 @@ async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Pla
   const body: Readable = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
-      try { utf8.check(chunk); } catch (e) { invalid = e; return done(e as Error); }
+      try {
+        utf8.check(chunk);
+      } catch (e) {
+        invalid = e;
+        return done(e as Error);
+      }
       done(null, chunk);
     },
     flush(done) {
-      try { utf8.end(); } catch (e) { invalid = e; return done(e as Error); }
+      try {
+        utf8.end();
+      } catch (e) {
+        invalid = e;
+        return done(e as Error);
+      }
       done();
     },
   });
@@ -129,19 +183,28 @@ async function loadOne(tx: WarehouseTx, req: LoadRequest, side: RawTable, o: Pla
   let rows: number;
   try {
     rows = tx.copyFrom
-      ? await tx.copyFrom(`COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body)
+      ? await tx.copyFrom(
+          `COPY ${table} (${names.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
+          body,
+        )
       : await insertCsv(tx, table, names, body, o.ref);
   } catch (e) {
     if (invalid) throw invalid;
     if (e instanceof SluiceError) throw e;
-    throw new SluiceError('LOAD_FAILED', `loading ${o.ref} into ${req.target.schema}.${req.target.table} failed: ${(e as Error).message}`);
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `loading ${o.ref} into ${req.target.schema}.${req.target.table} failed: ${(e as Error).message}`,
+    );
   }
   if (o.meta && rows !== o.meta.rows) {
     throw new SluiceError('LOAD_FAILED', `${o.ref}: loaded ${rows} rows but the object was landed with ${o.meta.rows}`);
   }
   const digest = hash.digest('hex');
   if (o.meta?.sha256 && digest !== o.meta.sha256) {
-    throw new SluiceError('LOAD_FAILED', `${o.ref}: checksum ${digest} differs from ${o.meta.sha256} recorded when it was landed`);
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `${o.ref}: checksum ${digest} differs from ${o.meta.sha256} recorded when it was landed`,
+    );
   }
   return rows;
 }

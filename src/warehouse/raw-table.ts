@@ -12,8 +12,16 @@ export interface RawTable {
 export type NewColumnPolicy = 'error' | 'add';
 
 const PG_TYPE: Readonly<Record<ColumnType, string>> = {
-  text: 'text', integer: 'integer', bigint: 'bigint', numeric: 'numeric', double: 'double precision', boolean: 'boolean',
-  date: 'date', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', jsonb: 'jsonb',
+  text: 'text',
+  integer: 'integer',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  double: 'double precision',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  jsonb: 'jsonb',
 };
 
 export function qualified(t: RawTable): string {
@@ -28,7 +36,13 @@ export function qualified(t: RawTable): string {
  * deletes nothing row by row, and the bookkeeping columns get constant defaults per load instead of
  * an expression evaluated for every row.
  */
-export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonly ColumnSpec[], policy: NewColumnPolicy, object: string): Promise<void> {
+export async function ensureRawTable(
+  q: Queryable,
+  t: RawTable,
+  columns: readonly ColumnSpec[],
+  policy: NewColumnPolicy,
+  object: string,
+): Promise<void> {
   const existing = await q.query<{ column_name: string; data_type: string; partitioned: boolean }>(
     `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type, c.relkind = 'p' AS partitioned
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -36,18 +50,28 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
     [t.schema, t.table],
   );
   if (!existing.rows.length) {
-    const cols = columns.map((c) => `${quoteIdent(c.name)} ${PG_TYPE[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`);
+    const cols = columns.map(
+      (c) => `${quoteIdent(c.name)} ${PG_TYPE[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`,
+    );
     await createSchemaInTransaction(q, t.schema);
     await q.query(
       `CREATE TABLE ${qualified(t)} (
-         ${[...cols, '_ds date NOT NULL', '_partition text NOT NULL', '_source_object text NOT NULL',
-          '_loaded_at timestamptz NOT NULL DEFAULT now()'].join(',\n         ')}
+         ${[
+           ...cols,
+           '_ds date NOT NULL',
+           '_partition text NOT NULL',
+           '_source_object text NOT NULL',
+           '_loaded_at timestamptz NOT NULL DEFAULT now()',
+         ].join(',\n         ')}
        ) PARTITION BY LIST (_partition)`,
     );
     return;
   }
   if (!existing.rows[0].partitioned) {
-    throw new SluiceError('LOAD_FAILED', `${t.schema}.${t.table} exists but is not a Sluice raw table (partitioned by _partition); rename or drop it`);
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `${t.schema}.${t.table} exists but is not a Sluice raw table (partitioned by _partition); rename or drop it`,
+    );
   }
   const types = new Map(existing.rows.map((r) => [r.column_name, r.data_type]));
   const problems: string[] = [];
@@ -55,15 +79,22 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
   for (const c of columns) {
     const have = types.get(c.name);
     if (have === undefined) added.push(c);
-    else if (have !== PG_TYPE[c.type]) problems.push(`column "${c.name}" is ${c.type} (${PG_TYPE[c.type]}) in the object but ${have} in the table`);
+    else if (have !== PG_TYPE[c.type])
+      problems.push(`column "${c.name}" is ${c.type} (${PG_TYPE[c.type]}) in the object but ${have} in the table`);
   }
   if (added.length && policy === 'error') {
-    problems.push(...added.map((c) => `new column "${c.name}" (${c.type}) is not in the table (set onNewColumn: 'add' to add it)`));
+    problems.push(
+      ...added.map((c) => `new column "${c.name}" (${c.type}) is not in the table (set onNewColumn: 'add' to add it)`),
+    );
   }
   if (problems.length) {
-    throw new SluiceError('LOAD_FAILED', `${object} does not fit ${t.schema}.${t.table}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new SluiceError(
+      'LOAD_FAILED',
+      `${object} does not fit ${t.schema}.${t.table}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
-  for (const c of added) await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${PG_TYPE[c.type]}`);
+  for (const c of added)
+    await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${PG_TYPE[c.type]}`);
 }
 
 /**
@@ -73,7 +104,12 @@ export async function ensureRawTable(q: Queryable, t: RawTable, columns: readonl
  * lock and look again once they hold it.
  */
 async function createSchemaInTransaction(q: Queryable, schema: string): Promise<void> {
-  const exists = async () => (await q.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found`, [schema])).rows[0].found;
+  const exists = async () =>
+    (
+      await q.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found`, [
+        schema,
+      ])
+    ).rows[0].found;
   if (await exists()) return;
   await q.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sluice.create-schema:${schema}`]);
   if (!(await exists())) await q.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
@@ -103,7 +139,8 @@ export async function setSourceObject(q: Queryable, side: RawTable, objectRef: s
  */
 export async function swapPartition(q: Queryable, t: RawTable, side: RawTable, partition: string): Promise<number> {
   const old = { schema: t.schema, table: partitionTableName(t.table, partition, '') };
-  const exists = (await q.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [qualified(old)])).rows[0].found;
+  const exists = (await q.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [qualified(old)]))
+    .rows[0].found;
   let replaced = 0;
   if (exists) {
     replaced = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(old)}`)).rows[0].n);
@@ -111,7 +148,9 @@ export async function swapPartition(q: Queryable, t: RawTable, side: RawTable, p
     await q.query(`DROP TABLE ${qualified(old)}`);
   }
   await q.query(`ALTER TABLE ${qualified(side)} RENAME TO ${quoteIdent(old.table)}`);
-  await q.query(`ALTER TABLE ${qualified(t)} ATTACH PARTITION ${qualified(old)} FOR VALUES IN (${quoteLiteral(partition)})`);
+  await q.query(
+    `ALTER TABLE ${qualified(t)} ATTACH PARTITION ${qualified(old)} FOR VALUES IN (${quoteLiteral(partition)})`,
+  );
   return replaced;
 }
 

@@ -27,9 +27,18 @@ async function failingIds(r: ExpectationResult): Promise<{ all: number[]; sample
   return { all: rows.map((x) => x.id), sample: r.sample!.map((x) => x.id as number) };
 }
 
-async function expectUnexpected(type: string, kwargs: Record<string, unknown>, ids: number[], elements = 5): Promise<ExpectationResult> {
+async function expectUnexpected(
+  type: string,
+  kwargs: Record<string, unknown>,
+  ids: number[],
+  elements = 5,
+): Promise<ExpectationResult> {
   const r = await t(type, kwargs);
-  expect({ success: r.success, elementCount: r.elementCount, unexpectedCount: r.unexpectedCount }).toEqual({ success: ids.length === 0, elementCount: elements, unexpectedCount: ids.length });
+  expect({ success: r.success, elementCount: r.elementCount, unexpectedCount: r.unexpectedCount }).toEqual({
+    success: ids.length === 0,
+    elementCount: elements,
+    unexpectedCount: ids.length,
+  });
   if (ids.length) expect(await failingIds(r)).toEqual({ all: ids, sample: ids });
   expect(r.summary).toMatch(/null/);
   return r;
@@ -38,9 +47,19 @@ async function expectUnexpected(type: string, kwargs: Record<string, unknown>, i
 describe('null expectations count every row', () => {
   test('not null', async () => {
     const r = await expectUnexpected('expect_column_values_to_not_be_null', { column: 'email' }, [4], 6);
-    expect(r).toMatchObject({ nullCount: 1, unexpectedPercent: 16.7, observed: 16.7, summary: '1 of 6 rows (16.7 %) are null; every row counts, nulls included' });
-    expect(await t('expect_column_values_to_not_be_null', { column: 'email', mostly: 0.8 })).toMatchObject({ success: true, unexpectedCount: 1 });
-    expect(await t('expect_column_values_to_not_be_null', { column: 'email', mostly: 0.9 })).toMatchObject({ success: false });
+    expect(r).toMatchObject({
+      nullCount: 1,
+      unexpectedPercent: 16.7,
+      observed: 16.7,
+      summary: '1 of 6 rows (16.7 %) are null; every row counts, nulls included',
+    });
+    expect(await t('expect_column_values_to_not_be_null', { column: 'email', mostly: 0.8 })).toMatchObject({
+      success: true,
+      unexpectedCount: 1,
+    });
+    expect(await t('expect_column_values_to_not_be_null', { column: 'email', mostly: 0.9 })).toMatchObject({
+      success: false,
+    });
   });
 
   test('null', async () => {
@@ -50,23 +69,58 @@ describe('null expectations count every row', () => {
 
 describe('map expectations leave nulls out and honour mostly', () => {
   test('between, inclusive and strict', async () => {
-    const r = await expectUnexpected('expect_column_values_to_be_between', { column: 'amount', min_value: 0, max_value: 20 }, [3, 5]);
-    expect(r).toMatchObject({ nullCount: 1, summary: '2 of 5 non-null values (40 %) are not between 0 and 20; 1 null not counted (nulls are left out, as in GX)' });
-    await expectUnexpected('expect_column_values_to_be_between', { column: 'amount', min_value: 0, max_value: 20, strict_min: true }, [3, 5, 6]);
-    await expectUnexpected('expect_column_values_to_be_between', { column: 'amount', min_value: 0, max_value: 20, strict_max: true }, [2, 3, 5]);
+    const r = await expectUnexpected(
+      'expect_column_values_to_be_between',
+      { column: 'amount', min_value: 0, max_value: 20 },
+      [3, 5],
+    );
+    expect(r).toMatchObject({
+      nullCount: 1,
+      summary:
+        '2 of 5 non-null values (40 %) are not between 0 and 20; 1 null not counted (nulls are left out, as in GX)',
+    });
+    await expectUnexpected(
+      'expect_column_values_to_be_between',
+      { column: 'amount', min_value: 0, max_value: 20, strict_min: true },
+      [3, 5, 6],
+    );
+    await expectUnexpected(
+      'expect_column_values_to_be_between',
+      { column: 'amount', min_value: 0, max_value: 20, strict_max: true },
+      [2, 3, 5],
+    );
     await expectUnexpected('expect_column_values_to_be_between', { column: 'amount', max_value: 20 }, [3]);
-    expect(await t('expect_column_values_to_be_between', { column: 'amount', min_value: 0, mostly: 0.8 })).toMatchObject({ success: true, unexpectedCount: 1 });
+    expect(
+      await t('expect_column_values_to_be_between', { column: 'amount', min_value: 0, mostly: 0.8 }),
+    ).toMatchObject({ success: true, unexpectedCount: 1 });
   });
 
   test('between on dates, bounds as strings', async () => {
-    await expectUnexpected('expect_column_values_to_be_between', { column: 'day', min_value: '2026-03-01', max_value: '2026-03-03' }, [5, 6]);
+    await expectUnexpected(
+      'expect_column_values_to_be_between',
+      { column: 'day', min_value: '2026-03-01', max_value: '2026-03-03' },
+      [5, 6],
+    );
   });
 
   test('in set and not in set (an empty set: everything / nothing is unexpected)', async () => {
-    const r = await expectUnexpected('expect_column_values_to_be_in_set', { column: 'status', value_set: ['paid', 'shipped'] }, [5]);
-    expect(r.summary).toBe('1 of 5 non-null values (20 %) are not in the set; 1 null not counted (nulls are left out, as in GX)');
-    const mostly = await t('expect_column_values_to_be_in_set', { column: 'status', value_set: ['paid', 'shipped'], mostly: 0.8 });
-    expect(mostly).toMatchObject({ success: true, summary: expect.stringContaining('mostly 0.8: 80 % are as expected, so it passes') });
+    const r = await expectUnexpected(
+      'expect_column_values_to_be_in_set',
+      { column: 'status', value_set: ['paid', 'shipped'] },
+      [5],
+    );
+    expect(r.summary).toBe(
+      '1 of 5 non-null values (20 %) are not in the set; 1 null not counted (nulls are left out, as in GX)',
+    );
+    const mostly = await t('expect_column_values_to_be_in_set', {
+      column: 'status',
+      value_set: ['paid', 'shipped'],
+      mostly: 0.8,
+    });
+    expect(mostly).toMatchObject({
+      success: true,
+      summary: expect.stringContaining('mostly 0.8: 80 % are as expected, so it passes'),
+    });
     await expectUnexpected('expect_column_values_to_be_in_set', { column: 'n', value_set: [1, 2, 3, 5] }, [5]);
     await expectUnexpected('expect_column_values_to_not_be_in_set', { column: 'status', value_set: ['lost'] }, [5]);
     await expectUnexpected('expect_column_values_to_be_in_set', { column: 'status', value_set: [] }, [1, 2, 3, 5, 6]);
@@ -74,22 +128,54 @@ describe('map expectations leave nulls out and honour mostly', () => {
   });
 
   test('regex, not regex, regex lists (any / all), on text and on other types as text', async () => {
-    await expectUnexpected('expect_column_values_to_match_regex', { column: 'email', regex: '^[a-z]+@[a-z]+\\.[a-z]+$' }, [3]);
+    await expectUnexpected(
+      'expect_column_values_to_match_regex',
+      { column: 'email', regex: '^[a-z]+@[a-z]+\\.[a-z]+$' },
+      [3],
+    );
     await expectUnexpected('expect_column_values_to_not_match_regex', { column: 'email', regex: '\\.org$' }, [5]);
-    await expectUnexpected('expect_column_values_to_match_regex_list', { column: 'email', regex_list: ['@x\\.com$', '@y\\.org$'] }, [3]);
-    await expectUnexpected('expect_column_values_to_match_regex_list', { column: 'email', regex_list: ['@x\\.com$', '^[a-e]'], match_on: 'all' }, [3, 5]);
-    await expectUnexpected('expect_column_values_to_not_match_regex_list', { column: 'email', regex_list: ['^bad', 'org$'] }, [3, 5]);
+    await expectUnexpected(
+      'expect_column_values_to_match_regex_list',
+      { column: 'email', regex_list: ['@x\\.com$', '@y\\.org$'] },
+      [3],
+    );
+    await expectUnexpected(
+      'expect_column_values_to_match_regex_list',
+      { column: 'email', regex_list: ['@x\\.com$', '^[a-e]'], match_on: 'all' },
+      [3, 5],
+    );
+    await expectUnexpected(
+      'expect_column_values_to_not_match_regex_list',
+      { column: 'email', regex_list: ['^bad', 'org$'] },
+      [3, 5],
+    );
     await expectUnexpected('expect_column_values_to_match_regex', { column: 'n', regex: '^\\d$' }, [5]);
   });
 
   test('LIKE patterns', async () => {
-    await expectUnexpected('expect_column_values_to_match_like_pattern', { column: 'email', like_pattern: '%@x.com' }, [3, 5]);
-    await expectUnexpected('expect_column_values_to_not_match_like_pattern', { column: 'email', like_pattern: '%@x.com' }, [1, 2, 6]);
+    await expectUnexpected(
+      'expect_column_values_to_match_like_pattern',
+      { column: 'email', like_pattern: '%@x.com' },
+      [3, 5],
+    );
+    await expectUnexpected(
+      'expect_column_values_to_not_match_like_pattern',
+      { column: 'email', like_pattern: '%@x.com' },
+      [1, 2, 6],
+    );
   });
 
   test('value lengths between and equal', async () => {
-    await expectUnexpected('expect_column_value_lengths_to_be_between', { column: 'status', min_value: 4, max_value: 4 }, [3]);
-    await expectUnexpected('expect_column_value_lengths_to_be_between', { column: 'status', min_value: 5 }, [1, 2, 5, 6]);
+    await expectUnexpected(
+      'expect_column_value_lengths_to_be_between',
+      { column: 'status', min_value: 4, max_value: 4 },
+      [3],
+    );
+    await expectUnexpected(
+      'expect_column_value_lengths_to_be_between',
+      { column: 'status', min_value: 5 },
+      [1, 2, 5, 6],
+    );
     await expectUnexpected('expect_column_value_lengths_to_equal', { column: 'status', value: 4 }, [3]);
   });
 

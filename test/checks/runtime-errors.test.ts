@@ -17,17 +17,25 @@ beforeAll(async () => {
     CREATE TABLE shop.orders (id int PRIMARY KEY, email text, amount numeric, placed_on date);
     INSERT INTO shop.orders VALUES (1, 'a@x', 1, '2026-03-01'), (2, 'b@x', 2, '2026-03-02'), (3, 'c@x', 3, '2026-03-03');`);
 });
-afterAll(async () => { rmSync(dir, { recursive: true, force: true }); await env.close(); });
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await env.close();
+});
 
 async function problems(table: string, es: readonly Exp[], where?: string): Promise<string[]> {
-  const e = await run(env.wh, table, es, { where }).then(() => undefined, (err: unknown) => err);
+  const e = await run(env.wh, table, es, { where }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ValidationError);
   expect((e as ValidationError).code).toBe('CHECK_INVALID');
   return (e as ValidationError).issues.map((i) => i.message);
 }
 
 test('a missing table', async () => {
-  expect(await problems('shop.nope', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }])).toEqual(['/table: table "shop.nope" does not exist']);
+  expect(await problems('shop.nope', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }])).toEqual([
+    '/table: table "shop.nope" does not exist',
+  ]);
   expect(await problems('nope', [])).toEqual(['/table: table "nope" does not exist on the search_path']);
 });
 
@@ -40,13 +48,22 @@ test('every problem at once, naming expectation and kwarg, before any row is rea
     { type: 'expect_column_mean_to_be_between', kwargs: { column: 'email', min_value: 1 } },
     { type: 'expect_column_values_to_be_of_type', kwargs: { column: 'email', type_: 'txet' } },
     { type: 'unexpected_rows_expectation', kwargs: { unexpected_rows_query: 'SELECT * FORM {batch}' } },
-    { type: 'expect_column_values_to_be_in_table_column', kwargs: { column: 'id', other_table: 'shop.customers', other_column: 'id' } },
-    { type: 'expect_column_values_to_be_in_table_column', kwargs: { column: 'id', other_table: 'shop.orders', other_column: 'idd' } },
+    {
+      type: 'expect_column_values_to_be_in_table_column',
+      kwargs: { column: 'id', other_table: 'shop.customers', other_column: 'id' },
+    },
+    {
+      type: 'expect_column_values_to_be_in_table_column',
+      kwargs: { column: 'id', other_table: 'shop.orders', other_column: 'idd' },
+    },
     { type: 'expect_column_values_to_be_in_set', kwargs: { column: 'id', value_set: [1, 'two'] } },
     { type: 'expect_column_max_to_be_within', kwargs: { column: 'amount', max_age: '1d' } },
     { type: 'expect_column_values_to_be_unique', kwargs: { column: 'id' } }, // fine
   ];
-  const e = await run(wh, 'shop.orders', es).then(() => undefined, (err: unknown) => err as ValidationError);
+  const e = await run(wh, 'shop.orders', es).then(
+    () => undefined,
+    (err: unknown) => err as ValidationError,
+  );
   expect(e!.issues.map((i) => i.message)).toEqual([
     '/expectations/0/kwargs/column: expect_column_values_to_not_be_null: column "emial" does not exist in shop.orders (did you mean "email"?)',
     '/expectations/1/kwargs/regex: expect_column_values_to_match_regex: invalid regular expression: brackets [] not balanced',
@@ -65,36 +82,55 @@ test('every problem at once, naming expectation and kwarg, before any row is rea
 });
 
 test('a where that does not work, with a did-you-mean for the column', async () => {
-  expect(await problems('shop.orders', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }], 'amout > 0'))
-    .toEqual(['/where: the suite\'s where does not work on shop.orders: column "amout" does not exist (did you mean "amount"?)']);
+  expect(
+    await problems('shop.orders', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }], 'amout > 0'),
+  ).toEqual([
+    '/where: the suite\'s where does not work on shop.orders: column "amout" does not exist (did you mean "amount"?)',
+  ]);
 });
 
 test('problems found at run time point into the suite file', async () => {
   const file = path.join(dir, 'orders.json');
-  writeFileSync(file, [
-    '{',
-    '  "name": "orders",',
-    '  "table": "shop.orders",',
-    '  "expectations": [',
-    '    { "type": "expect_column_values_to_not_be_null", "kwargs": { "column": "emial" } },',
-    '    { "type": "expect_column_values_to_match_regex",',
-    '      "kwargs": { "column": "email", "regex": "(" } }',
-    '  ]',
-    '}',
-  ].join('\n'));
-  const e = await validateSuite(env.wh, loadSuite(file)).then(() => undefined, (err: unknown) => err as ValidationError);
-  expect(e!.issues.map((i) => [i.file, i.line, i.column])).toEqual([[file, 5, 76], [file, 7, 47]]);
+  writeFileSync(
+    file,
+    [
+      '{',
+      '  "name": "orders",',
+      '  "table": "shop.orders",',
+      '  "expectations": [',
+      '    { "type": "expect_column_values_to_not_be_null", "kwargs": { "column": "emial" } },',
+      '    { "type": "expect_column_values_to_match_regex",',
+      '      "kwargs": { "column": "email", "regex": "(" } }',
+      '  ]',
+      '}',
+    ].join('\n'),
+  );
+  const e = await validateSuite(env.wh, loadSuite(file)).then(
+    () => undefined,
+    (err: unknown) => err as ValidationError,
+  );
+  expect(e!.issues.map((i) => [i.file, i.line, i.column])).toEqual([
+    [file, 5, 76],
+    [file, 7, 47],
+  ]);
   expect(e!.message).toContain(`${file}:5:76: /expectations/0/kwargs/column:`);
 });
 
 test('a suite changed in code is checked again (a kwarg of the wrong type)', async () => {
-  expect(await problems('shop.orders', [{ type: 'expect_column_values_to_be_in_set', kwargs: { column: 'id', value_set: 3 } }]))
-    .toEqual(['/expectations/0/kwargs/value_set: must be array']);
+  expect(
+    await problems('shop.orders', [
+      { type: 'expect_column_values_to_be_in_set', kwargs: { column: 'id', value_set: 3 } },
+    ]),
+  ).toEqual(['/expectations/0/kwargs/value_set: must be array']);
 });
 
 test('an error Postgres raises on the data names the suite', async () => {
-  const e = await run(env.wh, 'shop.orders', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }], { where: '1 / (id - 2) > 0' })
-    .then(() => undefined, (err: unknown) => err as SluiceError);
+  const e = await run(env.wh, 'shop.orders', [{ type: 'expect_table_row_count_to_equal', kwargs: { value: 1 } }], {
+    where: '1 / (id - 2) > 0',
+  }).then(
+    () => undefined,
+    (err: unknown) => err as SluiceError,
+  );
   expect(e).toBeInstanceOf(SluiceError);
   expect(e!.code).toBe('CHECK_INVALID');
   expect(e!.message).toBe('suite "test_suite" on shop.orders: validating failed in Postgres: division by zero');

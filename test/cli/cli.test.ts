@@ -4,23 +4,42 @@ import { runSluice } from '../support/processes';
 import { createTestDatabase } from '../support/pg';
 
 const p = tempProject();
-p.write('hello.ts', dagFile(`
+p.write(
+  'hello.ts',
+  dagFile(`
 export default defineDag({
   id: 'hello', schedule: '@daily', startDate: '2026-01-01', owner: 'ops', catchup: false,
   tasks: [
     task('say', (ctx) => { ctx.log.info('hello %s', ctx.ds); return ctx.ds; }),
     task({ id: 'shout', upstream: ['say'], run: (ctx) => String(ctx.upstream.say).toUpperCase() }),
   ],
-});`));
-p.write('failing.ts', dagFile(`
-export default defineDag({ id: 'failing', schedule: null, startDate: '2026-01-01', tasks: [task('boom', () => { throw new Error('kaboom'); })] });`));
+});`),
+);
+p.write(
+  'failing.ts',
+  dagFile(`
+export default defineDag({ id: 'failing', schedule: null, startDate: '2026-01-01', tasks: [task('boom', () => { throw new Error('kaboom'); })] });`),
+);
 
 let db: { url: string; drop(): Promise<void> };
-beforeAll(async () => { db = await createTestDatabase('cli'); });
-afterAll(async () => { await db.drop(); p.cleanup(); });
+beforeAll(async () => {
+  db = await createTestDatabase('cli');
+});
+afterAll(async () => {
+  await db.drop();
+  p.cleanup();
+});
 
 async function sluice(args: string[], embedded = false) {
-  return runSluice(args, { cwd: p.dir, env: { SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice'), SLUICE_WORKERS: '2', DATABASE_URL: embedded ? '' : db.url } });
+  return runSluice(args, {
+    cwd: p.dir,
+    env: {
+      SLUICE_DAGS_FOLDER: p.dags,
+      SLUICE_HOME: path.join(p.dir, '.sluice'),
+      SLUICE_WORKERS: '2',
+      DATABASE_URL: embedded ? '' : db.url,
+    },
+  });
 }
 
 test('dags list shows schedule, owner, file, paused and next run', async () => {
@@ -48,7 +67,9 @@ test('tasks test prints the task log; trigger, pause and unpause', async () => {
   expect(t.code).toBe(0);
   expect(t.stdout).toMatch(/INFO {2}hello 2026-03-04/);
   expect(t.stdout).toMatch(/returned "2026-03-04"/);
-  const tr = JSON.parse((await sluice(['dags', 'trigger', 'hello', '--date', '2026-02-01', '--conf', '{"k":1}', '--json'])).stdout);
+  const tr = JSON.parse(
+    (await sluice(['dags', 'trigger', 'hello', '--date', '2026-02-01', '--conf', '{"k":1}', '--json'])).stdout,
+  );
   expect(tr.runId).toMatch(/^manual__/);
   expect(tr.interval.start).toBe('2026-02-01T00:00:00.000Z');
   expect((await sluice(['dags', 'pause', 'hello'])).stdout).toMatch(/hello paused/);
@@ -93,5 +114,8 @@ test('the embedded database (PGlite) runs the same DAG with the same results', a
   expect(r.stderr).not.toMatch(/error/);
   const out = JSON.parse(r.stdout);
   expect(out.state).toBe('success');
-  expect(out.tasks.map((t: { task_id: string; state: string }) => [t.task_id, t.state])).toEqual([['say', 'success'], ['shout', 'success']]);
+  expect(out.tasks.map((t: { task_id: string; state: string }) => [t.task_id, t.state])).toEqual([
+    ['say', 'success'],
+    ['shout', 'success'],
+  ]);
 });

@@ -12,7 +12,9 @@ const p = tempProject();
 afterAll(() => p.cleanup());
 
 test('every option mistake of a DAG is reported together, values shown with their type, each at its line', async () => {
-  const file = p.write('opts.ts', `import { defineDag, task } from 'sluice';
+  const file = p.write(
+    'opts.ts',
+    `import { defineDag, task } from 'sluice';
 
 export default defineDag({
   id: 'opts', schedule: '@daily', startDate: '2026-01-01', catchup: 'yes', maxActiveRuns: '2', shedule: '@hourly',
@@ -24,8 +26,12 @@ export default defineDag({
     task({ id: 'mail', upstream: ['load', { id: 'x' }], produces: 'mart.mail', run: 'send' }),
   ],
 });
-`);
-  p.write('other.ts', `import { defineDag, task } from 'sluice';\nexport default defineDag({ id: 'other', schedule: null, startDate: '2026-01-01', tasks: [task('a', () => 1)] });\n`);
+`,
+  );
+  p.write(
+    'other.ts',
+    `import { defineDag, task } from 'sluice';\nexport default defineDag({ id: 'other', schedule: null, startDate: '2026-01-01', tasks: [task('a', () => 1)] });\n`,
+  );
   const r = await checkDagFiles(p.dags, { processes: 1, timeoutMs: 10_000 });
   expect(r.dags.map((d) => d.dagId)).toEqual(['other']);
   const issues = r.issues.filter((i) => i.file === file);
@@ -47,9 +53,12 @@ export default defineDag({
   ]);
 });
 
-test('one upstream id (or table, or tag) given as a string is a one-element list, as Airflow\'s set_upstream takes one task or a list', () => {
+test("one upstream id (or table, or tag) given as a string is a one-element list, as Airflow's set_upstream takes one task or a list", () => {
   const dag = defineDag({
-    id: 'single', schedule: null, startDate: '2026-01-01', tags: 'shop',
+    id: 'single',
+    schedule: null,
+    startDate: '2026-01-01',
+    tags: 'shop',
     tasks: [
       task({ id: 'extract', produces: 'raw.Orders', run: () => 1 }),
       task({ id: 'load', upstream: 'extract', consumes: 'raw.orders', run: () => 1 }),
@@ -63,21 +72,29 @@ test('one upstream id (or table, or tag) given as a string is a one-element list
 
 test('a task object given where its id belongs is named, with the id to write', () => {
   const extract = task('extract', () => 1);
-  expect(() => defineDag({
-    id: 'objects', schedule: null, startDate: '2026-01-01',
-    tasks: [extract, task({ id: 'load', upstream: [extract as unknown as 'extract'], run: () => 1 })],
-  })).toThrow(/task "load": upstream\[0\] is a task; give its id instead: "extract"/);
+  expect(() =>
+    defineDag({
+      id: 'objects',
+      schedule: null,
+      startDate: '2026-01-01',
+      tasks: [extract, task({ id: 'load', upstream: [extract as unknown as 'extract'], run: () => 1 })],
+    }),
+  ).toThrow(/task "load": upstream\[0\] is a task; give its id instead: "extract"/);
 });
 
 test('params that JSON cannot carry (a Date, a function, NaN) are named with their path', () => {
   let error: ValidationError | undefined;
   try {
     defineDag({
-      id: 'params', schedule: null, startDate: '2026-01-01',
+      id: 'params',
+      schedule: null,
+      startDate: '2026-01-01',
       params: { since: new Date('2026-01-01') as never, limit: Number.NaN, hooks: { notify: (() => 1) as never } },
       tasks: [task('a', () => 1)],
     });
-  } catch (e) { error = e as ValidationError; }
+  } catch (e) {
+    error = e as ValidationError;
+  }
   expect(error?.issues.map((i) => `${i.file === __filename}: ${i.message}`)).toEqual([
     'true: params: $.since is the Date 2026-01-01T00:00:00.000Z, not a JSON value',
     'true: params: $.limit is the number NaN, which JSON cannot carry',

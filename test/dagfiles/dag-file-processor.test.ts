@@ -4,7 +4,8 @@ import { listDags } from '../../src/actions/list-dags';
 import { dagFileProcessor } from '../../src/runtime/runtime';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 
-const good = (id: string, extra = '') => dagFile(`
+const good = (id: string, extra = '') =>
+  dagFile(`
 export default defineDag({
   id: '${id}', schedule: '@daily', startDate: '2026-01-01', owner: 'ana',
   tasks: [task('a', () => 1), task({ id: 'b', upstream: ['a'], run: () => 2 })${extra}],
@@ -16,7 +17,9 @@ describe('parsing DAG files in child processes', () => {
   p.write('syntax.ts', `import { defineDag } from 'sluice';\nconst x = ;\n`);
   p.write('throws.ts', `const a = 1;\n\nthrow new Error('cannot reach the API at import');\n`);
   p.write('loops.ts', `let i = 0;\nwhile (true) { i++; }\n`);
-  p.write('cycle.ts', dagFile(`
+  p.write(
+    'cycle.ts',
+    dagFile(`
 export default defineDag({
   id: 'cycle', schedule: '@daily', startDate: '2026-01-01',
   tasks: [
@@ -25,24 +28,47 @@ export default defineDag({
     task({ id: 'c', upstream: ['zzz'] as string[], run: () => 1 }),
     task('c', () => 1),
   ],
-});`));
-  p.write('badcron.ts', dagFile(`export default defineDag({ id: 'badcron', schedule: '0 25 * * *', startDate: '2026-01-01', tasks: [task('a', () => 1)] });`));
+});`),
+  );
+  p.write(
+    'badcron.ts',
+    dagFile(
+      `export default defineDag({ id: 'badcron', schedule: '0 25 * * *', startDate: '2026-01-01', tasks: [task('a', () => 1)] });`,
+    ),
+  );
   p.write('zz_duplicate.ts', good('good'));
   afterAll(() => p.cleanup());
 
   test('each broken file is an import error with file and line; good DAGs still load', async () => {
     const r = await checkDagFiles(p.dags, { processes: 2, timeoutMs: 3000 });
     expect(r.dags.map((d) => d.dagId)).toEqual(['good']);
-    const by = (name: string) => r.issues.filter((i) => i.file.endsWith(`/${name}`)).map((i) => ({ line: i.line, code: i.code, message: i.message }));
+    const by = (name: string) =>
+      r.issues
+        .filter((i) => i.file.endsWith(`/${name}`))
+        .map((i) => ({ line: i.line, code: i.code, message: i.message }));
     expect(by('syntax.ts')).toEqual([{ line: 2, code: 'SYNTAX', message: 'Unexpected ";"' }]);
-    expect(by('throws.ts')).toEqual([{ line: 3, code: 'IMPORT_THREW', message: 'Error: cannot reach the API at import' }]);
-    expect(by('loops.ts')).toEqual([expect.objectContaining({ line: null, code: 'TIMEOUT', message: expect.stringMatching(/longer than 3s/) })]);
-    expect(by('cycle.ts').map((i) => i.message).sort()).toEqual([
-      'cycle: a -> b -> a', 'duplicate task id "c"', 'task "c" has unknown upstream task "zzz"',
+    expect(by('throws.ts')).toEqual([
+      { line: 3, code: 'IMPORT_THREW', message: 'Error: cannot reach the API at import' },
     ]);
+    expect(by('loops.ts')).toEqual([
+      expect.objectContaining({ line: null, code: 'TIMEOUT', message: expect.stringMatching(/longer than 3s/) }),
+    ]);
+    expect(
+      by('cycle.ts')
+        .map((i) => i.message)
+        .sort(),
+    ).toEqual(['cycle: a -> b -> a', 'duplicate task id "c"', 'task "c" has unknown upstream task "zzz"']);
     expect(by('cycle.ts').find((i) => i.message.startsWith('duplicate'))!.line).toBe(9);
-    expect(by('badcron.ts')).toEqual([expect.objectContaining({ line: 2, code: 'DAG_INVALID', message: expect.stringMatching(/invalid cron "0 25 \* \* \*"/) })]);
-    expect(by('zz_duplicate.ts')).toEqual([expect.objectContaining({ code: 'DUPLICATE_DAG_ID', message: 'DAG id "good" is already defined in good.ts' })]);
+    expect(by('badcron.ts')).toEqual([
+      expect.objectContaining({
+        line: 2,
+        code: 'DAG_INVALID',
+        message: expect.stringMatching(/invalid cron "0 25 \* \* \*"/),
+      }),
+    ]);
+    expect(by('zz_duplicate.ts')).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_DAG_ID', message: 'DAG id "good" is already defined in good.ts' }),
+    ]);
   });
 });
 

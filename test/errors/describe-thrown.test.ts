@@ -18,7 +18,13 @@ test('Errors keep their stack, fields, causes and aggregated errors; a SluiceErr
   expect(describeThrown(e)).toMatch(/^Error: changed later\n\s+at /);
   expect(describeThrown(e, { stack: false })).toBe('Error: changed later');
   const agg = new AggregateError([new TypeError('a'), 'b'], 'two failed');
-  expect(describeThrown(agg, { stack: false })).toBe(`AggregateError: two failed\n[0] TypeError: a\n[1] b (a string was thrown, not an Error, so there is no stack trace; throw new Error(...) to get one)`);
-  expect(describeThrown(new SluiceError('CHECK_FAILED', 'gate closed: 3 rows failed', [{ message: 'x' }]))).toBe('gate closed: 3 rows failed');
-  expect(describeThrown(new Error('outer', { cause: { code: 'E1' } }), { stack: false })).toBe(`Error: outer\ncaused by: an object was thrown ${NOTE}: {"code":"E1"}`);
+  expect(describeThrown(agg, { stack: false })).toBe(
+    `AggregateError: two failed\n[0] TypeError: a\n[1] b (a string was thrown, not an Error, so there is no stack trace; throw new Error(...) to get one)`,
+  );
+  expect(describeThrown(new SluiceError('CHECK_FAILED', 'gate closed: 3 rows failed', [{ message: 'x' }]))).toBe(
+    'gate closed: 3 rows failed',
+  );
+  expect(describeThrown(new Error('outer', { cause: { code: 'E1' } }), { stack: false })).toBe(
+    `Error: outer\ncaused by: an object was thrown ${NOTE}: {"code":"E1"}`,
+  );
 });

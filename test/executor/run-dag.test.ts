@@ -5,7 +5,9 @@ import { readLog } from '../../src/state/task-instances';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 
 const p = tempProject();
-p.write('pipeline.ts', dagFile(`
+p.write(
+  'pipeline.ts',
+  dagFile(`
 export const chain = defineDag({
   id: 'chain', schedule: '@daily', startDate: '2026-01-01', params: { step: 1 },
   tasks: [
@@ -56,33 +58,51 @@ export const rules = defineDag({
     task({ id: 'if_none_failed', upstream: ['ok'], triggerRule: 'none_failed', run: () => 1 }),
   ],
 });
-`));
+`),
+);
 
 let rt: Runtime;
 beforeAll(async () => {
   rt = await testRuntime('run_dag', p);
   const files = dagFileProcessor(rt);
-  try { expect(await files.sync()).toMatchObject({ dags: 6, errors: 0 }); } finally { await files.close(); }
+  try {
+    expect(await files.sync()).toMatchObject({ dags: 6, errors: 0 });
+  } finally {
+    await files.close();
+  }
 });
-afterAll(async () => { await rt.close(); p.cleanup(); });
+afterAll(async () => {
+  await rt.close();
+  p.cleanup();
+});
 
 async function run(dagId: string, conf?: Record<string, number>) {
   const r = await triggerDag(rt, dagId, { conf, date: new Date('2026-02-03T00:00:00Z') });
   const [outcome] = await runToCompletion(rt, [r.id]);
   const tis = await rt.db.query<{ task_id: string; state: string; try_number: number; id: number }>(
-    `SELECT id, task_id, state, try_number FROM sluice.task_instance WHERE run_id = $1 ORDER BY task_id`, [r.id]);
+    `SELECT id, task_id, state, try_number FROM sluice.task_instance WHERE run_id = $1 ORDER BY task_id`,
+    [r.id],
+  );
   return { runPk: r.id, state: outcome.state, tasks: Object.fromEntries(tis.rows.map((t) => [t.task_id, t])) };
 }
 
 test('a chain hands return values downstream and captures each task log', async () => {
   const r = await run('chain', { step: 4 });
   expect(r.state).toBe('success');
-  const values = await rt.db.query(`SELECT task_id, value FROM sluice.task_return WHERE run_id = $1 ORDER BY task_id`, [r.runPk]);
-  expect(values.rows).toEqual([{ task_id: 'a', value: { n: 4 } }, { task_id: 'b', value: { n: 5 } }, { task_id: 'c', value: 50 }]);
+  const values = await rt.db.query(`SELECT task_id, value FROM sluice.task_return WHERE run_id = $1 ORDER BY task_id`, [
+    r.runPk,
+  ]);
+  expect(values.rows).toEqual([
+    { task_id: 'a', value: { n: 4 } },
+    { task_id: 'b', value: { n: 5 } },
+    { task_id: 'c', value: 50 },
+  ]);
   const log = await readLog(rt.db, r.tasks.a.id);
   expect(log).toContain('hello from a\n');
   expect(log).toMatch(/INFO {2}ds=2026-02-03\n/);
-  const order = await rt.db.query(`SELECT task_id FROM sluice.task_instance WHERE run_id = $1 ORDER BY start_date`, [r.runPk]);
+  const order = await rt.db.query(`SELECT task_id FROM sluice.task_instance WHERE run_id = $1 ORDER BY start_date`, [
+    r.runPk,
+  ]);
   expect(order.rows.map((x) => x.task_id)).toEqual(['a', 'b', 'c']);
 });
 
@@ -90,8 +110,16 @@ test('failed tries are retried with exponential backoff until one succeeds', asy
   const r = await run('flaky');
   expect(r.state).toBe('success');
   expect(r.tasks.f).toMatchObject({ state: 'success', try_number: 3 });
-  const tries = await rt.db.query<{ try_number: number; state: string; error: string | null; start_date: Date; end_date: Date }>(
-    `SELECT try_number, state, error, start_date, end_date FROM sluice.task_try WHERE ti_id = $1 ORDER BY try_number`, [r.tasks.f.id]);
+  const tries = await rt.db.query<{
+    try_number: number;
+    state: string;
+    error: string | null;
+    start_date: Date;
+    end_date: Date;
+  }>(
+    `SELECT try_number, state, error, start_date, end_date FROM sluice.task_try WHERE ti_id = $1 ORDER BY try_number`,
+    [r.tasks.f.id],
+  );
   expect(tries.rows.map((t) => t.state)).toEqual(['up_for_retry', 'up_for_retry', 'success']);
   expect(tries.rows[0].error).toMatch(/transient failure on try 1/);
   // 200 ms after try 1, 400 ms after try 2
@@ -118,7 +146,9 @@ test('a worker process killed mid-task is replaced and the task retried', async 
   const r = await run('crash');
   expect(r.state).toBe('success');
   expect(r.tasks.dies).toMatchObject({ state: 'success', try_number: 2 });
-  const t = await rt.db.query(`SELECT error FROM sluice.task_try WHERE ti_id = $1 AND try_number = 1`, [r.tasks.dies.id]);
+  const t = await rt.db.query(`SELECT error FROM sluice.task_try WHERE ti_id = $1 AND try_number = 1`, [
+    r.tasks.dies.id,
+  ]);
   expect(t.rows[0].error).toMatch(/worker process running the task died \(signal SIGKILL\)/);
   // And the executor still runs other work afterwards.
   expect((await run('chain')).state).toBe('success');
@@ -128,8 +158,13 @@ test('trigger rules decide what runs after a failure', async () => {
   const r = await run('rules');
   const states = Object.fromEntries(Object.entries(r.tasks).map(([k, v]) => [k, v.state]));
   expect(states).toEqual({
-    ok: 'success', bad: 'failed', needs_all: 'upstream_failed', after_all: 'upstream_failed',
-    cleanup: 'success', on_failure: 'success', if_none_failed: 'success',
+    ok: 'success',
+    bad: 'failed',
+    needs_all: 'upstream_failed',
+    after_all: 'upstream_failed',
+    cleanup: 'success',
+    on_failure: 'success',
+    if_none_failed: 'success',
   });
   expect(r.state).toBe('failed');
   const recovered = await run('chain');

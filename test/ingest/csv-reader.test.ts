@@ -32,7 +32,13 @@ describe('csv record reader', () => {
   test('quoted fields keep delimiters, doubled quotes and newlines; line numbers count them', () => {
     const text = 'id,note\n1,"a, ""b""\nsecond line"\n2,plain\r\n3,"x\r\ny"\r\n\n4,last';
     const r = read(text);
-    expect(fields(r)).toEqual([['id', 'note'], ['1', 'a, "b"\nsecond line'], ['2', 'plain'], ['3', 'x\r\ny'], ['4', 'last']]);
+    expect(fields(r)).toEqual([
+      ['id', 'note'],
+      ['1', 'a, "b"\nsecond line'],
+      ['2', 'plain'],
+      ['3', 'x\r\ny'],
+      ['4', 'last'],
+    ]);
     expect(r.map((x) => x.line)).toEqual([1, 2, 4, 5, 8]);
     expect(r[1].raw).toBe('1,"a, ""b""\nsecond line"');
     expect(r[3].raw).toBe('3,"x\r\ny"');
@@ -40,7 +46,10 @@ describe('csv record reader', () => {
 
   test('a BOM and blank lines are skipped', () => {
     const r = read('\uFEFFa,b\n\n\r\n1,2\n');
-    expect(fields(r)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fields(r)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(r[1].line).toBe(4);
   });
 
@@ -60,7 +69,12 @@ describe('csv record reader', () => {
       [4, ['3', 'fine'], '3,"fine"'],
     ]);
     const open = read('a\n"never closed\nmore');
-    expect(open[1]).toEqual({ fields: [], line: 2, raw: '"never closed\nmore', error: 'a quoted field is not closed before the end of the file' });
+    expect(open[1]).toEqual({
+      fields: [],
+      line: 2,
+      raw: '"never closed\nmore',
+      error: 'a quoted field is not closed before the end of the file',
+    });
   });
 
   test('the same records whatever the chunk boundaries', () => {
@@ -80,11 +94,23 @@ describe('csv record reader', () => {
       const rows: string[][] = [];
       const width = 1 + Math.floor(next() * 4);
       for (let r = 0; r < 1 + Math.floor(next() * 6); r++) {
-        rows.push(Array.from({ length: width }, () => Array.from({ length: Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]).join('')));
+        rows.push(
+          Array.from({ length: width }, () =>
+            Array.from({ length: Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]).join(''),
+          ),
+        );
       }
-      if (width === 1) rows.forEach((row) => { if (row[0] === '') row[0] = 'e'; });
+      if (width === 1)
+        rows.forEach((row) => {
+          if (row[0] === '') row[0] = 'e';
+        });
       const eol = next() < 0.5 ? '\n' : '\r\n';
-      const text = rows.map((row) => row.map((f) => (/[",\r\n]/.test(f) || next() < 0.2 ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join(eol) + (next() < 0.5 ? eol : '');
+      const text =
+        rows
+          .map((row) =>
+            row.map((f) => (/[",\r\n]/.test(f) || next() < 0.2 ? `"${f.replace(/"/g, '""')}"` : f)).join(','),
+          )
+          .join(eol) + (next() < 0.5 ? eol : '');
       const cut = Math.floor(next() * text.length);
       const mine = read([text.slice(0, cut), text.slice(cut)]).map((x) => x.fields.map((f) => f ?? ''));
       const theirs = parse(text, { relax_column_count: true, record_delimiter: ['\r\n', '\n'] }) as string[][];

@@ -34,9 +34,42 @@ const columns: ColumnSpec[] = [
 
 /** Source-shaped records (as a JSON source would give them), coerced as every source does. */
 const records: Record<string, unknown>[] = [
-  { id: 1, label: 'plain', big: '9223372036854775807', amount: '123456789012345678901234567890.123456789', ratio: 0.1, active: true, day: '2026-01-31', local_at: '2026-01-31T10:00:00.123456', at: '2026-01-31T10:00:00.123456+05:30', payload: { a: [1, 'two', null], 'quote"key': 'é' } },
-  { id: 2, label: '', big: '-9223372036854775808', amount: '-0.000001', ratio: -1e-300, active: false, day: '0001-01-01', local_at: '1999-12-31 23:59:59', at: '1999-12-31T23:59:59Z', payload: 'just a string' },
-  { id: 3, label: null, big: null, amount: null, ratio: null, active: null, day: null, local_at: null, at: null, payload: null },
+  {
+    id: 1,
+    label: 'plain',
+    big: '9223372036854775807',
+    amount: '123456789012345678901234567890.123456789',
+    ratio: 0.1,
+    active: true,
+    day: '2026-01-31',
+    local_at: '2026-01-31T10:00:00.123456',
+    at: '2026-01-31T10:00:00.123456+05:30',
+    payload: { a: [1, 'two', null], 'quote"key': 'é' },
+  },
+  {
+    id: 2,
+    label: '',
+    big: '-9223372036854775808',
+    amount: '-0.000001',
+    ratio: -1e-300,
+    active: false,
+    day: '0001-01-01',
+    local_at: '1999-12-31 23:59:59',
+    at: '1999-12-31T23:59:59Z',
+    payload: 'just a string',
+  },
+  {
+    id: 3,
+    label: null,
+    big: null,
+    amount: null,
+    ratio: null,
+    active: null,
+    day: null,
+    local_at: null,
+    at: null,
+    payload: null,
+  },
   { id: 4, label: 'comma, "quotes" and\nnewline\r\nand CRLF', ratio: Infinity, payload: [] },
   { id: 5, label: '\\.', ratio: -Infinity, payload: { nested: { deep: ['x,y', 'line\nbreak', '"'] } } },
   { id: 6, label: '  spaces kept  ', ratio: NaN, payload: 0 },
@@ -61,9 +94,18 @@ describe('lake CSV writer', () => {
     expect(csvText('\\.')).toBe('"\\."');
     const line = csvRowFormatter(columns);
     expect(line(sourceRows()[2].values)).toBe('3,,,,,,,,,\n');
-    expect(line(sourceRows()[0].values)).toBe('1,plain,9223372036854775807,123456789012345678901234567890.123456789,0.1,true,2026-01-31,2026-01-31T10:00:00.123456,2026-01-31T10:00:00.123456+05:30,"{""a"":[1,""two"",null],""quote\\""key"":""é""}"\n');
-    expect(line({ id: 1, day: new Date('2026-02-03T00:00:00Z'), at: new Date('2026-02-03T04:05:06.789Z'), local_at: new Date('2026-02-03T04:05:06Z'), payload: { a: 1 } }))
-      .toBe('1,,,,,,2026-02-03,2026-02-03T04:05:06.000,2026-02-03T04:05:06.789Z,"{""a"":1}"\n');
+    expect(line(sourceRows()[0].values)).toBe(
+      '1,plain,9223372036854775807,123456789012345678901234567890.123456789,0.1,true,2026-01-31,2026-01-31T10:00:00.123456,2026-01-31T10:00:00.123456+05:30,"{""a"":[1,""two"",null],""quote\\""key"":""é""}"\n',
+    );
+    expect(
+      line({
+        id: 1,
+        day: new Date('2026-02-03T00:00:00Z'),
+        at: new Date('2026-02-03T04:05:06.789Z'),
+        local_at: new Date('2026-02-03T04:05:06Z'),
+        payload: { a: 1 },
+      }),
+    ).toBe('1,,,,,,2026-02-03,2026-02-03T04:05:06.000,2026-02-03T04:05:06.789Z,"{""a"":1}"\n');
   });
 
   test('row count, byte size and SHA-256 match the bytes produced', async () => {
@@ -80,14 +122,19 @@ describe('lake CSV writer', () => {
 
   test('many rows stream in several chunks with the same totals', async () => {
     async function* many(): AsyncGenerator<SourceRow> {
-      for (let i = 0; i < 20000; i++) yield { at: `r${i}`, values: { id: i, label: i % 3 ? `row ${i}, "q"` : null, payload: `{"i":${i}}` } };
+      for (let i = 0; i < 20000; i++)
+        yield { at: `r${i}`, values: { id: i, label: i % 3 ? `row ${i}, "q"` : null, payload: `{"i":${i}}` } };
     }
     const out = csvObject(many(), columns);
     const chunks: Buffer[] = [];
     for await (const c of out.stream) chunks.push(c as Buffer);
     const all = Buffer.concat(chunks);
     expect(chunks.length).toBeGreaterThan(1);
-    expect(await out.done).toEqual({ rows: 20000, bytes: all.length, sha256: createHash('sha256').update(all).digest('hex') });
+    expect(await out.done).toEqual({
+      rows: 20000,
+      bytes: all.length,
+      sha256: createHash('sha256').update(all).digest('hex'),
+    });
   });
 
   test('a failing source fails the stream and `done`; an abandoned stream rejects `done`', async () => {
@@ -99,7 +146,10 @@ describe('lake CSV writer', () => {
     await expect(collect(out.stream)).rejects.toThrow('source died');
     await expect(out.done).rejects.toThrow('source died');
 
-    const big = csvObject(Array.from({ length: 50000 }, (_, i) => ({ at: `r${i}`, values: { id: i, label: 'x'.repeat(20) } })), columns);
+    const big = csvObject(
+      Array.from({ length: 50000 }, (_, i) => ({ at: `r${i}`, values: { id: i, label: 'x'.repeat(20) } })),
+      columns,
+    );
     for await (const _ of big.stream) break;
     await expect(big.done).rejects.toThrow('the output stream was closed before all rows were written');
   });
@@ -138,7 +188,8 @@ describe('lake CSV writer', () => {
       await pipeline(out.stream, client.query(copyFrom('COPY lake_rt FROM STDIN WITH (FORMAT csv, HEADER true)')));
       expect((await out.done).rows).toBe(records.length);
 
-      const { rows } = await client.query(`SELECT id, label, big::text, amount::text, ratio, active, day::text, local_at::text, at::text, payload
+      const { rows } =
+        await client.query(`SELECT id, label, big::text, amount::text, ratio, active, day::text, local_at::text, at::text, payload
         FROM lake_rt ORDER BY id`);
       expect(rows).toHaveLength(records.length);
       const byId = new Map(rows.map((r) => [r.id as number, r]));
@@ -152,18 +203,31 @@ describe('lake CSV writer', () => {
       expect(byId.get(2)!.label).toBe('');
       expect(byId.get(3)!.label).toBeNull();
       expect(byId.get(2147483647)!.label).toBe('NULL');
-      expect([byId.get(1)!.big, byId.get(2)!.big, byId.get(3)!.big]).toEqual(['9223372036854775807', '-9223372036854775808', null]);
-      expect([byId.get(1)!.amount, byId.get(2)!.amount]).toEqual(['123456789012345678901234567890.123456789', '-0.000001']);
+      expect([byId.get(1)!.big, byId.get(2)!.big, byId.get(3)!.big]).toEqual([
+        '9223372036854775807',
+        '-9223372036854775808',
+        null,
+      ]);
+      expect([byId.get(1)!.amount, byId.get(2)!.amount]).toEqual([
+        '123456789012345678901234567890.123456789',
+        '-0.000001',
+      ]);
       expect([byId.get(1)!.active, byId.get(2)!.active, byId.get(3)!.active]).toEqual([true, false, null]);
       expect([byId.get(1)!.day, byId.get(2)!.day]).toEqual(['2026-01-31', '0001-01-01']);
-      expect([byId.get(1)!.local_at, byId.get(2)!.local_at]).toEqual(['2026-01-31 10:00:00.123456', '1999-12-31 23:59:59']);
+      expect([byId.get(1)!.local_at, byId.get(2)!.local_at]).toEqual([
+        '2026-01-31 10:00:00.123456',
+        '1999-12-31 23:59:59',
+      ]);
       expect([byId.get(1)!.at, byId.get(2)!.at]).toEqual(['2026-01-31 04:30:00.123456+00', '1999-12-31 23:59:59+00']);
     });
 
     test('a one-column NULL row (an empty line) loads as NULL', async () => {
       const one: ColumnSpec[] = [{ name: 't', type: 'text' }];
       await client.query('CREATE TABLE lake_one (n serial, t text)');
-      const out = csvObject([null, '', 'x', '\\.'].map((t, i) => ({ at: `${i}`, values: { t } })), one);
+      const out = csvObject(
+        [null, '', 'x', '\\.'].map((t, i) => ({ at: `${i}`, values: { t } })),
+        one,
+      );
       await pipeline(out.stream, client.query(copyFrom('COPY lake_one (t) FROM STDIN WITH (FORMAT csv, HEADER true)')));
       const { rows } = await client.query('SELECT t FROM lake_one ORDER BY n');
       expect(rows.map((r) => r.t)).toEqual([null, '', 'x', '\\.']);

@@ -11,7 +11,12 @@ import { collect, failure } from '../support/iterables';
  */
 
 type Handler = (url: URL, res: http.ServerResponse) => void;
-interface Origin { url: string; seen: { url: URL; headers: http.IncomingHttpHeaders }[]; handler: Handler; server: http.Server }
+interface Origin {
+  url: string;
+  seen: { url: URL; headers: http.IncomingHttpHeaders }[];
+  handler: Handler;
+  server: http.Server;
+}
 
 async function origin(): Promise<Origin> {
   const o = { seen: [], handler: () => undefined } as unknown as Origin;
@@ -27,10 +32,21 @@ async function origin(): Promise<Origin> {
 
 let api: Origin;
 let other: Origin;
-beforeAll(async () => { api = await origin(); other = await origin(); });
-beforeEach(() => { for (const o of [api, other]) { o.seen = []; o.handler = (_u, res) => json(res, []); } });
+beforeAll(async () => {
+  api = await origin();
+  other = await origin();
+});
+beforeEach(() => {
+  for (const o of [api, other]) {
+    o.seen = [];
+    o.handler = (_u, res) => json(res, []);
+  }
+});
 afterAll(async () => {
-  for (const o of [api, other]) { o.server.closeAllConnections(); await new Promise((r) => o.server.close(r)); }
+  for (const o of [api, other]) {
+    o.server.closeAllConnections();
+    await new Promise((r) => o.server.close(r));
+  }
 });
 
 const KEY = 'key-7f3a9c21';
@@ -50,7 +66,9 @@ function redirect(res: http.ServerResponse, to: string, status = 302): void {
 function src(o: Partial<HttpSourceOptions> & { path?: string } = {}) {
   const notices: WithheldInfo[] = [];
   const source = httpSource({
-    url: api.url + (o.path ?? '/items'), columns, ...fast,
+    url: api.url + (o.path ?? '/items'),
+    columns,
+    ...fast,
     auth: { header: 'X-Api-Key', value: KEY },
     headers: { Authorization: `Bearer ${TOKEN}`, 'X-Tenant': 'acme' },
     params: { api_key: QUERY_KEY },
@@ -86,20 +104,28 @@ function expectNoCredentials(o: Origin): void {
 const ALL_WITHHELD = ['authorization', 'x-tenant', 'x-api-key'];
 
 describe('redirects', () => {
-  it.each([301, 302, 303, 307, 308])('a %d to another origin arrives there without any configured credential, and the notice names both URLs', async (status) => {
-    api.handler = (_u, res) => redirect(res, `${other.url}/export?api_key=${QUERY_KEY}&part=1`, status);
-    other.handler = (_u, res) => json(res, [{ id: 1 }, { id: 2 }]);
-    const s = src();
-    expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2]);
-    expectCredentials(api);
-    expect(api.seen[0].url.searchParams.get('api_key')).toBe(QUERY_KEY);
-    expectNoCredentials(other);
-    expect(other.seen[0].url.searchParams.get('part')).toBe('1'); // the rest of the URL as the server gave it
-    expect(s.notices).toEqual([{
-      via: 'redirect', home: api.url, from: `${api.url}/items?api_key=***`, to: `${other.url}/export?api_key=***&part=1`,
-      withheld: [...ALL_WITHHELD, 'query parameter api_key'],
-    }]);
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'a %d to another origin arrives there without any configured credential, and the notice names both URLs',
+    async (status) => {
+      api.handler = (_u, res) => redirect(res, `${other.url}/export?api_key=${QUERY_KEY}&part=1`, status);
+      other.handler = (_u, res) => json(res, [{ id: 1 }, { id: 2 }]);
+      const s = src();
+      expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2]);
+      expectCredentials(api);
+      expect(api.seen[0].url.searchParams.get('api_key')).toBe(QUERY_KEY);
+      expectNoCredentials(other);
+      expect(other.seen[0].url.searchParams.get('part')).toBe('1'); // the rest of the URL as the server gave it
+      expect(s.notices).toEqual([
+        {
+          via: 'redirect',
+          home: api.url,
+          from: `${api.url}/items?api_key=***`,
+          to: `${other.url}/export?api_key=***&part=1`,
+          withheld: [...ALL_WITHHELD, 'query parameter api_key'],
+        },
+      ]);
+    },
+  );
 
   it('a redirect within the origin keeps every credential', async () => {
     api.handler = (u, res) => (u.pathname === '/items' ? redirect(res, '/v2/items', 307) : json(res, [{ id: 7 }]));
@@ -122,7 +148,8 @@ describe('redirects', () => {
 
   it('a relative next link on a page served by the other origin resolves there, and gets no credentials', async () => {
     api.handler = (_u, res) => redirect(res, `${other.url}/p1`);
-    other.handler = (u, res) => json(res, { items: [{ id: u.pathname === '/p1' ? 1 : 2 }], next: u.pathname === '/p1' ? '/p2' : null });
+    other.handler = (u, res) =>
+      json(res, { items: [{ id: u.pathname === '/p1' ? 1 : 2 }], next: u.pathname === '/p1' ? '/p2' : null });
     const s = src({ recordPath: 'items', pagination: { mode: 'next-link', nextPath: 'next' } });
     expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2]);
     expect(other.seen.map((r) => r.url.pathname)).toEqual(['/p1', '/p2']);
@@ -134,8 +161,10 @@ describe('redirects', () => {
     api.handler = (u, res) => redirect(res, `/loop?n=${Number(u.searchParams.get('n') ?? 0) + 1}`);
     const e = await failure(src({ maxRedirects: 3 }));
     expect(e.code).toBe('SOURCE_FAILED');
-    expect(e.message).toBe(`GET ${api.url}/items?api_key=*** (redirected to ${api.url}/loop?n=3) failed: more than 3 redirects ` +
-      `(the next to ${api.url}/loop?n=4); raise maxRedirects if the API really needs that many, else its redirects loop`);
+    expect(e.message).toBe(
+      `GET ${api.url}/items?api_key=*** (redirected to ${api.url}/loop?n=3) failed: more than 3 redirects ` +
+        `(the next to ${api.url}/loop?n=4); raise maxRedirects if the API really needs that many, else its redirects loop`,
+    );
     expect(api.seen).toHaveLength(4); // not retried: a loop stays a loop
   });
 
@@ -145,31 +174,41 @@ describe('redirects', () => {
     expect(e.code).toBe('SOURCE_FAILED');
     expect(e.message).toBe(`GET ${api.url}/items?api_key=*** failed: HTTP 302 redirect without a Location header`);
     api.handler = (_u, res) => redirect(res, 'file:///etc/passwd');
-    expect((await failure(src())).message).toMatch(/HTTP 302 redirect to a file: URL; only http and https are followed$/);
+    expect((await failure(src())).message).toMatch(
+      /HTTP 302 redirect to a file: URL; only http and https are followed$/,
+    );
   });
 
   it('an error status after a redirect names where it was redirected to', async () => {
     api.handler = (_u, res) => redirect(res, `${other.url}/gone`);
     other.handler = (_u, res) => json(res, { error: 'no' }, 401);
     const e = await failure(src());
-    expect(e.message).toBe(`GET ${api.url}/items?api_key=*** failed: redirected to ${other.url}/gone: HTTP 401: {"error":"no"}`);
+    expect(e.message).toBe(
+      `GET ${api.url}/items?api_key=*** failed: redirected to ${other.url}/gone: HTTP 401: {"error":"no"}`,
+    );
     expectNoCredentials(other);
   });
 });
 
 describe('next links', () => {
   it('a next link in the body to another origin is requested without the credentials', async () => {
-    api.handler = (_u, res) => json(res, { items: [{ id: 1 }], next: `${other.url}/items?page=2&api_key=${QUERY_KEY}` });
+    api.handler = (_u, res) =>
+      json(res, { items: [{ id: 1 }], next: `${other.url}/items?page=2&api_key=${QUERY_KEY}` });
     other.handler = (_u, res) => json(res, { items: [{ id: 2 }], next: null });
     const s = src({ recordPath: 'items', pagination: { mode: 'next-link', nextPath: 'next' } });
     expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2]);
     expectCredentials(api);
     expectNoCredentials(other);
     expect(other.seen[0].url.searchParams.get('page')).toBe('2');
-    expect(s.notices).toEqual([{
-      via: 'next link', home: api.url, from: `${api.url}/items?api_key=***`, to: `${other.url}/items?page=2&api_key=***`,
-      withheld: [...ALL_WITHHELD, 'query parameter api_key'],
-    }]);
+    expect(s.notices).toEqual([
+      {
+        via: 'next link',
+        home: api.url,
+        from: `${api.url}/items?api_key=***`,
+        to: `${other.url}/items?page=2&api_key=***`,
+        withheld: [...ALL_WITHHELD, 'query parameter api_key'],
+      },
+    ]);
   });
 
   it('a Link header to another origin: the same; the notice comes once per origin, not per page', async () => {
@@ -192,19 +231,34 @@ describe('every pagination mode', () => {
     ['offset', { pagination: { mode: 'offset', limit: 1 } }],
     ['cursor', { pagination: { mode: 'cursor', cursorPath: 'next' }, recordPath: 'items' }],
   ];
-  it.each(modes)('%s: page 2 redirected to another origin gets no credentials; the pages at the origin keep them', async (mode, o) => {
-    const pageOf = (u: URL) => Number(u.searchParams.get('page') ?? (u.searchParams.has('offset') ? Number(u.searchParams.get('offset')) + 1 : u.searchParams.get('cursor') ?? 1));
-    const body = (n: number) => (mode === 'cursor' ? { items: n <= 3 ? [{ id: n }] : [], next: n < 3 ? String(n + 1) : null } : n <= 3 ? [{ id: n }] : []);
-    api.handler = (u, res) => (pageOf(u) === 2 ? redirect(res, `${other.url}/mirror${u.search}`) : json(res, body(pageOf(u))));
-    other.handler = (u, res) => json(res, body(pageOf(u)));
-    const s = src(o);
-    expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2, 3]);
-    expectCredentials(api);
-    expect(api.seen.map((r) => pageOf(r.url))).toEqual(mode === 'cursor' ? [1, 2, 3] : [1, 2, 3, 4]);
-    expect(other.seen.map((r) => pageOf(r.url))).toEqual([2]);
-    expectNoCredentials(other);
-    expect(s.notices.map((n) => n.via)).toEqual(['redirect']);
-  });
+  it.each(modes)(
+    '%s: page 2 redirected to another origin gets no credentials; the pages at the origin keep them',
+    async (mode, o) => {
+      const pageOf = (u: URL) =>
+        Number(
+          u.searchParams.get('page') ??
+            (u.searchParams.has('offset')
+              ? Number(u.searchParams.get('offset')) + 1
+              : (u.searchParams.get('cursor') ?? 1)),
+        );
+      const body = (n: number) =>
+        mode === 'cursor'
+          ? { items: n <= 3 ? [{ id: n }] : [], next: n < 3 ? String(n + 1) : null }
+          : n <= 3
+            ? [{ id: n }]
+            : [];
+      api.handler = (u, res) =>
+        pageOf(u) === 2 ? redirect(res, `${other.url}/mirror${u.search}`) : json(res, body(pageOf(u)));
+      other.handler = (u, res) => json(res, body(pageOf(u)));
+      const s = src(o);
+      expect((await collect(s)).map((r) => r.values.id)).toEqual([1, 2, 3]);
+      expectCredentials(api);
+      expect(api.seen.map((r) => pageOf(r.url))).toEqual(mode === 'cursor' ? [1, 2, 3] : [1, 2, 3, 4]);
+      expect(other.seen.map((r) => pageOf(r.url))).toEqual([2]);
+      expectNoCredentials(other);
+      expect(s.notices.map((n) => n.via)).toEqual(['redirect']);
+    },
+  );
 });
 
 describe('retries', () => {
@@ -222,7 +276,8 @@ describe('retries', () => {
   it('a 429 from the other origin after a redirect: each retry starts at the origin, the other origin never gets them', async () => {
     let calls = 0;
     api.handler = (_u, res) => redirect(res, `${other.url}/cdn/items`);
-    other.handler = (_u, res) => (++calls <= 2 ? json(res, { error: 'slow down' }, 429, { 'retry-after': '0' }) : json(res, [{ id: 9 }]));
+    other.handler = (_u, res) =>
+      ++calls <= 2 ? json(res, { error: 'slow down' }, 429, { 'retry-after': '0' }) : json(res, [{ id: 9 }]);
     const retries: string[] = [];
     const s = src({ onRetry: (i) => retries.push(i.reason) });
     expect((await collect(s)).map((r) => r.values.id)).toEqual([9]);
@@ -249,6 +304,10 @@ describe('which destinations are another origin', () => {
     expect(out.withheld).toEqual(['x-tenant', 'x-api-key']);
   });
   it('the same origin, written with its default port, keeps them', () => {
-    expect(requestFor(new URL('https://api.example.test:443/v2/other')).headers).toEqual({ accept: 'application/json', 'X-Tenant': 'acme', 'X-Api-Key': KEY });
+    expect(requestFor(new URL('https://api.example.test:443/v2/other')).headers).toEqual({
+      accept: 'application/json',
+      'X-Tenant': 'acme',
+      'X-Api-Key': KEY,
+    });
   });
 });

@@ -4,7 +4,6 @@ import { isSluiceError } from '../../src/errors/errors';
 import { nextFromLinkHeader } from '../../src/ingest/http-pagination';
 import { backoffDelayMs, parseRetryAfter } from '../../src/ingest/http-retry';
 import { httpSource, redactUrl, type HttpSourceOptions } from '../../src/ingest/http-source';
-import type { SourceRow } from '../../src/ingest/types';
 import { collect, failure } from '../support/iterables';
 
 type Handler = (url: URL, req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -23,13 +22,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-beforeEach(() => { seen = []; });
+beforeEach(() => {
+  seen = [];
+});
 afterAll(() => {
   server.closeAllConnections(); // including requests a test left hanging
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const columns = [{ name: 'id', type: 'integer' as const }, { name: 'name', type: 'text' as const }];
+const columns = [
+  { name: 'id', type: 'integer' as const },
+  { name: 'name', type: 'text' as const },
+];
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 20 } };
 
 function json(res: http.ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}): void {
@@ -41,7 +45,6 @@ function recs(from: number, n: number): { id: number; name: string }[] {
   return Array.from({ length: Math.max(0, n) }, (_, i) => ({ id: from + i, name: `r${from + i}` }));
 }
 
-
 function src(o: Partial<HttpSourceOptions> & { path?: string }) {
   return httpSource({ url: origin + (o.path ?? '/items'), columns, ...fast, ...o });
 }
@@ -51,7 +54,11 @@ describe('records', () => {
     handler = (_u, _q, res) => json(res, [{ id: 1, name: 'a', extra: true }, { id: 2 }, { id: 3, name: null }]);
     const s = src({ params: { since: '2026-01-01' } });
     const rows = await collect(s);
-    expect(rows.map((r) => r.values)).toEqual([{ id: 1, name: 'a' }, { id: 2, name: null }, { id: 3, name: null }]);
+    expect(rows.map((r) => r.values)).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: null },
+      { id: 3, name: null },
+    ]);
     expect(rows[1].at).toBe(`GET ${origin}/items?since=2026-01-01 page 1 record 2`);
     expect(seen[0].url.searchParams.get('since')).toBe('2026-01-01');
     expect(s.stats()).toEqual({ pages: 1, requests: 1, retries: 0, records: 3 });
@@ -65,7 +72,9 @@ describe('records', () => {
 
   it('sends the auth header and custom headers, and keeps the auth value out of messages', async () => {
     handler = (_u, _q, res) => json(res, { error: 'nope' }, 403);
-    const e = await failure(src({ auth: { header: 'Authorization', value: 'Bearer s3cret' }, headers: { 'X-Tenant': 't1' } }));
+    const e = await failure(
+      src({ auth: { header: 'Authorization', value: 'Bearer s3cret' }, headers: { 'X-Tenant': 't1' } }),
+    );
     expect(seen[0].headers.authorization).toBe('Bearer s3cret');
     expect(seen[0].headers['x-tenant']).toBe('t1');
     expect(e.message).not.toContain('s3cret');
@@ -73,7 +82,9 @@ describe('records', () => {
 
   it('redacts secret query parameters in locations and messages', async () => {
     handler = (_u, _q, res) => json(res, [{ id: 1 }]);
-    const rows = await collect(src({ params: { api_key: 'k1', token: 't', mine: 'x', q: 'ok' }, secretParams: ['mine'] }));
+    const rows = await collect(
+      src({ params: { api_key: 'k1', token: 't', mine: 'x', q: 'ok' }, secretParams: ['mine'] }),
+    );
     expect(rows[0].at).toBe(`GET ${origin}/items?api_key=***&token=***&mine=***&q=ok page 1 record 1`);
     expect(seen[0].url.searchParams.get('api_key')).toBe('k1');
     expect(redactUrl(new URL('https://u:p@x.test/a?sig=1&b=2'))).toBe('https://x.test/a?sig=***&b=2');
@@ -86,7 +97,10 @@ describe('pagination', () => {
       const page = Number(u.searchParams.get('p'));
       json(res, { data: recs((page - 1) * 10 + 1, Math.min(10, 25 - (page - 1) * 10)) });
     };
-    const s = src({ recordPath: 'data', pagination: { mode: 'page', pageParam: 'p', sizeParam: 'size', pageSize: 10 } });
+    const s = src({
+      recordPath: 'data',
+      pagination: { mode: 'page', pageParam: 'p', sizeParam: 'size', pageSize: 10 },
+    });
     const rows = await collect(s);
     expect(rows.map((r) => r.values.id)).toEqual(recs(1, 25).map((r) => r.id));
     expect(seen.map((r) => r.url.search)).toEqual(['?p=1&size=10', '?p=2&size=10', '?p=3&size=10']);
@@ -95,7 +109,8 @@ describe('pagination', () => {
   });
 
   it('page: stops on an empty page, from a chosen first page', async () => {
-    handler = (u, _q, res) => json(res, recs(Number(u.searchParams.get('page')) * 10, u.searchParams.get('page') === '2' ? 0 : 10));
+    handler = (u, _q, res) =>
+      json(res, recs(Number(u.searchParams.get('page')) * 10, u.searchParams.get('page') === '2' ? 0 : 10));
     const rows = await collect(src({ pagination: { mode: 'page', firstPage: 0, pageSize: 10 } }));
     expect(rows).toHaveLength(20);
     expect(seen.map((r) => r.url.searchParams.get('page'))).toEqual(['0', '1', '2']);
@@ -106,7 +121,9 @@ describe('pagination', () => {
       const offset = Number(u.searchParams.get('skip'));
       json(res, recs(offset + 1, Math.min(Number(u.searchParams.get('take')), 12 - offset)));
     };
-    const rows = await collect(src({ pagination: { mode: 'offset', offsetParam: 'skip', limitParam: 'take', limit: 5 } }));
+    const rows = await collect(
+      src({ pagination: { mode: 'offset', offsetParam: 'skip', limitParam: 'take', limit: 5 } }),
+    );
     expect(rows.map((r) => r.values.id)).toEqual(recs(1, 12).map((r) => r.id));
     expect(seen.map((r) => r.url.search)).toEqual(['?skip=0&take=5', '?skip=5&take=5', '?skip=10&take=5']);
   });
@@ -117,7 +134,13 @@ describe('pagination', () => {
       const c = u.searchParams.get('after') ?? '';
       json(res, { items: [{ id: c || 'first' }], meta: { next: next[c] } });
     };
-    const rows = await collect(src({ recordPath: 'items', params: { q: 1 }, pagination: { mode: 'cursor', cursorParam: 'after', cursorPath: 'meta.next' } }));
+    const rows = await collect(
+      src({
+        recordPath: 'items',
+        params: { q: 1 },
+        pagination: { mode: 'cursor', cursorParam: 'after', cursorPath: 'meta.next' },
+      }),
+    );
     expect(rows.map((r) => r.values.id)).toEqual(['first', 'c2', 'c3']);
     expect(seen.map((r) => r.url.search)).toEqual(['?q=1', '?q=1&after=c2', '?q=1&after=c3']);
   });
@@ -127,7 +150,9 @@ describe('pagination', () => {
       const n = Number(u.searchParams.get('n') ?? '1');
       json(res, { results: recs(n, 1), links: { next: n < 3 ? `/v2/items?n=${n + 1}` : null } });
     };
-    const rows = await collect(src({ path: '/v1/items', recordPath: 'results', pagination: { mode: 'next-link', nextPath: 'links.next' } }));
+    const rows = await collect(
+      src({ path: '/v1/items', recordPath: 'results', pagination: { mode: 'next-link', nextPath: 'links.next' } }),
+    );
     expect(rows.map((r) => r.values.id)).toEqual([1, 2, 3]);
     expect(seen.map((r) => r.url.pathname + r.url.search)).toEqual(['/v1/items', '/v2/items?n=2', '/v2/items?n=3']);
   });
@@ -147,7 +172,9 @@ describe('pagination', () => {
 
   it('fails clearly when maxPages is exceeded', async () => {
     handler = (_u, _q, res) => json(res, { items: [{ id: 1 }], next: 'same' });
-    const e = await failure(src({ recordPath: 'items', maxPages: 3, pagination: { mode: 'cursor', cursorPath: 'next' } }));
+    const e = await failure(
+      src({ recordPath: 'items', maxPages: 3, pagination: { mode: 'cursor', cursorPath: 'next' } }),
+    );
     expect(e.code).toBe('SOURCE_FAILED');
     expect(e.message).toMatch(/page 3: more pages follow but maxPages \(3\) is reached/);
     expect(seen).toHaveLength(3);
@@ -157,7 +184,8 @@ describe('pagination', () => {
 describe('retries and failures', () => {
   it('honours Retry-After on 429 (capped), then succeeds', async () => {
     let calls = 0;
-    handler = (_u, _q, res) => (++calls === 1 ? json(res, { error: 'slow down' }, 429, { 'retry-after': '7' }) : json(res, recs(1, 2)));
+    handler = (_u, _q, res) =>
+      ++calls === 1 ? json(res, { error: 'slow down' }, 429, { 'retry-after': '7' }) : json(res, recs(1, 2));
     const delays: number[] = [];
     const s = src({ onRetry: (i) => delays.push(i.delayMs) });
     expect(await collect(s)).toHaveLength(2);
@@ -177,7 +205,9 @@ describe('retries and failures', () => {
     handler = (_u, _q, res) => res.writeHead(500).end('database is on fire\n'.repeat(100));
     const e = await failure(src({ maxRetries: 2, params: { api_key: 'hidden' } }));
     expect(isSluiceError(e) && e.code).toBe('SOURCE_FAILED');
-    expect(e.message).toMatch(new RegExp(`^GET ${origin}/items\\?api_key=\\*\\*\\* failed after 3 attempts: HTTP 500: database is on fire`));
+    expect(e.message).toMatch(
+      new RegExp(`^GET ${origin}/items\\?api_key=\\*\\*\\* failed after 3 attempts: HTTP 500: database is on fire`),
+    );
     expect(e.message).not.toContain('hidden');
     expect(e.message.length).toBeLessThan(500);
     expect(seen).toHaveLength(3);
@@ -193,14 +223,19 @@ describe('retries and failures', () => {
 
   it('retries a timeout, then succeeds', async () => {
     let calls = 0;
-    handler = (_u, _q, res) => { if (++calls > 1) json(res, recs(1, 1)); };
+    handler = (_u, _q, res) => {
+      if (++calls > 1) json(res, recs(1, 1));
+    };
     const s = src({ timeoutMs: 100 });
     expect(await collect(s)).toHaveLength(1);
     expect(s.stats()).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('fails after retrying timeouts, including a body that stalls', async () => {
-    handler = (_u, _q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('[{"id":'); };
+    handler = (_u, _q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[{"id":');
+    };
     const e = await failure(src({ timeoutMs: 100, maxRetries: 1 }));
     expect(e.code).toBe('SOURCE_FAILED');
     expect(e.message).toBe(`GET ${origin}/items failed after 2 attempts: timed out after 100 ms`);
@@ -216,10 +251,13 @@ describe('retries and failures', () => {
   });
 
   it('reports a response that is not JSON, with the page', async () => {
-    handler = (u, _q, res) => (u.searchParams.get('page') === '1' ? json(res, recs(1, 2)) : res.writeHead(200).end('<html>maintenance</html>'));
+    handler = (u, _q, res) =>
+      u.searchParams.get('page') === '1' ? json(res, recs(1, 2)) : res.writeHead(200).end('<html>maintenance</html>');
     const e = await failure(src({ pagination: { mode: 'page', pageSize: 2 } }));
     expect(e.code).toBe('INPUT_MALFORMED');
-    expect(e.message).toMatch(new RegExp(`^GET ${origin}/items\\?page=2&per_page=2 page 2: response is not JSON .*<html>maintenance</html>`));
+    expect(e.message).toMatch(
+      new RegExp(`^GET ${origin}/items\\?page=2&per_page=2 page 2: response is not JSON .*<html>maintenance</html>`),
+    );
   });
 
   it('reports a response without an array at the record path', async () => {

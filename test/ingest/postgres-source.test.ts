@@ -29,14 +29,21 @@ afterAll(async () => {
 beforeEach(() => admin.query('TRUNCATE shop.orders'));
 
 const columns = [
-  { name: 'id', type: 'bigint' as const }, { name: 'amount', type: 'numeric' as const }, { name: 'placed', type: 'date' as const },
-  { name: 'updated_at', type: 'timestamptz' as const }, { name: 'local_ts', type: 'timestamp' as const },
-  { name: 'payload', type: 'jsonb' as const }, { name: 'note', type: 'text' as const },
+  { name: 'id', type: 'bigint' as const },
+  { name: 'amount', type: 'numeric' as const },
+  { name: 'placed', type: 'date' as const },
+  { name: 'updated_at', type: 'timestamptz' as const },
+  { name: 'local_ts', type: 'timestamp' as const },
+  { name: 'payload', type: 'jsonb' as const },
+  { name: 'note', type: 'text' as const },
 ];
 
 async function insert(...rows: [id: number, updatedAt: string | null][]): Promise<void> {
   for (const [id, at] of rows) {
-    await admin.query(`INSERT INTO shop.orders VALUES ($1, 10.5, '2026-03-04', $2, '2026-03-04 05:06:07.000001', '{"a":[1]}', 'n')`, [id, at]);
+    await admin.query(
+      `INSERT INTO shop.orders VALUES ($1, 10.5, '2026-03-04', $2, '2026-03-04 05:06:07.000001', '{"a":[1]}', 'n')`,
+      [id, at],
+    );
   }
 }
 
@@ -44,11 +51,12 @@ function src(o: Partial<PostgresSourceOptions> = {}) {
   return postgresSource({ connectionString: db.url, table: 'shop.orders', columns, ...o } as PostgresSourceOptions);
 }
 
-
 const ids = (rows: SourceRow[]) => rows.map((r) => r.values.id);
 
 async function sourceConnections(): Promise<number> {
-  const r = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sluice-ingest'`);
+  const r = await admin.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sluice-ingest'`,
+  );
   return r.rows[0].n;
 }
 
@@ -58,8 +66,22 @@ describe('full mode', () => {
     const s = src({ columns: columns.filter((c) => c.name !== 'note'), orderBy: ['id'] });
     const rows = await collect(s);
     expect(rows.map((r) => r.values)).toEqual([
-      { id: '1', amount: '10.50', placed: '2026-03-04', updated_at: null, local_ts: '2026-03-04T05:06:07.000001', payload: { a: [1] } },
-      { id: '2', amount: '10.50', placed: '2026-03-04', updated_at: '2026-01-01T10:00:00.123456Z', local_ts: '2026-03-04T05:06:07.000001', payload: { a: [1] } },
+      {
+        id: '1',
+        amount: '10.50',
+        placed: '2026-03-04',
+        updated_at: null,
+        local_ts: '2026-03-04T05:06:07.000001',
+        payload: { a: [1] },
+      },
+      {
+        id: '2',
+        amount: '10.50',
+        placed: '2026-03-04',
+        updated_at: '2026-01-01T10:00:00.123456Z',
+        local_ts: '2026-03-04T05:06:07.000001',
+        payload: { a: [1] },
+      },
     ]);
     expect(rows[1].at).toBe('shop.orders row 2');
     expect(s.summary()).toEqual({ rows: 2 });
@@ -69,15 +91,30 @@ describe('full mode', () => {
 
   it('reads a query with parameters, tolerating a trailing semicolon and comment', async () => {
     await insert([1, null], [2, null], [3, null]);
-    const rows = await collect(src({ table: undefined, query: 'SELECT * FROM shop.orders WHERE id >= $1; -- from 2', params: [2], orderBy: ['id'] }));
+    const rows = await collect(
+      src({
+        table: undefined,
+        query: 'SELECT * FROM shop.orders WHERE id >= $1; -- from 2',
+        params: [2],
+        orderBy: ['id'],
+      }),
+    );
     expect(ids(rows)).toEqual(['2', '3']);
     expect(rows[0].at).toBe('query row 1');
   });
 
   it('streams more rows than one cursor batch', async () => {
-    const s = postgresSource({ connectionString: db.url, table: 'shop.events', columns: [{ name: 'id', type: 'integer' }], orderBy: ['id'], batchSize: 1000 });
+    const s = postgresSource({
+      connectionString: db.url,
+      table: 'shop.events',
+      columns: [{ name: 'id', type: 'integer' }],
+      orderBy: ['id'],
+      batchSize: 1000,
+    });
     let n = 0;
-    for await (const r of s) { if (r.values.id !== ++n) throw new Error(`row ${n} out of order: ${r.values.id}`); }
+    for await (const r of s) {
+      if (r.values.id !== ++n) throw new Error(`row ${n} out of order: ${r.values.id}`);
+    }
     expect(s.summary()).toEqual({ rows: 2500 });
   });
 });
@@ -86,7 +123,12 @@ describe('incremental mode', () => {
   const inc = (o: Partial<PostgresSourceOptions> = {}) => src({ watermarkColumn: 'updated_at', ...o });
 
   it('reads everything on the first run, then only newer rows', async () => {
-    await insert([1, '2026-01-01 00:00:00+00'], [2, '2026-01-03 00:00:00+00'], [3, '2026-01-02 00:00:00+00'], [4, null]);
+    await insert(
+      [1, '2026-01-01 00:00:00+00'],
+      [2, '2026-01-03 00:00:00+00'],
+      [3, '2026-01-02 00:00:00+00'],
+      [4, null],
+    );
     const first = inc();
     expect(ids(await collect(first))).toEqual(['1', '3', '2']); // watermark order; NULL watermarks are never read
     expect(first.summary()).toEqual({ rows: 3, watermark: '2026-01-03 00:00:00+00' });
@@ -128,17 +170,34 @@ describe('incremental mode', () => {
 
   it('works on numeric watermarks and queries with their own parameters', async () => {
     await insert([1, null], [2, null], [10, null]);
-    const s = src({ table: undefined, query: 'SELECT * FROM shop.orders WHERE note = $1', params: ['n'], watermarkColumn: 'id', lastWatermark: '1' });
+    const s = src({
+      table: undefined,
+      query: 'SELECT * FROM shop.orders WHERE note = $1',
+      params: ['n'],
+      watermarkColumn: 'id',
+      lastWatermark: '1',
+    });
     expect(ids(await collect(s))).toEqual(['2', '10']); // compared as bigint, not as text
     expect(s.summary().watermark).toBe('10');
-    expect(buildSourceQuery({ connectionString: 'x', query: 'SELECT 1', params: ['n'], columns, watermarkColumn: 'id', lastWatermark: '1', until: '9' }).sql)
-      .toContain('WHERE src."id" > $2 AND src."id" <= $3 ORDER BY src."id"');
+    expect(
+      buildSourceQuery({
+        connectionString: 'x',
+        query: 'SELECT 1',
+        params: ['n'],
+        columns,
+        watermarkColumn: 'id',
+        lastWatermark: '1',
+        until: '9',
+      }).sql,
+    ).toContain('WHERE src."id" > $2 AND src."id" <= $3 ORDER BY src."id"');
   });
 });
 
 describe('failures and cleanup', () => {
   it('names host, port and database of an unreachable server, never the password', async () => {
-    const e = await failure(postgresSource({ connectionString: 'postgresql://me:pw-secret@127.0.0.1:1/warehouse', table: 't', columns }));
+    const e = await failure(
+      postgresSource({ connectionString: 'postgresql://me:pw-secret@127.0.0.1:1/warehouse', table: 't', columns }),
+    );
     expect(e.code).toBe('SOURCE_FAILED');
     expect(e.message).toMatch(/^cannot connect to the Postgres source at 127\.0\.0\.1:1\/warehouse: .*ECONNREFUSED/);
     expect(e.message).not.toContain('pw-secret');
@@ -151,20 +210,31 @@ describe('failures and cleanup', () => {
     expect(e.message).toMatch(/cannot connect to the Postgres source at .*: role "no_such_role" does not exist/);
     url.username = 'postgres';
     url.pathname = '/no_such_db';
-    expect((await failure(postgresSource({ connectionString: url.toString(), table: 'shop.orders', columns }))).message)
-      .toMatch(/:\d+\/no_such_db: database "no_such_db" does not exist/);
+    expect(
+      (await failure(postgresSource({ connectionString: url.toString(), table: 'shop.orders', columns }))).message,
+    ).toMatch(/:\d+\/no_such_db: database "no_such_db" does not exist/);
   });
 
   it('reports a missing table or column', async () => {
     const e = await failure(src({ table: 'shop.nope' }));
     expect(e.code).toBe('SOURCE_FAILED');
-    expect(e.message).toMatch(/^reading shop\.nope from the Postgres source at .* failed: relation "shop\.nope" does not exist/);
-    expect((await failure(src({ columns: [{ name: 'colour', type: 'text' }] }))).message).toMatch(/column src\.colour does not exist/);
+    expect(e.message).toMatch(
+      /^reading shop\.nope from the Postgres source at .* failed: relation "shop\.nope" does not exist/,
+    );
+    expect((await failure(src({ columns: [{ name: 'colour', type: 'text' }] }))).message).toMatch(
+      /column src\.colour does not exist/,
+    );
     expect(await sourceConnections()).toBe(0);
   });
 
   it('closes the connection when the consumer stops early', async () => {
-    const s = postgresSource({ connectionString: db.url, table: 'shop.events', columns: [{ name: 'id', type: 'integer' }], orderBy: ['id'], batchSize: 100 });
+    const s = postgresSource({
+      connectionString: db.url,
+      table: 'shop.events',
+      columns: [{ name: 'id', type: 'integer' }],
+      orderBy: ['id'],
+      batchSize: 100,
+    });
     let n = 0;
     for await (const _ of s) {
       if (n === 0) expect(await sourceConnections()).toBe(1);

@@ -14,18 +14,26 @@ async function drain(o: ReturnType<typeof rejectsObject>): Promise<Buffer> {
 
 describe('rejects writer', () => {
   test('one NDJSON line per rejected row: at, error, raw', () => {
-    expect(rejectLine(rejected[0])).toBe('{"at":"orders.csv line 3","error":"column \\"amount\\" (numeric): \\"12,5\\" is not a number","raw":"3,b,\\"12,5\\""}\n');
+    expect(rejectLine(rejected[0])).toBe(
+      '{"at":"orders.csv line 3","error":"column \\"amount\\" (numeric): \\"12,5\\" is not a number","raw":"3,b,\\"12,5\\""}\n',
+    );
   });
 
   test('streams an array or an async iterable, with count, size and checksum', async () => {
-    async function* gen(): AsyncGenerator<RejectedRow> { yield* rejected; }
+    async function* gen(): AsyncGenerator<RejectedRow> {
+      yield* rejected;
+    }
     for (const input of [rejected, gen()]) {
       const out = rejectsObject(input);
       const bytes = await drain(out);
       const lines = bytes.toString('utf8').split('\n');
       expect(lines.pop()).toBe('');
       expect(lines.map((l) => JSON.parse(l))).toEqual(rejected);
-      expect(await out.done).toEqual({ rows: 2, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      expect(await out.done).toEqual({
+        rows: 2,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
     }
   });
 

@@ -16,18 +16,22 @@ async function filesUnder(dir: string, rel = ''): Promise<string[]> {
   return out.sort();
 }
 
-objectStoreContract('local folder', async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'sluice-lake-'));
-  return {
-    store: localObjectStore(root),
-    where: root,
-    rawKeys: (bucket) => filesUnder(path.join(root, bucket)),
-    async putRaw(bucket, key, body) {
-      await fs.mkdir(path.dirname(path.join(root, bucket, key)), { recursive: true });
-      await fs.writeFile(path.join(root, bucket, key), body);
-    },
-  };
-}, async () => rmSync(root, { recursive: true, force: true }));
+objectStoreContract(
+  'local folder',
+  async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'sluice-lake-'));
+    return {
+      store: localObjectStore(root),
+      where: root,
+      rawKeys: (bucket) => filesUnder(path.join(root, bucket)),
+      async putRaw(bucket, key, body) {
+        await fs.mkdir(path.dirname(path.join(root, bucket, key)), { recursive: true });
+        await fs.writeFile(path.join(root, bucket, key), body);
+      },
+    };
+  },
+  async () => rmSync(root, { recursive: true, force: true }),
+);
 
 describe('local object store', () => {
   test('reads sidecars written before content types were kept', async () => {
@@ -37,7 +41,11 @@ describe('local object store', () => {
       await fs.writeFile(path.join(dir, 'raw', 'a', 'x.csv'), 'a,b\n');
       await fs.writeFile(path.join(dir, 'raw', 'a', 'x.csv.sluice-meta.json'), JSON.stringify({ rows: '1' }));
       const store = localObjectStore(dir);
-      expect(await store.stat('raw', 'a/x.csv')).toMatchObject({ size: 4, metadata: { rows: '1' }, contentType: 'application/octet-stream' });
+      expect(await store.stat('raw', 'a/x.csv')).toMatchObject({
+        size: 4,
+        metadata: { rows: '1' },
+        contentType: 'application/octet-stream',
+      });
       expect((await readAll(await store.get('raw', 'a/x.csv'))).toString()).toBe('a,b\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,8 @@ export async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 // fs dates come from another realm under jest, so toBeInstanceOf(Date) would fail.
-const isValidDate = (d: unknown) => Object.prototype.toString.call(d) === '[object Date]' && !Number.isNaN((d as Date).getTime());
+const isValidDate = (d: unknown) =>
+  Object.prototype.toString.call(d) === '[object Date]' && !Number.isNaN((d as Date).getTime());
 
 /** Sends some bytes, then fails. */
 export function failingStream(): Readable {
@@ -30,20 +31,29 @@ export function failingStream(): Readable {
   return new Readable({
     read() {
       if (sent) this.destroy(new Error('source broke halfway'));
-      else { sent = true; this.push(Buffer.alloc(1000, 'a')); }
+      else {
+        sent = true;
+        this.push(Buffer.alloc(1000, 'a'));
+      }
     },
   });
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** The behaviour every ObjectStore promises; run by each implementation's test file. */
-export function objectStoreContract(name: string, open: () => Promise<ContractTarget>, close: () => Promise<void>): void {
+export function objectStoreContract(
+  name: string,
+  open: () => Promise<ContractTarget>,
+  close: () => Promise<void>,
+): void {
   describe(`ObjectStore contract: ${name}`, () => {
     let t: ContractTarget;
     let store: ObjectStore;
@@ -101,13 +111,26 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       expect(isValidDate(st!.lastModified)).toBe(true);
 
       await store.put(b, 'm/x.csv', 'new');
-      expect(await store.stat(b, 'm/x.csv')).toMatchObject({ size: 3, metadata: {}, contentType: 'application/octet-stream' });
+      expect(await store.stat(b, 'm/x.csv')).toMatchObject({
+        size: 3,
+        metadata: {},
+        contentType: 'application/octet-stream',
+      });
       expect((await readAll(await store.get(b, 'm/x.csv'))).toString()).toBe('new');
     });
 
     test('metadata S3 would alter is refused and nothing is written', async () => {
       const b = await bucket();
-      const refused: Array<Record<string, string>> = [{ Rows: '1' }, { rows_x: '1' }, { 'content-type': 'x' }, { 'x-amz-acl': 'x' }, { n: 'é' }, { n: ' padded ' }, { n: '' }, { n: 'x'.repeat(3000) }];
+      const refused: Array<Record<string, string>> = [
+        { Rows: '1' },
+        { rows_x: '1' },
+        { 'content-type': 'x' },
+        { 'x-amz-acl': 'x' },
+        { n: 'é' },
+        { n: ' padded ' },
+        { n: '' },
+        { n: 'x'.repeat(3000) },
+      ];
       for (const metadata of refused) {
         await expect(store.put(b, 'k', 'x', { metadata })).rejects.toMatchObject({ code: 'USAGE' });
       }
@@ -118,19 +141,41 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       const b = await bucket();
       expect(await store.stat(b, 'nope/x')).toBeUndefined();
       expect(await store.stat(`sluice-t-${run}-absent`, 'x')).toBeUndefined();
-      await expect(store.get(b, 'nope/x')).rejects.toMatchObject({ code: 'OBJECT_STORE_FAILED', message: expect.stringContaining(`${b}/nope/x`) });
+      await expect(store.get(b, 'nope/x')).rejects.toMatchObject({
+        code: 'OBJECT_STORE_FAILED',
+        message: expect.stringContaining(`${b}/nope/x`),
+      });
     });
 
     test('list by prefix is complete and sorted, and hides temporary uploads', async () => {
       const b = await bucket();
-      for (const k of ['s/o/dt=2026-01-02/part-0000.csv', 's/o/dt=2026-01-01/part-0001.csv', 's/o/dt=2026-01-01/part-0000.csv', 's/other/x', 'top']) {
+      for (const k of [
+        's/o/dt=2026-01-02/part-0000.csv',
+        's/o/dt=2026-01-01/part-0001.csv',
+        's/o/dt=2026-01-01/part-0000.csv',
+        's/other/x',
+        'top',
+      ]) {
         await store.put(b, k, k);
       }
       await t.putRaw(b, '.sluice-tmp/leftover', Buffer.from('half'));
       const keys = async (prefix?: string) => (await store.list(b, prefix)).map((o) => o.key);
-      expect(await keys()).toEqual(['s/o/dt=2026-01-01/part-0000.csv', 's/o/dt=2026-01-01/part-0001.csv', 's/o/dt=2026-01-02/part-0000.csv', 's/other/x', 'top']);
-      expect(await keys('s/o/')).toEqual(['s/o/dt=2026-01-01/part-0000.csv', 's/o/dt=2026-01-01/part-0001.csv', 's/o/dt=2026-01-02/part-0000.csv']);
-      expect(await keys('s/o/dt=2026-01-01/')).toEqual(['s/o/dt=2026-01-01/part-0000.csv', 's/o/dt=2026-01-01/part-0001.csv']);
+      expect(await keys()).toEqual([
+        's/o/dt=2026-01-01/part-0000.csv',
+        's/o/dt=2026-01-01/part-0001.csv',
+        's/o/dt=2026-01-02/part-0000.csv',
+        's/other/x',
+        'top',
+      ]);
+      expect(await keys('s/o/')).toEqual([
+        's/o/dt=2026-01-01/part-0000.csv',
+        's/o/dt=2026-01-01/part-0001.csv',
+        's/o/dt=2026-01-02/part-0000.csv',
+      ]);
+      expect(await keys('s/o/dt=2026-01-01/')).toEqual([
+        's/o/dt=2026-01-01/part-0000.csv',
+        's/o/dt=2026-01-01/part-0001.csv',
+      ]);
       expect(await keys('s/o')).toHaveLength(4);
       expect(await keys('nothing/')).toEqual([]);
       expect(await keys('.sluice-tmp/')).toEqual([]);
@@ -184,7 +229,9 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       expect(await store.stat(b, 'f/sized')).toBeUndefined();
       // An existing object stays as it was.
       await store.put(b, 'f/old', 'old', { metadata: { v: '1' } });
-      await expect(store.put(b, 'f/old', failingStream(), { metadata: { v: '2' } })).rejects.toThrow('source broke halfway');
+      await expect(store.put(b, 'f/old', failingStream(), { metadata: { v: '2' } })).rejects.toThrow(
+        'source broke halfway',
+      );
       expect(await store.stat(b, 'f/old')).toMatchObject({ size: 3, metadata: { v: '1' } });
       expect((await readAll(await store.get(b, 'f/old'))).toString()).toBe('old');
       expect((await t.rawKeys(b)).filter((k) => k.startsWith('.sluice-tmp/'))).toEqual([]);
@@ -193,8 +240,13 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
 
     test('a body longer or shorter than its size is refused and nothing is written', async () => {
       const b = await bucket();
-      await expect(store.put(b, 's/long', Readable.from([Buffer.from('12345')]), { size: 3 })).rejects.toMatchObject({ code: 'USAGE' });
-      await expect(store.put(b, 's/short', Readable.from([Buffer.from('12')]), { size: 3 })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('s/short') });
+      await expect(store.put(b, 's/long', Readable.from([Buffer.from('12345')]), { size: 3 })).rejects.toMatchObject({
+        code: 'USAGE',
+      });
+      await expect(store.put(b, 's/short', Readable.from([Buffer.from('12')]), { size: 3 })).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringContaining('s/short'),
+      });
       await expect(store.put(b, 's/buf', 'abc', { size: 4 })).rejects.toMatchObject({ code: 'USAGE' });
       await expect(store.put(b, 's/neg', 'abc', { size: -1 })).rejects.toMatchObject({ code: 'USAGE' });
       expect(await store.list(b)).toEqual([]);
@@ -203,14 +255,31 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
 
     test('invalid keys and bucket names are refused with USAGE', async () => {
       const b = await bucket();
-      for (const key of ['../x', 'a/../../x', '/abs', '', 'a//b', './a', 'a/', '.sluice-tmp/x', 'a\\b', 'x.sluice-meta.json']) {
-        await expect(store.put(b, key, 'x')).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('invalid object key') });
+      for (const key of [
+        '../x',
+        'a/../../x',
+        '/abs',
+        '',
+        'a//b',
+        './a',
+        'a/',
+        '.sluice-tmp/x',
+        'a\\b',
+        'x.sluice-meta.json',
+      ]) {
+        await expect(store.put(b, key, 'x')).rejects.toMatchObject({
+          code: 'USAGE',
+          message: expect.stringContaining('invalid object key'),
+        });
         await expect(store.stat(b, key)).rejects.toMatchObject({ code: 'USAGE' });
         await expect(store.get(b, key)).rejects.toMatchObject({ code: 'USAGE' });
         await expect(store.remove(b, key)).rejects.toMatchObject({ code: 'USAGE' });
       }
       for (const name of ['Raw', 'a', 'raw_data', '-raw', '../raw']) {
-        await expect(store.ensureBucket(name)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(`"${name}"`) });
+        await expect(store.ensureBucket(name)).rejects.toMatchObject({
+          code: 'USAGE',
+          message: expect.stringContaining(`"${name}"`),
+        });
       }
       expect(await t.rawKeys(b)).toEqual([]);
     });

@@ -15,15 +15,28 @@ export interface S3Server {
 /** A real S3 server (s3rver) in a child process on a random loopback port, storing in a fresh temp folder. */
 export async function startS3rver(): Promise<S3Server> {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'sluice-s3rver-'));
-  const child = fork(path.join(__dirname, 's3rver-child.js'), [directory], { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(path.join(__dirname, 's3rver-child.js'), [directory], {
+    execArgv: ['--openssl-legacy-provider'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code}: ${stderr}`)));
   });
   return {
-    settings: { kind: 's3', endPoint: '127.0.0.1', port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1' },
+    settings: {
+      kind: 's3',
+      endPoint: '127.0.0.1',
+      port,
+      useSSL: false,
+      accessKey: 'S3RVER',
+      secretKey: 'S3RVER',
+      region: 'us-east-1',
+    },
     async close() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill();
@@ -43,7 +56,15 @@ export function minioFromEnv(): S3Settings | undefined {
 
 /** A direct client, to look behind the store (temporary objects) and clean up buckets. */
 export function rawClient(s: S3Settings): Client {
-  return new Client({ endPoint: s.endPoint, port: s.port, useSSL: s.useSSL, accessKey: s.accessKey, secretKey: s.secretKey, region: s.region, pathStyle: true });
+  return new Client({
+    endPoint: s.endPoint,
+    port: s.port,
+    useSSL: s.useSSL,
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    region: s.region,
+    pathStyle: true,
+  });
 }
 
 export async function rawKeys(client: Client, bucket: string): Promise<string[]> {

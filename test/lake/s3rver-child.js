@@ -5,9 +5,18 @@
  */
 const S3rver = require('s3rver');
 
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: process.argv[2], vhostBuckets: false });
-server.run().then(({ port }) => process.send({ port }), (e) => {
-  console.error(e);
-  process.exit(1);
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: 0,
+  silent: true,
+  directory: process.argv[2],
+  vhostBuckets: false,
 });
+server.run().then(
+  ({ port }) => process.send({ port }),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
 process.on('disconnect', () => process.exit(0));

@@ -5,7 +5,9 @@ import { CTX, writeProject } from './fixture';
 
 // Relations an earlier Sluice built carry no ownership mark: models refuse them until adopted, on purpose.
 let db: WarehouseDb;
-beforeAll(async () => { db = await warehouseTestDb('adopt'); });
+beforeAll(async () => {
+  db = await warehouseTestDb('adopt');
+});
 afterAll(() => db.close());
 
 test('models refuse unmarked relations with a hint, `models adopt` hands them over, and the next run replaces them', async () => {
@@ -17,15 +19,26 @@ test('models refuse unmarked relations with a hint, `models adopt` hands them ov
     CREATE VIEW staging.orders AS SELECT 1 AS id, 5::numeric AS amount;
     CREATE TABLE marts.totals AS SELECT 5::numeric AS total;`);
   const first = await runSelectedModels({ root, warehouse: db.wh, ctx: CTX });
-  expect(first.map((r) => [r.name, r.status])).toEqual([['orders', 'error'], ['totals', 'skipped']]);
-  expect(first[0].error).toMatch(/"staging"\."orders" exists and no Sluice model built it \(view, owned by role "postgres"\).*`sluice models adopt --select orders`/);
+  expect(first.map((r) => [r.name, r.status])).toEqual([
+    ['orders', 'error'],
+    ['totals', 'skipped'],
+  ]);
+  expect(first[0].error).toMatch(
+    /"staging"\."orders" exists and no Sluice model built it \(view, owned by role "postgres"\).*`sluice models adopt --select orders`/,
+  );
 
   const adopted = await adoptModels(root, db.wh);
-  expect(adopted.map((a) => [a.relation, a.status])).toEqual([['staging.orders', 'adopted'], ['marts.totals', 'adopted']]);
+  expect(adopted.map((a) => [a.relation, a.status])).toEqual([
+    ['staging.orders', 'adopted'],
+    ['marts.totals', 'adopted'],
+  ]);
   expect((await adoptModels(root, db.wh)).map((a) => a.status)).toEqual(['owned', 'owned']);
 
   const second = await runSelectedModels({ root, warehouse: db.wh, ctx: CTX });
-  expect(second.map((r) => [r.name, r.status])).toEqual([['orders', 'success'], ['totals', 'success']]);
+  expect(second.map((r) => [r.name, r.status])).toEqual([
+    ['orders', 'success'],
+    ['totals', 'success'],
+  ]);
   expect((await db.client.query('SELECT total::int FROM marts.totals')).rows).toEqual([{ total: 10 }]);
 });
 

@@ -10,7 +10,8 @@ import { CTX, errorOf, issueLines, withVars, writeProject } from './fixture';
 const EPH = '/* config\nmaterialized: ephemeral\n*/\n';
 
 /** `file:line` for each compiled line, next to the line: what a reader of the lineMap sees. */
-const annotated = (m: CompiledModel) => m.sql.split('\n').map((l, i) => `${m.lineMap[i].file}:${m.lineMap[i].line} | ${l}`);
+const annotated = (m: CompiledModel) =>
+  m.sql.split('\n').map((l, i) => `${m.lineMap[i].file}:${m.lineMap[i].line} | ${l}`);
 
 describe('ephemeral models', () => {
   const root = writeProject({
@@ -21,8 +22,10 @@ describe('ephemeral models', () => {
     'sql/intermediate/e_top.sql': `${EPH}with t as (select * from {{ref "e_big"}})\nselect * from t`,
     'sql/intermediate/e_unused.sql': `${EPH}select 1`,
     'sql/marts/plain.sql': 'select * from {{ref "e_paid"}}',
-    'sql/marts/own_with.sql': '-- a leading comment\nwith recent as (\n  select * from {{ref "e_big"}}\n)\nselect * from recent join {{ref "e_top"}} using (id)\n{{#if is_incremental}}join {{ref "e_unused"}} using (id){{/if}}',
-    'sql/marts/recursive.sql': 'WITH RECURSIVE n(i) AS (select 1 union all select i + 1 from n where i < 3)\nselect * from n, {{ref "e_paid"}} p',
+    'sql/marts/own_with.sql':
+      '-- a leading comment\nwith recent as (\n  select * from {{ref "e_big"}}\n)\nselect * from recent join {{ref "e_top"}} using (id)\n{{#if is_incremental}}join {{ref "e_unused"}} using (id){{/if}}',
+    'sql/marts/recursive.sql':
+      'WITH RECURSIVE n(i) AS (select 1 union all select i + 1 from n where i < 3)\nselect * from n, {{ref "e_paid"}} p',
   });
   const project = loadProject(root);
   const compile = (name: string) => compileModel(project, name, CTX, { isIncremental: false });
@@ -30,7 +33,9 @@ describe('ephemeral models', () => {
   test('an ephemeral ref becomes a CTE prepended as WITH', () => {
     const m = compile('plain');
     expect(m.relation).toBe('"marts"."plain"');
-    expect(m.sql).toBe('WITH "__ephemeral_e_paid" AS (\nselect * from "staging"."stg_orders"\nwhere amount > 0\n)\nselect * from "__ephemeral_e_paid"');
+    expect(m.sql).toBe(
+      'WITH "__ephemeral_e_paid" AS (\nselect * from "staging"."stg_orders"\nwhere amount > 0\n)\nselect * from "__ephemeral_e_paid"',
+    );
     expect(project.upstream.get('plain')).toEqual(['e_paid']);
   });
 
@@ -58,13 +63,18 @@ describe('ephemeral models', () => {
   });
 
   test('WITH RECURSIVE keeps RECURSIVE first', () => {
-    expect(compile('recursive').sql.split('\n').slice(0, 2)).toEqual(['WITH RECURSIVE "__ephemeral_e_paid" AS (', 'select * from "staging"."stg_orders"']);
+    expect(compile('recursive').sql.split('\n').slice(0, 2)).toEqual([
+      'WITH RECURSIVE "__ephemeral_e_paid" AS (',
+      'select * from "staging"."stg_orders"',
+    ]);
   });
 
   test('an ephemeral model compiles on its own too, with its ephemeral upstreams inlined', () => {
     const m = compile('e_big');
     expect(m).toMatchObject({ materialized: 'ephemeral', relation: '"__ephemeral_e_big"', schema: 'intermediate' });
-    expect(m.sql).toBe('WITH "__ephemeral_e_paid" AS (\nselect * from "staging"."stg_orders"\nwhere amount > 0\n)\nselect *\nfrom "__ephemeral_e_paid"\nwhere amount > 5');
+    expect(m.sql).toBe(
+      'WITH "__ephemeral_e_paid" AS (\nselect * from "staging"."stg_orders"\nwhere amount > 0\n)\nselect *\nfrom "__ephemeral_e_paid"\nwhere amount > 5',
+    );
   });
 
   test('the compiled SQL runs on Postgres, and an error position maps back to the file and line', async () => {
@@ -74,13 +84,18 @@ describe('ephemeral models', () => {
     try {
       await client.query('CREATE SCHEMA staging; CREATE VIEW staging.stg_orders AS SELECT 1 AS id, 10 AS amount');
       for (const name of ['plain', 'own_with', 'recursive']) await client.query(compile(name).sql);
-      const broken = loadProject(writeProject({
-        'sql/staging/stg_orders.sql': 'select 1 as id',
-        'sql/intermediate/e.sql': `${EPH}select id,\n  id / 0 as boom,\n  no_such_column\nfrom {{ref "stg_orders"}}`,
-        'sql/marts/m.sql': 'with x as (select 1 as id)\nselect * from x join {{ref "e"}} using (id)',
-      }));
+      const broken = loadProject(
+        writeProject({
+          'sql/staging/stg_orders.sql': 'select 1 as id',
+          'sql/intermediate/e.sql': `${EPH}select id,\n  id / 0 as boom,\n  no_such_column\nfrom {{ref "stg_orders"}}`,
+          'sql/marts/m.sql': 'with x as (select 1 as id)\nselect * from x join {{ref "e"}} using (id)',
+        }),
+      );
       const m = compileModel(broken, 'm', CTX, { isIncremental: false });
-      const err = await client.query(m.sql).then(() => undefined, (e: { position: string }) => e);
+      const err = await client.query(m.sql).then(
+        () => undefined,
+        (e: { position: string }) => e,
+      );
       const offset = Number(err!.position) - 1;
       const line = m.sql.slice(0, offset).split('\n').length;
       expect(m.lineMap[line - 1]).toEqual({ file: 'sql/intermediate/e.sql', line: 6, column: 1 });
@@ -99,16 +114,16 @@ describe('line map', () => {
         '/* config',
         'tags: [x]',
         '*/',
-        'select',                                  // 4
-        '{{#if is_incremental}}',                  // 5
-        '  skipped,',                              // 6
-        '{{/if}}',                                 // 7
-        '{{#each vars.cols}}',                     // 8
-        '  {{ident this}},',                       // 9
-        '{{/each}}',                               // 10
-        '  {{> two_lines}}',                       // 11: alone on its line, indented
-        '  x {{> two_lines}} y',                   // 12: inside a line
-        'from t',                                  // 13
+        'select', // 4
+        '{{#if is_incremental}}', // 5
+        '  skipped,', // 6
+        '{{/if}}', // 7
+        '{{#each vars.cols}}', // 8
+        '  {{ident this}},', // 9
+        '{{/each}}', // 10
+        '  {{> two_lines}}', // 11: alone on its line, indented
+        '  x {{> two_lines}} y', // 12: inside a line
+        'from t', // 13
       ].join('\n'),
     });
     const m = compileModel(loadProject(root), 'm', withVars({ cols: ['p', 'q'] }), { isIncremental: false });
@@ -126,18 +141,38 @@ describe('line map', () => {
 });
 
 describe('a ModelProject built by hand (not by loadProject)', () => {
-  test('compiles from its nodes\' templates, with sources and macros read from its root', () => {
+  test("compiles from its nodes' templates, with sources and macros read from its root", () => {
     const root = writeProject({ 'sql/sources.yml': 'shop:\n  tables: [orders]\n', 'sql/macros/one.sql': '1' });
-    const node = (name: string, schema: string, template: string, materialized: 'view' | 'ephemeral' = 'view'): ModelNode => ({
-      name, file: path.join(root, `sql/${schema}/${name}.sql`), path: `sql/${schema}/${name}.sql`, template, templateLine: 1, refs: [], sources: [],
+    const node = (
+      name: string,
+      schema: string,
+      template: string,
+      materialized: 'view' | 'ephemeral' = 'view',
+    ): ModelNode => ({
+      name,
+      file: path.join(root, `sql/${schema}/${name}.sql`),
+      path: `sql/${schema}/${name}.sql`,
+      template,
+      templateLine: 1,
+      refs: [],
+      sources: [],
       config: { materialized, schema, uniqueKey: [], tags: [], columns: {} },
     });
     const models = new Map([
       ['e', node('e', 'intermediate', 'select {{> one}} from {{source "shop" "orders"}}', 'ephemeral')],
       ['m', node('m', 'marts', 'select * from {{ref "e"}}')],
     ]);
-    const project: ModelProject = { root, models, upstream: new Map([['e', []], ['m', ['e']]]) };
-    expect(compileModel(project, 'm', CTX, { isIncremental: false }).sql).toBe('WITH "__ephemeral_e" AS (\nselect 1 from "raw"."shop_orders"\n)\nselect * from "__ephemeral_e"');
+    const project: ModelProject = {
+      root,
+      models,
+      upstream: new Map([
+        ['e', []],
+        ['m', ['e']],
+      ]),
+    };
+    expect(compileModel(project, 'm', CTX, { isIncremental: false }).sql).toBe(
+      'WITH "__ephemeral_e" AS (\nselect 1 from "raw"."shop_orders"\n)\nselect * from "__ephemeral_e"',
+    );
   });
 });
 
@@ -146,13 +181,16 @@ describe('compileProject', () => {
     const root = writeProject({
       'sql/staging/a.sql': 'select {{ds}} as ds',
       'sql/intermediate/e.sql': `${EPH}select * from {{ref "a"}}`,
-      'sql/marts/b.sql': '/* config\nmaterialized: incremental\nunique_key: id\n*/\nselect * from {{ref "e"}}\n{{#if is_incremental}}where false{{/if}}',
+      'sql/marts/b.sql':
+        '/* config\nmaterialized: incremental\nunique_key: id\n*/\nselect * from {{ref "e"}}\n{{#if is_incremental}}where false{{/if}}',
     });
     const out = path.join(root, 'target');
     const r = compileProject(loadProject(root), CTX, ['a', 'e', 'b'], out);
     expect(r.files).toEqual(['staging/a.sql', 'intermediate/e.sql', 'marts/b.sql'].map((f) => path.join(out, f)));
     expect(readFileSync(path.join(out, 'staging/a.sql'), 'utf8')).toBe("select E'2026-03-01'::date as ds\n");
-    expect(readFileSync(path.join(out, 'marts/b.sql'), 'utf8')).toBe('WITH "__ephemeral_e" AS (\nselect * from "staging"."a"\n)\nselect * from "__ephemeral_e"\n');
+    expect(readFileSync(path.join(out, 'marts/b.sql'), 'utf8')).toBe(
+      'WITH "__ephemeral_e" AS (\nselect * from "staging"."a"\n)\nselect * from "__ephemeral_e"\n',
+    );
     expect(r.models.map((m) => m.name)).toEqual(['a', 'e', 'b']);
   });
 

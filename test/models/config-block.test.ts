@@ -1,7 +1,8 @@
 import { parseConfigBlock } from '../../src/models/config-block';
 
 const F = 'sql/marts/orders.sql';
-const issues = (text: string) => parseConfigBlock(text, F, 'marts').issues.map((i) => `${i.line}:${i.column} ${i.message}`);
+const issues = (text: string) =>
+  parseConfigBlock(text, F, 'marts').issues.map((i) => `${i.line}:${i.column} ${i.message}`);
 
 describe('config block', () => {
   test('no block: defaults from the folder, the whole file is the template', () => {
@@ -31,7 +32,10 @@ describe('config block', () => {
     const r = parseConfigBlock(text, F, 'marts');
     expect(r.issues).toEqual([]);
     expect(r.config).toEqual({
-      materialized: 'incremental', schema: 'reporting', uniqueKey: ['order_id', 'line'], tags: ['finance', 'daily'],
+      materialized: 'incremental',
+      schema: 'reporting',
+      uniqueKey: ['order_id', 'line'],
+      tags: ['finance', 'daily'],
       description: 'One row per order, latest status.',
       columns: { order_id: { description: 'The order id' }, status: { description: 'Latest status' }, amount: {} },
     });
@@ -40,8 +44,10 @@ describe('config block', () => {
   });
 
   test('unique_key and tags may be a single string; an empty block is all defaults', () => {
-    expect(parseConfigBlock('/* config\nmaterialized: incremental\nunique_key: id\ntags: daily\n*/\nselect 1', F, 'marts').config)
-      .toMatchObject({ uniqueKey: ['id'], tags: ['daily'] });
+    expect(
+      parseConfigBlock('/* config\nmaterialized: incremental\nunique_key: id\ntags: daily\n*/\nselect 1', F, 'marts')
+        .config,
+    ).toMatchObject({ uniqueKey: ['id'], tags: ['daily'] });
     const empty = parseConfigBlock('/* config */\nselect 1', F, 'marts');
     expect(empty.issues).toEqual([]);
     expect(empty.config.materialized).toBe('view');
@@ -68,7 +74,9 @@ describe('config block', () => {
   });
 
   test('wrong values name the key and point at the value', () => {
-    expect(issues('/* config\nmaterialized: incremetal\ntags: 3\ndescription: [a]\nschema: ""\ncolumns: [a]\n*/')).toEqual([
+    expect(
+      issues('/* config\nmaterialized: incremetal\ntags: 3\ndescription: [a]\nschema: ""\ncolumns: [a]\n*/'),
+    ).toEqual([
       '2:15 materialized must be one of view, table, incremental, ephemeral (got "incremetal") (did you mean "incremental"?)',
       '3:7 tags must be a string or a list of strings (got 3)',
       '4:14 description must be a non-empty string (got a list)',
@@ -78,7 +86,9 @@ describe('config block', () => {
     expect(issues('/* config\ncolumns:\n  id: { descripton: x }\n*/')).toEqual([
       '3:9 unknown key "descripton" in column id (did you mean "description"?) (known: description)',
     ]);
-    expect(issues('/* config\ntags: [a, [b]]\n*/')).toEqual(['2:11 each item of tags must be a non-empty string (got a list)']);
+    expect(issues('/* config\ntags: [a, [b]]\n*/')).toEqual([
+      '2:11 each item of tags must be a non-empty string (got a list)',
+    ]);
     expect(issues('/* config\ncolumns:\n  revenue: { description: Sum of payments, EUR }\n*/')).toEqual([
       '3:44 unknown key "EUR" in column revenue (known: description); inside { … } a comma starts a new key: quote text that contains commas',
     ]);
@@ -95,13 +105,19 @@ describe('config block', () => {
     expect(issues('\n/* config\ntags: [a, b\nmaterialized: table\n*/\nselect 1')).toEqual([
       '4:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ]);
-    expect(issues('/* config\nmaterialized: table\n  tags: x\n*/')[0]).toBe('2:15 YAML: Nested mappings are not allowed in compact mappings');
-    expect(issues('\n/* config\nmaterialized: table\nmaterialized: view\n*/')).toEqual(['4:1 YAML: Map keys must be unique']);
+    expect(issues('/* config\nmaterialized: table\n  tags: x\n*/')[0]).toBe(
+      '2:15 YAML: Nested mappings are not allowed in compact mappings',
+    );
+    expect(issues('\n/* config\nmaterialized: table\nmaterialized: view\n*/')).toEqual([
+      '4:1 YAML: Map keys must be unique',
+    ]);
     expect(issues('/* config\n- a\n- b\n*/')).toEqual(['2:1 the config block must be a mapping (key: value)']);
   });
 
   test('an unclosed block is one error at its start', () => {
     const r = parseConfigBlock('\n  /* config\nmaterialized: table\nselect 1', F, 'marts');
-    expect(r.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`)).toEqual([`${F}:2:3 the config block is not closed with */`]);
+    expect(r.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`)).toEqual([
+      `${F}:2:3 the config block is not closed with */`,
+    ]);
   });
 });

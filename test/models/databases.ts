@@ -47,17 +47,43 @@ export async function openTestDb(kind: DbKind, label: string): Promise<TestDb> {
         const r = (await client.query(q)) as unknown as pg.QueryResult | pg.QueryResult[];
         return Array.isArray(r) ? r[r.length - 1].rows : r.rows;
       },
-      sluice: (args, cwd, extraEnv = {}) => runSluice(args, {
-        cwd, timeoutMs: 90_000, env: { DATABASE_URL: db.url, SLUICE_HOME: path.join(scratch, '.sluice'), SLUICE_DAGS_FOLDER: dags, SLUICE_WORKERS: '1', ...extraEnv },
-      }),
-      materialize: (model) => materialize(wh, model, { file: model.lineMap[0]?.file }).then((r) => ({ action: r.action }), (e: Error) => ({ error: e.message })),
-      async close() { await client.end(); await wh.close(); await db.drop(); rmSync(scratch, { recursive: true, force: true }); },
+      sluice: (args, cwd, extraEnv = {}) =>
+        runSluice(args, {
+          cwd,
+          timeoutMs: 90_000,
+          env: {
+            DATABASE_URL: db.url,
+            SLUICE_HOME: path.join(scratch, '.sluice'),
+            SLUICE_DAGS_FOLDER: dags,
+            SLUICE_WORKERS: '1',
+            ...extraEnv,
+          },
+        }),
+      materialize: (model) =>
+        materialize(wh, model, { file: model.lineMap[0]?.file }).then(
+          (r) => ({ action: r.action }),
+          (e: Error) => ({ error: e.message }),
+        ),
+      async close() {
+        await client.end();
+        await wh.close();
+        await db.drop();
+        rmSync(scratch, { recursive: true, force: true });
+      },
     };
   }
   const home = path.join(scratch, '.sluice');
   const env = { DATABASE_URL: '', SLUICE_HOME: home, SLUICE_DAGS_FOLDER: dags, SLUICE_WORKERS: '1' };
   const script = async (file: string, arg: string) =>
-    JSON.parse((await execFileAsync(process.execPath, [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support', file), home, arg], { timeout: 90_000 })).stdout);
+    JSON.parse(
+      (
+        await execFileAsync(
+          process.execPath,
+          [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support', file), home, arg],
+          { timeout: 90_000 },
+        )
+      ).stdout,
+    );
   // Opening the runtime once creates and migrates the embedded database.
   const init = await runSluice(['dags', 'list'], { cwd: scratch, env, timeoutMs: 90_000 });
   if (init.code !== 0) throw new Error(`embedded database did not start: ${init.stderr}`);
@@ -66,6 +92,8 @@ export async function openTestDb(kind: DbKind, label: string): Promise<TestDb> {
     sql: (q) => script('embedded-query.ts', q),
     sluice: (args, cwd, extraEnv = {}) => runSluice(args, { cwd, timeoutMs: 90_000, env: { ...env, ...extraEnv } }),
     materialize: (model) => script('embedded-materialize.ts', JSON.stringify(model)),
-    async close() { rmSync(scratch, { recursive: true, force: true }); },
+    async close() {
+      rmSync(scratch, { recursive: true, force: true });
+    },
   };
 }

@@ -6,7 +6,9 @@ import type { Issue, ValidationError } from '../../src/errors/errors';
 import type { RunContext } from '../../src/models/types';
 
 const made: string[] = [];
-afterAll(() => { for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Writes `files` (paths relative to the project root, e.g. `sql/staging/a.sql`) into a new temp folder. */
 export function writeProject(files: Record<string, string>): string {

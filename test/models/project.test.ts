@@ -31,7 +31,11 @@ describe('loadProject', () => {
     expect(p.root).toBe(path.resolve(root));
     expect([...p.models.keys()].sort()).toEqual(['orders', 'stg_customers', 'stg_orders']);
     const orders = p.models.get('orders')!;
-    expect(orders).toMatchObject({ path: 'sql/marts/orders.sql', file: path.join(root, 'sql/marts/orders.sql'), templateLine: 5 });
+    expect(orders).toMatchObject({
+      path: 'sql/marts/orders.sql',
+      file: path.join(root, 'sql/marts/orders.sql'),
+      templateLine: 5,
+    });
     expect(orders.config).toMatchObject({ materialized: 'table', schema: 'reporting' });
     expect(orders.refs).toEqual([
       { name: 'stg_orders', at: { file: 'sql/marts/orders.sql', line: 5, column: 15 } },
@@ -40,7 +44,9 @@ describe('loadProject', () => {
       { name: 'stg_customers', at: { file: 'sql/macros/recent.sql', line: 1, column: 15 } },
     ]);
     expect(p.models.get('stg_orders')!.config.schema).toBe('staging');
-    expect(p.models.get('stg_orders')!.sources).toEqual([{ source: 'shop', table: 'orders', at: { file: 'sql/staging/shop/stg_orders.sql', line: 1, column: 15 } }]);
+    expect(p.models.get('stg_orders')!.sources).toEqual([
+      { source: 'shop', table: 'orders', at: { file: 'sql/staging/shop/stg_orders.sql', line: 1, column: 15 } },
+    ]);
     expect(p.models.get('stg_customers')!.config.tags).toEqual(['shop']);
     expect(p.upstream.get('orders')).toEqual(['stg_orders', 'stg_customers']);
     expect(p.upstream.get('stg_orders')).toEqual([]);
@@ -58,7 +64,7 @@ describe('loadProject', () => {
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
       'sql/staging/a.sql:6:1 template syntax error: got the end of the file, expected {{else …}} or {{else}} or {{/',
-      "sql/staging/b.sql:1:18 template syntax error: got }}}, expected }} or ( or a name or a string or a number or boolean",
+      'sql/staging/b.sql:1:18 template syntax error: got }}}, expected }} or ( or a name or a string or a number or boolean',
       "sql/staging/c.sql:1:13 template syntax error: if doesn't match each",
     ]);
   });
@@ -66,7 +72,8 @@ describe('loadProject', () => {
   test('unknown refs, sources and tables with did-you-mean', () => {
     const root = writeProject({
       'sql/sources.yml': SOURCES,
-      'sql/staging/stg_orders.sql': 'select * from {{source "shop" "order"}}\nunion all select * from {{source "shopp" "orders"}}\n',
+      'sql/staging/stg_orders.sql':
+        'select * from {{source "shop" "order"}}\nunion all select * from {{source "shopp" "orders"}}\n',
       'sql/marts/daily.sql': 'select *\n  from {{ref "stg_order"}}\n  join {{ref "nothing_like_it"}} using (id)\n',
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
@@ -80,7 +87,8 @@ describe('loadProject', () => {
   test('refs must be string literals: dependencies are static', () => {
     const root = writeProject({
       'sql/staging/a.sql': 'select 1',
-      'sql/marts/m.sql': 'select * from {{ref vars.model}}\njoin {{ref "a" "b"}}\njoin {{source "shop"}}\njoin {{ref (lookup vars "x")}}\n',
+      'sql/marts/m.sql':
+        'select * from {{ref vars.model}}\njoin {{ref "a" "b"}}\njoin {{source "shop"}}\njoin {{ref (lookup vars "x")}}\n',
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
       'sql/marts/m.sql:1:15 ref takes one model name as quoted strings, e.g. {{ref "stg_orders"}}; got the name vars.model (not a quoted string) (dependencies must be known without rendering)',
@@ -126,7 +134,8 @@ describe('loadProject', () => {
 
   test('misspelt names and helpers are caught at load time, not as empty text', () => {
     const root = writeProject({
-      'sql/staging/a.sql': 'select {{dss}}, {{vars.x}}, {{refs "b"}}\n{{#each vars.list}}{{anything_goes_here}}{{/each}}\n{{#if is_incremantal}}x{{/if}}',
+      'sql/staging/a.sql':
+        'select {{dss}}, {{vars.x}}, {{refs "b"}}\n{{#each vars.list}}{{anything_goes_here}}{{/each}}\n{{#if is_incremantal}}x{{/if}}',
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
       'sql/staging/a.sql:1:10 unknown name "dss" (did you mean "ds"?); a model sees ds, data_interval_start, data_interval_end, is_incremental, vars',
@@ -150,7 +159,7 @@ describe('loadProject', () => {
       'sql/staging/a.sql:2:15 materialized must be one of view, table, incremental, ephemeral (got "tabl") (did you mean "table"?)',
       expect.stringMatching(/^sql\/staging\/b\.sql:1:\d+ template syntax error: /),
     ]);
-    expect(e.message).toMatch(/4 problems\n  - sql\/loose\.sql:1:1: a model lives/);
+    expect(e.message).toMatch(/4 problems\n {2}- sql\/loose\.sql:1:1: a model lives/);
   });
 
   test('the benchmark project (2,000 models) loads and compiles cleanly, in seconds at worst', () => {
@@ -159,7 +168,12 @@ describe('loadProject', () => {
     generateModelProject(root, 2000);
     const t0 = performance.now();
     const p = loadProject(root);
-    const compiled = compileProject(p, withVars({ statuses: ['paid'] }), [...p.models.keys()], path.join(root, 'target'));
+    const compiled = compileProject(
+      p,
+      withVars({ statuses: ['paid'] }),
+      [...p.models.keys()],
+      path.join(root, 'target'),
+    );
     expect(p.models.size).toBe(2000);
     expect(compiled.files).toHaveLength(2000);
     expect(performance.now() - t0).toBeLessThan(8000);

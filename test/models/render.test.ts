@@ -6,7 +6,11 @@ import { CTX, errorOf, issueLines, withVars, writeProject } from './fixture';
 const SOURCES = 'shop:\n  tables: [orders]\n';
 
 /** Compiles `template` as model `m` (in sql/marts/) of a small project and returns its SQL. */
-function sqlOf(template: string, ctx: RunContext = CTX, opts: { isIncremental?: boolean; files?: Record<string, string> } = {}): string {
+function sqlOf(
+  template: string,
+  ctx: RunContext = CTX,
+  opts: { isIncremental?: boolean; files?: Record<string, string> } = {},
+): string {
   const root = writeProject({
     'sql/sources.yml': SOURCES,
     'sql/staging/stg_orders.sql': 'select 1 as id',
@@ -24,48 +28,71 @@ function renderErrors(template: string, ctx: RunContext = CTX, files: Record<str
 describe('helpers', () => {
   test('ref, source and this render quoted, qualified relations', () => {
     expect(sqlOf('select * from {{ref "stg_orders"}} join {{source "shop" "orders"}} using (id)')).toBe(
-      'select * from "staging"."stg_orders" join "raw"."shop_orders" using (id)');
-    expect(sqlOf('/* config\nschema: Reporting\n*/\nselect max(x) from {{this}}')).toBe('select max(x) from "Reporting"."m"');
+      'select * from "staging"."stg_orders" join "raw"."shop_orders" using (id)',
+    );
+    expect(sqlOf('/* config\nschema: Reporting\n*/\nselect max(x) from {{this}}')).toBe(
+      'select max(x) from "Reporting"."m"',
+    );
   });
 
   test('run context values are SQL literals', () => {
     expect(sqlOf('select {{ds}}, {{data_interval_start}}, {{data_interval_end}}')).toBe(
-      "select E'2026-03-01'::date, E'2026-03-01T00:00:00.000Z'::timestamptz, E'2026-03-02T00:00:00.000Z'::timestamptz");
+      "select E'2026-03-01'::date, E'2026-03-01T00:00:00.000Z'::timestamptz, E'2026-03-02T00:00:00.000Z'::timestamptz",
+    );
   });
 
   test('vars render as literals of their type; defaults; lists', () => {
     const ctx = withVars({ s: "it's", n: 42, f: 1.5, t: true, no: false, nil: null, list: ['eu', 'us'], empty: [] });
     expect(sqlOf('select {{var "s"}}, {{var "n"}}, {{var "f"}}, {{var "t"}}, {{var "no"}}, {{var "nil"}}', ctx)).toBe(
-      "select E'it''s', (42), (1.5), TRUE, FALSE, NULL");
-    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe("select E'fallback', (7), E'it''s'");
-    expect(sqlOf('where r in ({{vars.list}}) and x in ({{var "empty"}})', ctx)).toBe("where r in (E'eu', E'us') and x in (NULL)");
-    expect(sqlOf('{{#each vars.list}}{{@index}}={{this}}{{#unless @last}}, {{/unless}}{{/each}}', ctx)).toBe("0=E'eu', 1=E'us'");
-    expect(sqlOf('{{#each (var "list") as |r|}}[{{r}}]{{/each}}{{#each vars.empty}}x{{else}}none{{/each}}', ctx)).toBe("[E'eu'][E'us']none");
+      "select E'it''s', (42), (1.5), TRUE, FALSE, NULL",
+    );
+    expect(sqlOf('select {{var "missing" "fallback"}}, {{var "missing" 7}}, {{var "s" "unused"}}', ctx)).toBe(
+      "select E'fallback', (7), E'it''s'",
+    );
+    expect(sqlOf('where r in ({{vars.list}}) and x in ({{var "empty"}})', ctx)).toBe(
+      "where r in (E'eu', E'us') and x in (NULL)",
+    );
+    expect(sqlOf('{{#each vars.list}}{{@index}}={{this}}{{#unless @last}}, {{/unless}}{{/each}}', ctx)).toBe(
+      "0=E'eu', 1=E'us'",
+    );
+    expect(sqlOf('{{#each (var "list") as |r|}}[{{r}}]{{/each}}{{#each vars.empty}}x{{else}}none{{/each}}', ctx)).toBe(
+      "[E'eu'][E'us']none",
+    );
   });
 
   test('an injection attempt through a var stays a literal, in every position', () => {
     const evil = "'; drop table x; --";
     const ctx = withVars({ evil, list: [evil], col: 'a"; drop table x; --' });
-    expect(sqlOf('select * from t where name = {{var "evil"}}', ctx)).toBe("select * from t where name = E'''; drop table x; --'");
+    expect(sqlOf('select * from t where name = {{var "evil"}}', ctx)).toBe(
+      "select * from t where name = E'''; drop table x; --'",
+    );
     expect(sqlOf('where name in ({{vars.list}}) or name = {{vars.evil}} or name = {{literal vars.evil}}', ctx)).toBe(
-      "where name in (E'''; drop table x; --') or name = E'''; drop table x; --' or name = E'''; drop table x; --'");
+      "where name in (E'''; drop table x; --') or name = E'''; drop table x; --' or name = E'''; drop table x; --'",
+    );
     expect(sqlOf('{{#each vars.list}}{{this}}{{/each}}', ctx)).toBe("E'''; drop table x; --'");
     expect(sqlOf('select {{ident (var "col")}}', ctx)).toBe('select "a""; drop table x; --"');
   });
 
   test('nothing is HTML-escaped', () => {
-    expect(sqlOf("select 1 where a < b & c > 'd' and e = \"f\"")).toBe("select 1 where a < b & c > 'd' and e = \"f\"");
+    expect(sqlOf('select 1 where a < b & c > \'d\' and e = "f"')).toBe('select 1 where a < b & c > \'d\' and e = "f"');
     expect(sqlOf('select {{var "v"}}', withVars({ v: 'a < b & c' }))).toBe("select E'a < b & c'");
-    expect(sqlOf('select {{> cents_to_dollars column="a < b & c"}}')).toBe('select (a < b & c / 100.0)::numeric(16, 2)');
+    expect(sqlOf('select {{> cents_to_dollars column="a < b & c"}}')).toBe(
+      'select (a < b & c / 100.0)::numeric(16, 2)',
+    );
   });
 
   test('literal and ident quote what they are given', () => {
-    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe("select E'it''s', (3), TRUE, NULL");
-    expect(sqlOf('select {{ident "Order Id"}} from {{ident "my schema" "t"}}')).toBe('select "Order Id" from "my schema"."t"');
+    expect(sqlOf('select {{literal "it\'s"}}, {{literal 3}}, {{literal true}}, {{literal null}}')).toBe(
+      "select E'it''s', (3), TRUE, NULL",
+    );
+    expect(sqlOf('select {{ident "Order Id"}} from {{ident "my schema" "t"}}')).toBe(
+      'select "Order Id" from "my schema"."t"',
+    );
   });
 
   test('{{#if is_incremental}}: only an incremental model built incrementally', () => {
-    const model = '/* config\nmaterialized: incremental\nunique_key: id\n*/\nselect 1\n{{#if is_incremental}}\nwhere x > (select max(x) from {{this}})\n{{else}}\nwhere true\n{{/if}}';
+    const model =
+      '/* config\nmaterialized: incremental\nunique_key: id\n*/\nselect 1\n{{#if is_incremental}}\nwhere x > (select max(x) from {{this}})\n{{else}}\nwhere true\n{{/if}}';
     expect(sqlOf(model, CTX, { isIncremental: true })).toBe('select 1\nwhere x > (select max(x) from "marts"."m")');
     expect(sqlOf(model, CTX, { isIncremental: false })).toBe('select 1\nwhere true');
     expect(sqlOf('select 1 {{#if is_incremental}}where false{{/if}}', CTX, { isIncremental: true })).toBe('select 1');
@@ -73,14 +100,25 @@ describe('helpers', () => {
 
   test('conditions see var values: false, 0, empty lists are false', () => {
     const ctx = withVars({ no: false, zero: 0, empty: [], yes: 'y' });
-    expect(sqlOf('{{#if vars.no}}a{{/if}}{{#if vars.zero}}b{{/if}}{{#if vars.empty}}c{{/if}}{{#if vars.yes}}d{{/if}}{{#unless vars.no}}e{{/unless}}', ctx)).toBe('de');
+    expect(
+      sqlOf(
+        '{{#if vars.no}}a{{/if}}{{#if vars.zero}}b{{/if}}{{#if vars.empty}}c{{/if}}{{#if vars.yes}}d{{/if}}{{#unless vars.no}}e{{/unless}}',
+        ctx,
+      ),
+    ).toBe('de');
   });
 
   test('macros: partials from sql/macros with hash arguments, inline or on their own line', () => {
-    expect(sqlOf('select {{> cents_to_dollars column="amount"}} as amount')).toBe('select (amount / 100.0)::numeric(16, 2) as amount');
-    expect(sqlOf('select\n  id,\n  {{> cents_to_dollars column="amount"}}\nfrom t')).toBe('select\n  id,\n  (amount / 100.0)::numeric(16, 2)\nfrom t');
+    expect(sqlOf('select {{> cents_to_dollars column="amount"}} as amount')).toBe(
+      'select (amount / 100.0)::numeric(16, 2) as amount',
+    );
+    expect(sqlOf('select\n  id,\n  {{> cents_to_dollars column="amount"}}\nfrom t')).toBe(
+      'select\n  id,\n  (amount / 100.0)::numeric(16, 2)\nfrom t',
+    );
     const files = { 'sql/macros/finance/cols.sql': 'id,\n{{> cents_to_dollars column=col}} as amount\n' };
-    expect(sqlOf('select\n    {{> finance/cols col="x"}}\nfrom t', CTX, { files })).toBe('select\n    id,\n    (x / 100.0)::numeric(16, 2) as amount\nfrom t');
+    expect(sqlOf('select\n    {{> finance/cols col="x"}}\nfrom t', CTX, { files })).toBe(
+      'select\n    id,\n    (x / 100.0)::numeric(16, 2) as amount\nfrom t',
+    );
   });
 
   test('a trailing semicolon and blank lines are dropped (the SQL is wrapped in other statements)', () => {
@@ -124,11 +162,15 @@ describe('render errors', () => {
     });
     const e = errorOf(() => compileModel(loadProject(root), 'm', CTX, { isIncremental: false }));
     expect(e.code).toBe('MODEL_INVALID');
-    expect(issueLines(e)).toEqual(['sql/intermediate/e.sql:4:15 {{this}}: ephemeral model e has no relation of its own (it is inlined where it is used)']);
+    expect(issueLines(e)).toEqual([
+      'sql/intermediate/e.sql:4:15 {{this}}: ephemeral model e has no relation of its own (it is inlined where it is used)',
+    ]);
   });
 
   test('a model that renders to nothing', () => {
-    expect(renderErrors('{{#if is_incremental}}select 1{{/if}}')).toEqual(['sql/marts/m.sql:1:1 model m renders to no SQL']);
+    expect(renderErrors('{{#if is_incremental}}select 1{{/if}}')).toEqual([
+      'sql/marts/m.sql:1:1 model m renders to no SQL',
+    ]);
   });
 });
 
@@ -139,9 +181,15 @@ describe('values stay whole tokens', () => {
 
   test('a value running into the text after it, or inside a string or quoted name, is an error at its position', () => {
     const ctx = withVars({ s: 'v', n: 1 });
-    expect(renderErrors("select {{var \"s\"}}'x'", ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "s" would run into the "'x'" after it/)]);
-    expect(renderErrors('select {{var "n"}}x', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "n" is glued to the "x" after it/)]);
-    expect(renderErrors('select "a{{var "s"}}"', ctx)).toEqual([expect.stringMatching(/^sql\/marts\/m\.sql:1:10 var "s" is printed inside a quoted identifier/)]);
+    expect(renderErrors('select {{var "s"}}\'x\'', ctx)).toEqual([
+      expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "s" would run into the "'x'" after it/),
+    ]);
+    expect(renderErrors('select {{var "n"}}x', ctx)).toEqual([
+      expect.stringMatching(/^sql\/marts\/m\.sql:1:8 var "n" is glued to the "x" after it/),
+    ]);
+    expect(renderErrors('select "a{{var "s"}}"', ctx)).toEqual([
+      expect.stringMatching(/^sql\/marts\/m\.sql:1:10 var "s" is printed inside a quoted identifier/),
+    ]);
     expect(sqlOf('select 1 -- {{var "s"}} is fine in a comment', ctx)).toBe("select 1 -- E'v' is fine in a comment");
   });
 });

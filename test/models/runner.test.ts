@@ -40,7 +40,13 @@ function fixture(specs: Record<string, Spec>) {
     const schema = s.schema ?? 'marts';
     const rel = `sql/${schema}/${name}.sql`;
     return {
-      name, file: path.join('/project', rel), path: rel, template: s.sql, templateLine: 1, refs: [], sources: [],
+      name,
+      file: path.join('/project', rel),
+      path: rel,
+      template: s.sql,
+      templateLine: 1,
+      refs: [],
+      sources: [],
       config: { materialized: s.materialized ?? 'table', schema, uniqueKey: s.uniqueKey ?? [], tags: [], columns: {} },
     };
   };
@@ -55,12 +61,17 @@ function fixture(specs: Record<string, Spec>) {
     const n = project.models.get(name)!;
     const sql = specs[name].sql.replace('{{where}}', opts.isIncremental ? 'where false' : '');
     return {
-      name, schema: n.config.schema, materialized: n.config.materialized, uniqueKey: n.config.uniqueKey,
-      relation: quoteQualified(n.config.schema, name), sql,
+      name,
+      schema: n.config.schema,
+      materialized: n.config.materialized,
+      uniqueKey: n.config.uniqueKey,
+      relation: quoteQualified(n.config.schema, name),
+      sql,
       lineMap: sql.split('\n').map((_, i) => ({ file: n.path, line: i + 1, column: 1 })),
     };
   };
-  const run = (names: string[], extra: Partial<RunModelsOptions> = {}) => runModels({ warehouse: wh, project, names, compile, ...extra });
+  const run = (names: string[], extra: Partial<RunModelsOptions> = {}) =>
+    runModels({ warehouse: wh, project, names, compile, ...extra });
   return { project, compile, calls, run };
 }
 
@@ -75,7 +86,10 @@ async function stamps(tables: string[]): Promise<Stamps[]> {
 /** Polls (no timing involved) until `n` backends wait for advisory lock `key`. */
 async function waiters(key: number, n: number): Promise<void> {
   for (let i = 0; i < 1000; i++) {
-    const r = await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`, [key]);
+    const r = await client.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`,
+      [key],
+    );
     if (r.rows[0].n >= n) return;
     await new Promise((res) => setTimeout(res, 10));
   }
@@ -99,7 +113,9 @@ describe('runModels', () => {
       ['o_d', 'success', 'table'],
     ]);
     expect(byName(results).o_a.rows).toBe(1);
-    const [{ x, c_at, a_at }] = (await client.query('SELECT c.x, c.at AS c_at, a.at AS a_at FROM marts.o_c c, marts.o_a a')).rows;
+    const [{ x, c_at, a_at }] = (
+      await client.query('SELECT c.x, c.at AS c_at, a.at AS a_at FROM marts.o_c c, marts.o_a a')
+    ).rows;
     expect(x).toBe(3);
     expect(c_at.getTime()).toBeGreaterThanOrEqual(a_at.getTime());
     const order = events.filter((e) => e.type === 'start').map((e) => (e as { name: string }).name);
@@ -147,10 +163,11 @@ describe('runModels', () => {
     await waiters(102, 2);
     await client.query('SELECT pg_advisory_unlock(102)');
     expect((await running).map((r) => r.status)).toEqual(['success', 'success', 'success']);
-    const s = (await stamps(['q_1', 'q_2', 'q_3']))
-      .sort((a, b) => a.started_at.getTime() - b.started_at.getTime());
+    const s = (await stamps(['q_1', 'q_2', 'q_3'])).sort((a, b) => a.started_at.getTime() - b.started_at.getTime());
     // The third started only after one of the first two had ended.
-    expect(s[2].started_at.getTime()).toBeGreaterThanOrEqual(Math.min(s[0].ended_at.getTime(), s[1].ended_at.getTime()));
+    expect(s[2].started_at.getTime()).toBeGreaterThanOrEqual(
+      Math.min(s[0].ended_at.getTime(), s[1].ended_at.getTime()),
+    );
   });
 
   it('skips the selected descendants of a failed model, through ephemeral and unselected models, and runs the rest', async () => {
@@ -191,17 +208,28 @@ describe('runModels', () => {
   });
 
   it('compiles an incremental model as incremental only when its table exists and no full refresh is asked', async () => {
-    await client.query('CREATE SCHEMA IF NOT EXISTS raw; CREATE TABLE raw.items (id int, v text); INSERT INTO raw.items VALUES (1, \'a\'), (2, \'b\')');
-    const f = fixture({ i_items: { sql: 'select id, v from raw.items\n{{where}}', materialized: 'incremental', uniqueKey: ['id'] } });
+    await client.query(
+      "CREATE SCHEMA IF NOT EXISTS raw; CREATE TABLE raw.items (id int, v text); INSERT INTO raw.items VALUES (1, 'a'), (2, 'b')",
+    );
+    const f = fixture({
+      i_items: { sql: 'select id, v from raw.items\n{{where}}', materialized: 'incremental', uniqueKey: ['id'] },
+    });
     expect((await f.run(['i_items']))[0]).toMatchObject({ status: 'success', action: 'table', rows: 2 });
     expect((await f.run(['i_items']))[0]).toMatchObject({ status: 'success', action: 'merge', rows: 0 });
-    expect((await f.run(['i_items'], { fullRefresh: true }))[0]).toMatchObject({ status: 'success', action: 'table', rows: 2 });
+    expect((await f.run(['i_items'], { fullRefresh: true }))[0]).toMatchObject({
+      status: 'success',
+      action: 'table',
+      rows: 2,
+    });
     expect(f.calls.map((c) => c.isIncremental)).toEqual([false, true, false]);
     expect((await client.query('SELECT count(*)::int AS n FROM marts.i_items')).rows).toEqual([{ n: 2 }]);
   });
 
   it('rejects unknown model names with did-you-mean', async () => {
     const f = fixture({ revenue: { sql: 'select 1 as x' } });
-    await expect(f.run(['revnue'])).rejects.toMatchObject({ code: 'MODEL_INVALID', message: 'unknown model "revnue" (did you mean "revenue"?)' });
+    await expect(f.run(['revnue'])).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: 'unknown model "revnue" (did you mean "revenue"?)',
+    });
   });
 });

@@ -8,7 +8,13 @@ const ROOT = '/project';
 function node(name: string, dir: string, materialized: Materialization, tags: string[] = [], schema = dir): ModelNode {
   const rel = `sql/${dir}/${name}.sql`;
   return {
-    name, file: path.join(ROOT, rel), path: rel, template: 'select 1', templateLine: 1, refs: [], sources: [],
+    name,
+    file: path.join(ROOT, rel),
+    path: rel,
+    template: 'select 1',
+    templateLine: 1,
+    refs: [],
+    sources: [],
     config: { materialized, schema, uniqueKey: [], tags, columns: {} },
   };
 }
@@ -109,7 +115,9 @@ describe('selectModels', () => {
   });
 
   it('takes a graph operator on a method', () => {
-    expect(sorted(sel('+tag:finance'))).toEqual(sorted(['report', 'revenue', 'int_orders', 'stg_orders', 'stg_customers']));
+    expect(sorted(sel('+tag:finance'))).toEqual(
+      sorted(['report', 'revenue', 'int_orders', 'stg_orders', 'stg_customers']),
+    );
   });
 
   it('unions space-separated selectors and returns them in graph order', () => {
@@ -138,10 +146,14 @@ describe('selectModels', () => {
   });
 
   it('reports an unknown method, tag, materialization or schema with did-you-mean', () => {
-    expect(selectionError('tags:daily').message).toMatch(/unknown selector method "tags".*did you mean "tag".*methods: tag, path, config.materialized, config.schema/);
+    expect(selectionError('tags:daily').message).toMatch(
+      /unknown selector method "tags".*did you mean "tag".*methods: tag, path, config.materialized, config.schema/,
+    );
     expect(selectionError('config.materialised:view').message).toMatch(/did you mean "config.materialized"/);
     expect(selectionError('tag:dayly').message).toMatch(/no model has tag "dayly".*did you mean "daily"/);
-    expect(selectionError('config.materialized:incremntal').message).toMatch(/unknown materialization "incremntal".*did you mean "incremental"/);
+    expect(selectionError('config.materialized:incremntal').message).toMatch(
+      /unknown materialization "incremntal".*did you mean "incremental"/,
+    );
     expect(selectionError('config.schema:mart').message).toMatch(/no model has schema "mart".*did you mean "marts"/);
     expect(selectionError('stg_x*').message).toMatch(/no model matches "stg_x\*"/);
   });

@@ -2,26 +2,40 @@ import { loadSources, parseSources } from '../../src/models/sources';
 import { writeProject } from './fixture';
 
 const F = 'sql/sources.yml';
-const issues = (text: string) => parseSources(text, F).issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`);
+const issues = (text: string) =>
+  parseSources(text, F).issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`);
 
 describe('sources.yml', () => {
   test('tables as names or { name, identifier }; raw.<source>_<table> by default', () => {
-    const { catalog, issues: problems } = parseSources([
-      'shop:',
-      '  tables: [customers, orders]',
-      'crm:',
-      '  schema: landing',
-      '  description: The CRM export',
-      '  tables:',
-      '    - contacts',
-      '    - name: deals',
-      '      identifier: hubspot_deals',
-      '      description: Open deals',
-    ].join('\n'), F);
+    const { catalog, issues: problems } = parseSources(
+      [
+        'shop:',
+        '  tables: [customers, orders]',
+        'crm:',
+        '  schema: landing',
+        '  description: The CRM export',
+        '  tables:',
+        '    - contacts',
+        '    - name: deals',
+        '      identifier: hubspot_deals',
+        '      description: Open deals',
+      ].join('\n'),
+      F,
+    );
     expect(problems).toEqual([]);
-    expect(catalog.get('shop')!.get('orders')).toEqual({ source: 'shop', table: 'orders', schema: 'raw', relation: '"raw"."shop_orders"' });
+    expect(catalog.get('shop')!.get('orders')).toEqual({
+      source: 'shop',
+      table: 'orders',
+      schema: 'raw',
+      relation: '"raw"."shop_orders"',
+    });
     expect(catalog.get('crm')!.get('contacts')!.relation).toBe('"landing"."crm_contacts"');
-    expect(catalog.get('crm')!.get('deals')).toEqual({ source: 'crm', table: 'deals', schema: 'landing', relation: '"landing"."hubspot_deals"' });
+    expect(catalog.get('crm')!.get('deals')).toEqual({
+      source: 'crm',
+      table: 'deals',
+      schema: 'landing',
+      relation: '"landing"."hubspot_deals"',
+    });
   });
 
   test('no file means no sources; an empty file too', () => {
@@ -30,21 +44,25 @@ describe('sources.yml', () => {
   });
 
   test('malformed entries are reported with file:line:column, all of them', () => {
-    expect(issues([
-      'shop:',
-      '  tabels: [orders]',
-      'crm:',
-      '  schema: 5',
-      '  tables:',
-      '    - contacts',
-      '    - contacts',
-      '    - { identifier: x }',
-      '    - name: deals',
-      '      identifer: y',
-      'web: [a]',
-      'app:',
-      '  tables: orders',
-    ].join('\n'))).toEqual([
+    expect(
+      issues(
+        [
+          'shop:',
+          '  tabels: [orders]',
+          'crm:',
+          '  schema: 5',
+          '  tables:',
+          '    - contacts',
+          '    - contacts',
+          '    - { identifier: x }',
+          '    - name: deals',
+          '      identifer: y',
+          'web: [a]',
+          'app:',
+          '  tables: orders',
+        ].join('\n'),
+      ),
+    ).toEqual([
       `${F}:2:3 unknown key "tabels" in source shop (did you mean "tables"?) (known: schema, tables, description)`,
       `${F}:1:1 source shop needs tables: [ … ]`,
       `${F}:4:11 the schema of source crm must be a non-empty string (got 5)`,

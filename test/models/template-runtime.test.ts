@@ -9,10 +9,18 @@ const PARTIALS: Record<string, string> = {
 };
 
 const CONTEXT = {
-  x: 1, s: 'text', zero: 0, no: false, nil: null, empty: [],
+  x: 1,
+  s: 'text',
+  zero: 0,
+  no: false,
+  nil: null,
+  empty: [],
   list: ['a', 'b', 'c'],
   obj: { k1: 'v1', k2: 'v2' },
-  rows: [{ name: 'n1', kids: [1, 2] }, { name: 'n2', kids: [] }],
+  rows: [
+    { name: 'n1', kids: [1, 2] },
+    { name: 'n2', kids: [] },
+  ],
   nested: { deep: { value: 'd' } },
   point: { x: 'p' },
 };
@@ -59,9 +67,15 @@ describe('template runtime', () => {
   test('a simple {{path}} that does not resolve is an error at its position; helper params are lenient', () => {
     expect(ours('{{#if missing}}x{{/if}}{{lookup obj "nope"}}.')).toBe('.');
     let err: unknown;
-    try { ours('ok\n  {{nested.deep.valu}}'); } catch (e) { err = e; }
+    try {
+      ours('ok\n  {{nested.deep.valu}}');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(TemplateError);
-    expect((err as TemplateError).message).toBe('"nested.deep.valu" is not defined: nested.deep has no "valu" (did you mean "value"?)');
+    expect((err as TemplateError).message).toBe(
+      '"nested.deep.valu" is not defined: nested.deep has no "valu" (did you mean "value"?)',
+    );
     expect((err as TemplateError).loc.start).toEqual({ line: 2, column: 4 });
   });
 

@@ -13,7 +13,8 @@ const suite = (name: string, body: object) => {
   writeFileSync(path.join(suites, `${name}.json`), JSON.stringify({ name, ...body }, null, 2));
 };
 suite('items_strict', {
-  table: 'public.items', where: "ds = '{{ds}}'",
+  table: 'public.items',
+  where: "ds = '{{ds}}'",
   expectations: [
     { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } },
     { type: 'expect_column_values_to_be_between', kwargs: { column: 'price', min_value: 0 } },
@@ -21,9 +22,17 @@ suite('items_strict', {
 });
 suite('items_soft', {
   table: 'public.items',
-  expectations: [{ type: 'expect_column_values_to_be_between', kwargs: { column: 'price', min_value: 0, mostly: 0.99 }, severity: 'warn' }],
+  expectations: [
+    {
+      type: 'expect_column_values_to_be_between',
+      kwargs: { column: 'price', min_value: 0, mostly: 0.99 },
+      severity: 'warn',
+    },
+  ],
 });
-p.write('gates.ts', `
+p.write(
+  'gates.ts',
+  `
 import { defineDag, task } from 'sluice';
 import { checkpoint } from 'sluice/operators';
 
@@ -42,36 +51,65 @@ export default defineDag({
     task({ id: 'after_strict', upstream: ['strict_gate'], run: () => 'built' }),
   ],
 });
-`);
+`,
+);
 
 let rt: Runtime & { url: string };
 beforeAll(async () => {
   rt = await testRuntime('checkpoint', p);
   await syncDagFiles(rt);
 });
-afterAll(async () => { await rt.close(); p.cleanup(); });
+afterAll(async () => {
+  await rt.close();
+  p.cleanup();
+});
 
 test('an error-severity failure stops everything downstream; a warning lets the run go on; results, events and Data Docs are kept', async () => {
   const t = await triggerDag(rt, 'gates', { date: new Date('2026-03-01T00:00:00Z') });
   await runToCompletion(rt, [t.id]);
   const tis = await rt.db.query<{ task_id: string; state: string; try_number: number; id: number; upstream: string[] }>(
-    `SELECT id, task_id, state, try_number, upstream FROM sluice.task_instance WHERE run_id = $1`, [t.id]);
+    `SELECT id, task_id, state, try_number, upstream FROM sluice.task_instance WHERE run_id = $1`,
+    [t.id],
+  );
   const by = Object.fromEntries(tis.rows.map((x) => [x.task_id, x]));
   expect(Object.fromEntries(tis.rows.map((x) => [x.task_id, x.state]))).toEqual({
-    load: 'success', soft_gate: 'success', after_soft: 'success', strict_gate: 'failed', after_strict: 'upstream_failed',
+    load: 'success',
+    soft_gate: 'success',
+    after_soft: 'success',
+    strict_gate: 'failed',
+    after_strict: 'upstream_failed',
   });
   expect(by.strict_gate.upstream).toEqual(['load']); // through the table it checks
   expect(by.strict_gate.try_number).toBe(1); // a closed gate is not retried
   const err = await rt.db.query(`SELECT error FROM sluice.task_try WHERE ti_id = $1`, [by.strict_gate.id]);
-  expect(err.rows[0].error).toMatch(/^quality gate items_strict failed on public\.items: 1 expectation\(s\) failed\n {2}- \[1\] expect_column_values_to_be_between: 1 of 20/);
+  expect(err.rows[0].error).toMatch(
+    /^quality gate items_strict failed on public\.items: 1 expectation\(s\) failed\n {2}- \[1\] expect_column_values_to_be_between: 1 of 20/,
+  );
   expect(err.rows[0].error).not.toMatch(/\n\s+at /); // no stack trace for a finding about the data
 
-  const v = await rt.db.query(`SELECT suite, success, errors, warnings, where_clause, docs_path FROM sluice.validation ORDER BY suite`);
+  const v = await rt.db.query(
+    `SELECT suite, success, errors, warnings, where_clause, docs_path FROM sluice.validation ORDER BY suite`,
+  );
   expect(v.rows).toEqual([
-    { suite: 'items_soft', success: true, errors: 0, warnings: 1, where_clause: null, docs_path: expect.stringMatching(/^validations\/items_soft\/\d+\.html$/) },
-    { suite: 'items_strict', success: false, errors: 1, warnings: 0, where_clause: "ds = '2026-03-01'", docs_path: expect.stringMatching(/^validations\/items_strict\/\d+\.html$/) },
+    {
+      suite: 'items_soft',
+      success: true,
+      errors: 0,
+      warnings: 1,
+      where_clause: null,
+      docs_path: expect.stringMatching(/^validations\/items_soft\/\d+\.html$/),
+    },
+    {
+      suite: 'items_strict',
+      success: false,
+      errors: 1,
+      warnings: 0,
+      where_clause: "ds = '2026-03-01'",
+      docs_path: expect.stringMatching(/^validations\/items_strict\/\d+\.html$/),
+    },
   ]);
-  const r = await rt.db.query(`SELECT r.idx, r.success, r.unexpected_count::int, r.sample FROM sluice.validation_result r
+  const r = await rt.db
+    .query(`SELECT r.idx, r.success, r.unexpected_count::int, r.sample FROM sluice.validation_result r
     JOIN sluice.validation v ON v.id = r.validation_id WHERE v.suite = 'items_strict' ORDER BY r.idx`);
   expect(r.rows[1]).toMatchObject({ idx: 1, success: false, unexpected_count: 1 });
   expect(r.rows[1].sample).toEqual([expect.objectContaining({ id: 7 })]);
@@ -87,9 +125,11 @@ test('an error-severity failure stops everything downstream; a warning lets the 
 });
 
 test('the expectations CLI: lint names file, line and JSON pointer; validate exits 1 only when the gate closes', async () => {
-  const sluice = (...args: string[]) => runSluice(args, {
-    cwd: p.dir, env: { DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
-  });
+  const sluice = (...args: string[]) =>
+    runSluice(args, {
+      cwd: p.dir,
+      env: { DATABASE_URL: rt.url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: path.join(p.dir, '.sluice') },
+    });
   const soft = await sluice('expectations', 'validate', 'items_soft');
   expect(soft.code).toBe(0);
   expect(soft.stdout).toMatch(/items_soft on public\.items: passed — 0 error\(s\), 1 warning\(s\)/);
@@ -97,13 +137,18 @@ test('the expectations CLI: lint names file, line and JSON pointer; validate exi
   expect(strict.code).toBe(1);
   expect(strict.stdout).toMatch(/FAILED/);
 
-  suite('broken', { table: 'public.items', expectations: [
-    { type: 'expect_column_values_to_be_uniqe', kwargs: { column: 'id' } },
-    { type: 'expect_column_values_to_be_between', kwargs: { column: 'price', min_vaule: 0 } },
-  ] });
+  suite('broken', {
+    table: 'public.items',
+    expectations: [
+      { type: 'expect_column_values_to_be_uniqe', kwargs: { column: 'id' } },
+      { type: 'expect_column_values_to_be_between', kwargs: { column: 'price', min_vaule: 0 } },
+    ],
+  });
   const lint = await sluice('expectations', 'lint');
   expect(lint.code).toBe(1);
-  expect(lint.stdout).toMatch(/expectations\/broken\.json:\d+:\d+: \/expectations\/0\/type: .*expect_column_values_to_be_unique/);
+  expect(lint.stdout).toMatch(
+    /expectations\/broken\.json:\d+:\d+: \/expectations\/0\/type: .*expect_column_values_to_be_unique/,
+  );
   expect(lint.stdout).toMatch(/expectations\/broken\.json:\d+:\d+: \/expectations\/1\/kwargs\/min_vaule: .*min_value/);
   expect(existsSync(path.join(p.dir, '.sluice', 'data-docs', 'index.html'))).toBe(true);
 });

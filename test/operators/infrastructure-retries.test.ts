@@ -11,15 +11,27 @@ import { tempProject, testRuntime } from '../support/sandbox';
 const p = tempProject();
 const suites = path.join(p.dir, 'expectations');
 mkdirSync(suites, { recursive: true });
-writeFileSync(path.join(suites, 'gate_ok.json'), JSON.stringify({
-  name: 'gate_ok', table: 'public.gate_data', expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }],
-}));
-writeFileSync(path.join(suites, 'gate_bad.json'), JSON.stringify({
-  name: 'gate_bad', table: 'public.gate_data', expectations: [{ type: 'expect_column_values_to_be_between', kwargs: { column: 'id', max_value: 1 } }],
-}));
+writeFileSync(
+  path.join(suites, 'gate_ok.json'),
+  JSON.stringify({
+    name: 'gate_ok',
+    table: 'public.gate_data',
+    expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }],
+  }),
+);
+writeFileSync(
+  path.join(suites, 'gate_bad.json'),
+  JSON.stringify({
+    name: 'gate_bad',
+    table: 'public.gate_data',
+    expectations: [{ type: 'expect_column_values_to_be_between', kwargs: { column: 'id', max_value: 1 } }],
+  }),
+);
 mkdirSync(path.join(p.dir, 'incoming'));
 writeFileSync(path.join(p.dir, 'incoming', 'items.csv'), 'id,name\n1,a\n2,b\n');
-p.write('gates.ts', `
+p.write(
+  'gates.ts',
+  `
 import { defineDag } from 'sluice';
 import { checkpoint, filesToLake } from 'sluice/operators';
 const opts = { suitesDir: ${JSON.stringify(suites)}, retryDelay: 0 };
@@ -30,7 +42,8 @@ export const landing = defineDag({
   tasks: [filesToLake({ id: 'land', path: 'items.csv', cwd: ${JSON.stringify(path.join(p.dir, 'incoming'))}, source: 'shop', dataset: 'items',
     retries: 1, retryDelay: 0, columns: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'text' }] })],
 });
-`);
+`,
+);
 
 let rt: Runtime & { url: string };
 beforeAll(async () => {
@@ -38,10 +51,18 @@ beforeAll(async () => {
   await rt.db.query('CREATE TABLE public.gate_data AS SELECT g AS id FROM generate_series(1, 5) g');
   await syncDagFiles(rt);
 });
-afterAll(async () => { await rt.close(); p.cleanup(); });
+afterAll(async () => {
+  await rt.close();
+  p.cleanup();
+});
 
-const triesOf = async (runId: number) => (await rt.db.query<{ try_number: number; state: string; error: string | null }>(
-  `SELECT y.try_number, y.state, y.error FROM sluice.task_try y JOIN sluice.task_instance t ON t.id = y.ti_id WHERE t.run_id = $1 ORDER BY 1`, [runId])).rows;
+const triesOf = async (runId: number) =>
+  (
+    await rt.db.query<{ try_number: number; state: string; error: string | null }>(
+      `SELECT y.try_number, y.state, y.error FROM sluice.task_try y JOIN sluice.task_instance t ON t.id = y.ti_id WHERE t.run_id = $1 ORDER BY 1`,
+      [runId],
+    )
+  ).rows;
 
 test('a checkpoint whose connection is killed mid-check is retried, and passes', async () => {
   const blocker = new pg.Client({ connectionString: rt.url });
@@ -51,14 +72,25 @@ test('a checkpoint whose connection is killed mid-check is retried, and passes',
     const run = await triggerDag(rt, 'crashed');
     const done = runToCompletion(rt, [run.id]);
     // The gate waits on the lock; its connection is then terminated, as a Postgres restart or a network cut would.
-    const pid = await waitFor(async () => (await rt.db.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%gate_data%' AND pid <> pg_backend_pid()`)).rows[0]?.pid, 30_000, 'the gate to wait');
+    const pid = await waitFor(
+      async () =>
+        (
+          await rt.db.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%gate_data%' AND pid <> pg_backend_pid()`,
+          )
+        ).rows[0]?.pid,
+      30_000,
+      'the gate to wait',
+    );
     await rt.db.query('SELECT pg_terminate_backend($1)', [pid]);
     await blocker.query('COMMIT');
     const [outcome] = await done;
     expect(outcome.state).toBe('success');
     const tries = await triesOf(run.id);
-    expect(tries.map((t) => [t.try_number, t.state])).toEqual([[1, 'up_for_retry'], [2, 'success']]);
+    expect(tries.map((t) => [t.try_number, t.state])).toEqual([
+      [1, 'up_for_retry'],
+      [2, 'success'],
+    ]);
     expect(tries[0].error).toMatch(/terminat/i);
   } finally {
     await blocker.end();
@@ -91,11 +123,17 @@ test('a landing whose ingestion-log write was lost gets its log row when the ret
     const [outcome] = await runToCompletion(rt, [run.id]);
     expect(outcome.state).toBe('success');
     expect((await triesOf(run.id)).map((t) => t.state)).toEqual(['up_for_retry', 'success']);
-    const log = await rt.db.query(`SELECT status, object_key, rows::int, checksum IS NOT NULL AS has_checksum FROM sluice.ingestion_log
+    const log = await rt.db
+      .query(`SELECT status, object_key, rows::int, checksum IS NOT NULL AS has_checksum FROM sluice.ingestion_log
       WHERE source = 'shop.items' AND kind = 'land' ORDER BY id`);
     expect(log.rows).toEqual([
       { status: 'failed', object_key: null, rows: null, has_checksum: false },
-      { status: 'success', object_key: expect.stringMatching(/^shop\/items\/dt=\d{4}-\d\d-\d\d\/part-0000\.csv$/), rows: 2, has_checksum: true },
+      {
+        status: 'success',
+        object_key: expect.stringMatching(/^shop\/items\/dt=\d{4}-\d\d-\d\d\/part-0000\.csv$/),
+        rows: 2,
+        has_checksum: true,
+      },
     ]);
   } finally {
     await rt.db.query('DROP TRIGGER lose_first ON sluice.ingestion_log');

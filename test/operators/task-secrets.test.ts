@@ -26,14 +26,27 @@ const SECRETS = {
   SLUICE_T_PG: 'postgresql://postgres:Pw-s3cret-42@127.0.0.1:9/srcdb',
 };
 const PG_PASSWORD = 'Pw-s3cret-42';
-const VALUES = [SECRETS.SLUICE_T_KEY, encodeURIComponent(SECRETS.SLUICE_T_KEY), SECRETS.SLUICE_T_TOKEN, SECRETS.SLUICE_T_QKEY, PG_PASSWORD];
+const VALUES = [
+  SECRETS.SLUICE_T_KEY,
+  encodeURIComponent(SECRETS.SLUICE_T_KEY),
+  SECRETS.SLUICE_T_TOKEN,
+  SECRETS.SLUICE_T_QKEY,
+  PG_PASSWORD,
+];
 // Written into the DAG file's URL itself: sent (to that URL), but not kept in the stored DAG structure.
 const LITERAL = 'lit-0a1b2c3d';
 
-interface Seen { url: URL; headers: http.IncomingHttpHeaders }
+interface Seen {
+  url: URL;
+  headers: http.IncomingHttpHeaders;
+}
 const seen: { api: Seen[]; other: Seen[]; plain: Seen[] } = { api: [], other: [], plain: [] };
 const calls = new Map<string, number>();
-const count = (key: string) => { const n = (calls.get(key) ?? 0) + 1; calls.set(key, n); return n; };
+const count = (key: string) => {
+  const n = (calls.get(key) ?? 0) + 1;
+  calls.set(key, n);
+  return n;
+};
 let apiUrl = '';
 let otherUrl = '';
 let securePort = 0;
@@ -48,11 +61,15 @@ const api = http.createServer((req, res) => {
   if (req.headers['x-api-key'] !== SECRETS.SLUICE_T_KEY) return send(res, { error: 'no key' }, 401);
   switch (u.pathname) {
     case '/paged': // page 2 lives on a CDN; the redirect carries the query as it came, key included
-      return u.searchParams.get('page') === '2' ? res.writeHead(302, { location: `${otherUrl}/mirror${u.search}` }).end() : send(res, [{ id: 1 }, { id: 2 }]);
+      return u.searchParams.get('page') === '2'
+        ? res.writeHead(302, { location: `${otherUrl}/mirror${u.search}` }).end()
+        : send(res, [{ id: 1 }, { id: 2 }]);
     case '/linked':
       return send(res, { items: [{ id: 1 }], next: `${otherUrl}/linked?page=2` });
     case '/busy': // an overloaded API that echoes the key, then hands over to the CDN
-      return count('busy') === 1 ? send(res, { error: `over quota for key ${SECRETS.SLUICE_T_KEY}` }, 503) : res.writeHead(307, { location: `${otherUrl}/busy` }).end();
+      return count('busy') === 1
+        ? send(res, { error: `over quota for key ${SECRETS.SLUICE_T_KEY}` }, 503)
+        : res.writeHead(307, { location: `${otherUrl}/busy` }).end();
     case '/denied':
       return send(res, { error: `key ${SECRETS.SLUICE_T_KEY} is revoked` }, 403);
     default:
@@ -66,7 +83,8 @@ const other = http.createServer((req, res) => {
   seen.other.push({ url: u, headers: req.headers });
   if (u.pathname === '/mirror') return send(res, [{ id: 3 }]);
   if (u.pathname === '/linked') return send(res, { items: [{ id: 2 }], next: null });
-  if (u.pathname === '/busy') return count('cdn') === 1 ? send(res, { error: 'slow down' }, 429, { 'retry-after': '0' }) : send(res, [{ id: 5 }]);
+  if (u.pathname === '/busy')
+    return count('cdn') === 1 ? send(res, { error: 'slow down' }, 429, { 'retry-after': '0' }) : send(res, [{ id: 5 }]);
   return send(res, {}, 404);
 });
 
@@ -74,7 +92,10 @@ const other = http.createServer((req, res) => {
 const downgrading: http.RequestListener = (req, res) => {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const u = new URL(req.url!, `${encrypted ? 'https' : 'http'}://127.0.0.1:${securePort}`);
-  if (!encrypted) { seen.plain.push({ url: u, headers: req.headers }); return send(res, [{ id: 8 }]); }
+  if (!encrypted) {
+    seen.plain.push({ url: u, headers: req.headers });
+    return send(res, [{ id: 8 }]);
+  }
   if (req.headers['x-api-key'] !== SECRETS.SLUICE_T_KEY) return send(res, { error: 'no key' }, 401);
   res.writeHead(302, { location: `http://127.0.0.1:${securePort}/plain` }).end();
 };
@@ -138,12 +159,24 @@ beforeAll(async () => {
   for (const p of [pg, emb]) p.write('secrets.ts', dagSource());
   rt = await testRuntime('task_secrets', pg);
   const files = dagFileProcessor(rt);
-  try { expect(await files.sync()).toMatchObject({ errors: 0 }); } finally { await files.close(); }
+  try {
+    expect(await files.sync()).toMatchObject({ errors: 0 });
+  } finally {
+    await files.close();
+  }
 });
-beforeEach(() => { seen.api = []; seen.other = []; seen.plain = []; calls.clear(); });
+beforeEach(() => {
+  seen.api = [];
+  seen.other = [];
+  seen.plain = [];
+  calls.clear();
+});
 afterAll(async () => {
   await rt.close();
-  for (const s of [api, other]) { s.closeAllConnections(); s.close(); }
+  for (const s of [api, other]) {
+    s.closeAllConnections();
+    s.close();
+  }
   await tls.close();
   for (const k of [...Object.keys(SECRETS), 'NODE_EXTRA_CA_CERTS']) delete process.env[k];
   pg.cleanup();
@@ -153,9 +186,22 @@ afterAll(async () => {
 type Query = (sql: string) => Promise<Array<Record<string, any>>>;
 
 /** The platform schema's rows a user can read back, as text per table. */
-const STORED = ['task_log', 'task_try', 'task_return', 'task_instance', 'event', 'ingestion_log', 'dag_run', 'dag_version'];
+const STORED = [
+  'task_log',
+  'task_try',
+  'task_return',
+  'task_instance',
+  'event',
+  'ingestion_log',
+  'dag_run',
+  'dag_version',
+];
 async function stored(query: Query): Promise<Record<string, string>> {
-  const rows = await query(STORED.map((t) => `SELECT '${t}' AS t, coalesce((SELECT json_agg(x)::text FROM sluice.${t} x), '') AS text`).join(' UNION ALL '));
+  const rows = await query(
+    STORED.map((t) => `SELECT '${t}' AS t, coalesce((SELECT json_agg(x)::text FROM sluice.${t} x), '') AS text`).join(
+      ' UNION ALL ',
+    ),
+  );
   return Object.fromEntries(rows.map((r) => [r.t as string, r.text as string]));
 }
 
@@ -173,8 +219,18 @@ async function outcome(query: Query) {
 async function expectSafe(query: Query) {
   const tasks = await outcome(query);
   expect(Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, v.state]))).toEqual({
-    redirected: 'success', next_link: 'success', retried: 'success', downgraded: 'success', literal_url: 'success', rejected: 'failed', pg_source: 'failed',
-    leaky: 'success', downstream: 'success', throws: 'failed', shell: 'success', inherited: 'success',
+    redirected: 'success',
+    next_link: 'success',
+    retried: 'success',
+    downgraded: 'success',
+    literal_url: 'success',
+    rejected: 'failed',
+    pg_source: 'failed',
+    leaky: 'success',
+    downstream: 'success',
+    throws: 'failed',
+    shell: 'success',
+    inherited: 'success',
   });
 
   // The configured origin got the credentials; the other origin got none, by redirect, next link or retry.
@@ -191,14 +247,22 @@ async function expectSafe(query: Query) {
 
   // The logs say what was withheld, naming the task and both URLs.
   const from = `${apiUrl}/paged?api_key=***&page=2&per_page=2`;
-  expect(tasks.redirected.log).toContain(`WARN  redirected: redirect from ${from} to ${otherUrl}/mirror?api_key=***&page=2&per_page=2, another origin: ` +
-    `sent without x-session-token, x-tenant, x-api-key, query parameter api_key (credentials go to ${apiUrl} only)`);
-  expect(tasks.next_link.log).toContain(`next_link: next link from ${apiUrl}/linked to ${otherUrl}/linked?page=2, another origin: sent without x-api-key`);
+  expect(tasks.redirected.log).toContain(
+    `WARN  redirected: redirect from ${from} to ${otherUrl}/mirror?api_key=***&page=2&per_page=2, another origin: ` +
+      `sent without x-session-token, x-tenant, x-api-key, query parameter api_key (credentials go to ${apiUrl} only)`,
+  );
+  expect(tasks.next_link.log).toContain(
+    `next_link: next link from ${apiUrl}/linked to ${otherUrl}/linked?page=2, another origin: sent without x-api-key`,
+  );
   expect(tasks.retried.log).toMatch(/retrying: .*over quota for key \*\*\*/);
   // https → http on the same host and port is another origin too.
   expect(seen.plain.map((r) => [r.url.pathname, r.headers['x-api-key']])).toEqual([['/plain', undefined]]);
-  expect(tasks.downgraded.log).toContain(`downgraded: redirect from https://127.0.0.1:${securePort}/secure to http://127.0.0.1:${securePort}/plain, another origin: sent without x-api-key`);
-  expect(tasks.retried.log).toContain(`retried: redirect from ${apiUrl}/busy to ${otherUrl}/busy, another origin: sent without x-api-key`);
+  expect(tasks.downgraded.log).toContain(
+    `downgraded: redirect from https://127.0.0.1:${securePort}/secure to http://127.0.0.1:${securePort}/plain, another origin: sent without x-api-key`,
+  );
+  expect(tasks.retried.log).toContain(
+    `retried: redirect from ${apiUrl}/busy to ${otherUrl}/busy, another origin: sent without x-api-key`,
+  );
 
   // A secret the task logs, throws or returns is stored as ***.
   expect(tasks.leaky.log).toContain('console key=***\n');
@@ -231,12 +295,18 @@ test('Postgres: credentials reach the configured origin only, and no secret is s
 test('embedded database (PGlite): the same', async () => {
   const home = path.join(emb.dir, '.sluice');
   const r = await runSluice(['dags', 'test', 'secrets', '--date', '2026-01-01'], {
-    cwd: emb.dir, timeoutMs: 90_000, env: { DATABASE_URL: '', SLUICE_HOME: home, SLUICE_DAGS_FOLDER: emb.dags, SLUICE_WORKERS: '2' },
+    cwd: emb.dir,
+    timeoutMs: 90_000,
+    env: { DATABASE_URL: '', SLUICE_HOME: home, SLUICE_DAGS_FOLDER: emb.dags, SLUICE_WORKERS: '2' },
   });
   expect(r.stdout).toMatch(/: failed$/m);
   for (const v of VALUES) expect(r.stdout + r.stderr).not.toContain(v);
   await expectSafe(async (sql) => {
-    const out = await execFileAsync(process.execPath, [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support/embedded-query.ts'), home, sql], { timeout: 60_000 });
+    const out = await execFileAsync(
+      process.execPath,
+      [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support/embedded-query.ts'), home, sql],
+      { timeout: 60_000 },
+    );
     return JSON.parse(out.stdout);
   });
 }, 120_000);

@@ -4,7 +4,9 @@ import { parseDate, formatDs } from '../../src/schedule/dates';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const bounds = (start: string, tz = 'UTC', catchup = true, end?: string) => ({
-  startDate: parseDate(start, tz), endDate: end ? parseDate(end, tz) : undefined, catchup,
+  startDate: parseDate(start, tz),
+  endDate: end ? parseDate(end, tz) : undefined,
+  catchup,
 });
 
 describe('schedules', () => {
@@ -36,7 +38,11 @@ describe('schedules', () => {
 
   test('daily intervals across the spring-forward DST day are 23 hours, then 24 again', () => {
     const t = parseSchedule('@daily', 'Europe/Amsterdam');
-    const list = intervalsBetween(t, parseDate('2026-03-28', 'Europe/Amsterdam'), parseDate('2026-03-30', 'Europe/Amsterdam'));
+    const list = intervalsBetween(
+      t,
+      parseDate('2026-03-28', 'Europe/Amsterdam'),
+      parseDate('2026-03-30', 'Europe/Amsterdam'),
+    );
     expect(list.map((i) => [iso(i.start), (i.end.getTime() - i.start.getTime()) / 3_600_000])).toEqual([
       ['2026-03-27T23:00:00.000Z', 24],
       ['2026-03-28T23:00:00.000Z', 23],
@@ -47,14 +53,26 @@ describe('schedules', () => {
 
   test('a nonexistent local time on the DST day fires once, at the first valid instant', () => {
     const t = parseSchedule('30 2 * * *', 'America/New_York');
-    const list = intervalsBetween(t, parseDate('2026-03-07', 'America/New_York'), parseDate('2026-03-09T03:00', 'America/New_York'));
-    expect(list.map((i) => iso(i.start))).toEqual(['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']);
+    const list = intervalsBetween(
+      t,
+      parseDate('2026-03-07', 'America/New_York'),
+      parseDate('2026-03-09T03:00', 'America/New_York'),
+    );
+    expect(list.map((i) => iso(i.start))).toEqual([
+      '2026-03-07T07:30:00.000Z',
+      '2026-03-08T07:00:00.000Z',
+      '2026-03-09T06:30:00.000Z',
+    ]);
   });
 
   test('hourly intervals on the fall-back day cover the repeated hour', () => {
     const t = parseSchedule('@hourly', 'Europe/Amsterdam');
     const list = intervalsBetween(t, new Date('2026-10-25T00:00:00Z'), new Date('2026-10-25T02:00:00Z'));
-    expect(list.map((i) => iso(i.start))).toEqual(['2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z']);
+    expect(list.map((i) => iso(i.start))).toEqual([
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+    ]);
   });
 });
 
@@ -88,7 +106,9 @@ describe('due intervals (Airflow data intervals)', () => {
 
   test('no interval starts after the end date', () => {
     const b = bounds('2026-01-01', 'UTC', true, '2026-01-02');
-    expect(iso(nextDueInterval(daily, b, new Date('2026-01-02T00:00:00Z'), true, now)!.start)).toBe('2026-01-02T00:00:00.000Z');
+    expect(iso(nextDueInterval(daily, b, new Date('2026-01-02T00:00:00Z'), true, now)!.start)).toBe(
+      '2026-01-02T00:00:00.000Z',
+    );
     expect(nextDueInterval(daily, b, new Date('2026-01-03T00:00:00Z'), true, now)).toBeNull();
   });
 
@@ -99,7 +119,9 @@ describe('due intervals (Airflow data intervals)', () => {
 
   test('@once runs once at the start date; manual-only never', () => {
     const once = parseSchedule('@once', 'UTC');
-    expect(iso(nextDueInterval(once, bounds('2026-01-01'), undefined, false, now)!.start)).toBe('2026-01-01T00:00:00.000Z');
+    expect(iso(nextDueInterval(once, bounds('2026-01-01'), undefined, false, now)!.start)).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(nextDueInterval(once, bounds('2026-01-01'), undefined, true, now)).toBeNull();
     expect(nextDueInterval(parseSchedule(null, 'UTC'), bounds('2026-01-01'), undefined, false, now)).toBeNull();
   });

@@ -10,7 +10,9 @@ import { dagFile, tempProject, testConfig } from '../support/sandbox';
 
 // Postgres restarts and outages under a running scheduler, on a cluster of the test's own.
 const p = tempProject();
-p.write('steady.ts', dagFile(`
+p.write(
+  'steady.ts',
+  dagFile(`
 const effect = (ctx: import('sluice').TaskContext) =>
   ctx.warehouse.query('INSERT INTO public.effects (run_id, task_id, try_number) VALUES ($1, $2, $3)', [ctx.runId, ctx.taskId, ctx.tryNumber]);
 export default defineDag({
@@ -24,7 +26,8 @@ export default defineDag({
     task({ id: 'after', upstream: ['work'], run: effect }),
   ],
 });
-`));
+`),
+);
 
 let cluster: OwnCluster;
 let url: string;
@@ -36,10 +39,20 @@ beforeAll(async () => {
   rt = await openRuntime(testConfig(p, url), { log: silentLogger });
   await rt.db.query('CREATE TABLE public.effects (run_id text, task_id text, try_number int)');
   await syncDagFiles(rt);
-  scheduler = startSluice(['scheduler'], {
-    DATABASE_URL: url, SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: `${p.dir}/.sluice`, SLUICE_WORKERS: '2',
-    SLUICE_HEARTBEAT_INTERVAL: '200ms', SLUICE_ZOMBIE_THRESHOLD: '20s', SLUICE_SCHEDULER_TICK: '200ms', SLUICE_POLL_INTERVAL: '100ms',
-  }, p.dir);
+  scheduler = startSluice(
+    ['scheduler'],
+    {
+      DATABASE_URL: url,
+      SLUICE_DAGS_FOLDER: p.dags,
+      SLUICE_HOME: `${p.dir}/.sluice`,
+      SLUICE_WORKERS: '2',
+      SLUICE_HEARTBEAT_INTERVAL: '200ms',
+      SLUICE_ZOMBIE_THRESHOLD: '20s',
+      SLUICE_SCHEDULER_TICK: '200ms',
+      SLUICE_POLL_INTERVAL: '100ms',
+    },
+    p.dir,
+  );
 }, 60_000);
 afterAll(async () => {
   scheduler?.kill('SIGTERM');
@@ -55,21 +68,34 @@ async function query<R extends pg.QueryResultRow>(sql: string, params: unknown[]
 }
 
 async function outcome(run: { id: number; runId: string }) {
-  await waitFor(async () => {
-    const [r] = await query<{ state: string }>(`SELECT state FROM sluice.dag_run WHERE id = $1`, [run.id]);
-    return ['success', 'failed'].includes(r.state);
-  }, 90_000, 'the run to end');
+  await waitFor(
+    async () => {
+      const [r] = await query<{ state: string }>(`SELECT state FROM sluice.dag_run WHERE id = $1`, [run.id]);
+      return ['success', 'failed'].includes(r.state);
+    },
+    90_000,
+    'the run to end',
+  );
   const [r] = await query<{ state: string }>(`SELECT state FROM sluice.dag_run WHERE id = $1`, [run.id]);
   const effects = await query<{ task_id: string; n: number }>(
-    `SELECT task_id, count(*)::int AS n FROM public.effects WHERE run_id = $1 GROUP BY 1 ORDER BY 1`, [run.runId]);
+    `SELECT task_id, count(*)::int AS n FROM public.effects WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
+    [run.runId],
+  );
   const tries = await query<{ task_id: string; try_number: number; state: string }>(
     `SELECT t.task_id, y.try_number, y.state FROM sluice.task_try y JOIN sluice.task_instance t ON t.id = y.ti_id
-      WHERE t.run_id = $1 ORDER BY 1, 2`, [run.id]);
+      WHERE t.run_id = $1 ORDER BY 1, 2`,
+    [run.id],
+  );
   return { state: r.state, effects, tries: tries.map((t) => [t.task_id, t.try_number, t.state]) };
 }
 
-const started = (run: { runId: string }) => waitFor(async () =>
-  (await query(`SELECT 1 FROM public.effects WHERE run_id = $1 AND task_id = 'work'`, [run.runId])).length > 0, 60_000, 'work to start');
+const started = (run: { runId: string }) =>
+  waitFor(
+    async () =>
+      (await query(`SELECT 1 FROM public.effects WHERE run_id = $1 AND task_id = 'work'`, [run.runId])).length > 0,
+    60_000,
+    'work to start',
+  );
 
 test('Postgres restarted while a task runs: the scheduler and its workers live on, the end is recorded, nothing runs twice', async () => {
   const run = await triggerDag(rt, 'steady', { conf: { sleep: 4000 } });
@@ -77,8 +103,14 @@ test('Postgres restarted while a task runs: the scheduler and its workers live o
   cluster.restart();
   const o = await outcome(run);
   expect(o.state).toBe('success');
-  expect(o.effects).toEqual([{ task_id: 'after', n: 1 }, { task_id: 'work', n: 1 }]);
-  expect(o.tries).toEqual([['after', 1, 'success'], ['work', 1, 'success']]);
+  expect(o.effects).toEqual([
+    { task_id: 'after', n: 1 },
+    { task_id: 'work', n: 1 },
+  ]);
+  expect(o.tries).toEqual([
+    ['after', 1, 'success'],
+    ['work', 1, 'success'],
+  ]);
   expect(scheduler.exitCode).toBeNull();
   expect(scheduler.output()).not.toMatch(/Unhandled|uncaught|ERR_UNHANDLED/i);
 }, 120_000);
@@ -91,8 +123,14 @@ test('a try that ends while Postgres is down is recorded once it is back, not lo
   cluster.start();
   const o = await outcome(run);
   expect(o.state).toBe('success');
-  expect(o.effects).toEqual([{ task_id: 'after', n: 1 }, { task_id: 'work', n: 1 }]);
-  expect(o.tries).toEqual([['after', 1, 'success'], ['work', 1, 'success']]);
+  expect(o.effects).toEqual([
+    { task_id: 'after', n: 1 },
+    { task_id: 'work', n: 1 },
+  ]);
+  expect(o.tries).toEqual([
+    ['after', 1, 'success'],
+    ['work', 1, 'success'],
+  ]);
   expect(scheduler.exitCode).toBeNull();
   expect(scheduler.output()).toMatch(/recording the end of steady\.work try 1 failed: .*; trying again/);
 }, 120_000);
@@ -106,13 +144,24 @@ test('a LISTEN connection comes back after a restart and hears notifications aga
     cluster.restart();
     await waitFor(async () => heard > 0, 30_000, 'the listener to reconnect'); // it wakes its listeners on reconnect
     heard = 0;
-    await waitFor(async () => {
-      await new pg.Client({ connectionString: url }).connect().then(async (c) => {
-        try { await c.query(`SELECT pg_notify('sluice_tasks', '')`); } finally { await c.end(); }
-      }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
-      return heard > 0;
-    }, 30_000, 'a notification after the restart');
+    await waitFor(
+      async () => {
+        await new pg.Client({ connectionString: url })
+          .connect()
+          .then(async (c) => {
+            try {
+              await c.query(`SELECT pg_notify('sluice_tasks', '')`);
+            } finally {
+              await c.end();
+            }
+          })
+          .catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+        return heard > 0;
+      },
+      30_000,
+      'a notification after the restart',
+    );
   } finally {
     await db?.close();
   }

@@ -1,7 +1,11 @@
 import { decide } from '../../src/scheduler/trigger-rules';
 import type { TaskState } from '../../src/state/task-states';
 
-const S = 'success', F = 'failed', UF = 'upstream_failed', SK = 'skipped', R = 'running';
+const S = 'success',
+  F = 'failed',
+  UF = 'upstream_failed',
+  SK = 'skipped',
+  R = 'running';
 const cases: Array<[string, TaskState[], string]> = [
   ['all_success', [S, S], 'ready'],
   ['all_success', [S, R], 'wait'],

@@ -25,22 +25,36 @@ describe('the task secret registry', () => {
 
   it('masks strings and keys deep inside a return value, leaving other values alone', () => {
     beginTaskSecrets(['tok-123456']);
-    expect(maskSecretsIn({ a: ['x tok-123456', 1, null, true], 'tok-123456': { b: 'tok-123456' } }))
-      .toEqual({ a: ['x ***', 1, null, true], '***': { b: '***' } });
+    expect(maskSecretsIn({ a: ['x tok-123456', 1, null, true], 'tok-123456': { b: 'tok-123456' } })).toEqual({
+      a: ['x ***', 1, null, true],
+      '***': { b: '***' },
+    });
   });
 
   it('masks log text, errors and return values a worker child sends, but not its SQL', () => {
     beginTaskSecrets(['pw-98765']);
     expect(masked({ type: 'log', tiId: 1, text: 'pw-98765\n' })).toEqual({ type: 'log', tiId: 1, text: '***\n' });
-    expect(masked({ type: 'done', tiId: 1, ok: false, error: 'Error: pw-98765' })).toMatchObject({ error: 'Error: ***' });
-    expect(masked({ type: 'done', tiId: 1, ok: true, value: { p: 'pw-98765' } })).toMatchObject({ value: { p: '***' } });
+    expect(masked({ type: 'done', tiId: 1, ok: false, error: 'Error: pw-98765' })).toMatchObject({
+      error: 'Error: ***',
+    });
+    expect(masked({ type: 'done', tiId: 1, ok: true, value: { p: 'pw-98765' } })).toMatchObject({
+      value: { p: '***' },
+    });
     const sql: FromChild = { type: 'sql', reqId: 1, op: 'query', sql: 'SELECT $1', params: ['pw-98765'] };
     expect(masked(sql)).toEqual(sql);
   });
 
   it("registers the job's own secrets: the S3 secret key and the warehouse password", () => {
     const job = {
-      objectStore: { kind: 's3', endPoint: 'minio', port: 9000, useSSL: false, accessKey: 'AK', secretKey: 'S3-SECRET-KEY', region: 'us-east-1' },
+      objectStore: {
+        kind: 's3',
+        endPoint: 'minio',
+        port: 9000,
+        useSSL: false,
+        accessKey: 'AK',
+        secretKey: 'S3-SECRET-KEY',
+        region: 'us-east-1',
+      },
       warehouse: { mode: 'direct', url: 'postgresql://sluice:wh%40pass@db:5432/wh' },
     } as unknown as RunJob;
     expect(jobSecrets(job)).toEqual(['S3-SECRET-KEY', 'wh%40pass', 'wh@pass']);
@@ -50,7 +64,9 @@ describe('the task secret registry', () => {
 describe('connection strings', () => {
   it('redacts passwords in URLs (also with an unencoded @ or in the query) and key/value strings', () => {
     expect(redactConnectionString('postgresql://u:p@ss@db:5432/x')).toBe('postgresql://u:***@db:5432/x');
-    expect(redactConnectionString('postgres://u:p@db/x?sslmode=require&password=q1')).toBe('postgres://u:***@db/x?sslmode=require&password=***');
+    expect(redactConnectionString('postgres://u:p@db/x?sslmode=require&password=q1')).toBe(
+      'postgres://u:***@db/x?sslmode=require&password=***',
+    );
     expect(redactConnectionString("host=db password='a b' user=u")).toBe('host=db password=*** user=u');
     expect(redactConnectionString('postgresql://u@db/x')).toBe('postgresql://u@db/x');
     expect(redact('postgresql://u:p@db/x')).toBe('postgresql://u:***@db/x'); // the old import still works

@@ -22,9 +22,15 @@ export interface CliDatabase {
 
 export async function cliDatabases(label: string, project: { dir: string; dags: string }): Promise<CliDatabase[]> {
   const db = await createTestDatabase(label);
-  const base = { SLUICE_DAGS_FOLDER: project.dags, SLUICE_HOME: path.join(project.dir, '.sluice'), SLUICE_WORKERS: '2' };
-  const run = (url: string) => (args: readonly string[], env: Record<string, string> = {}) =>
-    runSluice(args, { cwd: project.dir, timeoutMs: 90_000, env: { ...base, DATABASE_URL: url, ...env } });
+  const base = {
+    SLUICE_DAGS_FOLDER: project.dags,
+    SLUICE_HOME: path.join(project.dir, '.sluice'),
+    SLUICE_WORKERS: '2',
+  };
+  const run =
+    (url: string) =>
+    (args: readonly string[], env: Record<string, string> = {}) =>
+      runSluice(args, { cwd: project.dir, timeoutMs: 90_000, env: { ...base, DATABASE_URL: url, ...env } });
   return [
     {
       name: 'postgres',
@@ -33,7 +39,11 @@ export async function cliDatabases(label: string, project: { dir: string; dags: 
       async query<T>(sql: string) {
         const c = new pg.Client({ connectionString: db.url });
         await c.connect();
-        try { return (await c.query(sql)).rows as T[]; } finally { await c.end(); }
+        try {
+          return (await c.query(sql)).rows as T[];
+        } finally {
+          await c.end();
+        }
       },
       close: () => db.drop(),
     },
@@ -42,7 +52,11 @@ export async function cliDatabases(label: string, project: { dir: string; dags: 
       url: '',
       sluice: run(''),
       async query<T>(sql: string) {
-        const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support/embedded-query.ts'), base.SLUICE_HOME, sql], { timeout: 60_000 });
+        const r = await execFileAsync(
+          process.execPath,
+          [path.join(REPO, 'bin/run-ts.js'), path.join(REPO, 'test/support/embedded-query.ts'), base.SLUICE_HOME, sql],
+          { timeout: 60_000 },
+        );
         return JSON.parse(r.stdout) as T[];
       },
       close: async () => undefined,

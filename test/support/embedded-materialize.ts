@@ -14,11 +14,19 @@ async function main(home: string, json: string): Promise<void> {
   try {
     const model = JSON.parse(json) as CompiledModel;
     const out = await materialize(warehouseOf(db), model, { file: model.lineMap[0]?.file }).then(
-      (r) => ({ action: r.action }), (e: Error) => ({ error: e.message }));
+      (r) => ({ action: r.action }),
+      (e: Error) => ({ error: e.message }),
+    );
     process.stdout.write(JSON.stringify(out));
   } finally {
     await db.close();
   }
 }
 
-main(process.argv[2], process.argv[3]).then(() => process.exit(0), (e) => { process.stderr.write(String(e?.stack ?? e)); process.exit(1); });
+main(process.argv[2], process.argv[3]).then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(String(e?.stack ?? e));
+    process.exit(1);
+  },
+);

@@ -15,4 +15,10 @@ async function main(home: string, sql: string): Promise<void> {
   }
 }
 
-main(process.argv[2], process.argv[3]).then(() => process.exit(0), (e) => { process.stderr.write(String(e?.stack ?? e)); process.exit(1); });
+main(process.argv[2], process.argv[3]).then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(String(e?.stack ?? e));
+    process.exit(1);
+  },
+);

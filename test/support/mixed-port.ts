@@ -11,11 +11,33 @@ import path from 'node:path';
  * same host and port. The certificate is self-signed for 127.0.0.1, made with openssl in `dir`; a process
  * trusts it through NODE_EXTRA_CA_CERTS=`certFile` (read at start, so it is for child processes).
  */
-export async function mixedPort(dir: string, handler: http.RequestListener): Promise<{ port: number; certFile: string; close(): Promise<void> }> {
+export async function mixedPort(
+  dir: string,
+  handler: http.RequestListener,
+): Promise<{ port: number; certFile: string; close(): Promise<void> }> {
   const keyFile = path.join(dir, 'loopback-key.pem');
   const certFile = path.join(dir, 'loopback-cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const secure = https.createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, handler);
   const plain = http.createServer(handler);
   const sockets = new Set<net.Socket>();
@@ -33,6 +55,10 @@ export async function mixedPort(dir: string, handler: http.RequestListener): Pro
   return {
     port: (server.address() as net.AddressInfo).port,
     certFile,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

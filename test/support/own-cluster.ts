@@ -24,11 +24,20 @@ export async function createOwnCluster(label: string): Promise<OwnCluster> {
   const cluster: OwnCluster = {
     port,
     url: (database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`,
-    start: () => { run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start']); },
+    start: () => {
+      run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start']);
+    },
     // Fast shutdown: sessions are terminated ("terminating connection due to administrator command").
-    stop: () => { run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'stop', '-m', 'fast']); },
-    restart: () => { cluster.stop(); cluster.start(); },
-    drop: () => { run('pg_dropcluster', ['--stop', version, name]); },
+    stop: () => {
+      run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'stop', '-m', 'fast']);
+    },
+    restart: () => {
+      cluster.stop();
+      cluster.start();
+    },
+    drop: () => {
+      run('pg_dropcluster', ['--stop', version, name]);
+    },
   };
   cluster.start();
   return cluster;
@@ -38,7 +47,10 @@ async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 30000);
     const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+      const srv = net
+        .createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
     if (free) return port;
   }

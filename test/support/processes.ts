@@ -6,9 +6,15 @@ import { REPO } from './sandbox';
 const execFileAsync = promisify(execFile);
 
 /** Starts `sluice <args>` as a separate OS process, as an operator would. */
-export function startSluice(args: string[], env: Record<string, string>, cwd: string): ChildProcess & { output: () => string } {
+export function startSluice(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
-    cwd, env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
+    env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
@@ -16,7 +22,11 @@ export function startSluice(args: string[], env: Record<string, string>, cwd: st
   return Object.assign(child, { output: () => out });
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -27,16 +37,27 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
 }
 
 export function stopped(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
-export interface SluiceOutcome { readonly code: number; readonly stdout: string; readonly stderr: string }
+export interface SluiceOutcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 /** Runs `sluice <args>` to its end and returns its exit code and output (a failing command is not an exception). */
-export async function runSluice(args: readonly string[], opts: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<SluiceOutcome> {
+export async function runSluice(
+  args: readonly string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<SluiceOutcome> {
   try {
     const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
-      cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000,
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      timeout: opts.timeoutMs ?? 60_000,
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {

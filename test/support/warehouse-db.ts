@@ -18,7 +18,13 @@ export async function warehouseTestDb(label: string): Promise<WarehouseDb> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   return {
-    url: db.url, wh, client,
-    async close() { await client.end(); await wh.close(); await db.drop(); },
+    url: db.url,
+    wh,
+    client,
+    async close() {
+      await client.end();
+      await wh.close();
+      await db.drop();
+    },
   };
 }

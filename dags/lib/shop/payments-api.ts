@@ -18,7 +18,8 @@ export function paymentsApi(opts: { token: string; scale: number }): Promise<{ u
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: 'missing or wrong bearer token' });
+      if (req.headers.authorization !== `Bearer ${opts.token}`)
+        return send(401, { error: 'missing or wrong bearer token' });
       if (u.pathname !== '/v1/payments') return send(404, { error: `no route ${u.pathname}` });
       const date = u.searchParams.get('date') ?? '';
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return send(400, { error: 'date=YYYY-MM-DD is required' });

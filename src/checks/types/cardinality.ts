@@ -28,7 +28,10 @@ function cardinality(s: Spec): ExpectationType {
     name: s.name,
     group: 'Column aggregates',
     description: s.description,
-    kwargs: kwargsSchema({ column: columnName, min_value: s.bounds, max_value: s.bounds, strict_min: flag, strict_max: flag }, ['column']),
+    kwargs: kwargsSchema(
+      { column: columnName, min_value: s.bounds, max_value: s.bounds, strict_min: flag, strict_max: flag },
+      ['column'],
+    ),
     check: (k) => checkBounds(k),
     refs: (k) => [{ kind: 'column', path: 'column', column: k.column }],
     onEmpty: s.onEmpty,
@@ -39,9 +42,18 @@ function cardinality(s: Spec): ExpectationType {
         kind: 'metric',
         evaluate(read) {
           const v = get(read);
-          if (v === null) return { success: false, observed: null, summary: `${s.label} of ${k.column} is undefined: no ${s.name.includes('non_null') ? 'rows' : 'non-null values'} (expected ${wanted})` };
+          if (v === null)
+            return {
+              success: false,
+              observed: null,
+              summary: `${s.label} of ${k.column} is undefined: no ${s.name.includes('non_null') ? 'rows' : 'non-null values'} (expected ${wanted})`,
+            };
           const success = inBounds(v, k);
-          return { success, observed: v, summary: `${s.label} of ${k.column} is ${s.show(v)}, ${success ? '' : 'not '}${wanted}` };
+          return {
+            success,
+            observed: v,
+            summary: `${s.label} of ${k.column} is ${s.show(v)}, ${success ? '' : 'not '}${wanted}`,
+          };
         },
       };
     },
@@ -58,7 +70,10 @@ export const CARDINALITY_TYPES: readonly ExpectationType[] = [
     onEmpty: 'judges 0 distinct values against the bounds',
     label: 'the number of distinct values',
     show: (v) => fmt(v),
-    metric: (p, c) => { const d = p.agg(`count(DISTINCT ${c})`); return (read) => num(read(d)) ?? 0; },
+    metric: (p, c) => {
+      const d = p.agg(`count(DISTINCT ${c})`);
+      return (read) => num(read(d)) ?? 0;
+    },
   }),
   cardinality({
     name: 'expect_column_proportion_of_unique_values_to_be_between',
@@ -70,13 +85,17 @@ export const CARDINALITY_TYPES: readonly ExpectationType[] = [
     metric: (p, c) => {
       const d = p.agg(`count(DISTINCT ${c})`);
       const n = p.agg(`count(${c})`);
-      return (read) => { const nn = num(read(n)) ?? 0; return nn ? (num(read(d)) ?? 0) / nn : null; };
+      return (read) => {
+        const nn = num(read(n)) ?? 0;
+        return nn ? (num(read(d)) ?? 0) / nn : null;
+      };
     },
   }),
   cardinality({
     // GX has no core expectation of this name; it reads like its siblings (GX's nearest is expect_column_values_to_not_be_null with mostly).
     name: 'expect_column_proportion_of_non_null_values_to_be_between',
-    description: 'Non-null values divided by rows is between min_value and max_value (0–1). Not a GX core name: Sluice\'s own, named like its siblings.',
+    description:
+      "Non-null values divided by rows is between min_value and max_value (0–1). Not a GX core name: Sluice's own, named like its siblings.",
     bounds: proportion,
     onEmpty: 'fails: the proportion of no rows is undefined',
     label: 'the proportion of non-null values',
@@ -84,7 +103,10 @@ export const CARDINALITY_TYPES: readonly ExpectationType[] = [
     metric: (p, c) => {
       const n = p.agg(`count(${c})`);
       const all = p.agg('count(*)');
-      return (read) => { const total = num(read(all)) ?? 0; return total ? (num(read(n)) ?? 0) / total : null; };
+      return (read) => {
+        const total = num(read(all)) ?? 0;
+        return total ? (num(read(n)) ?? 0) / total : null;
+      };
     },
   }),
 ];

@@ -14,7 +14,8 @@ const regexes = (k: Kwargs, p: Planner, t: string, op: 'OR' | 'AND') =>
 export const COLUMN_TEXT_TYPES: readonly ExpectationType[] = [
   columnMap({
     name: 'expect_column_values_to_match_regex',
-    description: 'Every value (as text) matches regex (Postgres POSIX syntax, unanchored: use ^…$ for the whole value).',
+    description:
+      'Every value (as text) matches regex (Postgres POSIX syntax, unanchored: use ^…$ for the whole value).',
     properties: { regex: regexKw },
     required: ['regex'],
     unexpected: (k, p) => `NOT (${textOf(p, k.column)} ~ ${p.regex(k.regex, 'regex')})`,
@@ -62,7 +63,7 @@ export const COLUMN_TEXT_TYPES: readonly ExpectationType[] = [
   }),
   columnMap({
     name: 'expect_column_value_lengths_to_be_between',
-    description: 'Every value\'s length in characters (as text) is between min_value and max_value (inclusive).',
+    description: "Every value's length in characters (as text) is between min_value and max_value (inclusive).",
     properties: { min_value: countBound, max_value: countBound },
     check: (k) => checkBounds(k),
     unexpected(k, p) {
@@ -76,7 +77,7 @@ export const COLUMN_TEXT_TYPES: readonly ExpectationType[] = [
   }),
   columnMap({
     name: 'expect_column_value_lengths_to_equal',
-    description: 'Every value\'s length in characters (as text) is value.',
+    description: "Every value's length in characters (as text) is value.",
     properties: { value: { type: 'integer', minimum: 0 } },
     required: ['value'],
     unexpected: (k, p) => `char_length(${textOf(p, k.column)}) <> ${Number(k.value)}`,

@@ -15,7 +15,11 @@ export function typeMatches(wanted: string, canonical: string | null, full: stri
   if (!canonical) return false;
   const mods = /\(.*\)/.exec(wanted)?.[0];
   if (!mods) return canonical === base;
-  return squash(wanted) === squash(full) || squash(`${canonical}${mods}`) === squash(full) || squash(canonical.replace(/^(\w+)/, `$1${mods}`)) === squash(full);
+  return (
+    squash(wanted) === squash(full) ||
+    squash(`${canonical}${mods}`) === squash(full) ||
+    squash(canonical.replace(/^(\w+)/, `$1${mods}`)) === squash(full)
+  );
 }
 
 function planTypes(k: Kwargs, p: Planner, names: readonly string[], path: (i: number) => string): MetricPlan {
@@ -27,7 +31,11 @@ function planTypes(k: Kwargs, p: Planner, names: readonly string[], path: (i: nu
       const full = col?.type ?? '';
       const hit = names.findIndex((n, i) => typeMatches(n, read(keys[i]) as string | null, full, col?.baseType ?? ''));
       const wanted = names.length === 1 ? names[0] : `one of ${names.join(', ')}`;
-      return { success: hit >= 0, observed: full, summary: `${k.column} is ${full}${hit >= 0 ? '' : `, not ${wanted}`}` };
+      return {
+        success: hit >= 0,
+        observed: full,
+        summary: `${k.column} is ${full}${hit >= 0 ? '' : `, not ${wanted}`}`,
+      };
     },
   };
 }
@@ -36,7 +44,7 @@ export const COLUMN_TYPE_TYPES: readonly ExpectationType[] = [
   {
     name: 'expect_column_values_to_be_of_type',
     group: 'Column type',
-    description: 'The column\'s type is type_ (a Postgres type name or alias; with modifiers, they must match).',
+    description: "The column's type is type_ (a Postgres type name or alias; with modifiers, they must match).",
     kwargs: kwargsSchema({ column: columnName, type_: typeName }, ['column', 'type_']),
     refs: (k) => [{ kind: 'column', path: 'column', column: k.column }],
     onEmpty: 'independent of rows',
@@ -45,8 +53,11 @@ export const COLUMN_TYPE_TYPES: readonly ExpectationType[] = [
   {
     name: 'expect_column_values_to_be_in_type_list',
     group: 'Column type',
-    description: 'The column\'s type is one of type_list.',
-    kwargs: kwargsSchema({ column: columnName, type_list: { type: 'array', items: typeName, minItems: 1 } }, ['column', 'type_list']),
+    description: "The column's type is one of type_list.",
+    kwargs: kwargsSchema({ column: columnName, type_list: { type: 'array', items: typeName, minItems: 1 } }, [
+      'column',
+      'type_list',
+    ]),
     refs: (k) => [{ kind: 'column', path: 'column', column: k.column }],
     onEmpty: 'independent of rows',
     plan: (k, p) => planTypes(k, p, k.type_list, (i) => `type_list/${i}`),

@@ -1,6 +1,16 @@
 /** Column values: nulls, ranges and sets. */
 import type { ExpectationType, Kwargs, MapPlan, Planner } from '../expectation';
-import { betweenSql, bound, checkBounds, columnName, describeBounds, flag, kwargsSchema, mostly, valueSet } from './kwargs';
+import {
+  betweenSql,
+  bound,
+  checkBounds,
+  columnName,
+  describeBounds,
+  flag,
+  kwargsSchema,
+  mostly,
+  valueSet,
+} from './kwargs';
 import { columnMap, inSet } from './map';
 
 /** The null types count every row: nulls are what they judge. */
@@ -33,14 +43,20 @@ function nullType(name: string, wantNull: boolean): ExpectationType {
 
 const between = columnMap({
   name: 'expect_column_values_to_be_between',
-  description: 'Every value is between min_value and max_value (inclusive unless strict_min / strict_max); numbers, or strings cast to the column type (dates).',
+  description:
+    'Every value is between min_value and max_value (inclusive unless strict_min / strict_max); numbers, or strings cast to the column type (dates).',
   properties: { min_value: bound, max_value: bound, strict_min: flag, strict_max: flag },
   check: (k) => checkBounds(k),
   unexpected(k, p, c) {
     const lo = k.min_value ?? undefined;
     const hi = k.max_value ?? undefined;
-    const ok = betweenSql(c, lo === undefined ? undefined : p.lit(lo, 'min_value', k.column),
-      hi === undefined ? undefined : p.lit(hi, 'max_value', k.column), k.strict_min, k.strict_max);
+    const ok = betweenSql(
+      c,
+      lo === undefined ? undefined : p.lit(lo, 'min_value', k.column),
+      hi === undefined ? undefined : p.lit(hi, 'max_value', k.column),
+      k.strict_min,
+      k.strict_max,
+    );
     return `NOT (${ok})`;
   },
   fails: (k) => `are not ${describeBounds(k.min_value, k.max_value, k.strict_min, k.strict_max)}`,
@@ -67,5 +83,7 @@ const notInSet = columnMap({
 export const COLUMN_VALUE_TYPES: readonly ExpectationType[] = [
   nullType('expect_column_values_to_not_be_null', false),
   nullType('expect_column_values_to_be_null', true),
-  between, inSetType, notInSet,
+  between,
+  inSetType,
+  notInSet,
 ];

@@ -20,14 +20,16 @@ export function checkBounds(k: Kwargs, min = 'min_value', max = 'max_value'): Kw
   const lo = k[min] ?? null;
   const hi = k[max] ?? null;
   if (lo === null && hi === null) return [{ path: min, message: `give ${min}, ${max} or both` }];
-  if (typeof lo === 'number' && typeof hi === 'number' && lo > hi) return [{ path: max, message: `${max} (${hi}) is below ${min} (${lo})` }];
+  if (typeof lo === 'number' && typeof hi === 'number' && lo > hi)
+    return [{ path: max, message: `${max} (${hi}) is below ${min} (${lo})` }];
   return [];
 }
 
 /** A SQL fragment spliced into a query: one statement only. */
 export function checkNoSemicolon(sql: unknown, path: string): KwargProblem[] {
   return typeof sql === 'string' && sql.includes(';')
-    ? [{ path, message: 'must not contain ";" (one query, spliced into a larger one)' }] : [];
+    ? [{ path, message: 'must not contain ";" (one query, spliced into a larger one)' }]
+    : [];
 }
 
 /** SQL written by users in parentheses; the closing one on its own line when a `--` comment could swallow it. */
@@ -36,7 +38,13 @@ export function enclose(sql: string): string {
 }
 
 /** `>= min` / `> min` and `<= max` / `< max` on an expression; the literals are already SQL. */
-export function betweenSql(expr: string, min: string | undefined, max: string | undefined, strictMin = false, strictMax = false): string {
+export function betweenSql(
+  expr: string,
+  min: string | undefined,
+  max: string | undefined,
+  strictMin = false,
+  strictMax = false,
+): string {
   const parts: string[] = [];
   if (min !== undefined) parts.push(`${expr} ${strictMin ? '>' : '>='} ${min}`);
   if (max !== undefined) parts.push(`${expr} ${strictMax ? '<' : '<='} ${max}`);

@@ -46,14 +46,17 @@ const IGNORE = ['all_values_are_missing', 'any_value_is_missing', 'never'] as co
 /** The rows a multi-column expectation considers under GX's ignore_row_if. */
 export function consideredRows(cols: readonly string[], ignore: string): string {
   if (ignore === 'never' || ignore === 'neither') return 'true';
-  if (ignore === 'any_value_is_missing' || ignore === 'either_value_is_missing') return cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
+  if (ignore === 'any_value_is_missing' || ignore === 'either_value_is_missing')
+    return cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
   return `NOT (${cols.map((c) => `${c} IS NULL`).join(' AND ')})`;
 }
 
 export function ignoredPhrase(ignore: string, n: number, what = 'all values'): string {
   const rows = `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
-  if (ignore === 'never' || ignore === 'neither') return `no row is skipped (ignore_row_if ${ignore}): a missing value fails`;
-  if (ignore === 'any_value_is_missing' || ignore === 'either_value_is_missing') return `${rows} with a missing value skipped (ignore_row_if ${ignore})`;
+  if (ignore === 'never' || ignore === 'neither')
+    return `no row is skipped (ignore_row_if ${ignore}): a missing value fails`;
+  if (ignore === 'any_value_is_missing' || ignore === 'either_value_is_missing')
+    return `${rows} with a missing value skipped (ignore_row_if ${ignore})`;
   return `${rows} with ${what} missing skipped (ignore_row_if ${ignore}); other rows with a null are judged`;
 }
 
@@ -72,7 +75,9 @@ const compound: ExpectationType = {
     return {
       kind: 'map',
       elementCount: elements,
-      unexpectedCount: p.agg(`count(*) FILTER (WHERE ${considered}) - count(DISTINCT ROW(${cols.join(', ')})) FILTER (WHERE ${considered})`),
+      unexpectedCount: p.agg(
+        `count(*) FILTER (WHERE ${considered}) - count(DISTINCT ROW(${cols.join(', ')})) FILTER (WHERE ${considered})`,
+      ),
       unexpectedIsLowerBound: true,
       nullCount: p.agg(`count(*) FILTER (WHERE NOT (${considered}))`),
       mostly: k.mostly,

@@ -14,7 +14,9 @@ import { formatIssue } from '../../errors/errors';
 export function dagsCommands(program: Command): void {
   const dags = program.command('dags').description('list, check, test, trigger and pause DAGs');
 
-  dags.command('list').description('DAGs with schedule, owner, file, paused and next run; import errors after')
+  dags
+    .command('list')
+    .description('DAGs with schedule, owner, file, paused and next run; import errors after')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
@@ -26,44 +28,80 @@ export function dagsCommands(program: Command): void {
       if (out.importErrors.length) process.exitCode = 1;
       if (o.json) return void console.log(json(out));
       const rel = (f: string) => path.relative(process.cwd(), f);
-      console.log(table(['dag_id', 'schedule', 'owner', 'file', 'paused', 'next run'],
-        out.dags.map((d) => [d.dagId, d.schedule ?? 'manual', d.owner, rel(d.file), d.paused ? 'yes' : 'no', d.nextRun?.toISOString() ?? ''])));
+      console.log(
+        table(
+          ['dag_id', 'schedule', 'owner', 'file', 'paused', 'next run'],
+          out.dags.map((d) => [
+            d.dagId,
+            d.schedule ?? 'manual',
+            d.owner,
+            rel(d.file),
+            d.paused ? 'yes' : 'no',
+            d.nextRun?.toISOString() ?? '',
+          ]),
+        ),
+      );
       if (out.importErrors.length) {
         console.log(`\nimport errors (${out.importErrors.length}):`);
         console.log(importErrorLines(out.importErrors.map((e) => ({ ...e, file: rel(e.file) }))));
       }
     });
 
-  dags.command('check [path]').description('parse every DAG file (or one file/folder) and print every error with file:line; exit 1 if any')
+  dags
+    .command('check [path]')
+    .description('parse every DAG file (or one file/folder) and print every error with file:line; exit 1 if any')
     .option('--json', 'machine-readable output')
     .action(async (target: string | undefined, o: { json?: boolean }) => {
       const cfg = config();
-      const r = await checkDagFiles(path.resolve(target ?? cfg.dagsFolder), cfg.parse, target === undefined ? 'SLUICE_DAGS_FOLDER' : undefined);
+      const r = await checkDagFiles(
+        path.resolve(target ?? cfg.dagsFolder),
+        cfg.parse,
+        target === undefined ? 'SLUICE_DAGS_FOLDER' : undefined,
+      );
       if (o.json) console.log(json(r));
       else {
-        for (const i of r.issues) console.log(formatIssue({ file: path.relative(process.cwd(), i.file), line: i.line ?? undefined, column: i.column ?? undefined, message: i.message }));
+        for (const i of r.issues)
+          console.log(
+            formatIssue({
+              file: path.relative(process.cwd(), i.file),
+              line: i.line ?? undefined,
+              column: i.column ?? undefined,
+              message: i.message,
+            }),
+          );
         console.log(`${r.files} file(s), ${r.dags.length} DAG(s), ${r.issues.length} error(s) in ${ms(r.ms)}`);
       }
       if (r.issues.length) process.exitCode = 1;
     });
 
-  dags.command('test <dag>').description('run one DAG run to the end in this process; exit 0 only if it succeeded')
+  dags
+    .command('test <dag>')
+    .description('run one DAG run to the end in this process; exit 0 only if it succeeded')
     .option('--date <date>', 'logical date (YYYY-MM-DD or ISO), default: the latest complete interval')
     .option('--conf <json>', 'run parameters overriding the DAG params')
     .option('--json', 'machine-readable output')
     .action(async (dagId: string, o: { date?: string; conf?: string; json?: boolean }) => {
       const cfg = config();
       const conf = parseConf(o.conf);
-      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf }), { announce: !o.json });
+      const r = await withRuntime(cfg, async (rt) => testDag(rt, dagId, { dateText: o.date, conf }), {
+        announce: !o.json,
+      });
       if (o.json) console.log(json(r));
       else {
-        console.log(table(['task', 'state', 'tries', 'duration'], r.tasks.map((t) => [t.task_id, t.state, t.try_number, ms(t.duration_ms)])));
+        console.log(
+          table(
+            ['task', 'state', 'tries', 'duration'],
+            r.tasks.map((t) => [t.task_id, t.state, t.try_number, ms(t.duration_ms)]),
+          ),
+        );
         console.log(`run ${r.runId}: ${r.state}`);
       }
       if (r.state !== 'success') process.exitCode = 1;
     });
 
-  dags.command('trigger <dag>').description('create a manual run now (the scheduler runs it)')
+  dags
+    .command('trigger <dag>')
+    .description('create a manual run now (the scheduler runs it)')
     .option('--date <date>', 'logical date (YYYY-MM-DD or ISO)')
     .option('--conf <json>', 'run parameters overriding the DAG params')
     .option('--json', 'machine-readable output')
@@ -75,13 +113,24 @@ export function dagsCommands(program: Command): void {
         return triggerDag(rt, dagId, { date: optionalDate(o.date, dag.structure.timezone), conf });
       });
       if (o.json) console.log(json(r));
-      else console.log(`triggered ${dagId}: run ${r.runId} (data interval ${r.interval.start.toISOString()} – ${r.interval.end.toISOString()})`);
+      else
+        console.log(
+          `triggered ${dagId}: run ${r.runId} (data interval ${r.interval.start.toISOString()} – ${r.interval.end.toISOString()})`,
+        );
     });
 
-  for (const [name, paused] of [['pause', true], ['unpause', false]] as const) {
-    dags.command(`${name} <dag>`).description(paused ? 'stop scheduling new runs of a DAG' : 'resume scheduling a DAG')
+  for (const [name, paused] of [
+    ['pause', true],
+    ['unpause', false],
+  ] as const) {
+    dags
+      .command(`${name} <dag>`)
+      .description(paused ? 'stop scheduling new runs of a DAG' : 'resume scheduling a DAG')
       .action(async (dagId: string) => {
-        await withRuntime(config(), async (rt) => { await syncAndFind(rt, dagId); await pauseDag(rt, dagId, paused); });
+        await withRuntime(config(), async (rt) => {
+          await syncAndFind(rt, dagId);
+          await pauseDag(rt, dagId, paused);
+        });
         console.log(`${dagId} ${paused ? 'paused' : 'unpaused'}`);
       });
   }

@@ -11,56 +11,98 @@ import { SluiceError } from '../../errors/errors';
 
 function threads(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new SluiceError('USAGE', `--threads must be a whole number >= 1, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SluiceError('USAGE', `--threads must be a whole number >= 1, got "${v}"`);
   return n;
 }
 
-interface SelectFlags { select?: string[]; exclude?: string[] }
+interface SelectFlags {
+  select?: string[];
+  exclude?: string[];
+}
 const selection = (o: SelectFlags) => ({ select: o.select, exclude: o.exclude });
 const ref = (t: { dag: string; task: string }) => `${t.dag}.${t.task}`;
 
 export function modelsCommands(program: Command): void {
   const models = program.command('models').description('compile, run, list and trace the SQL models in sql/');
-  const withSelection = (c: Command) => c
-    .option('-s, --select <selector...>', 'dbt selection: name, +name, name+, tag:x, path:sql/marts, config.materialized:x')
-    .option('--exclude <selector...>', 'models to leave out (same syntax)');
+  const withSelection = (c: Command) =>
+    c
+      .option(
+        '-s, --select <selector...>',
+        'dbt selection: name, +name, name+, tag:x, path:sql/marts, config.materialized:x',
+      )
+      .option('--exclude <selector...>', 'models to leave out (same syntax)');
 
-  withSelection(models.command('compile').description('render the selected models to <target>/compiled; report every problem with file:line:column'))
+  withSelection(
+    models
+      .command('compile')
+      .description('render the selected models to <target>/compiled; report every problem with file:line:column'),
+  )
     .option('--date <YYYY-MM-DD>', 'ds for {{ds}} and the data interval (default: today, UTC)')
     .option('--vars <json>', 'template vars, e.g. \'{"min_amount": 10}\'')
     .action((o: SelectFlags & { date?: string; vars?: string }) => {
       const cfg = config();
       const r = compileModels(cfg.projectRoot, cfg.targetFolder, commandRunContext(o.date, o.vars), selection(o));
-      console.log(`compiled ${r.models} model(s) to ${path.relative(process.cwd(), path.join(cfg.targetFolder, 'compiled')) || '.'}`);
+      console.log(
+        `compiled ${r.models} model(s) to ${path.relative(process.cwd(), path.join(cfg.targetFolder, 'compiled')) || '.'}`,
+      );
     });
 
-  withSelection(models.command('run').description('build the selected models in graph order; a failed model skips its downstream'))
+  withSelection(
+    models.command('run').description('build the selected models in graph order; a failed model skips its downstream'),
+  )
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--date <YYYY-MM-DD>', 'ds for {{ds}} and the data interval (default: today, UTC)')
     .option('--vars <json>', 'template vars')
     .option('--threads <n>', 'models built at once', threads, 4)
     .option('--json', 'machine-readable output')
-    .action(async (o: SelectFlags & { fullRefresh?: boolean; date?: string; vars?: string; threads: number; json?: boolean }) => {
-      const cfg = config();
-      const ctx = commandRunContext(o.date, o.vars);
-      const results = await withRuntime(cfg, (rt) => runSelectedModels({
-        root: cfg.projectRoot, warehouse: warehouseOf(rt.db), ctx, selection: selection(o), fullRefresh: o.fullRefresh, concurrency: o.threads,
-        onEvent: (e) => { if (!o.json && e.type === 'finish') console.log(`${e.result.status.padEnd(7)} ${e.result.name} (${e.result.action}${e.result.rows === undefined ? '' : `, ${e.result.rows} rows`}) ${ms(e.result.ms)}`); },
-      }), { announce: !o.json });
-      if (o.json) console.log(json(results));
-      for (const r of results.filter((x) => x.status === 'error')) console.error(`\nerror in ${r.name}: ${r.error}`);
-      const count = (s: string) => results.filter((r) => r.status === s).length;
-      if (!o.json) console.log(`\n${count('success')} built, ${count('error')} failed, ${count('skipped')} skipped`);
-      if (results.some((r) => r.status === 'error')) process.exitCode = 1;
-    });
+    .action(
+      async (
+        o: SelectFlags & { fullRefresh?: boolean; date?: string; vars?: string; threads: number; json?: boolean },
+      ) => {
+        const cfg = config();
+        const ctx = commandRunContext(o.date, o.vars);
+        const results = await withRuntime(
+          cfg,
+          (rt) =>
+            runSelectedModels({
+              root: cfg.projectRoot,
+              warehouse: warehouseOf(rt.db),
+              ctx,
+              selection: selection(o),
+              fullRefresh: o.fullRefresh,
+              concurrency: o.threads,
+              onEvent: (e) => {
+                if (!o.json && e.type === 'finish')
+                  console.log(
+                    `${e.result.status.padEnd(7)} ${e.result.name} (${e.result.action}${e.result.rows === undefined ? '' : `, ${e.result.rows} rows`}) ${ms(e.result.ms)}`,
+                  );
+              },
+            }),
+          { announce: !o.json },
+        );
+        if (o.json) console.log(json(results));
+        for (const r of results.filter((x) => x.status === 'error')) console.error(`\nerror in ${r.name}: ${r.error}`);
+        const count = (s: string) => results.filter((r) => r.status === s).length;
+        if (!o.json) console.log(`\n${count('success')} built, ${count('error')} failed, ${count('skipped')} skipped`);
+        if (results.some((r) => r.status === 'error')) process.exitCode = 1;
+      },
+    );
 
-  withSelection(models.command('adopt').description('hand relations an earlier Sluice version built (no ownership mark) to the selected models'))
+  withSelection(
+    models
+      .command('adopt')
+      .description('hand relations an earlier Sluice version built (no ownership mark) to the selected models'),
+  )
     .option('--json', 'machine-readable output')
     .action(async (o: SelectFlags & { json?: boolean }) => {
       const cfg = config();
-      const results = await withRuntime(cfg, (rt) => adoptModels(cfg.projectRoot, warehouseOf(rt.db), selection(o)), { announce: !o.json });
+      const results = await withRuntime(cfg, (rt) => adoptModels(cfg.projectRoot, warehouseOf(rt.db), selection(o)), {
+        announce: !o.json,
+      });
       if (o.json) console.log(json(results));
-      else for (const r of results) console.log(`${r.status.padEnd(7)} ${r.relation}${r.reason ? ` (${r.reason})` : ''}`);
+      else
+        for (const r of results) console.log(`${r.status.padEnd(7)} ${r.relation}${r.reason ? ` (${r.reason})` : ''}`);
       if (results.some((r) => r.status === 'refused')) process.exitCode = 1;
     });
 
@@ -69,24 +111,48 @@ export function modelsCommands(program: Command): void {
     .action((o: SelectFlags & { json?: boolean }) => {
       const list = listModels(config().projectRoot, selection(o));
       if (o.json) return void console.log(json(list));
-      console.log(table(['model', 'materialized', 'schema', 'path', 'tags'], list.map((m) => [m.name, m.materialized, m.schema, m.path, m.tags.join(',')])));
+      console.log(
+        table(
+          ['model', 'materialized', 'schema', 'path', 'tags'],
+          list.map((m) => [m.name, m.materialized, m.schema, m.path, m.tags.join(',')]),
+        ),
+      );
     });
 
-  models.command('lineage').description('sources → models → the DAG tasks that produce and use them')
+  models
+    .command('lineage')
+    .description('sources → models → the DAG tasks that produce and use them')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
-      const lineage = await withRuntime(cfg, async (rt) => {
-        const { syncDagFiles } = require('../../runtime/runtime') as typeof import('../../runtime/runtime');
-        await syncDagFiles(rt);
-        return modelLineage(rt.db, cfg.projectRoot);
-      }, { announce: !o.json });
+      const lineage = await withRuntime(
+        cfg,
+        async (rt) => {
+          const { syncDagFiles } = require('../../runtime/runtime') as typeof import('../../runtime/runtime');
+          await syncDagFiles(rt);
+          return modelLineage(rt.db, cfg.projectRoot);
+        },
+        { announce: !o.json },
+      );
       if (o.json) return void console.log(json(lineage));
-      console.log(table(['source', 'table', 'loaded by', 'used by models'],
-        lineage.sources.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')])));
+      console.log(
+        table(
+          ['source', 'table', 'loaded by', 'used by models'],
+          lineage.sources.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')]),
+        ),
+      );
       console.log('');
-      console.log(table(['model', 'materialized', 'reads', 'built by', 'used by'],
-        lineage.models.map((m) => [m.name, m.materialized, [...m.sources.map((s) => `source:${s}`), ...m.models].join(', '),
-          m.builtBy.map(ref).join(', '), [...m.usedByModels, ...m.usedByTasks.map(ref)].join(', ')])));
+      console.log(
+        table(
+          ['model', 'materialized', 'reads', 'built by', 'used by'],
+          lineage.models.map((m) => [
+            m.name,
+            m.materialized,
+            [...m.sources.map((s) => `source:${s}`), ...m.models].join(', '),
+            m.builtBy.map(ref).join(', '),
+            [...m.usedByModels, ...m.usedByTasks.map(ref)].join(', '),
+          ]),
+        ),
+      );
     });
 }

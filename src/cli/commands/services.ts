@@ -8,28 +8,36 @@ import { runReport } from '../../actions/run-report';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';
 
 export function serviceCommands(program: Command): void {
-  program.command('scheduler').description('run the scheduler (with a local executor unless --no-executor) until stopped')
+  program
+    .command('scheduler')
+    .description('run the scheduler (with a local executor unless --no-executor) until stopped')
     .option('--no-executor', 'schedule only; separate `sluice worker` processes run the tasks')
     .action(async (o: { executor: boolean }) => serve({ executor: o.executor, scheduler: true }));
 
-  program.command('worker').description('run a local executor only: claim queued tasks and run them until stopped')
+  program
+    .command('worker')
+    .description('run a local executor only: claim queued tasks and run them until stopped')
     .action(async () => serve({ executor: true, scheduler: false }));
 
-  program.command('standalone').description('scheduler + executor + (embedded) database in one process, like `airflow standalone`')
+  program
+    .command('standalone')
+    .description('scheduler + executor + (embedded) database in one process, like `airflow standalone`')
     .option('--trigger <dag>', 'trigger this DAG once the DAG folder is parsed')
     .action(async (o: { trigger?: string }) => serve({ executor: true, scheduler: true, trigger: o.trigger }));
 
   const db = program.command('db').description('platform database');
-  db.command('migrate').description('create or upgrade the platform schema').action(async () => {
-    const cfg = config();
-    const database = await openDatabase(cfg, { migrate: false });
-    try {
-      const applied = await migrate(database.url, { lock: database.kind !== 'embedded' });
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'platform schema is up to date');
-    } finally {
-      await database.close();
-    }
-  });
+  db.command('migrate')
+    .description('create or upgrade the platform schema')
+    .action(async () => {
+      const cfg = config();
+      const database = await openDatabase(cfg, { migrate: false });
+      try {
+        const applied = await migrate(database.url, { lock: database.kind !== 'embedded' });
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'platform schema is up to date');
+      } finally {
+        await database.close();
+      }
+    });
 }
 
 async function serve(o: { executor: boolean; scheduler: boolean; trigger?: string }): Promise<void> {
@@ -43,7 +51,11 @@ async function serve(o: { executor: boolean; scheduler: boolean; trigger?: strin
   await exec?.start();
   if (sched) await sched.tick();
   sched?.start();
-  rt.log.info('running%s%s; Ctrl-C to stop', sched ? ' scheduler' : '', exec ? ` executor with ${rt.config.executor.workers} workers` : '');
+  rt.log.info(
+    'running%s%s; Ctrl-C to stop',
+    sched ? ' scheduler' : '',
+    exec ? ` executor with ${rt.config.executor.workers} workers` : '',
+  );
   if (o.trigger) {
     const run = await triggerDag(rt, o.trigger);
     rt.log.info('triggered %s: run %s', o.trigger, run.runId);
@@ -67,7 +79,14 @@ async function watchRun(rt: Awaited<ReturnType<typeof openRuntime>>, runPk: numb
     await new Promise((r) => setTimeout(r, 500));
     const r = await runReport(rt.db, runPk).catch(() => undefined);
     if (!r || r.state === 'success' || r.state === 'failed') {
-      if (r) rt.log.info('%s run %s %s: %s', dagId, r.runId, r.state, r.tasks.map((t) => `${t.task_id}=${t.state}`).join(' '));
+      if (r)
+        rt.log.info(
+          '%s run %s %s: %s',
+          dagId,
+          r.runId,
+          r.state,
+          r.tasks.map((t) => `${t.task_id}=${t.state}`).join(' '),
+        );
       return;
     }
   }
