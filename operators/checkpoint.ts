@@ -5,7 +5,7 @@ import { SluiceError } from '../src/errors/errors';
 import { loadSuite } from '../src/checks/suite-file';
 import { suiteTables, tableResolver } from '../src/checks/suite-table';
 import { runSuite } from '../src/checks/run-suite';
-import { dependOn } from '../src/dag/parse-inputs';
+import { dependOn } from '../src/dag/parse-dependencies';
 import type { ValidationResult } from '../src/checks/types';
 
 export interface CheckpointSpec<I extends string, U extends string> extends TaskOptions {

@@ -1,7 +1,7 @@
 import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { JsonObject, TaskContext, TaskDefinition } from '../src/dag/types';
 import { existingLanding, landRows, type Landed } from '../src/ingest/land';
-import type { ColumnSpec, SourceRow } from '../src/ingest/types';
+import type { ColumnSpec, SourceRow } from '../src/lake/column-spec';
 import { maskSecrets } from '../src/secrets/task-secrets';
 import { recordIngestion, recordLandingOnce } from '../src/warehouse/ingestion-log';
 

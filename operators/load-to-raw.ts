@@ -2,7 +2,7 @@ import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
 import { SluiceError } from '../src/errors/errors';
 import { maskSecrets } from '../src/secrets/task-secrets';
-import type { ColumnSpec } from '../src/ingest/types';
+import type { ColumnSpec } from '../src/lake/column-spec';
 import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
 import { recordIngestion } from '../src/warehouse/ingestion-log';
 import { loadObjects, type LoadResult } from '../src/warehouse/load-objects';

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { defineTask } from '../src/dag/task';
 import type { JsonObject, TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
 import { SluiceError } from '../src/errors/errors';
-import { runSelectedModels } from '../src/actions/models';
+import { runSelectedModels } from '../src/models/run-selection';
 import { loadProject } from '../src/models/project';
 import { selectModels } from '../src/models/selection';
 import { modelTable, tablesRead } from '../src/models/tables';
-import { dependOn } from '../src/dag/parse-inputs';
+import { dependOn } from '../src/dag/parse-dependencies';
 
 export interface SqlModelsSpec extends TaskOptions {
   /** dbt selection syntax (`path:sql/marts`, `+daily_revenue`, `tag:finance`); default every model. */

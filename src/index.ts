@@ -15,9 +15,9 @@ export type {
   Logger,
   RunType,
 } from './dag/types';
-export type { Warehouse, WarehouseTx, Queryable, QueryResult } from './warehouse/warehouse';
+export type { Warehouse, WarehouseTx, WarehouseResult, Queryable, QueryResult } from './db/queryable';
 export type { ObjectStore, ObjectInfo, ObjectSummary, PutOptions } from './lake/object-store';
-export type { ColumnSpec, ColumnType, SourceRow } from './ingest/types';
+export type { ColumnSpec, ColumnType, SourceRow } from './lake/column-spec';
 export type { Templated } from './dag/templated';
 export type { Duration } from './config/duration';
 export { SluiceError, ValidationError } from './errors/errors';

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { directWarehouse } from '../../src/executor/child-warehouse';
 import type { Suite } from '../../src/checks/types';
 import { validateSuite } from '../../src/checks/validate';
-import type { Queryable } from '../../src/warehouse/warehouse';
+import type { Queryable } from '../../src/db/queryable';
 import { median, since } from './stats';
 
 const SCHEMA = 'bench_checks';

@@ -14,7 +14,7 @@ import { directWarehouse } from '../../src/executor/child-warehouse';
 import type { ObjectStore } from '../../src/lake/object-store';
 import { loadObjects } from '../../src/warehouse/load-objects';
 import { partitionTableName } from '../../src/warehouse/raw-table';
-import type { Warehouse, WarehouseTx } from '../../src/warehouse/warehouse';
+import type { Warehouse, WarehouseTx } from '../../src/db/queryable';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu';
 import { BENCH_BUCKET, BENCH_DS, ORDER_LINE_COLUMNS } from './load-data';
 import { ownCpuMs, pgDelta, pgMark, postgresSampler, reapedChildrenCpuMs } from './load-proc';

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { landRows, type Landed } from '../../src/ingest/land';
-import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
+import type { ColumnSpec, SourceRow } from '../../src/lake/column-spec';
 import type { ObjectStore } from '../../src/lake/object-store';
 import { prng } from '../../dags/lib/shop/random'; // the demo's generator PRNG: same seeds, same data
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { httpSource } from '../../src/ingest/http-source';
 import { landRows } from '../../src/ingest/land';
-import type { ColumnSpec } from '../../src/ingest/types';
+import type { ColumnSpec } from '../../src/lake/column-spec';
 import type { ObjectStore } from '../../src/lake/object-store';
 import { forkTs } from '../../src/process/fork-ts';
 import { BENCH_BUCKET, BENCH_DS } from './load-data';

@@ -13,7 +13,7 @@ import { quoteIdent, quoteQualified } from '../../src/db/quote';
 import { directWarehouse } from '../../src/executor/child-warehouse';
 import { runModels } from '../../src/models/runner';
 import type { CompiledModel, Materialization, ModelNode, ModelProject } from '../../src/models/types';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import type { Warehouse } from '../../src/db/queryable';
 import { median, since } from './stats';
 
 const SCHEMA = 'bench_models';

@@ -1,5 +1,5 @@
 /** Triggering runs and waiting for them, event-driven (no busy polling that would load the database). */
-import type { Runtime } from '../../src/runtime/runtime';
+import type { Runtime } from '../../src/actions/runtime';
 
 /**
  * Resolves when every run in `ids` has ended; throws if one failed or the timeout passes. Checks on

@@ -1,4 +1,4 @@
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { loadProject } from '../models/project';
 import { lookupRelations, markStatement } from '../models/relation';
 import { selectModels, type SelectionOptions } from '../models/selection';

@@ -1,10 +1,10 @@
 import type { JsonObject } from '../dag/types';
 import { checkConf } from '../dag/run-conf';
 import { SluiceError } from '../errors/errors';
-import { intervalsBetween } from '../schedule/data-interval';
-import { parseDate } from '../schedule/dates';
-import { parseSchedule } from '../schedule/timetable';
-import type { Runtime } from '../runtime/runtime';
+import { intervalsBetween } from '../timetables/data-interval';
+import { parseDate } from '../timetables/dates';
+import { parseSchedule } from '../timetables/timetable';
+import type { Runtime } from './runtime';
 import { createRun } from '../state/runs';
 import { findDag } from './find-dag';
 

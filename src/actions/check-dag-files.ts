@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { assignOwners } from '../dagfiles/assign-owners';
+import { assignOwners } from '../dagfiles/claim-dag-ids';
 import type { ImportIssue } from '../dagfiles/parse-result';
 import { ParserPool } from '../dagfiles/parser-pool';
 import { walkDagFiles } from '../dagfiles/walk';

@@ -1,7 +1,7 @@
-import type { DagStructure } from '../dag/structure';
-import { closest } from '../dag/graph';
+import type { DagStructure } from '../dag/serialized-dag';
+import { closest } from '../util/graph';
 import { SluiceError, formatIssue } from '../errors/errors';
-import type { Queryable } from '../state/queryable';
+import type { Queryable } from '../db/queryable';
 
 export interface DagRow {
   readonly dag_id: string;

@@ -1,8 +1,8 @@
-import type { DagStructure } from '../dag/structure';
-import { nextDueInterval, nextRunAfter } from '../schedule/data-interval';
-import { parseSchedule } from '../schedule/timetable';
+import type { DagStructure } from '../dag/serialized-dag';
+import { nextDueInterval, nextRunAfter } from '../timetables/data-interval';
+import { parseSchedule } from '../timetables/timetable';
 import { boundsOf } from '../scheduler/run-creation';
-import type { Queryable } from '../state/queryable';
+import type { Queryable } from '../db/queryable';
 
 export interface DagListing {
   readonly dagId: string;

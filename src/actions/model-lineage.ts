@@ -1,5 +1,5 @@
-import type { Queryable } from '../state/queryable';
-import type { DagStructure } from '../dag/structure';
+import type { Queryable } from '../db/queryable';
+import type { DagStructure } from '../dag/serialized-dag';
 import { loadProject } from '../models/project';
 import { projectState } from '../models/project';
 import { modelTable, sourceTable } from '../models/tables';

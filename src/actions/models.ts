@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Warehouse } from '../warehouse/warehouse';
-import { compileModel, compileProject } from '../models/compile';
+import { compileProject } from '../models/compile';
 import { loadProject } from '../models/project';
-import { runModels, type ModelRunEvent, type ModelRunResult } from '../models/runner';
 import { selectModels, type SelectionOptions } from '../models/selection';
-import type { ModelNode, ModelProject, RunContext } from '../models/types';
+import type { ModelNode, RunContext } from '../models/types';
+
+export { runSelectedModels, type RunModelsRequest } from '../models/run-selection';
 
 export interface ModelListing {
   readonly name: string;
@@ -47,31 +47,4 @@ export function compileModels(
   const names = selectModels(project, selection);
   const out = compileProject(project, ctx, names, path.join(target, 'compiled'));
   return { models: out.models.length, files: [...out.files] };
-}
-
-export interface RunModelsRequest {
-  readonly root: string;
-  readonly warehouse: Warehouse;
-  readonly ctx: RunContext;
-  readonly selection?: SelectionOptions;
-  readonly fullRefresh?: boolean;
-  readonly concurrency?: number;
-  readonly onEvent?: (e: ModelRunEvent) => void;
-  /** An already loaded project (the DAG operator loads it per run). */
-  readonly project?: ModelProject;
-}
-
-/** `sluice models run` and the DAG operator: select, then build in graph order. */
-export async function runSelectedModels(req: RunModelsRequest): Promise<ModelRunResult[]> {
-  const project = req.project ?? loadProject(req.root);
-  const names = selectModels(project, req.selection ?? {});
-  return runModels({
-    warehouse: req.warehouse,
-    project,
-    names,
-    fullRefresh: req.fullRefresh,
-    concurrency: req.concurrency,
-    onEvent: req.onEvent,
-    compile: (name, opts) => compileModel(project, name, req.ctx, opts),
-  });
 }

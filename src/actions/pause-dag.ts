@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from './runtime';
 import { setPaused } from '../state/dag-store';
 import { findDag } from './find-dag';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../state/queryable';
+import type { Queryable } from '../db/queryable';
 
 export interface TaskReport {
   readonly task_id: string;

@@ -1,5 +1,5 @@
-import type { Runtime } from '../runtime/runtime';
-import { executor, scheduler } from '../runtime/runtime';
+import type { Runtime } from './runtime';
+import { executor, scheduler } from './runtime';
 import { startRuns } from '../scheduler/start-runs';
 
 export interface RunOutcome {

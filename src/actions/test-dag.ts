@@ -1,6 +1,6 @@
 import type { JsonObject } from '../dag/types';
-import { syncDagFiles, type Runtime } from '../runtime/runtime';
-import { parseDate } from '../schedule/dates';
+import { syncDagFiles, type Runtime } from './runtime';
+import { parseDate } from '../timetables/dates';
 import { findDag } from './find-dag';
 import { runReport, type TaskReport } from './run-report';
 import { runToCompletion } from './run-to-completion';

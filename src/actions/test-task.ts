@@ -7,10 +7,10 @@ import { WorkerSlot } from '../executor/worker-slot';
 import { TryDirs } from '../executor/try-dirs';
 import { NO_LEASE_MS } from '../executor/protocol';
 import type { FromChild } from '../executor/protocol';
-import { manualInterval } from '../schedule/data-interval';
-import { parseSchedule } from '../schedule/timetable';
-import type { Runtime } from '../runtime/runtime';
-import { closest } from '../dag/graph';
+import { manualInterval } from '../timetables/data-interval';
+import { parseSchedule } from '../timetables/timetable';
+import type { Runtime } from './runtime';
+import { closest } from '../util/graph';
 import { findDag } from './find-dag';
 
 export interface TaskTestResult {

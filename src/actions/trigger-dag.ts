@@ -1,8 +1,8 @@
 import type { JsonObject, RunType } from '../dag/types';
 import { SluiceError } from '../errors/errors';
-import { manualInterval, type DataInterval } from '../schedule/data-interval';
-import { parseSchedule } from '../schedule/timetable';
-import type { Runtime } from '../runtime/runtime';
+import { manualInterval, type DataInterval } from '../timetables/data-interval';
+import { parseSchedule } from '../timetables/timetable';
+import type { Runtime } from './runtime';
 import { createRun } from '../state/runs';
 import { startRuns } from '../scheduler/start-runs';
 import { findDag } from './find-dag';

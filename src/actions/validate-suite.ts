@@ -4,7 +4,7 @@ import { runSuite } from '../checks/run-suite';
 import { tableResolver } from '../checks/suite-table';
 import type { ValidationResult } from '../checks/types';
 import { commandRunContext } from '../models/run-context';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 
 /**
  * `sluice expectations validate` (and, later, the web UI's "validate now"): a suite validated

@@ -4,7 +4,7 @@
  * name without a schema is looked up along the search_path.
  */
 import { quoteQualified } from '../db/quote';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 
 export interface ColumnInfo {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { INDEX_PAGE, VALIDATION_PAGE } from './docs-templates';
 import { latestValidations } from './store-results';
 import type { ValidationResult } from './types';

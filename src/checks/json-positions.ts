@@ -2,7 +2,7 @@
  * JSON parsing that remembers where each value sits, so a problem found later by JSON pointer
  * (ajv's instancePath, an expectation's kwarg) can be shown as file:line:column.
  */
-import { lineIndex, positionAt, type LineIndex } from '../models/text-position';
+import { lineIndex, positionAt, type LineIndex } from '../util/text-position';
 
 export interface Position {
   readonly line: number;

@@ -5,7 +5,7 @@
  */
 import type { TableInfo } from './catalog';
 import type { ExpectationType, Kwargs, Ref } from './expectation';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../util/did-you-mean';
 import type { Problem } from './plan';
 
 const NEEDS: Record<string, { categories: string; what: string }> = {

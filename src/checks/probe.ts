@@ -5,7 +5,7 @@
  * query when all is well; when it fails, each piece alone, so every problem is named.
  */
 import { isTransientDbError } from '../db/transient-errors';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import type { Key } from './expectation';
 import type { Problem, SuitePlan } from './plan';
 

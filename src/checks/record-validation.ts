@@ -1,5 +1,5 @@
 import { recordEvent } from '../state/events';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { writeIndexPage, writeValidationPage } from './data-docs';
 import { storeValidation, type ValidationRun } from './store-results';
 import type { ValidationResult } from './types';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { renderMacros, type MacroContext } from '../dag/templated';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { recordValidation } from './record-validation';
 import type { ValidationRun } from './store-results';
 import { loadSuite } from './suite-file';

@@ -5,7 +5,7 @@
  * count every failing row, which is its exact unexpected count.
  */
 import { quoteIdent, quoteLiteral } from '../db/quote';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import type { TableInfo } from './catalog';
 
 export const SAMPLE_SIZE = 20;

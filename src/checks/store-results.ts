@@ -1,4 +1,4 @@
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import type { ValidationResult } from './types';
 
 export interface ValidationRun {

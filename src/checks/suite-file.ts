@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../util/did-you-mean';
 import { escapePointer, JsonSyntaxError, parseJsonWithPositions, type ParsedJson } from './json-positions';
 import { expectationType, expectationTypeNames } from './registry';
 import { GX_ONLY_KWARGS, SUITE_SCHEMA } from './suite-schema';

@@ -9,9 +9,9 @@
  */
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
 import { isTransientDbError } from '../db/transient-errors';
-import type { Queryable, Warehouse } from '../warehouse/warehouse';
+import type { Queryable, Warehouse } from '../db/queryable';
 import { readCatalog } from './catalog';
-import { withColumnHint } from './did-you-mean';
+import { withColumnHint } from '../util/did-you-mean';
 import type { ExpectationType, Key, MapPlan, Planned } from './expectation';
 import { mapSuccess, mapSummary, needsFailingRows, percentOf, readMapCounts, type MapCounts } from './map-result';
 import { SuitePlan, type Problem } from './plan';

@@ -1,7 +1,7 @@
 import { resolveConfig, withOverrides, type Config } from '../config/config';
 import { isSluiceError, formatIssue } from '../errors/errors';
-import type { Runtime } from '../runtime/runtime';
-import { parseDate } from '../schedule/dates';
+import type { Runtime } from '../actions/runtime';
+import { parseDate } from '../timetables/dates';
 import type { JsonObject } from '../dag/types';
 import { parseConf as parseConfText } from '../dag/run-conf';
 
@@ -17,7 +17,7 @@ export async function withRuntime<T>(
   opts: { listen?: boolean; announce?: boolean } = {},
 ): Promise<T> {
   // Loaded here, not at the top: commands that need no database start faster.
-  const { openRuntime } = require('../runtime/runtime') as typeof import('../runtime/runtime');
+  const { openRuntime } = require('../actions/runtime') as typeof import('../actions/runtime');
   const rt = await openRuntime(cfg, opts);
   try {
     return await fn(rt);

@@ -1,6 +1,6 @@
 import type { Duration } from '../config/duration';
 import type { ObjectStore } from '../lake/object-store';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -33,12 +33,8 @@ export interface TaskOptions {
   readonly doc?: string;
 }
 
-export interface Logger {
-  debug(message: string, ...args: unknown[]): void;
-  info(message: string, ...args: unknown[]): void;
-  warn(message: string, ...args: unknown[]): void;
-  error(message: string, ...args: unknown[]): void;
-}
+import type { Logger } from '../util/logger';
+export type { Logger };
 
 /** What a task's code receives. Dates are instants; `ds` is the logical date in the DAG's timezone. */
 export interface TaskContext {

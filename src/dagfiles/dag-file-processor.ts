@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Database } from '../db/database';
 import { activeOwners, deactivateMissing } from '../state/dag-store';
-import { assignOwners } from './assign-owners';
+import { assignOwners } from './claim-dag-ids';
 import { ParserPool } from './parser-pool';
 import { storeParseResults } from './store-results';
 import { inputFingerprint } from './input-fingerprint';

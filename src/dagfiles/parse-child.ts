@@ -3,11 +3,11 @@
  * happens here: a throw becomes an import error, a hang is killed by the parent's timeout.
  */
 import path from 'node:path';
-import { serializeDag, type DagStructure } from '../dag/structure';
+import { serializeDag, type DagStructure } from '../dag/serialized-dag';
 import type { Dag } from '../dag/types';
 import { issuesFromError } from './error-location';
 import type { ParseResult } from './parse-result';
-import { takeInputs } from '../dag/parse-inputs';
+import { takeInputs } from '../dag/parse-dependencies';
 import { collectDefinedDags, takeDefinedDags } from '../dag/defined-dags';
 import { exportIssues } from './export-issues';
 

@@ -1,4 +1,4 @@
-import type { DagStructure } from '../dag/structure';
+import type { DagStructure } from '../dag/serialized-dag';
 
 /** One import problem of a DAG file; `line` is null when it cannot be known (a timeout). */
 export interface ImportIssue {

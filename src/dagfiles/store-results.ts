@@ -1,4 +1,4 @@
-import type { Queryable } from '../state/queryable';
+import type { Queryable } from '../db/queryable';
 import { deactivateMissing, upsertDags } from '../state/dag-store';
 import { recordEvents, type EventRecord } from '../state/events';
 import type { ImportIssue, ParseResult } from './parse-result';

@@ -5,6 +5,7 @@ import { SluiceError } from '../errors/errors';
 import { redactConnectionString as redact } from '../secrets/connection-string';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { migrate } from './migrate';
+import { withTransaction } from './transaction';
 import { describeConnectionError, parseDatabaseUrl } from './connection-errors';
 
 // timestamptz → Date, bigint ids → number (they stay far below 2^53), numeric stays a string.
@@ -113,18 +114,7 @@ async function createDatabase(
     url,
     query: (sql, params) => pool.query(sql, params as unknown[]),
     withClient,
-    transaction: (fn) =>
-      withClient(async (c) => {
-        await c.query('BEGIN');
-        try {
-          const out = await fn(c);
-          await c.query('COMMIT');
-          return out;
-        } catch (e) {
-          await c.query('ROLLBACK').catch(() => undefined);
-          throw e;
-        }
-      }),
+    transaction: (fn) => withClient((c) => withTransaction(c, fn)),
     notify(channel) {
       events.emit(channel);
       if (kind === 'postgres') pool.query(`SELECT pg_notify($1, '')`, [`sluice_${channel}`]).catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { Queryable } from '../state/queryable';
+import type { Queryable } from './queryable';
 
 export interface BatchResult {
   readonly rows: Array<Record<string, unknown>>;

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Queryable, QueryResult, Warehouse } from '../warehouse/warehouse';
+import type { WarehouseResult, Warehouse, WarehouseTx } from '../db/queryable';
+import { withTransaction } from '../db/transaction';
 import type { SqlOp } from './protocol';
 
 /** The warehouse client in a worker child: its own small pool against real Postgres. */
@@ -14,7 +15,7 @@ export function directWarehouse(url: string): Warehouse & { close(): Promise<voi
     }
     return pool;
   };
-  const wrap = (r: pg.QueryResult): QueryResult<never> => ({ rows: r.rows as never[], rowCount: r.rowCount ?? 0 });
+  const wrap = (r: pg.QueryResult): WarehouseResult<never> => ({ rows: r.rows as never[], rowCount: r.rowCount ?? 0 });
   return {
     query: async (sql, params) => wrap(await get().query(sql, params as unknown[])),
     async transaction(fn) {
@@ -26,22 +27,23 @@ export function directWarehouse(url: string): Warehouse & { close(): Promise<voi
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        const out = await fn({
-          query: async (sql, params) => wrap(await client.query(sql, params as unknown[])),
-          async copyFrom(copySql, body) {
-            const sink = client.query(copyFrom(copySql));
-            await pipeline(body, sink);
-            return Number(sink.rowCount ?? 0);
+        return await withTransaction(
+          client,
+          () =>
+            fn({
+              query: async (sql, params) => wrap(await client.query(sql, params as unknown[])),
+              async copyFrom(copySql, body) {
+                const sink = client.query(copyFrom(copySql));
+                await pipeline(body, sink);
+                return Number(sink.rowCount ?? 0);
+              },
+            }),
+          {
+            onRollbackFailure: (r) => {
+              broken = r;
+            },
           },
-        });
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        await client.query('ROLLBACK').catch((r: Error) => {
-          broken = r;
-        });
-        throw e;
+        );
       } finally {
         client.off('error', onError);
         client.release(broken); // a connection that cannot roll back is dropped, not reused
@@ -61,7 +63,7 @@ type Send = (
 
 /** The warehouse client in a worker child when the database is embedded: SQL travels to the parent. */
 export function proxyWarehouse(send: Send): Warehouse {
-  const queryVia = (txId?: number): Queryable => ({
+  const queryVia = (txId?: number): WarehouseTx => ({
     async query<R>(sql: string, params?: readonly unknown[]) {
       const r = await send('query', { sql, params: params ? [...params] : undefined, txId });
       return { rows: (r.rows ?? []) as R[], rowCount: r.rowCount ?? 0 };

@@ -11,14 +11,14 @@ import type { Dag, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
 import { openObjectStore } from '../lake/open-object-store';
 import type { ObjectStore } from '../lake/object-store';
-import { formatDs } from '../schedule/dates';
-import type { Warehouse } from '../warehouse/warehouse';
+import { formatDs } from '../timetables/dates';
+import type { Warehouse } from '../db/queryable';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
 import { OUTPUT_END, type FromChild, type RunJob, type SqlOp, type ToChild } from './protocol';
 import { killRestOfGroup } from '../process/process-group';
 import { toReturnValue } from './return-value';
 import { emptyDir } from './try-dirs';
-import { taskLogger } from './task-logger';
+import { taskLogger } from '../util/logger';
 import { jobSecrets, masked } from './masked-messages';
 import { beginTaskSecrets } from '../secrets/task-secrets';
 

@@ -1,7 +1,7 @@
 import { SluiceError } from '../errors/errors';
-import { checkColumns } from './columns';
+import { checkColumns } from '../lake/columns';
 import { BATCH_CHARS, countedOutput, type ObjectOutput } from './object-output';
-import type { ColumnSpec, ColumnType, SourceRow } from './types';
+import type { ColumnSpec, ColumnType, SourceRow } from '../lake/column-spec';
 
 export type { ObjectOutput, WrittenObject } from './object-output';
 

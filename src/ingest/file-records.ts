@@ -1,9 +1,9 @@
 import { SluiceError } from '../errors/errors';
-import type { RowCoercer } from './columns';
-import { csvRecordParser, type CsvDialect, type CsvRecord } from './csv-reader';
+import type { RowCoercer } from '../lake/columns';
+import { csvRecordParser, type CsvDialect, type CsvRecord } from '../lake/csv-reader';
 import { jsonArrayScanner, lineSplitter, type JsonChunkScanner } from './json-reader';
-import { isMalformedRow } from './malformed';
-import type { SourceRow } from './types';
+import { isMalformedRow } from '../lake/malformed';
+import type { SourceRow } from '../lake/column-spec';
 
 /**
  * One file's text turned into coerced rows, per format. Rows come out in batches (one per chunk

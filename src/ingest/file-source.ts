@@ -4,13 +4,13 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { isSluiceError, SluiceError } from '../errors/errors';
-import { compileRow, type RowCoercer } from './columns';
-import { checkDialect } from './csv-reader';
+import { compileRow, type RowCoercer } from '../lake/columns';
+import { checkDialect } from '../lake/csv-reader';
 import { csvBatches, jsonBatches, ndjsonBatches, type FileReadContext } from './file-records';
-import { MalformedRowError } from './malformed';
-import { strictUtf8 } from './strict-utf8';
+import { MalformedRowError } from '../lake/malformed';
+import { strictUtf8 } from '../lake/strict-utf8';
 import type { RejectSink } from './rejects';
-import type { ColumnSpec, SourceRow, SourceSummary } from './types';
+import type { ColumnSpec, SourceRow, SourceSummary } from '../lake/column-spec';
 
 /**
  * Rows from local files: one path or a glob (files read one after another in sorted order), CSV,

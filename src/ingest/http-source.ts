@@ -10,7 +10,7 @@ import {
   type RetryInfo,
   type RetryPolicy,
 } from './http-retry';
-import type { ColumnSpec, SourceRow, SourceSummary } from './types';
+import type { ColumnSpec, SourceRow, SourceSummary } from '../lake/column-spec';
 
 /**
  * Rows from a paginated JSON HTTP API. One page is in memory at a time: its records are yielded

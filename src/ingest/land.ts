@@ -8,8 +8,8 @@ import { decodeObjectMeta, encodeObjectMeta } from '../lake/object-metadata';
 import { partKey, partitionPrefix } from '../lake/layout';
 import { csvObject } from './csv-writer';
 import { rejectsObject } from './rejects';
-import { compileRow } from './columns';
-import type { ColumnSpec, SourceRow } from './types';
+import { compileRow } from '../lake/columns';
+import type { ColumnSpec, SourceRow } from '../lake/column-spec';
 
 export interface LandRequest {
   readonly store: ObjectStore;

@@ -3,7 +3,7 @@ import Cursor from 'pg-cursor';
 import { SluiceError } from '../errors/errors';
 import { quoteIdent, quoteQualified } from '../db/quote';
 import { SESSION_SETUP, sourceTypes } from './postgres-types';
-import type { ColumnSpec, SourceRow, SourceSummary } from './types';
+import type { ColumnSpec, SourceRow, SourceSummary } from '../lake/column-spec';
 
 /**
  * Rows from another Postgres database, streamed through a server-side cursor one batch at a time.

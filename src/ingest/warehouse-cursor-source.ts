@@ -1,7 +1,7 @@
 import { quoteIdent } from '../db/quote';
 import { WATERMARK, buildSourceQuery, type PostgresSourceOptions } from './postgres-source';
-import type { SourceRow, SourceSummary } from './types';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { SourceRow, SourceSummary } from '../lake/column-spec';
+import type { Warehouse } from '../db/queryable';
 
 /**
  * The Postgres source over the warehouse's own connection (a schema of the same database, or the

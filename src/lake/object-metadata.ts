@@ -1,6 +1,6 @@
 import { SluiceError } from '../errors/errors';
-import type { ColumnSpec, ColumnType } from '../ingest/types';
-import { COLUMN_TYPES } from '../ingest/columns';
+import type { ColumnSpec, ColumnType } from './column-spec';
+import { COLUMN_TYPES } from './columns';
 
 /** What Sluice records on every object it lands, so a loader can check it without reading it twice. */
 export interface LakeObjectMeta {

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError, isSluiceError, type Issue } from '../errors/errors';
-import { closest } from '../dag/graph';
+import { closest } from '../util/graph';
 import type { CompiledModel, ModelProject, RunContext } from './types';
 import { projectState } from './project';
 import { renderModel, type RenderedModel } from './render';

@@ -4,9 +4,9 @@
  */
 import { isMap, isScalar } from 'yaml';
 import type { Issue } from '../errors/errors';
-import { closest } from '../dag/graph';
+import { closest } from '../util/graph';
 import type { Materialization, ModelConfig } from './types';
-import { lineIndex, positionAt } from './text-position';
+import { lineIndex, positionAt } from '../util/text-position';
 import { MAX_IDENT_BYTES } from './sql-values';
 import {
   knownPairs,

@@ -9,7 +9,7 @@
  */
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
 import { SluiceError } from '../errors/errors';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { modelOfMarker } from './relation';
 import type { CompiledModel } from './types';
 

@@ -3,7 +3,7 @@
  * A mistake (a missing var, a bad identifier) is recorded with the helper call's file position and
  * rendering goes on, so one render reports every such mistake in the model; the result is discarded.
  */
-import { closest } from '../dag/graph';
+import { closest } from '../util/graph';
 import { quoteIdent, quoteQualified } from '../db/quote';
 import type { FilePosition, ModelNode } from './types';
 import type { ProjectState, RenderScope } from './project-state';

@@ -9,7 +9,7 @@
  * not blocked: DELETE and INSERT take row locks only.
  */
 import { quoteIdent, quoteQualified } from '../db/quote';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import type { RebuiltLater } from './dependents';
 import { modelProblem, queryModelSql } from './model-error';
 import { buildTable } from './materialize-table';

@@ -12,7 +12,7 @@
  * and grants on the old table itself go with it.
  */
 import { quoteQualified } from '../db/quote';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
 import { queryModelSql } from './model-error';
 import { assertOneStatement } from './one-statement';
@@ -92,5 +92,5 @@ export async function buildTable(
     await wh.query(dropStatement(schema, fresh, 'table')).catch(() => undefined);
     throw e;
   }
-  return created.rowCount;
+  return created.rowCount ?? 0;
 }

@@ -3,7 +3,7 @@
  * kinds live here; table and incremental have their own files.
  */
 import { quoteQualified } from '../db/quote';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
 import { buildIncremental } from './materialize-incremental';
 import { buildTable, replaceMindingDependents } from './materialize-table';

@@ -3,7 +3,7 @@
  * (through the compiled SQL's line map), the compiled line itself, and Postgres's detail and hint.
  */
 import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
-import type { Queryable, QueryResult } from '../warehouse/warehouse';
+import type { Queryable, QueryResult } from '../db/queryable';
 import type { CompiledModel } from './types';
 
 interface PgError {

@@ -8,7 +8,7 @@
  * and in the DDL; one statement here is one statement there.
  */
 import { SluiceError } from '../errors/errors';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { modelFailure } from './model-error';
 import { lexSql, secondStatement } from './sql-lexer';
 import type { CompiledModel } from './types';

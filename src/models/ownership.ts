@@ -7,7 +7,7 @@
 import { quoteLiteral, quoteQualified } from '../db/quote';
 import { SluiceError } from '../errors/errors';
 import { sourcesLoadingInto } from '../state/load-targets';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { MODEL_MARKER, type RelationInfo } from './relation';
 import { schemaOwner } from './targets';
 import type { CompiledModel } from './types';

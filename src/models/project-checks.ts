@@ -3,7 +3,7 @@
  * no cycles between models (or between macros), unique model names.
  */
 import type { Issue } from '../errors/errors';
-import { closest, findCycles } from '../dag/graph';
+import { closest, findCycles } from '../util/graph';
 import type { FilePosition, ModelNode, RefUse, SourceUse } from './types';
 import type { SourceCatalog } from './sources';
 import type { PartialUse } from './template-scan';

@@ -15,7 +15,7 @@ import { parseTemplate } from './template-parse';
 import { scanTemplate, type TemplateScan } from './template-scan';
 import { insertLineMarkers } from './line-markers';
 import { targetIssues } from './targets';
-import { normalizeNewlines } from './text-position';
+import { normalizeNewlines } from '../util/text-position';
 import { attachState, attachedState, createState, type ProjectState, type TemplateUnit } from './project-state';
 
 interface Prepared {

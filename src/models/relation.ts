@@ -3,7 +3,7 @@
  * it, the schema it lives in, and the side names a rebuild parks tables under.
  */
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { SluiceError } from '../errors/errors';
 import { MAX_IDENT_BYTES } from './sql-values';
 import { SIDE_SUFFIXES } from './targets';

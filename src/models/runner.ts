@@ -2,9 +2,9 @@
  * Running selected models: in graph order, independent ones in parallel up to `concurrency`, a
  * failure skipping everything selected downstream of it.
  */
-import { closest, topologicalOrder } from '../dag/graph';
+import { closest, topologicalOrder } from '../util/graph';
 import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../db/queryable';
 import { relationKey, type RebuiltLater } from './dependents';
 import { materialize, type ModelAction } from './materialize';
 import { lookupRelations } from './relation';

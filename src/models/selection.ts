@@ -5,7 +5,7 @@
  * intersection (`tag:daily,path:sql/marts`). Exclusions use the same syntax.
  */
 import path from 'node:path';
-import { closest, downstreamMap, topologicalOrder } from '../dag/graph';
+import { closest, downstreamMap, topologicalOrder } from '../util/graph';
 import { ValidationError, type Issue } from '../errors/errors';
 import type { Materialization, ModelNode, ModelProject } from './types';
 

@@ -14,7 +14,7 @@ import { isMap, isSeq } from 'yaml';
 import type { Issue } from '../errors/errors';
 import { quoteQualified } from '../db/quote';
 import type { SourceTable } from './types';
-import { lineIndex, normalizeNewlines } from './text-position';
+import { lineIndex, normalizeNewlines } from '../util/text-position';
 import { MAX_IDENT_BYTES } from './sql-values';
 import { knownPairs, mapPairs, readString, readYaml, valueNode, type YamlReader } from './yaml-read';
 

@@ -6,7 +6,7 @@
  * `@key`/`@root`, `../`, block params and partials with indentation. Never HTML-escaped; a simple
  * `{{path}}` that does not resolve is an error (Handlebars' strict mode), helper params are lenient.
  */
-import { closest } from '../dag/graph';
+import { closest } from '../util/graph';
 import type { Program } from './template-parse';
 
 type Loc = hbs.AST.SourceLocation;

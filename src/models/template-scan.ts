@@ -4,7 +4,7 @@
  * rewrite of a model's `{{this}}` into the `this_relation` helper (Handlebars' `this` is the context).
  */
 import type { Issue } from '../errors/errors';
-import { closest } from '../dag/graph';
+import { closest } from '../util/graph';
 import type { FilePosition, RefUse, SourceUse } from './types';
 import { filePosition, HELPER_NAMES, type Program, type TemplateOrigin } from './template-parse';
 

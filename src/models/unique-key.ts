@@ -4,7 +4,7 @@
  * silently).
  */
 import { quoteIdent } from '../db/quote';
-import type { Queryable } from '../warehouse/warehouse';
+import type { Queryable } from '../db/queryable';
 import { modelProblem } from './model-error';
 import type { CompiledModel } from './types';
 

@@ -4,8 +4,8 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { Issue } from '../errors/errors';
-import { closest } from '../dag/graph';
-import { positionAt, type LineIndex } from './text-position';
+import { closest } from '../util/graph';
+import { positionAt, type LineIndex } from '../util/text-position';
 
 export interface YamlReader {
   readonly issues: Issue[];

@@ -1,5 +1,5 @@
-import type { DagGraph } from '../dag/structure';
-import type { Queryable } from '../state/queryable';
+import type { DagGraph } from '../dag/serialized-dag';
+import type { Queryable } from '../db/queryable';
 import type { TaskState } from '../state/task-states';
 import { recordEvent } from '../state/events';
 import { queueScheduledSql } from '../state/task-queue';

@@ -1,13 +1,16 @@
 import type { Database } from '../db/database';
 import type { JsonValue } from '../dag/types';
-import { retryDelayMs } from '../executor/backoff';
+import { retryDelayMs } from './retry-delay';
 import type { VersionCache } from '../state/dag-versions';
 import { recordEvent } from '../state/events';
 import { endTry } from '../state/task-instances';
 import type { TaskState } from '../state/task-states';
 import { quoteLiteral } from '../db/quote';
+import { committed, withTransaction, type Committed } from '../db/transaction';
 import { storableText } from '../state/storable-text';
-import { advanceRun, neighboursOf } from './advance-run';
+import { advanceRun, neighboursOf, type AdvanceResult } from './advance-run';
+
+type Outcome = AdvanceResult & { readonly state: TaskState | undefined };
 
 export interface TryRef {
   readonly tiId: number;
@@ -44,54 +47,51 @@ export async function completeTry(
   const task = graph.tasks.get(t.taskId);
   const retryInMs =
     !result.ok && !result.final && t.tryNumber < t.maxTries && task ? retryDelayMs(task, t.tryNumber) : null;
-  const outcome = await db.withClient(async (c) => {
-    await c.query(`BEGIN; SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE`);
-    try {
-      const { state, states } = await endTry(
-        c,
-        { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
-        result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs },
-      );
-      if (state && !result.ok) {
-        const base = {
-          dagId: t.dagId,
-          runId: t.runPk,
-          taskId: t.taskId,
-          tryNumber: t.tryNumber,
-          payload: { error: result.error },
-        };
-        await recordEvent(
+  const outcome = await db.withClient((client) =>
+    withTransaction(
+      client,
+      async (c): Promise<Outcome | Committed<Outcome>> => {
+        const { state, states } = await endTry(
           c,
-          state === 'failed'
-            ? {
-                ...base,
-                kind: 'task_failed',
-                message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}`,
-              }
-            : {
-                ...base,
-                kind: 'task_retry',
-                message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}`,
-              },
+          { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
+          result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs },
         );
-      }
-      if (!state || state === 'up_for_retry') {
-        await c.query('COMMIT');
-        return { state, queued: 0, finished: null };
-      }
-      const known = new Map<string, TaskState>(Object.entries(states));
-      known.set(t.taskId, state);
-      const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, {
-        changed: [t.taskId],
-        known,
-        commit: true,
-      });
-      return { state, ...r };
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
-  });
+        if (state && !result.ok) {
+          const base = {
+            dagId: t.dagId,
+            runId: t.runPk,
+            taskId: t.taskId,
+            tryNumber: t.tryNumber,
+            payload: { error: result.error },
+          };
+          await recordEvent(
+            c,
+            state === 'failed'
+              ? {
+                  ...base,
+                  kind: 'task_failed',
+                  message: `${t.dagId}.${t.taskId} failed on try ${t.tryNumber} of ${t.maxTries}: ${firstLine(result.error)}`,
+                }
+              : {
+                  ...base,
+                  kind: 'task_retry',
+                  message: `${t.dagId}.${t.taskId} try ${t.tryNumber} failed, retrying in ${Math.round(retryInMs! / 1000)}s: ${firstLine(result.error)}`,
+                },
+          );
+        }
+        if (!state || state === 'up_for_retry') return { state, queued: 0, finished: null };
+        const known = new Map<string, TaskState>(Object.entries(states));
+        known.set(t.taskId, state);
+        const r = await advanceRun(c, { id: t.runPk, dagId: t.dagId }, graph, {
+          changed: [t.taskId],
+          known,
+          commit: true,
+        });
+        return committed({ state, ...r });
+      },
+      { beginWith: `SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE` },
+    ),
+  );
   if (outcome.queued) db.notify('tasks');
   if (outcome.finished) db.notify('runs');
   return outcome.state;

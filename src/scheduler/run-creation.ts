@@ -1,7 +1,7 @@
 import type { Database } from '../db/database';
-import type { DagStructure } from '../dag/structure';
-import { nextDueInterval, nextRunAfter, type ScheduleBounds } from '../schedule/data-interval';
-import { parseSchedule } from '../schedule/timetable';
+import type { DagStructure } from '../dag/serialized-dag';
+import { nextDueInterval, nextRunAfter, type ScheduleBounds } from '../timetables/data-interval';
+import { parseSchedule } from '../timetables/timetable';
 import { createRun } from '../state/runs';
 
 interface DueDag {

@@ -1,5 +1,5 @@
-import { structureHash, type DagStructure } from '../dag/structure';
-import type { Queryable } from './queryable';
+import { structureHash, type DagStructure } from '../dag/serialized-dag';
+import type { Queryable } from '../db/queryable';
 
 export interface DagToStore {
   readonly structure: DagStructure;

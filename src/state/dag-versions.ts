@@ -1,5 +1,5 @@
-import { graphOf, type DagGraph, type DagStructure } from '../dag/structure';
-import type { Queryable } from './queryable';
+import { graphOf, type DagGraph, type DagStructure } from '../dag/serialized-dag';
+import type { Queryable } from '../db/queryable';
 
 export interface VersionInfo {
   readonly id: number;

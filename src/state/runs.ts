@@ -1,10 +1,10 @@
-import type { DagStructure } from '../dag/structure';
+import type { DagStructure } from '../dag/serialized-dag';
 import type { JsonObject, RunType } from '../dag/types';
-import type { DataInterval } from '../schedule/data-interval';
+import type { DataInterval } from '../timetables/data-interval';
 import { quoteLiteral } from '../db/quote';
 import { runStatements } from '../db/statement-batch';
 import { lockDagSql } from './dag-locks';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../db/queryable';
 
 export interface NewRun {
   readonly dagId: string;

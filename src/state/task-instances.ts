@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue, RunType } from '../dag/types';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../db/queryable';
 import { storableText } from './storable-text';
 import type { TaskState } from './task-states';
 

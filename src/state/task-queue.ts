@@ -1,7 +1,7 @@
 import { quoteLiteral } from '../db/quote';
 import { runStatements } from '../db/statement-batch';
 import { lockDagSql } from './dag-locks';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../db/queryable';
 
 /**
  * Moves tasks whose dependencies are met (scheduled) to queued, as far as the DAG's

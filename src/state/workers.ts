@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../db/queryable';
 
 export async function registerWorker(db: Queryable, id: string, kind: 'executor' | 'scheduler'): Promise<void> {
   await db.query(`INSERT INTO sluice.worker (id, hostname, pid, kind) VALUES ($1, $2, $3, $4)`, [

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import type { Warehouse } from './warehouse';
+import type { Warehouse } from '../db/queryable';
 
 /** The warehouse over the process's own database handle (CLI commands; tasks get theirs from the worker). */
 export function warehouseOf(db: Database): Warehouse {

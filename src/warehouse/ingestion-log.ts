@@ -1,4 +1,4 @@
-import type { Queryable } from './warehouse';
+import type { Queryable } from '../db/queryable';
 
 /** Which task wrote a row: the run is found by (dag_id, run_id). */
 export interface RunRefs {

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors/errors';
-import { csvRecordParser, type CsvRecord } from '../ingest/csv-reader';
+import { csvRecordParser, type CsvRecord } from '../lake/csv-reader';
 import { quoteIdent } from '../db/quote';
-import type { Queryable } from './warehouse';
+import type { Queryable } from '../db/queryable';
 
 // Postgres takes at most 65,535 parameters per statement.
 const MAX_PARAMS = 60_000;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { SluiceError } from '../errors/errors';
-import type { ColumnSpec } from '../ingest/types';
+import type { ColumnSpec } from '../lake/column-spec';
 import { decodeObjectMeta, type LakeObjectMeta } from '../lake/object-metadata';
 import type { ObjectStore } from '../lake/object-store';
 import { quoteIdent } from '../db/quote';
 import { insertCsv } from './insert-csv';
-import { Utf8Checker } from '../ingest/strict-utf8';
+import { Utf8Checker } from '../lake/strict-utf8';
 import { recordIngestion, type RunRefs } from './ingestion-log';
 import {
   createSideTable,
@@ -17,7 +17,7 @@ import {
   type NewColumnPolicy,
   type RawTable,
 } from './raw-table';
-import type { Warehouse, WarehouseTx } from './warehouse';
+import type { Warehouse, WarehouseTx } from '../db/queryable';
 
 export interface LoadRequest {
   readonly store: ObjectStore;

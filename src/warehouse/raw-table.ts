@@ -1,7 +1,7 @@
 import { SluiceError } from '../errors/errors';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
-import type { ColumnSpec, ColumnType } from '../ingest/types';
-import type { Queryable } from './warehouse';
+import type { ColumnSpec, ColumnType } from '../lake/column-spec';
+import type { Queryable } from '../db/queryable';
 
 export interface RawTable {
   readonly schema: string;

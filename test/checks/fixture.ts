@@ -6,7 +6,7 @@ import type {
   ValidationResult,
 } from '../../src/checks/types';
 import { validateSuite } from '../../src/checks/validate';
-import type { Queryable } from '../../src/warehouse/warehouse';
+import type { Queryable } from '../../src/db/queryable';
 
 export type Exp = { type: string; kwargs?: Record<string, unknown>; severity?: 'error' | 'warn' };
 

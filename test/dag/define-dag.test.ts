@@ -1,5 +1,5 @@
 import { defineDag, task, ValidationError } from '../../src/index';
-import { serializeDag, structureHash } from '../../src/dag/structure';
+import { serializeDag, structureHash } from '../../src/dag/serialized-dag';
 
 const errorOf = (fn: () => unknown): ValidationError => {
   try {
@@ -108,7 +108,7 @@ describe('defineDag', () => {
     expect(messages).toHaveLength(6);
     const dup = err.issues.find((i) => i.message.startsWith('duplicate'))!;
     expect(dup.file).toBe(__filename);
-    expect(dup.line).toBe(Number(line) + 7);
+    expect(dup.line).toBe(Number(line) + 10);
   });
 
   test('reports each cycle once, self-dependencies and unknown trigger rules', () => {

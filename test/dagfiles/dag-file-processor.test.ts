@@ -1,7 +1,7 @@
 import { utimesSync, unlinkSync } from 'node:fs';
 import { checkDagFiles } from '../../src/actions/check-dag-files';
 import { listDags } from '../../src/actions/list-dags';
-import { dagFileProcessor } from '../../src/runtime/runtime';
+import { dagFileProcessor } from '../../src/actions/runtime';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 
 const good = (id: string, extra = '') =>

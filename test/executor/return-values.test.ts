@@ -1,7 +1,7 @@
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { toReturnValue } from '../../src/executor/return-value';
-import { syncDagFiles, type Runtime } from '../../src/runtime/runtime';
+import { syncDagFiles, type Runtime } from '../../src/actions/runtime';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 
 const refused = (v: unknown) => {

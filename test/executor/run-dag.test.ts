@@ -1,6 +1,6 @@
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { readLog } from '../../src/state/task-instances';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 

@@ -7,7 +7,7 @@ import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { isAlive } from '../../src/db/embedded';
 import { TryDirs } from '../../src/executor/try-dirs';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { readLog } from '../../src/state/task-instances';
 import { runSluice, startSluice, stopped, waitFor } from '../support/processes';
 import { dagFile, REPO, tempProject, testRuntime } from '../support/sandbox';

@@ -7,10 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { compileRow } from '../../src/ingest/columns';
+import { compileRow } from '../../src/lake/columns';
 import { csvObject, csvRowFormatter, csvText } from '../../src/ingest/csv-writer';
 import { fileSource } from '../../src/ingest/file-source';
-import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
+import type { ColumnSpec, SourceRow } from '../../src/lake/column-spec';
 import { createTestDatabase } from '../support/pg';
 
 async function collect(stream: Readable): Promise<Buffer> {

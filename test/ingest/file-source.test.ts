@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileSource, type FileSourceOptions } from '../../src/ingest/file-source';
 import type { RejectedRow } from '../../src/ingest/rejects';
-import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
+import type { ColumnSpec, SourceRow } from '../../src/lake/column-spec';
 
 const columns: ColumnSpec[] = [
   { name: 'id', type: 'integer', nullable: false },

@@ -2,7 +2,7 @@ import pg from 'pg';
 import '../../src/db/database'; // installs Sluice's global int8 → number parser, which a source must not inherit
 import { buildSourceQuery, postgresSource, type PostgresSourceOptions } from '../../src/ingest/postgres-source';
 import { isoTimestamp } from '../../src/ingest/postgres-types';
-import type { SourceRow } from '../../src/ingest/types';
+import type { SourceRow } from '../../src/lake/column-spec';
 import { createTestDatabase } from '../support/pg';
 import { collect, failure } from '../support/iterables';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
-import { syncDagFiles, type Runtime } from '../../src/runtime/runtime';
+import { syncDagFiles, type Runtime } from '../../src/actions/runtime';
 import { waitFor } from '../support/processes';
 import { tempProject, testRuntime } from '../support/sandbox';
 

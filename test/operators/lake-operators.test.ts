@@ -6,7 +6,7 @@ import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { readLog } from '../../src/state/task-instances';
 import { REPO, tempProject, testRuntime } from '../support/sandbox';
 import { runSluice } from '../support/processes';

@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
-import { syncDagFiles, type Runtime } from '../../src/runtime/runtime';
+import { syncDagFiles, type Runtime } from '../../src/actions/runtime';
 import { readLog } from '../../src/state/task-instances';
 import { tempProject, testRuntime } from '../support/sandbox';
 import { runSluice } from '../support/processes';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runToCompletion } from '../../src/actions/run-to-completion';
 import { triggerDag } from '../../src/actions/trigger-dag';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { REPO, tempProject, testRuntime } from '../support/sandbox';
 import { runSluice } from '../support/processes';
 import { mixedPort } from '../support/mixed-port';

@@ -1,5 +1,5 @@
 import { triggerDag } from '../../src/actions/trigger-dag';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 import { startSluice, stopped, waitFor } from '../support/processes';
 

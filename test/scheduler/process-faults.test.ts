@@ -1,7 +1,7 @@
 import { pauseDag } from '../../src/actions/pause-dag';
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { isAlive } from '../../src/db/embedded';
-import { dagFileProcessor, type Runtime } from '../../src/runtime/runtime';
+import { dagFileProcessor, type Runtime } from '../../src/actions/runtime';
 import { startSluice, stopped, waitFor } from '../support/processes';
 import { dagFile, tempProject, testRuntime } from '../support/sandbox';
 

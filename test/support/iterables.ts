@@ -1,4 +1,4 @@
-import type { SourceRow } from '../../src/ingest/types';
+import type { SourceRow } from '../../src/lake/column-spec';
 
 export async function collect<T = SourceRow>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

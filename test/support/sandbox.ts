@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync, symlinkSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, withOverrides, type Config } from '../../src/config/config';
-import { openRuntime, type Runtime } from '../../src/runtime/runtime';
-import { silentLogger } from '../../src/runtime/logger';
+import { openRuntime, type Runtime } from '../../src/actions/runtime';
+import { silentLogger } from '../../src/util/logger';
 import { createTestDatabase } from './pg';
 
 export const REPO = path.resolve(__dirname, '../..');

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { landRows } from '../../src/ingest/land';
-import type { ColumnSpec, SourceRow } from '../../src/ingest/types';
+import type { ColumnSpec, SourceRow } from '../../src/lake/column-spec';
 import { localObjectStore } from '../../src/lake/local-object-store';
 import { loadObjects } from '../../src/warehouse/load-objects';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import type { Warehouse } from '../../src/db/queryable';
 import { warehouseTestDb, type WarehouseDb } from '../support/warehouse-db';
 
 const columns: ColumnSpec[] = [

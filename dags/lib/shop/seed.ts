@@ -40,5 +40,5 @@ export async function seedOrders(db: Queryable, ds: string, scale: number, badDa
       WHERE o.order_id = x.order_id AND o.updated_at <= x.updated_at`,
     [JSON.stringify(orderUpdatesFor(ds, scale))],
   );
-  return r.rowCount + u.rowCount;
+  return (r.rowCount ?? 0) + (u.rowCount ?? 0);
 }

@@ -5,7 +5,7 @@ import { pauseDag } from '../../actions/pause-dag';
 import { triggerDag } from '../../actions/trigger-dag';
 import { checkDagFiles } from '../../actions/check-dag-files';
 import { testDag } from '../../actions/test-dag';
-import { syncDagFiles, type Runtime } from '../../runtime/runtime';
+import { syncDagFiles, type Runtime } from '../../actions/runtime';
 import { findDag } from '../../actions/find-dag';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { importErrorLines, json, ms, table } from '../output';

@@ -128,7 +128,7 @@ export function modelsCommands(program: Command): void {
       const lineage = await withRuntime(
         cfg,
         async (rt) => {
-          const { syncDagFiles } = require('../../runtime/runtime') as typeof import('../../runtime/runtime');
+          const { syncDagFiles } = require('../../actions/runtime') as typeof import('../../actions/runtime');
           await syncDagFiles(rt);
           return modelLineage(rt.db, cfg.projectRoot);
         },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { triggerDag } from '../../actions/trigger-dag';
 import { migrate } from '../../db/migrate';
 import { openDatabase } from '../../db/database';
-import { dagFileProcessor, executor, openRuntime, scheduler } from '../../runtime/runtime';
+import { dagFileProcessor, executor, openRuntime, scheduler } from '../../actions/runtime';
 import { config } from '../context';
 import { runReport } from '../../actions/run-report';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';

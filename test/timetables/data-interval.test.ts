@@ -1,6 +1,6 @@
-import { intervalsBetween, manualInterval, nextDueInterval } from '../../src/schedule/data-interval';
-import { fireAfter, parseSchedule } from '../../src/schedule/timetable';
-import { parseDate, formatDs } from '../../src/schedule/dates';
+import { intervalsBetween, manualInterval, nextDueInterval } from '../../src/timetables/data-interval';
+import { fireAfter, parseSchedule } from '../../src/timetables/timetable';
+import { parseDate, formatDs } from '../../src/timetables/dates';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const bounds = (start: string, tz = 'UTC', catchup = true, end?: string) => ({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Dag, JsonObject, TriggerRule } from './types';
-import { downstreamMap } from './graph';
+import { downstreamMap } from '../util/graph';
 
 /** A DAG as stored in Postgres: everything the scheduler needs, and no code. */
 export interface DagStructure {

@@ -1,6 +1,6 @@
-import { coerceValue, compileColumn, compileRow, type CoerceOptions } from '../../src/ingest/columns';
-import { MalformedRowError } from '../../src/ingest/malformed';
-import type { ColumnSpec, ColumnType } from '../../src/ingest/types';
+import { coerceValue, compileColumn, compileRow, type CoerceOptions } from '../../src/lake/columns';
+import { MalformedRowError } from '../../src/lake/malformed';
+import type { ColumnSpec, ColumnType } from '../../src/lake/column-spec';
 
 const AT = 'orders.csv line 12';
 const ok = (type: ColumnType, raw: unknown, o?: CoerceOptions) => coerceValue({ name: 'c', type }, raw, AT, o);

@@ -1,7 +1,7 @@
 import { SluiceError } from '../errors/errors';
 import { COLUMN_TYPES, typedParser, type Fail } from './column-types';
 import { describeValue, MalformedRowError } from './malformed';
-import type { ColumnSpec } from './types';
+import type { ColumnSpec } from './column-spec';
 
 export { COLUMN_TYPES } from './column-types';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { csvRecordParser, type CsvDialect, type CsvRecord } from '../../src/ingest/csv-reader';
+import { csvRecordParser, type CsvDialect, type CsvRecord } from '../../src/lake/csv-reader';
 
 /** Parses `chunks` as one stream would deliver them. */
 function read(chunks: string | string[], dialect?: CsvDialect): CsvRecord[] {

@@ -6,7 +6,7 @@ import { LocalExecutor } from '../executor/local-executor';
 import { describeObjectStore } from '../lake/open-object-store';
 import { Scheduler } from '../scheduler/scheduler';
 import { VersionCache } from '../state/dag-versions';
-import { consoleLogger } from './logger';
+import { consoleLogger } from '../util/logger';
 
 /** The resolved configuration and the shared services built from it, for one process. */
 export interface Runtime {

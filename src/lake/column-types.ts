@@ -1,6 +1,6 @@
 import { SluiceError } from '../errors/errors';
 import { dateProblem, parseTimestamp } from './datetime';
-import type { ColumnType } from './types';
+import type { ColumnType } from './column-spec';
 
 /**
  * Per-type parsing of one non-null source value into columns.ts's canonical form. Each parser

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileSource } from '../../src/ingest/file-source';
-import type { ColumnSpec } from '../../src/ingest/types';
+import type { ColumnSpec } from '../../src/lake/column-spec';
 import { localObjectStore } from '../../src/lake/local-object-store';
 import { loadObjects } from '../../src/warehouse/load-objects';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import type { Warehouse } from '../../src/db/queryable';
 import { warehouseTestDb, type WarehouseDb } from '../support/warehouse-db';
 
 /*

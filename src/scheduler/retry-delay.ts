@@ -1,4 +1,4 @@
-import type { TaskStructure } from '../dag/structure';
+import type { TaskStructure } from '../dag/serialized-dag';
 
 /**
  * Delay before the next try after try `tryNumber` (1-based) failed: fixed, or doubling per try
