@@ -4,6 +4,37 @@ const globals = require('globals');
 const tseslint = require('typescript-eslint');
 const importX = require('eslint-plugin-import-x');
 
+// The layers of src/README.md, top to bottom: a folder imports only folders below it. `operators/`
+// (top level, the task factories DAG files import) sits between the DAG-file processor and checks.
+const LAYERS = [
+  'cli',
+  'actions',
+  'executor',
+  'scheduler',
+  'dagfiles',
+  'operators',
+  'checks',
+  'models',
+  'ingest',
+  'warehouse',
+  'state',
+  'dag',
+  'db',
+  'config',
+  'lake',
+  'secrets',
+  'timetables',
+  'process',
+  'util',
+  'errors',
+];
+const dirOf = (layer) => (layer === 'operators' ? './operators' : `./src/${layer}`);
+const LAYER_ZONES = LAYERS.map((layer, i) => ({
+  target: dirOf(layer),
+  from: [...LAYERS.slice(0, i).map(dirOf), './src/index.ts', './test', './bench', './dags'],
+  message: `${layer} sits below these in the layering of src/README.md; move the shared piece down instead.`,
+}));
+
 // A statement naming a table of the platform schema: FROM/JOIN/INTO/UPDATE/TABLE … sluice.<name>.
 const PLATFORM_SQL = String.raw`/\b(from|join|into|update|table|exists|truncate)\s+sluice\.\w/i`;
 // Files still sending platform SQL themselves, being moved into src/state/ (issue 10): this list only shrinks.
@@ -42,6 +73,7 @@ module.exports = tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
       // CommonJS throughout; the CLI loads commands lazily with require() to start fast.
       '@typescript-eslint/no-require-imports': 'off',
       // Validation of text for NUL and control characters is the point of those patterns.
