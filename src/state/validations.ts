@@ -1,0 +1,131 @@
+import type { Queryable } from '../db/queryable';
+
+/** Validations of quality-gate suites and their expectation results (`sluice.validation`, `sluice.validation_result`). */
+
+/** The task a validation ran in, when it ran in one. */
+export interface ValidationRun {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly ds?: string;
+}
+
+/** An expectation's result as stored (the checks' ExpectationResult fits it). */
+export interface StoredExpectation {
+  readonly index: number;
+  readonly type: string;
+  readonly severity: string;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly success: boolean;
+  readonly observed: unknown;
+  readonly elementCount?: number;
+  readonly unexpectedCount?: number;
+  readonly unexpectedPercent?: number;
+  readonly nullCount?: number;
+  readonly sample?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly failingRowsSql?: string;
+  readonly summary: string;
+}
+
+/** A validation as stored (the checks' ValidationResult fits it). */
+export interface ValidationToStore {
+  readonly suite: string;
+  readonly table: string;
+  readonly where?: string;
+  readonly startedAt: Date;
+  readonly ms: number;
+  readonly success: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly results: readonly StoredExpectation[];
+  readonly queries: number;
+}
+
+/** A suite's latest validation, for the Data Docs index. */
+export interface LatestValidation {
+  readonly suite: string;
+  readonly success: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly expectations: number;
+  readonly created_at: Date;
+  readonly docs_path: string | null;
+  readonly table_name: string;
+}
+
+/** Stores a validation and its expectation results; returns the validation's id. */
+export async function storeValidation(
+  q: Queryable,
+  v: ValidationToStore,
+  run?: ValidationRun,
+  docsPath?: string,
+): Promise<number> {
+  const ins = await q.query<{ id: number }>(
+    `INSERT INTO sluice.validation (suite, table_name, where_clause, run_id, dag_id, task_id, ds, success, errors, warnings,
+                                    expectations, queries, started_at, duration_ms, docs_path)
+     VALUES ($1, $2, $3, (SELECT id FROM sluice.dag_run WHERE dag_id = $4 AND run_id = $5), $4, $6, $7::date, $8, $9, $10, $11, $12, $13, $14, $15)
+     RETURNING id`,
+    [
+      v.suite,
+      v.table,
+      v.where ?? null,
+      run?.dagId ?? null,
+      run?.runId ?? null,
+      run?.taskId ?? null,
+      run?.ds ?? null,
+      v.success,
+      v.errors,
+      v.warnings,
+      v.results.length,
+      v.queries,
+      v.startedAt,
+      Math.round(v.ms),
+      docsPath ?? null,
+    ],
+  );
+  const id = Number(ins.rows[0].id);
+  await q.query(
+    `INSERT INTO sluice.validation_result (validation_id, idx, type, severity, kwargs, success, observed, element_count, unexpected_count,
+                                           unexpected_percent, null_count, sample, failing_rows_sql, summary)
+     SELECT $1, x.idx, x.type, x.severity, x.kwargs, x.success, x.observed, x.element_count, x.unexpected_count, x.unexpected_percent,
+            x.null_count, x.sample, x.failing_rows_sql, x.summary
+       FROM jsonb_to_recordset($2::jsonb) AS x(idx int, type text, severity text, kwargs jsonb, success boolean, observed jsonb,
+            element_count bigint, unexpected_count bigint, unexpected_percent double precision, null_count bigint, sample jsonb,
+            failing_rows_sql text, summary text)`,
+    [
+      id,
+      JSON.stringify(
+        v.results.map((r) => ({
+          idx: r.index,
+          type: r.type,
+          severity: r.severity,
+          kwargs: r.kwargs,
+          success: r.success,
+          observed: r.observed ?? null,
+          element_count: r.elementCount ?? null,
+          unexpected_count: r.unexpectedCount ?? null,
+          unexpected_percent: r.unexpectedPercent ?? null,
+          null_count: r.nullCount ?? null,
+          sample: r.sample ?? null,
+          failing_rows_sql: r.failingRowsSql ?? null,
+          summary: r.summary,
+        })),
+      ),
+    ],
+  );
+  return id;
+}
+
+/** The latest validation of each suite, for the Data Docs index. */
+export async function latestValidations(q: Queryable): Promise<LatestValidation[]> {
+  const r = await q.query<LatestValidation>(
+    `SELECT DISTINCT ON (suite) suite, table_name, success, errors, warnings, expectations, created_at, docs_path
+       FROM sluice.validation ORDER BY suite, id DESC`,
+  );
+  return r.rows;
+}
+
+/** Where the validation's Data Docs page was written (relative to the docs folder). */
+export async function setValidationDocsPath(q: Queryable, id: number, docsPath: string): Promise<void> {
+  await q.query(`UPDATE sluice.validation SET docs_path = $2 WHERE id = $1`, [id, docsPath]);
+}
