@@ -3,7 +3,7 @@ import type { JsonObject, TaskContext, TaskDefinition } from '../src/dag/types';
 import { existingLanding, landRows, type Landed } from '../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../src/lake/column-spec';
 import { maskSecrets } from '../src/secrets/task-secrets';
-import { recordIngestion, recordLandingOnce } from '../src/warehouse/ingestion-log';
+import { recordIngestion, recordLandingOnce } from '../src/state/ingestion-log';
 
 /** Where a source's rows land: `<bucket>/<source>/<dataset>/dt=<ds>/part-0000.csv`. */
 export interface LandTarget<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {

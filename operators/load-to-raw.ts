@@ -4,7 +4,7 @@ import { SluiceError } from '../src/errors/errors';
 import { maskSecrets } from '../src/secrets/task-secrets';
 import type { ColumnSpec } from '../src/lake/column-spec';
 import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
-import { recordIngestion } from '../src/warehouse/ingestion-log';
+import { recordIngestion } from '../src/state/ingestion-log';
 import { loadObjects, type LoadResult } from '../src/warehouse/load-objects';
 import type { NewColumnPolicy } from '../src/warehouse/raw-table';
 

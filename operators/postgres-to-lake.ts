@@ -1,7 +1,7 @@
 import type { TaskDefinition } from '../src/dag/types';
 import { postgresSource, type PostgresSourceOptions } from '../src/ingest/postgres-source';
 import { warehouseCursorSource } from '../src/ingest/warehouse-cursor-source';
-import { watermarkBefore } from '../src/warehouse/ingestion-log';
+import { watermarkBefore } from '../src/state/ingestion-log';
 import { landingTask, type LandTarget } from './land';
 import { readConnection, type EnvSecret } from './secrets';
 

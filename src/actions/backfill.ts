@@ -5,6 +5,7 @@ import { intervalsBetween } from '../timetables/data-interval';
 import { parseDate } from '../timetables/dates';
 import { parseSchedule } from '../timetables/timetable';
 import type { Runtime } from './runtime';
+import { createBackfill } from '../state/backfills';
 import { createRun } from '../state/runs';
 import { findDag } from './find-dag';
 
@@ -90,10 +91,7 @@ export async function planBackfill(
     if (intervals.length > HARD_MAX_RUNS) throw tooMany();
   }
   return rt.db.transaction(async (c) => {
-    const b = await c.query<{ id: number }>(
-      `INSERT INTO sluice.backfill (dag_id, from_date, to_date) VALUES ($1, $2, $3) RETURNING id`,
-      [dagId, from, to],
-    );
+    const backfillId = await createBackfill(c, dagId, from, to);
     const runIds: number[] = [];
     for (const interval of intervals) {
       const run = await createRun(c, {
@@ -102,11 +100,11 @@ export async function planBackfill(
         structure: s,
         runType: 'backfill',
         interval,
-        backfillId: b.rows[0].id,
+        backfillId,
         conf: opts.conf,
       });
       if (run) runIds.push(run.id);
     }
-    return { backfillId: b.rows[0].id, runIds, skipped: intervals.length - runIds.length };
+    return { backfillId, runIds, skipped: intervals.length - runIds.length };
   });
 }

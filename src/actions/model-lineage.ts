@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/queryable';
-import type { DagStructure } from '../dag/serialized-dag';
 import { loadProject } from '../models/project';
 import { projectState } from '../models/project';
 import { modelTable, sourceTable } from '../models/tables';
+import { activeDagStructures } from '../state/dags';
 
 export interface TaskRef {
   readonly dag: string;
@@ -30,13 +30,11 @@ export interface Lineage {
  */
 export async function modelLineage(db: Queryable, root: string): Promise<Lineage> {
   const project = loadProject(root);
-  const dags = await db.query<{ dag_id: string; structure: DagStructure }>(
-    `SELECT d.dag_id, v.structure FROM sluice.dag d JOIN sluice.dag_version v ON v.id = d.latest_version_id WHERE d.is_active ORDER BY d.dag_id`,
-  );
+  const dags = await activeDagStructures(db);
   const producers = new Map<string, TaskRef[]>();
   const consumers = new Map<string, TaskRef[]>();
   const add = (m: Map<string, TaskRef[]>, table: string, ref: TaskRef) => m.set(table, [...(m.get(table) ?? []), ref]);
-  for (const d of dags.rows) {
+  for (const d of dags) {
     for (const t of d.structure.tasks) {
       for (const p of t.produces ?? []) add(producers, p, { dag: d.dag_id, task: t.id });
       for (const c of t.consumes ?? []) add(consumers, c, { dag: d.dag_id, task: t.id });

@@ -1,6 +1,7 @@
 import type { Runtime } from './runtime';
 import { executor, scheduler } from './runtime';
 import { startRuns } from '../scheduler/start-runs';
+import { dagsOfRuns, runStates } from '../state/run-reports';
 
 export interface RunOutcome {
   readonly id: number;
@@ -22,23 +23,17 @@ export async function runToCompletion(
   sched.start();
   try {
     let last = -1;
-    const dags = await rt.db.query<{ dag_id: string; max_active_runs: number }>(
-      `SELECT DISTINCT d.dag_id, d.max_active_runs FROM sluice.dag d JOIN sluice.dag_run r ON r.dag_id = d.dag_id WHERE r.id = ANY($1)`,
-      [runIds],
-    );
+    const dags = await dagsOfRuns(rt.db, runIds);
     for (;;) {
       // Started here rather than by the scheduler tick so that paused DAGs can be tested and backfilled.
-      for (const d of dags.rows) await startRuns(rt.db, rt.versions, d.dag_id, d.max_active_runs);
-      const r = await rt.db.query<RunOutcome>(
-        `SELECT id, state FROM sluice.dag_run WHERE id = ANY($1) ORDER BY logical_date, id`,
-        [runIds],
-      );
-      const done = r.rows.filter((x) => x.state === 'success' || x.state === 'failed').length;
+      for (const d of dags) await startRuns(rt.db, rt.versions, d.dag_id, d.max_active_runs);
+      const runs: RunOutcome[] = await runStates(rt.db, runIds);
+      const done = runs.filter((x) => x.state === 'success' || x.state === 'failed').length;
       if (done !== last) {
         onProgress?.(done, runIds.length);
         last = done;
       }
-      if (done === runIds.length) return r.rows;
+      if (done === runIds.length) return runs;
       await new Promise<void>((resolve) => {
         const off = rt.db.on('runs', () => {
           clearTimeout(t);

@@ -12,6 +12,7 @@ import { parseSchedule } from '../timetables/timetable';
 import type { Runtime } from './runtime';
 import { closest } from '../util/graph';
 import { findDag } from './find-dag';
+import { returnValuesOfRunAt } from '../state/task-returns';
 
 export interface TaskTestResult {
   readonly ok: boolean;
@@ -46,11 +47,7 @@ export async function testTask(
     );
   }
   const interval = manualInterval(parseSchedule(dag.structure.schedule, dag.structure.timezone), date, new Date());
-  const prior = await rt.db.query<{ values: Record<string, JsonValue> | null }>(
-    `SELECT (SELECT jsonb_object_agg(v.task_id, v.value) FROM sluice.task_return v WHERE v.run_id = r.id AND v.task_id = ANY($3)) AS values
-       FROM sluice.dag_run r WHERE r.dag_id = $1 AND r.logical_date = $2 ORDER BY r.id DESC LIMIT 1`,
-    [dagId, interval.start, task.upstream],
-  );
+  const prior = await returnValuesOfRunAt(rt.db, dagId, interval.start, task.upstream);
   const proxy = new SqlProxy(rt.db);
   const started = performance.now();
   const tiId = 0;
@@ -98,7 +95,7 @@ export async function testTask(
         dataIntervalStart: interval.start.toISOString(),
         dataIntervalEnd: interval.end.toISOString(),
         conf: conf ?? {},
-        upstream: prior.rows[0]?.values ?? {},
+        upstream: prior ?? {},
         warehouse: rt.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: rt.db.url },
         objectStore: rt.config.objectStore,
         dataDocsDir: rt.config.dataDocsDir,

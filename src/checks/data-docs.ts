@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Queryable } from '../db/queryable';
 import { INDEX_PAGE, VALIDATION_PAGE } from './docs-templates';
-import { latestValidations } from './store-results';
+import { latestValidations } from '../state/validations';
 import type { ValidationResult } from './types';
 
 const hbs = Handlebars.create();

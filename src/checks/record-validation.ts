@@ -1,7 +1,7 @@
 import { recordEvent } from '../state/events';
 import type { Warehouse } from '../db/queryable';
 import { writeIndexPage, writeValidationPage } from './data-docs';
-import { storeValidation, type ValidationRun } from './store-results';
+import { setValidationDocsPath, storeValidation, type ValidationRun } from '../state/validations';
 import type { ValidationResult } from './types';
 
 /**
@@ -37,7 +37,7 @@ export async function recordValidation(
     return vid;
   });
   const page = writeValidationPage(docsDir, id, v, run ? `${run.dagId} ${run.runId}` : undefined);
-  await wh.query(`UPDATE sluice.validation SET docs_path = $2 WHERE id = $1`, [id, page]);
+  await setValidationDocsPath(wh, id, page);
   await writeIndexPage(docsDir, wh);
   return { id, page };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { renderMacros, type MacroContext } from '../dag/templated';
 import type { Warehouse } from '../db/queryable';
 import { recordValidation } from './record-validation';
-import type { ValidationRun } from './store-results';
+import type { ValidationRun } from '../state/validations';
 import { loadSuite } from './suite-file';
 import type { TableResolver } from './suite-table';
 import type { ValidationResult } from './types';

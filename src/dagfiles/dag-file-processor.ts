@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Database } from '../db/database';
-import { activeOwners, deactivateMissing } from '../state/dag-store';
+import { activeOwners } from '../state/dag-store';
+import { knownDagFiles, removeDagFile, updateDagFileStat } from '../state/dag-files';
 import { assignOwners } from './claim-dag-ids';
 import { ParserPool } from './parser-pool';
 import { storeParseResults } from './store-results';
@@ -16,15 +17,6 @@ export interface SyncSummary {
   readonly dags: number;
   readonly errors: number;
   readonly ms: number;
-}
-
-interface KnownFile {
-  path: string;
-  hash: string;
-  mtime_ms: number;
-  size: number;
-  inputs: string[];
-  inputs_fingerprint: string | null;
 }
 
 /**
@@ -49,9 +41,7 @@ export class DagFileProcessor {
     await assertDagsFolder(this.root);
     const [files, known] = await Promise.all([
       walkDagFiles(this.root),
-      this.db
-        .query<KnownFile>(`SELECT path, hash, mtime_ms, size, inputs, inputs_fingerprint FROM sluice.dag_file`)
-        .then((r) => new Map(r.rows.map((k) => [k.path, k]))),
+      knownDagFiles(this.db).then((rows) => new Map(rows.map((k) => [k.path, k]))),
     ]);
     const touched = files.filter((f) => {
       const k = known.get(f.path);
@@ -83,16 +73,11 @@ export class DagFileProcessor {
     for (const f of inputsChanged) if (!hashes.has(f.path)) hashes.set(f.path, known.get(f.path)!.hash);
     const changed = [...contentChanged, ...inputsChanged];
     const changedSet = new Set(changed);
-    for (const f of touched.filter((t) => !changedSet.has(t))) {
-      await this.db.query(`UPDATE sluice.dag_file SET mtime_ms = $2, size = $3 WHERE path = $1`, [
-        f.path,
-        f.mtimeMs,
-        f.size,
-      ]);
-    }
+    for (const f of touched.filter((t) => !changedSet.has(t)))
+      await updateDagFileStat(this.db, f.path, f.mtimeMs, f.size);
     const present = new Set(files.map((f) => f.path));
     const removed = [...known.keys()].filter((p) => !present.has(p));
-    for (const p of removed) await this.removeFile(p);
+    for (const p of removed) await this.db.transaction((c) => removeDagFile(c, p));
 
     const results = await this.pool.parseAll(changed.map((f) => f.path));
     const reparsed = new Set(results.map((r) => r.file));
@@ -129,18 +114,6 @@ export class DagFileProcessor {
 
   close(): Promise<void> {
     return this.pool.close();
-  }
-
-  private async removeFile(p: string): Promise<void> {
-    await this.db.transaction(async (c) => {
-      await deactivateMissing(c, [{ filePath: p, keep: [] }]);
-      await c.query(`DELETE FROM sluice.import_error WHERE file_path = $1`, [p]);
-      await c.query(`DELETE FROM sluice.dag_file WHERE path = $1`, [p]);
-      // Files that lost a duplicate-id contest may now own their DAG: parse them again.
-      await c.query(
-        `DELETE FROM sluice.dag_file WHERE path IN (SELECT file_path FROM sluice.import_error WHERE code = 'DUPLICATE_DAG_ID')`,
-      );
-    });
   }
 }
 

@@ -3,9 +3,9 @@ import type { JsonValue } from '../dag/types';
 import { retryDelayMs } from './retry-delay';
 import type { VersionCache } from '../state/dag-versions';
 import { recordEvent } from '../state/events';
+import { lockRunSql } from '../state/runs';
 import { endTry } from '../state/task-instances';
 import type { TaskState } from '../state/task-states';
-import { quoteLiteral } from '../db/quote';
 import { committed, withTransaction, type Committed } from '../db/transaction';
 import { storableText } from '../state/storable-text';
 import { advanceRun, neighboursOf, type AdvanceResult } from './advance-run';
@@ -89,7 +89,7 @@ export async function completeTry(
         });
         return committed({ state, ...r });
       },
-      { beginWith: `SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(t.runPk)} FOR UPDATE` },
+      { beginWith: lockRunSql(t.runPk) },
     ),
   );
   if (outcome.queued) db.notify('tasks');

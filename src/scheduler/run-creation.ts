@@ -3,12 +3,7 @@ import type { DagStructure } from '../dag/serialized-dag';
 import { nextDueInterval, nextRunAfter, type ScheduleBounds } from '../timetables/data-interval';
 import { parseSchedule } from '../timetables/timetable';
 import { createRun } from '../state/runs';
-
-interface DueDag {
-  dag_id: string;
-  latest_version_id: number;
-  structure: DagStructure;
-}
+import { dueDags, scheduledRunsSoFar, setNextRunAfter, type DueDag } from '../state/schedules';
 
 export function boundsOf(s: DagStructure): ScheduleBounds {
   return { startDate: new Date(s.startDate), endDate: s.endDate ? new Date(s.endDate) : undefined, catchup: s.catchup };
@@ -20,15 +15,8 @@ export function boundsOf(s: DagStructure): ScheduleBounds {
  * the latest one. Safe with several schedulers: the interval's unique index drops duplicates.
  */
 export async function createDueRuns(db: Database, now: Date, batch: number): Promise<number> {
-  const due = await db.query<DueDag>(
-    `SELECT d.dag_id, d.latest_version_id, v.structure
-       FROM sluice.dag d JOIN sluice.dag_version v ON v.id = d.latest_version_id
-      WHERE d.is_active AND NOT d.is_paused AND d.schedule IS NOT NULL
-        AND (d.next_run_after IS NULL OR d.next_run_after <= $1)`,
-    [now],
-  );
   let created = 0;
-  for (const dag of due.rows) created += await createForDag(db, dag, now, batch);
+  for (const dag of await dueDags(db, now)) created += await createForDag(db, dag, now, batch);
   return created;
 }
 
@@ -37,12 +25,9 @@ async function createForDag(db: Database, dag: DueDag, now: Date, batch: number)
   const timetable = parseSchedule(s.schedule, s.timezone);
   const bounds = boundsOf(s);
   return db.transaction(async (c) => {
-    const last = await c.query<{ end: Date | null; n: number }>(
-      `SELECT max(data_interval_end) AS end, count(*)::int AS n FROM sluice.dag_run WHERE dag_id = $1 AND run_type = 'scheduled'`,
-      [dag.dag_id],
-    );
-    let lastEnd = last.rows[0].end ?? undefined;
-    let hadRun = last.rows[0].n > 0;
+    const last = await scheduledRunsSoFar(c, dag.dag_id);
+    let lastEnd = last.end ?? undefined;
+    let hadRun = last.n > 0;
     let created = 0;
     for (let i = 0; i < batch; i++) {
       const interval = nextDueInterval(timetable, bounds, lastEnd, hadRun, now);
@@ -61,10 +46,7 @@ async function createForDag(db: Database, dag: DueDag, now: Date, batch: number)
       hadRun = true;
     }
     const next = nextRunAfter(timetable, bounds, lastEnd, hadRun);
-    await c.query(`UPDATE sluice.dag SET next_run_after = $2 WHERE dag_id = $1`, [
-      dag.dag_id,
-      next ? next.end : 'infinity',
-    ]);
+    await setNextRunAfter(c, dag.dag_id, next ? next.end : 'infinity');
     return created;
   });
 }

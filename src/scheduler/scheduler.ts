@@ -4,9 +4,10 @@ import type { Logger } from '../dag/types';
 import type { DagFileProcessor } from '../dagfiles/dag-file-processor';
 import type { VersionCache } from '../state/dag-versions';
 import { dagsWithScheduledTasks, promoteDueRetries, queueScheduled } from '../state/task-queue';
-import { advanceRun, lockRun } from './advance-run';
+import { dagsWithQueuedRuns, lockRun, runsWithNothingOpen } from '../state/runs';
+import { advanceRun } from './advance-run';
 import { createDueRuns } from './run-creation';
-import { dagsWithQueuedRuns, startRuns } from './start-runs';
+import { startRuns } from './start-runs';
 import { reapZombies } from './zombies';
 
 export interface SchedulerOptions {
@@ -118,13 +119,8 @@ export class Scheduler {
 
   /** Running runs with no task waiting or running get a full evaluation (e.g. after tasks were cleared). */
   private async sweepStuckRuns(): Promise<void> {
-    const r = await this.db.query<{ id: number; dag_id: string; dag_version_id: number }>(
-      `SELECT r.id, r.dag_id, r.dag_version_id FROM sluice.dag_run r
-        WHERE r.state = 'running' AND NOT EXISTS (
-          SELECT 1 FROM sluice.task_instance t WHERE t.run_id = r.id AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry'))`,
-    );
     let queued = 0;
-    for (const run of r.rows) {
+    for (const run of await runsWithNothingOpen(this.db)) {
       const { graph } = await this.versions.get(run.dag_version_id);
       queued += await this.db.transaction(async (c) => {
         if ((await lockRun(c, run.id)) !== 'running') return 0;

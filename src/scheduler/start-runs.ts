@@ -1,7 +1,7 @@
 import type { Database } from '../db/database';
 import type { VersionCache } from '../state/dag-versions';
-import { startQueuedRuns } from '../state/runs';
-import { advanceRun, lockRun } from './advance-run';
+import { lockRun, startQueuedRuns } from '../state/runs';
+import { advanceRun } from './advance-run';
 
 /**
  * Starts queued runs of a DAG within max_active_runs and makes their first tasks ready, each in
@@ -24,13 +24,4 @@ export async function startRuns(
   }
   if (queued) db.notify('tasks');
   return queued;
-}
-
-/** DAGs that have runs waiting to start, with their limits. */
-export async function dagsWithQueuedRuns(db: Database): Promise<Array<{ dag_id: string; max_active_runs: number }>> {
-  const r = await db.query<{ dag_id: string; max_active_runs: number }>(
-    `SELECT d.dag_id, d.max_active_runs FROM sluice.dag d
-      WHERE NOT d.is_paused AND EXISTS (SELECT 1 FROM sluice.dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'queued')`,
-  );
-  return r.rows;
 }

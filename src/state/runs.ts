@@ -5,6 +5,7 @@ import { quoteLiteral } from '../db/quote';
 import { runStatements } from '../db/statement-batch';
 import { lockDagSql } from './dag-locks';
 import type { Queryable } from '../db/queryable';
+import { recordEvent } from './events';
 
 export interface NewRun {
   readonly dagId: string;
@@ -77,9 +78,9 @@ export async function startQueuedRuns(
   maxActiveRuns: number,
 ): Promise<Array<{ id: number; dag_version_id: number }>> {
   const dag = quoteLiteral(dagId);
-  const [, started] = await runStatements(db, [
-    lockDagSql(dagId, 'runs'),
-    `WITH active AS (
+  const { started } = await runStatements(db, {
+    lockRuns: lockDagSql(dagId, 'runs'),
+    started: `WITH active AS (
        SELECT count(*)::int AS n FROM sluice.dag_run WHERE dag_id = ${dag} AND state = 'running'
      ), picked AS (
        SELECT id FROM sluice.dag_run WHERE dag_id = ${dag} AND state = 'queued'
@@ -89,6 +90,81 @@ export async function startQueuedRuns(
      UPDATE sluice.dag_run r SET state = 'running', start_date = now()
        FROM picked WHERE r.id = picked.id AND r.state = 'queued'
      RETURNING r.id, r.dag_version_id`,
-  ]);
+  });
   return started.rows as Array<{ id: number; dag_version_id: number }>;
+}
+
+/** DAGs that have runs waiting to start, with their limits. */
+export async function dagsWithQueuedRuns(db: Queryable): Promise<Array<{ dag_id: string; max_active_runs: number }>> {
+  const r = await db.query<{ dag_id: string; max_active_runs: number }>(
+    `SELECT d.dag_id, d.max_active_runs FROM sluice.dag d
+      WHERE NOT d.is_paused AND EXISTS (SELECT 1 FROM sluice.dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'queued')`,
+  );
+  return r.rows;
+}
+
+/** Takes the run's row lock for the rest of the transaction; returns its state. */
+export async function lockRun(db: Queryable, runId: number): Promise<string | undefined> {
+  const r = await db.query<{ state: string }>(`SELECT state FROM sluice.dag_run WHERE id = $1 FOR UPDATE`, [runId]);
+  return r.rows[0]?.state;
+}
+
+/** The run's row lock as a statement of its own, to send with BEGIN (a try's completion saves a round trip so). */
+export function lockRunSql(runId: number): string {
+  return `SELECT 1 FROM sluice.dag_run WHERE id = ${quoteLiteral(runId)} FOR UPDATE`;
+}
+
+/** Running runs with no task waiting or running, which nothing would move (e.g. after tasks were cleared). */
+export async function runsWithNothingOpen(
+  db: Queryable,
+): Promise<Array<{ id: number; dag_id: string; dag_version_id: number }>> {
+  const r = await db.query<{ id: number; dag_id: string; dag_version_id: number }>(
+    `SELECT r.id, r.dag_id, r.dag_version_id FROM sluice.dag_run r
+        WHERE r.state = 'running' AND NOT EXISTS (
+          SELECT 1 FROM sluice.task_instance t WHERE t.run_id = r.id AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry'))`,
+  );
+  return r.rows;
+}
+
+/** Ends the run (guarded: only a running run ends, once) and records its events; null when it was not running. */
+export async function finishRun(
+  db: Queryable,
+  run: { readonly id: number; readonly dagId: string },
+  state: 'success' | 'failed',
+): Promise<'success' | 'failed' | null> {
+  const ended = await db.query<{ run_id: string }>(
+    `UPDATE sluice.dag_run SET state = $2, end_date = now() WHERE id = $1 AND state = 'running' RETURNING run_id`,
+    [run.id, state],
+  );
+  if (!ended.rowCount) return null;
+  const { run_id: runName } = ended.rows[0];
+  if (state === 'failed') {
+    await recordEvent(db, {
+      kind: 'run_failed',
+      dagId: run.dagId,
+      runId: run.id,
+      message: `run ${runName} of ${run.dagId} failed`,
+    });
+  } else {
+    await recordEvent(db, {
+      kind: 'run_succeeded',
+      dagId: run.dagId,
+      runId: run.id,
+      message: `run ${runName} of ${run.dagId} succeeded`,
+    });
+    const prev = await db.query<{ state: string }>(
+      `SELECT state FROM sluice.dag_run WHERE dag_id = $1 AND id <> $2 AND state IN ('success', 'failed')
+        ORDER BY end_date DESC NULLS LAST, id DESC LIMIT 1`,
+      [run.dagId, run.id],
+    );
+    if (prev.rows[0]?.state === 'failed') {
+      await recordEvent(db, {
+        kind: 'run_recovered',
+        dagId: run.dagId,
+        runId: run.id,
+        message: `${run.dagId} recovered: run ${runName} succeeded after a failed run`,
+      });
+    }
+  }
+  return state;
 }

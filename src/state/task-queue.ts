@@ -9,20 +9,20 @@ import type { Queryable } from '../db/queryable';
  * query is one implicit transaction, so the lock is held until its end); workers claim from `queued`.
  */
 export async function queueScheduled(db: Queryable, dagId: string, maxActiveTasks: number): Promise<number> {
-  const [, queued] = await runStatements(db, queueScheduledSql(dagId, maxActiveTasks));
-  return queued.rowCount;
+  const { queue } = await runStatements(db, queueScheduledSql(dagId, maxActiveTasks));
+  return queue.rowCount;
 }
 
 /**
  * The statements of `queueScheduled` with their values quoted in, for a statement batch: the
  * DAG's lock, then the count and pick (a statement of its own, so its snapshot sees every queueing
- * committed before the lock was granted). The second result is the queueing's.
+ * committed before the lock was granted). `queue`'s row count is how many tasks were queued.
  */
-export function queueScheduledSql(dagId: string, maxActiveTasks: number): [lock: string, queue: string] {
+export function queueScheduledSql(dagId: string, maxActiveTasks: number): { lockTasks: string; queue: string } {
   const dag = quoteLiteral(dagId);
-  return [
-    lockDagSql(dagId, 'tasks'),
-    `WITH active AS (
+  return {
+    lockTasks: lockDagSql(dagId, 'tasks'),
+    queue: `WITH active AS (
        SELECT count(*)::int AS n FROM sluice.task_instance WHERE dag_id = ${dag} AND state IN ('queued', 'running')
      ), picked AS (
        SELECT id FROM sluice.task_instance
@@ -33,7 +33,7 @@ export function queueScheduledSql(dagId: string, maxActiveTasks: number): [lock:
      )
      UPDATE sluice.task_instance t SET state = 'queued', queued_at = now()
        FROM picked WHERE t.id = picked.id AND t.state = 'scheduled'`,
-  ];
+  };
 }
 
 /** Retries whose delay has passed go back to scheduled; returns the DAGs concerned. */

@@ -7,7 +7,8 @@ import type { ObjectStore } from '../lake/object-store';
 import { quoteIdent } from '../db/quote';
 import { insertCsv } from './insert-csv';
 import { Utf8Checker } from '../lake/strict-utf8';
-import { recordIngestion, type RunRefs } from './ingestion-log';
+import { recordIngestion, type RunRefs } from '../state/ingestion-log';
+import { advanceWatermark } from '../state/watermarks';
 import {
   createSideTable,
   ensureRawTable,
@@ -120,15 +121,13 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
     }
     const replaced = await swapPartition(tx, req.target, side, partition);
     if (watermark !== undefined) {
-      // The source's current watermark; a re-run of an older day (a later one already loaded) leaves it alone.
-      await tx.query(
-        `INSERT INTO sluice.watermark (source, value, object_key, run_id, updated_at)
-         SELECT $1, $2, $3, (SELECT id FROM sluice.dag_run WHERE dag_id = $4 AND run_id = $5), now()
-          WHERE NOT EXISTS (SELECT 1 FROM sluice.ingestion_log
-                             WHERE kind = 'load' AND status = 'success' AND source = $1 AND ds > $6::date)
-         ON CONFLICT (source) DO UPDATE SET value = EXCLUDED.value, object_key = EXCLUDED.object_key, run_id = EXCLUDED.run_id, updated_at = now()`,
-        [req.source, watermark, objects.at(-1)!.ref, req.run?.dagId ?? null, req.run?.runId ?? null, req.ds],
-      );
+      await advanceWatermark(tx, {
+        source: req.source,
+        value: watermark,
+        objectRef: objects.at(-1)!.ref,
+        ds: req.ds,
+        run: req.run,
+      });
     }
     return {
       rows,

@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/queryable';
-import type { ValidationResult } from './types';
 
+/** Validations of quality-gate suites and their expectation results (`sluice.validation`, `sluice.validation_result`). */
+
+/** The task a validation ran in, when it ran in one. */
 export interface ValidationRun {
   readonly dagId: string;
   readonly runId: string;
@@ -8,10 +10,53 @@ export interface ValidationRun {
   readonly ds?: string;
 }
 
+/** An expectation's result as stored (the checks' ExpectationResult fits it). */
+export interface StoredExpectation {
+  readonly index: number;
+  readonly type: string;
+  readonly severity: string;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly success: boolean;
+  readonly observed: unknown;
+  readonly elementCount?: number;
+  readonly unexpectedCount?: number;
+  readonly unexpectedPercent?: number;
+  readonly nullCount?: number;
+  readonly sample?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly failingRowsSql?: string;
+  readonly summary: string;
+}
+
+/** A validation as stored (the checks' ValidationResult fits it). */
+export interface ValidationToStore {
+  readonly suite: string;
+  readonly table: string;
+  readonly where?: string;
+  readonly startedAt: Date;
+  readonly ms: number;
+  readonly success: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly results: readonly StoredExpectation[];
+  readonly queries: number;
+}
+
+/** A suite's latest validation, for the Data Docs index. */
+export interface LatestValidation {
+  readonly suite: string;
+  readonly success: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly expectations: number;
+  readonly created_at: Date;
+  readonly docs_path: string | null;
+  readonly table_name: string;
+}
+
 /** Stores a validation and its expectation results; returns the validation's id. */
 export async function storeValidation(
   q: Queryable,
-  v: ValidationResult,
+  v: ValidationToStore,
   run?: ValidationRun,
   docsPath?: string,
 ): Promise<number> {
@@ -72,30 +117,15 @@ export async function storeValidation(
 }
 
 /** The latest validation of each suite, for the Data Docs index. */
-export async function latestValidations(q: Queryable): Promise<
-  Array<{
-    suite: string;
-    success: boolean;
-    errors: number;
-    warnings: number;
-    expectations: number;
-    created_at: Date;
-    docs_path: string | null;
-    table_name: string;
-  }>
-> {
-  const r = await q.query<{
-    suite: string;
-    success: boolean;
-    errors: number;
-    warnings: number;
-    expectations: number;
-    created_at: Date;
-    docs_path: string | null;
-    table_name: string;
-  }>(
+export async function latestValidations(q: Queryable): Promise<LatestValidation[]> {
+  const r = await q.query<LatestValidation>(
     `SELECT DISTINCT ON (suite) suite, table_name, success, errors, warnings, expectations, created_at, docs_path
        FROM sluice.validation ORDER BY suite, id DESC`,
   );
   return r.rows;
+}
+
+/** Where the validation's Data Docs page was written (relative to the docs folder). */
+export async function setValidationDocsPath(q: Queryable, id: number, docsPath: string): Promise<void> {
+  await q.query(`UPDATE sluice.validation SET docs_path = $2 WHERE id = $1`, [id, docsPath]);
 }
