@@ -21,6 +21,8 @@ export type BatchResults<S extends Statements> = {
  */
 export async function runStatements<S extends Statements>(db: Queryable, statements: S): Promise<BatchResults<S>> {
   const names = Object.keys(statements).filter((name) => statements[name] !== undefined);
+  const numeric = names.find((name) => /^\d+$/.test(name));
+  if (numeric !== undefined) throw new Error(`statement batch: name the statements with words, not "${numeric}"`);
   const results: Record<string, BatchResult> = {};
   if (!names.length) return results as BatchResults<S>;
   const r = (await db.query(names.map((name) => statements[name]).join(';\n'))) as unknown as
