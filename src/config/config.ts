@@ -232,7 +232,8 @@ export function withOverrides(config: Config, patch: { [K in keyof Config]?: Par
   return deepFreeze(out as unknown as Config);
 }
 
-function deepFreeze<T>(o: T): T {
+/** Freezes `o` and everything in it (a configuration that came over IPC is a plain copy). */
+export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
     for (const v of Object.values(o)) deepFreeze(v);
     Object.freeze(o);
