@@ -19,7 +19,7 @@ export interface RunJob extends ClaimedTask {
   readonly warehouse: { readonly mode: 'direct'; readonly url: string } | { readonly mode: 'proxy' };
   /** The child opens its own store client from these (they include the S3 secret key: IPC only, never logged). */
   readonly objectStore: ObjectStoreSettings;
-  /** The executor's resolved configuration, for the operators (see operatorConfig); its DAG folder is reloaded from. */
+  /** The executor's resolved configuration: what operators read (see operatorConfig), the DAG folder the child reloads. */
   readonly config: Config;
   /** The try's own temp folder (its TMPDIR), removed when the try ends. */
   readonly tmpDir: string;
