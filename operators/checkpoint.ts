@@ -6,6 +6,7 @@ import { loadSuite } from '../src/checks/suite-file';
 import { suiteTables, tableResolver } from '../src/checks/suite-table';
 import { runSuite } from '../src/checks/run-suite';
 import { dependOn } from '../src/dag/parse-dependencies';
+import { operatorConfig } from '../src/dag/operator-config';
 import type { ValidationResult } from '../src/checks/types';
 
 export interface CheckpointSpec<I extends string, U extends string> extends TaskOptions {
@@ -32,8 +33,9 @@ export function checkpoint<const I extends string, const U extends string = neve
   spec: CheckpointSpec<I, U>,
 ): TaskDefinition<I, U> {
   const { suites, suitesDir, projectDir, ...task } = spec;
-  const dir = path.resolve(suitesDir ?? process.env.SLUICE_EXPECTATIONS_DIR ?? 'expectations');
-  const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
+  const config = operatorConfig();
+  const dir = path.resolve(suitesDir ?? config.expectationsDir);
+  const root = path.resolve(projectDir ?? config.projectRoot);
   dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
   const resolve = tableResolver(root);
   // A suite that does not load now fails the task when it runs, with its own clear message.
@@ -70,7 +72,7 @@ async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: s
     const { result: v, page } = await runSuite(ctx.warehouse, {
       file: path.join(dir, `${name}.json`),
       resolveTable,
-      docsDir: ctx.dataDocsDir,
+      docsDir: operatorConfig().dataDocsDir,
       macros: ctx,
       run: { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, ds: ctx.ds },
     });

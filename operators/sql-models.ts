@@ -7,6 +7,7 @@ import { loadProject } from '../src/models/project';
 import { selectModels } from '../src/models/selection';
 import { modelTable, tablesRead } from '../src/models/tables';
 import { dependOn } from '../src/dag/parse-dependencies';
+import { operatorConfig } from '../src/dag/operator-config';
 
 export interface SqlModelsSpec extends TaskOptions {
   /** dbt selection syntax (`path:sql/marts`, `+daily_revenue`, `tag:finance`); default every model. */
@@ -32,7 +33,7 @@ export interface SqlModelsSpec extends TaskOptions {
  */
 export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, string>[] {
   const { select, exclude, projectDir, taskPrefix = '', upstream = [], vars = {}, ...options } = spec;
-  const root = path.resolve(projectDir ?? process.env.SLUICE_PROJECT_DIR ?? process.cwd());
+  const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
   dependOn(path.join(root, 'sql')); // a new model or ref changes the DAG: parse it again then
   const project = loadProject(root);
   const names = selectModels(project, { select, exclude }).filter(

@@ -61,9 +61,7 @@ export function executor(rt: Runtime): LocalExecutor {
     {
       ...rt.config.executor,
       zombieThresholdMs: rt.config.scheduler.zombieThresholdMs,
-      dagsFolder: rt.config.dagsFolder,
-      objectStore: rt.config.objectStore,
-      dataDocsDir: rt.config.dataDocsDir,
+      config: rt.config,
     },
     rt.log,
   );

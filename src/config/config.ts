@@ -41,6 +41,10 @@ export interface Config {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Every setting, its meaning and its default: resolveConfig applies these defaults, `--help` and
+ * the README's table (checked by a test) show them. A default in parentheses is a description: none.
+ */
 export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fallback: string]> = [
   ['DATABASE_URL', 'Postgres connection string; unset = embedded PGlite in $SLUICE_HOME/pgdata', '(embedded)'],
   ['SLUICE_HOME', 'State folder for the embedded database, local lake and logs', '.sluice'],
@@ -79,49 +83,70 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_LOG_LEVEL', 'debug | info | warn | error', 'info'],
 ];
 
+/**
+ * The default ENV_VARS shows for `name`, as resolveConfig applies it: '' where there is none
+ * ("(none)", "(embedded)"); a folder under `$SLUICE_HOME/` is expanded by the caller.
+ */
+function fallback(name: string): string {
+  const entry = ENV_VARS.find(([n]) => n === name);
+  if (!entry) throw new Error(`${name} is not in ENV_VARS`);
+  return entry[2].startsWith('(') ? '' : entry[2];
+}
+
+/** A default folder under the state folder (`$SLUICE_HOME/lake`). */
+const underHome = (folder: string, home: string) => folder.replace(/^\$SLUICE_HOME(?=\/|$)/, home);
+
+interface IntSetting {
+  readonly min: number;
+  readonly max: number;
+  /** A default ENV_VARS can only describe (`max(2, CPUs)`). */
+  readonly computed?: () => number;
+}
+
 /** Whole-number settings and their bounds: 10,000 workers would fork-bomb the machine. */
 const INTS = {
-  SLUICE_PARSE_PROCESSES: { fallback: 2, min: 1, max: 64 },
-  SLUICE_WORKERS: { fallback: Math.max(2, os.cpus().length), min: 1, max: 256 },
-  SLUICE_CATCHUP_BATCH: { fallback: 64, min: 1, max: 10_000 },
-} as const;
+  SLUICE_PARSE_PROCESSES: { min: 1, max: 64 },
+  SLUICE_WORKERS: { min: 1, max: 256, computed: () => Math.max(2, os.cpus().length) },
+  SLUICE_CATCHUP_BATCH: { min: 1, max: 10_000 },
+} satisfies Record<string, IntSetting>;
 
 /** Duration settings and their bounds: zero would busy-loop (a zero heartbeat writes to the database nonstop). */
-const DURATIONS: Record<string, { fallback: string } & DurationRange> = {
-  SLUICE_PARSE_TIMEOUT: { fallback: '30s', min: 100, max: 3_600_000 },
-  SLUICE_POLL_INTERVAL: { fallback: '500ms', min: 10, max: 600_000 },
-  SLUICE_HEARTBEAT_INTERVAL: { fallback: '5s', min: 100, max: 600_000 },
-  SLUICE_TASK_TIMEOUT: { fallback: '', min: 100, max: MAX_TIMER_MS },
-  SLUICE_SCHEDULER_TICK: { fallback: '1s', min: 10, max: 600_000 },
-  SLUICE_ZOMBIE_THRESHOLD: { fallback: '30s', min: 1000, max: 86_400_000 },
+const DURATIONS: Record<string, DurationRange> = {
+  SLUICE_PARSE_TIMEOUT: { min: 100, max: 3_600_000 },
+  SLUICE_POLL_INTERVAL: { min: 10, max: 600_000 },
+  SLUICE_HEARTBEAT_INTERVAL: { min: 100, max: 600_000 },
+  SLUICE_TASK_TIMEOUT: { min: 100, max: MAX_TIMER_MS },
+  SLUICE_SCHEDULER_TICK: { min: 10, max: 600_000 },
+  SLUICE_ZOMBIE_THRESHOLD: { min: 1000, max: 86_400_000 },
 };
 
 /** Reads settings, collecting every bad one so all are reported together. */
 function reader(env: Env, issues: string[]) {
   return {
     int(name: keyof typeof INTS): number {
-      const { fallback, min, max } = INTS[name];
+      const { min, max, computed }: IntSetting = INTS[name];
+      const byDefault = computed ? computed() : Number(fallback(name));
       const raw = env[name];
-      if (raw === undefined || raw === '') return fallback;
+      if (raw === undefined || raw === '') return byDefault;
       const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
       if (!(n >= min && n <= max)) {
         issues.push(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got "${raw}"`);
-        return fallback;
+        return byDefault;
       }
       return n;
     },
-    bytes(name: string, fallback: string, min: number): number {
+    bytes(name: string, min: number): number {
       try {
-        return byteSize(env[name] || fallback, name, min);
+        return byteSize(env[name] || fallback(name), name, min);
       } catch (e) {
         issues.push((e as Error).message);
-        return byteSize(fallback, name);
+        return byteSize(fallback(name), name);
       }
     },
     dur(name: keyof typeof DURATIONS): number {
-      const { fallback, ...range } = DURATIONS[name];
+      const range = DURATIONS[name];
       try {
-        return durationMs(env[name] || fallback, name, range);
+        return durationMs(env[name] || fallback(name), name, range);
       } catch (e) {
         issues.push((e as Error).message);
         return range.min;
@@ -133,12 +158,13 @@ function reader(env: Env, issues: string[]) {
 export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const issues: string[] = [];
   const read = reader(env, issues);
-  const home = path.resolve(cwd, env.SLUICE_HOME || '.sluice');
-  const level = (env.SLUICE_LOG_LEVEL || 'info') as Config['logLevel'];
+  const home = path.resolve(cwd, env.SLUICE_HOME || fallback('SLUICE_HOME'));
+  const level = (env.SLUICE_LOG_LEVEL || fallback('SLUICE_LOG_LEVEL')) as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     issues.push(`SLUICE_LOG_LEVEL must be debug, info, warn or error, got "${level}"`);
   }
-  const lakeDir = path.resolve(cwd, env.SLUICE_LAKE_DIR || path.join(home, 'lake'));
+  const folder = (name: string) => path.resolve(cwd, env[name] || underHome(fallback(name), home));
+  const lakeDir = folder('SLUICE_LAKE_DIR');
   const heartbeatMs = read.dur('SLUICE_HEARTBEAT_INTERVAL');
   const zombieThresholdMs = read.dur('SLUICE_ZOMBIE_THRESHOLD');
   if (!issues.length && zombieThresholdMs < 2 * heartbeatMs) {
@@ -150,18 +176,18 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
   const config: Config = {
     databaseUrl: env.DATABASE_URL || undefined,
     home,
-    dagsFolder: path.resolve(cwd, env.SLUICE_DAGS_FOLDER || 'dags'),
-    projectRoot: path.resolve(cwd, env.SLUICE_PROJECT_DIR || '.'),
-    targetFolder: path.resolve(cwd, env.SLUICE_TARGET_DIR || 'target'),
-    dataDocsDir: path.resolve(cwd, env.SLUICE_DATA_DOCS_DIR || path.join(home, 'data-docs')),
-    expectationsDir: path.resolve(cwd, env.SLUICE_EXPECTATIONS_DIR || 'expectations'),
+    dagsFolder: folder('SLUICE_DAGS_FOLDER'),
+    projectRoot: folder('SLUICE_PROJECT_DIR'),
+    targetFolder: folder('SLUICE_TARGET_DIR'),
+    dataDocsDir: folder('SLUICE_DATA_DOCS_DIR'),
+    expectationsDir: folder('SLUICE_EXPECTATIONS_DIR'),
     parse: { timeoutMs: read.dur('SLUICE_PARSE_TIMEOUT'), processes: read.int('SLUICE_PARSE_PROCESSES') },
     executor: {
       workers: read.int('SLUICE_WORKERS'),
       pollMs: read.dur('SLUICE_POLL_INTERVAL'),
       heartbeatMs,
       defaultTimeoutMs: env.SLUICE_TASK_TIMEOUT ? read.dur('SLUICE_TASK_TIMEOUT') : undefined,
-      logLimitBytes: read.bytes('SLUICE_TASK_LOG_LIMIT', '32MiB', 1024),
+      logLimitBytes: read.bytes('SLUICE_TASK_LOG_LIMIT', 1024),
     },
     scheduler: {
       tickMs: read.dur('SLUICE_SCHEDULER_TICK'),
@@ -218,7 +244,7 @@ function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {
     useSSL,
     accessKey: env.MINIO_ACCESS_KEY!,
     secretKey: env.MINIO_SECRET_KEY!,
-    region: env.MINIO_REGION || 'us-east-1',
+    region: env.MINIO_REGION || fallback('MINIO_REGION'),
   };
 }
 
@@ -232,7 +258,8 @@ export function withOverrides(config: Config, patch: { [K in keyof Config]?: Par
   return deepFreeze(out as unknown as Config);
 }
 
-function deepFreeze<T>(o: T): T {
+/** Freezes `o` and everything in it (a configuration that came over IPC is a plain copy). */
+export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
     for (const v of Object.values(o)) deepFreeze(v);
     Object.freeze(o);

@@ -315,6 +315,7 @@ function resolveOptions(
   const doc = pick('doc');
   if (doc !== undefined && typeof doc !== 'string') bad(`doc must be a string, got ${describeValue(doc)}`);
   if (typeof t.run !== 'function') bad(`has no run function (run is ${describeValue(t.run)})`);
+  // The stored structure keeps this key order (see serializeDag): reordering changes every structure hash.
   return Object.freeze({
     id: t.id,
     operator: t.operator,

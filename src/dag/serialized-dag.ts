@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Dag, JsonObject, TriggerRule } from './types';
+import type { Dag, JsonObject, ResolvedTask } from './types';
 import { downstreamMap } from '../util/graph';
 
 /** A DAG as stored in Postgres: everything the scheduler needs, and no code. */
@@ -20,22 +20,16 @@ export interface DagStructure {
   readonly tasks: readonly TaskStructure[];
 }
 
-export interface TaskStructure {
-  readonly id: string;
-  readonly operator: string;
-  readonly upstream: readonly string[];
-  readonly triggerRule: TriggerRule;
-  readonly retries: number;
-  readonly retryDelayMs: number;
-  readonly retryExponentialBackoff: boolean;
-  readonly maxRetryDelayMs: number;
-  readonly executionTimeoutMs: number | null;
-  readonly priorityWeight: number;
+/**
+ * A task as stored: the resolved task without its function, in JSON (a missing doc or config is
+ * null), and lineage only when it has some, so DAGs without it keep their structure hash.
+ */
+export type TaskStructure = Omit<ResolvedTask, 'run' | 'doc' | 'config' | 'produces' | 'consumes'> & {
   readonly doc: string | null;
   readonly config: JsonObject | null;
   readonly produces?: readonly string[];
   readonly consumes?: readonly string[];
-}
+};
 
 export function serializeDag(dag: Dag): DagStructure {
   return {
@@ -52,23 +46,19 @@ export function serializeDag(dag: Dag): DagStructure {
     maxActiveRuns: dag.maxActiveRuns,
     maxActiveTasks: dag.maxActiveTasks,
     line: dag.source?.line ?? null,
-    tasks: Object.values(dag.tasks).map((t) => ({
-      id: t.id,
-      operator: t.operator,
-      upstream: t.upstream,
-      triggerRule: t.triggerRule,
-      retries: t.retries,
-      retryDelayMs: t.retryDelayMs,
-      retryExponentialBackoff: t.retryExponentialBackoff,
-      maxRetryDelayMs: t.maxRetryDelayMs,
-      executionTimeoutMs: t.executionTimeoutMs,
-      priorityWeight: t.priorityWeight,
-      doc: t.doc ?? null,
-      config: t.config ?? null,
-      // Only when present, so DAGs without them keep their structure hash.
-      ...(t.produces.length ? { produces: t.produces } : {}),
-      ...(t.consumes.length ? { consumes: t.consumes } : {}),
-    })),
+    tasks: Object.values(dag.tasks).map(taskStructure),
+  };
+}
+
+/** Keys keep the resolved task's order (the structure hash is taken over the JSON text). */
+function taskStructure(t: ResolvedTask): TaskStructure {
+  const { run: _run, doc, config, produces, consumes, ...rest } = t;
+  return {
+    ...rest,
+    doc: doc ?? null,
+    config: config ?? null,
+    ...(produces.length ? { produces } : {}),
+    ...(consumes.length ? { consumes } : {}),
   };
 }
 

@@ -36,8 +36,11 @@ export interface TaskOptions {
 import type { Logger } from '../util/logger';
 export type { Logger };
 
-/** What a task's code receives. Dates are instants; `ds` is the logical date in the DAG's timezone. */
-export interface TaskContext {
+/**
+ * One try of a task in a run, as the executor claims it (see claimTasks): the part of the task's
+ * context that comes from the run. Dates are instants.
+ */
+export interface TaskTry {
   readonly dagId: string;
   readonly taskId: string;
   readonly runId: string;
@@ -45,9 +48,16 @@ export interface TaskContext {
   readonly tryNumber: number;
   readonly maxTries: number;
   readonly logicalDate: Date;
-  readonly ds: string;
   readonly dataIntervalStart: Date;
   readonly dataIntervalEnd: Date;
+}
+
+/**
+ * What a task's code receives: its try, and what the worker adds. `ds` is the logical date in the
+ * DAG's timezone. Operators read the resolved configuration with `operatorConfig()`.
+ */
+export interface TaskContext extends TaskTry {
+  readonly ds: string;
   readonly timezone: string;
   readonly params: Readonly<JsonObject>;
   /** Return values of the upstream tasks in this run, by task id (undefined when a task returned nothing). */
@@ -55,8 +65,6 @@ export interface TaskContext {
   readonly log: Logger;
   readonly warehouse: Warehouse;
   readonly objectStore: ObjectStore;
-  /** Where quality-gate results are rendered as HTML (Data Docs). */
-  readonly dataDocsDir: string;
   /** Aborted when the task is being stopped (timeout, shutdown). */
   readonly signal: AbortSignal;
 }

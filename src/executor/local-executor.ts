@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import { isTransientDbError } from '../db/transient-errors';
 import type { Logger } from '../dag/types';
-import type { ObjectStoreSettings } from '../lake/object-store';
 import { completeTry, type TryRef, type TryResult } from '../scheduler/complete-try';
 import type { VersionCache } from '../state/dag-versions';
 import { appendLog, claimTasks, type ClaimedTask } from '../state/task-instances';
@@ -23,9 +23,8 @@ export interface ExecutorOptions {
   readonly zombieThresholdMs: number;
   /** Most bytes of log kept per try. */
   readonly logLimitBytes: number;
-  readonly dagsFolder: string;
-  readonly objectStore: ObjectStoreSettings;
-  readonly dataDocsDir: string;
+  /** The rest of the resolved configuration: the DAG folder, the object store, and what operators read (sent with each job). */
+  readonly config: Config;
 }
 
 // Log text is written out once this much is waiting (and at every heartbeat).
@@ -160,16 +159,7 @@ export class LocalExecutor {
   }
 
   private async dispatch(slot: WorkerSlot, c: ClaimedTask): Promise<void> {
-    const ref: TryRef = {
-      tiId: c.ti_id,
-      runPk: c.run_pk,
-      dagId: c.dag_id,
-      taskId: c.task_id,
-      tryNumber: c.try_number,
-      maxTries: c.max_tries,
-      workerId: this.workerId,
-      versionId: c.dag_version_id,
-    };
+    const ref: TryRef = { ...c, workerId: this.workerId };
     const claimedAt = performance.now(); // the claim set the try's heartbeat
     const entry: Running = {
       ref,
@@ -178,11 +168,11 @@ export class LocalExecutor {
       writing: Promise.resolve(),
       tmpDir: this.dirs.of(`slot-${this.slots.indexOf(slot)}`),
     };
-    this.running.set(c.ti_id, entry);
-    slot.tiId = c.ti_id;
+    this.running.set(c.tiId, entry);
+    slot.tiId = c.tiId;
     try {
-      const version = await this.versions.get(c.dag_version_id);
-      const timeoutMs = version.graph.tasks.get(c.task_id)?.executionTimeoutMs ?? this.opts.defaultTimeoutMs;
+      const version = await this.versions.get(c.versionId);
+      const timeoutMs = version.graph.tasks.get(c.taskId)?.executionTimeoutMs ?? this.opts.defaultTimeoutMs;
       if (timeoutMs) {
         entry.timer = setTimeout(() => {
           entry.failure = `task exceeded its execution timeout of ${timeoutMs / 1000}s and was killed`;
@@ -190,30 +180,18 @@ export class LocalExecutor {
         }, timeoutMs);
       }
       const job: RunJob = {
-        tiId: c.ti_id,
+        ...c,
         file: version.filePath,
-        root: this.opts.dagsFolder,
-        dagId: c.dag_id,
-        taskId: c.task_id,
-        runId: c.run_id,
-        runType: c.run_type,
-        tryNumber: c.try_number,
-        maxTries: c.max_tries,
-        logicalDate: c.logical_date.toISOString(),
-        dataIntervalStart: c.data_interval_start.toISOString(),
-        dataIntervalEnd: c.data_interval_end.toISOString(),
-        conf: c.conf,
-        upstream: c.upstream_values ?? {},
         warehouse: this.db.kind === 'embedded' ? { mode: 'proxy' } : { mode: 'direct', url: this.db.url },
-        objectStore: this.opts.objectStore,
-        dataDocsDir: this.opts.dataDocsDir,
+        objectStore: this.opts.config.objectStore,
+        config: this.opts.config,
         tmpDir: entry.tmpDir,
         logLimitBytes: entry.log.limitBytes,
         leaseMs: this.leaseEnd(claimedAt) - performance.now(),
       };
       slot.send({ type: 'run', job });
     } catch (e) {
-      await this.finish(slot, c.ti_id, { ok: false, error: `could not start the task: ${(e as Error).message}` });
+      await this.finish(slot, c.tiId, { ok: false, error: `could not start the task: ${(e as Error).message}` });
     }
   }
 

@@ -1,5 +1,7 @@
-import type { JsonObject, JsonValue, RunType } from '../dag/types';
+import type { Config } from '../config/config';
+import type { JsonValue } from '../dag/types';
 import type { ObjectStoreSettings } from '../lake/object-store';
+import type { ClaimedTask } from '../state/task-instances';
 
 /** A lease for a try nobody else can take (`tasks test`): the longest a timer can wait. */
 export const NO_LEASE_MS = 2_147_483_647;
@@ -7,27 +9,18 @@ export const NO_LEASE_MS = 2_147_483_647;
 /** Written by a worker child to its stdout and stderr after each try (see WorkerSlot.outputRead). */
 export const OUTPUT_END = '\u001e\u001esluice:output-end\u001e\u001e';
 
-/** Messages between the executor and its worker child processes. */
-export interface RunJob {
-  readonly tiId: number;
+/**
+ * A claimed try and what the executor adds to run it (`tasks test` makes up the claim). Sent with
+ * the structured clone, so dates arrive as dates.
+ */
+export interface RunJob extends ClaimedTask {
   readonly file: string;
-  readonly root: string;
-  readonly dagId: string;
-  readonly taskId: string;
-  readonly runId: string;
-  readonly runType: RunType;
-  readonly tryNumber: number;
-  readonly maxTries: number;
-  readonly logicalDate: string;
-  readonly dataIntervalStart: string;
-  readonly dataIntervalEnd: string;
-  readonly conf: JsonObject;
-  readonly upstream: Record<string, JsonValue>;
   /** Direct: the child opens its own pool. Proxy: SQL goes through the parent (embedded PGlite has one connection). */
   readonly warehouse: { readonly mode: 'direct'; readonly url: string } | { readonly mode: 'proxy' };
   /** The child opens its own store client from these (they include the S3 secret key: IPC only, never logged). */
   readonly objectStore: ObjectStoreSettings;
-  readonly dataDocsDir: string;
+  /** The executor's resolved configuration: what operators read (see operatorConfig), the DAG folder the child reloads. */
+  readonly config: Config;
   /** The try's own temp folder (its TMPDIR), removed when the try ends. */
   readonly tmpDir: string;
   /** Most bytes of output the child sends for this try; the rest is counted and dropped. */
@@ -36,6 +29,7 @@ export interface RunJob {
   readonly leaseMs: number;
 }
 
+/** Messages between the executor and its worker child processes. */
 export type ToChild =
   | { readonly type: 'run'; readonly job: RunJob }
   | {

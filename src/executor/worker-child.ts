@@ -21,6 +21,7 @@ import { emptyDir } from './try-dirs';
 import { taskLogger } from '../util/logger';
 import { jobSecrets, masked } from './masked-messages';
 import { beginTaskSecrets } from '../secrets/task-secrets';
+import { setOperatorConfig } from '../dag/operator-config';
 
 const send = (m: FromChild) => process.send!(masked(m)); // no secret of the try leaves the child
 let current: RunJob | undefined;
@@ -96,13 +97,13 @@ function loadDag(job: RunJob): Dag {
   // Reload when any module under the DAG folder changed since it was loaded.
   for (const [file, mtime] of loadedMtimes) {
     if (statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
-      forgetModules(job.root);
+      forgetModules(job.config.dagsFolder);
       loadedMtimes.clear();
       break;
     }
   }
   const dag = dagsOf(require(job.file)).find((d) => d.id === job.dagId);
-  const prefix = path.resolve(job.root) + path.sep;
+  const prefix = path.resolve(job.config.dagsFolder) + path.sep;
   for (const key of Object.keys(require.cache)) {
     if (key.startsWith(prefix) && !loadedMtimes.has(key)) loadedMtimes.set(key, statSync(key).mtimeMs);
   }
@@ -145,28 +146,36 @@ async function run(job: RunJob): Promise<void> {
   const controller = new AbortController();
   let done: FromChild;
   try {
+    setOperatorConfig(job.config); // before the DAG file is loaded: operators read it there too
     const dag = loadDag(job);
     const task = (dag.tasks as Record<string, Dag['tasks'][string]>)[job.taskId];
     if (!task) throw new Error(`task "${job.taskId}" is no longer defined in DAG "${job.dagId}" (${job.file})`);
-    const logicalDate = new Date(job.logicalDate);
+    // The context starts from the claimed try; the rest of the job stays out (its settings hold secrets):
+    // a field added to RunJob is named here.
+    const {
+      tiId,
+      runPk,
+      versionId,
+      conf,
+      upstream,
+      file,
+      warehouse,
+      objectStore,
+      config,
+      tmpDir,
+      logLimitBytes,
+      leaseMs,
+      ...claimed
+    } = job;
     const ctx: TaskContext = {
-      dagId: job.dagId,
-      taskId: job.taskId,
-      runId: job.runId,
-      runType: job.runType,
-      tryNumber: job.tryNumber,
-      maxTries: job.maxTries,
-      logicalDate,
-      ds: formatDs(logicalDate, dag.timezone),
-      dataIntervalStart: new Date(job.dataIntervalStart),
-      dataIntervalEnd: new Date(job.dataIntervalEnd),
+      ...claimed,
+      ds: formatDs(job.logicalDate, dag.timezone),
       timezone: dag.timezone,
-      params: Object.freeze({ ...dag.params, ...job.conf }),
-      upstream: Object.freeze({ ...job.upstream }),
+      params: Object.freeze({ ...dag.params, ...conf }),
+      upstream: Object.freeze({ ...upstream }),
       log: taskLogger(output),
       warehouse: warehouseFor(job),
       objectStore: objectStoreFor(job),
-      dataDocsDir: job.dataDocsDir,
       signal: controller.signal,
     };
     const value = await task.run(ctx);

@@ -1,24 +1,16 @@
-import type { JsonObject, JsonValue, RunType } from '../dag/types';
+import type { JsonObject, JsonValue, TaskTry } from '../dag/types';
 import type { Queryable } from '../db/queryable';
 import { storableText } from './storable-text';
 import type { TaskState } from './task-states';
 
-/** A task instance a worker claimed, with what its context needs. */
-export interface ClaimedTask {
-  readonly ti_id: number;
-  readonly run_pk: number;
-  readonly run_id: string;
-  readonly run_type: RunType;
-  readonly dag_id: string;
-  readonly task_id: string;
-  readonly try_number: number;
-  readonly max_tries: number;
-  readonly dag_version_id: number;
-  readonly logical_date: Date;
-  readonly data_interval_start: Date;
-  readonly data_interval_end: Date;
+/** A task instance a worker claimed: its try, the run's inputs to it, and where its outcome is recorded. */
+export interface ClaimedTask extends TaskTry {
+  readonly tiId: number;
+  readonly runPk: number;
+  readonly versionId: number;
   readonly conf: JsonObject;
-  readonly upstream_values: Record<string, JsonValue> | null;
+  /** Return values of its upstream tasks in the run, by task id. */
+  readonly upstream: Record<string, JsonValue>;
 }
 
 /**
@@ -41,10 +33,12 @@ export async function claimTasks(
             start_date = now(), end_date = NULL, duration_ms = NULL, heartbeat_at = now()
        FROM picked, sluice.dag_run r
       WHERE t.id = picked.id AND r.id = t.run_id AND t.state = 'queued'
-     RETURNING t.id AS ti_id, r.id AS run_pk, r.run_id, r.run_type, t.dag_id, t.task_id, t.try_number, t.max_tries,
-               r.dag_version_id, r.logical_date, r.data_interval_start, r.data_interval_end, r.conf,
-               (SELECT jsonb_object_agg(v.task_id, v.value) FROM sluice.task_return v
-                 WHERE v.run_id = t.run_id AND v.task_id = ANY(t.upstream)) AS upstream_values`,
+     RETURNING t.id AS "tiId", r.id AS "runPk", r.run_id AS "runId", r.run_type AS "runType", t.dag_id AS "dagId",
+               t.task_id AS "taskId", t.try_number AS "tryNumber", t.max_tries AS "maxTries",
+               r.dag_version_id AS "versionId", r.logical_date AS "logicalDate",
+               r.data_interval_start AS "dataIntervalStart", r.data_interval_end AS "dataIntervalEnd", r.conf,
+               COALESCE((SELECT jsonb_object_agg(v.task_id, v.value) FROM sluice.task_return v
+                 WHERE v.run_id = t.run_id AND v.task_id = ANY(t.upstream)), '{}') AS upstream`,
     [workerId, hostname, limit],
   );
   return r.rows;
