@@ -37,7 +37,7 @@ export async function openRuntime(
 }
 
 export function dagFileProcessor(rt: Runtime): DagFileProcessor {
-  return new DagFileProcessor(rt.db, rt.config.dagsFolder, rt.config.parse);
+  return new DagFileProcessor(rt.db, rt.config.dagsFolder, { ...rt.config.parse, operatorConfig: rt.config });
 }
 
 /** One sync of the DAG folder, for one-shot commands that must see it as it is now, even with no scheduler running. */

@@ -1,3 +1,4 @@
+import type { Config } from '../config/config';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Database } from '../db/database';
@@ -30,9 +31,9 @@ export class DagFileProcessor {
   constructor(
     private readonly db: Database,
     private readonly root: string,
-    opts: { processes: number; timeoutMs: number },
+    opts: { processes: number; timeoutMs: number; operatorConfig?: Config },
   ) {
-    this.pool = new ParserPool(root, opts.processes, opts.timeoutMs);
+    this.pool = new ParserPool(root, opts.processes, opts.timeoutMs, opts.operatorConfig);
   }
 
   async sync(): Promise<SyncSummary> {

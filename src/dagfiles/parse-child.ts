@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { serializeDag, type DagStructure } from '../dag/serialized-dag';
+import type { Config } from '../config/config';
+import { setOperatorConfig } from '../dag/operator-config';
 import type { Dag } from '../dag/types';
 import { issuesFromError } from './error-location';
 import type { ParseResult } from './parse-result';
@@ -15,6 +17,8 @@ export interface ParseRequest {
   readonly id: number;
   readonly file: string;
   readonly root: string;
+  /** The parent's resolved configuration, for operators; without it they resolve the environment. */
+  readonly config?: Config;
 }
 
 export function dagsOf(mod: Record<string, unknown> | undefined): Dag[] {
@@ -52,6 +56,7 @@ export function parseFile(file: string, root: string): ParseResult {
 
 if (require.main === module || process.env.SLUICE_PARSE_CHILD === '1') {
   process.on('message', (req: ParseRequest) => {
+    if (req.config) setOperatorConfig(req.config);
     process.send!({ id: req.id, result: parseFile(req.file, req.root) });
   });
   // Unhandled async errors from a DAG file's top level must not kill the pool member silently.

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import type { Config } from '../config/config';
 import { forkTs } from '../process/fork-ts';
+import type { ParseRequest } from './parse-child';
 import type { ParseResult } from './parse-result';
 
 interface Slot {
@@ -23,6 +25,8 @@ export class ParserPool {
     private readonly root: string,
     size: number,
     private readonly timeoutMs: number,
+    /** What operators read while a file is parsed (`operatorConfig()`): the parent's resolved configuration. */
+    private readonly operatorConfig?: Config,
   ) {
     this.slots = Array.from({ length: size }, () => ({ child: undefined, busy: false }));
   }
@@ -98,7 +102,7 @@ export class ParserPool {
       }, this.timeoutMs);
       child.on('message', onMessage);
       child.on('exit', onExit);
-      child.send({ id, file, root: this.root });
+      child.send({ id, file, root: this.root, config: this.operatorConfig } satisfies ParseRequest);
     });
   }
 
