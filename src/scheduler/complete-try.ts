@@ -4,7 +4,7 @@ import { retryDelayMs } from './retry-delay';
 import type { VersionCache } from '../state/dag-versions';
 import { recordEvent } from '../state/events';
 import { lockRunSql } from '../state/runs';
-import { endTry } from '../state/task-instances';
+import { endTry, type ClaimedTask } from '../state/task-instances';
 import type { TaskState } from '../state/task-states';
 import { committed, withTransaction, type Committed } from '../db/transaction';
 import { storableText } from '../state/storable-text';
@@ -12,16 +12,13 @@ import { advanceRun, neighboursOf, type AdvanceResult } from './advance-run';
 
 type Outcome = AdvanceResult & { readonly state: TaskState | undefined };
 
-export interface TryRef {
-  readonly tiId: number;
-  readonly runPk: number;
-  readonly dagId: string;
-  readonly taskId: string;
-  readonly tryNumber: number;
-  readonly maxTries: number;
+/** The try being ended: the claimed task's identity and the worker that held it. */
+export type TryRef = Pick<
+  ClaimedTask,
+  'tiId' | 'runPk' | 'dagId' | 'taskId' | 'tryNumber' | 'maxTries' | 'versionId'
+> & {
   readonly workerId: string;
-  readonly versionId: number;
-}
+};
 
 export type TryResult =
   | { readonly ok: true; readonly value?: JsonValue }
