@@ -11,6 +11,7 @@ import { projectState } from './project';
 import { renderModel, type RenderedModel } from './render';
 import { inlineEphemerals } from './inline-ephemerals';
 import { refRelation } from './helpers';
+import { materializationOf } from './materializations/registry';
 
 export interface CompileOptions {
   /** Whether the model's table exists and is built incrementally this run (`{{#if is_incremental}}`). */
@@ -36,7 +37,12 @@ export function compileModel(
       { message: `unknown model "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` },
     ]);
   }
-  const own = renderModel(state, node, ctx, opts.isIncremental && node.config.materialized === 'incremental');
+  const own = renderModel(
+    state,
+    node,
+    ctx,
+    opts.isIncremental && materializationOf(node.config.materialized).incremental,
+  );
   const issues: Issue[] = [];
   const rendered = new Map<string, RenderedModel>();
   const order: string[] = [];

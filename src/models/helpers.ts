@@ -12,11 +12,13 @@ import { literalOf, sqlIdent, SqlText, unwrap, valueLabel, ValueError, wrapValue
 import type { Helper, HelperOptions as Options } from './template-runtime';
 import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
+import { EPHEMERAL_PREFIX } from './materializations/ephemeral';
+import { materializationOf } from './materializations/registry';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
 export function refRelation(node: ModelNode): string {
-  return node.config.materialized === 'ephemeral'
-    ? quoteIdent(`__ephemeral_${node.name}`)
+  return materializationOf(node.config.materialized).inlined
+    ? quoteIdent(`${EPHEMERAL_PREFIX}${node.name}`)
     : quoteQualified(node.config.schema, node.name);
 }
 
@@ -79,7 +81,7 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
     const current = scope();
-    if (node.config.materialized === 'ephemeral' && !current.ephemerals.includes(node.name))
+    if (materializationOf(node.config.materialized).inlined && !current.ephemerals.includes(node.name))
       current.ephemerals.push(node.name);
     return new SqlText(refRelation(node), `ref "${node.name}"`);
   };
@@ -155,7 +157,7 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
 
   const thisRelation: Helper = (options: Options) => {
     const model = scope().model;
-    if (model.config.materialized === 'ephemeral')
+    if (materializationOf(model.config.materialized).inlined)
       return fail(
         options,
         `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`,

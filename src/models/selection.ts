@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { closest, downstreamMap, topologicalOrder } from '../util/graph';
 import { ValidationError, type Issue } from '../errors/errors';
-import type { Materialization, ModelNode, ModelProject } from './types';
+import { isMaterialization, MATERIALIZATIONS } from './materializations/registry';
+import type { ModelNode, ModelProject } from './types';
 
 export interface SelectionOptions {
   /** Selectors (each string may hold several, space-separated). Absent or empty: every model. */
@@ -16,7 +17,6 @@ export interface SelectionOptions {
 }
 
 const METHODS = ['tag', 'path', 'config.materialized', 'config.schema'] as const;
-const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 
 /** One comma-separated part: graph operators around a method and its value. */
 interface Atom {
@@ -135,8 +135,7 @@ function matchBase(project: ModelProject, atom: Atom, selector: string, issues: 
           );
     }
     case 'config.materialized':
-      if (!(MATERIALIZATIONS as readonly string[]).includes(atom.value))
-        return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
+      if (!isMaterialization(atom.value)) return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
       return pick((n) => n.config.materialized === atom.value);
     case 'config.schema':
       found = pick((n) => n.config.schema === atom.value);
