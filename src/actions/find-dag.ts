@@ -1,5 +1,5 @@
 import type { DagStructure } from '../dag/serialized-dag';
-import { closest } from '../util/graph';
+import { closest } from '../util/did-you-mean';
 import { SluiceError, formatIssue } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 

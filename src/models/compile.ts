@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError, isSluiceError, type Issue } from '../errors/errors';
-import { closest } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import type { CompiledModel, ModelProject, RunContext } from './types';
 import { projectState } from './project';
 import { renderModel, type RenderedModel } from './render';
@@ -32,9 +32,8 @@ export function compileModel(
   const state = projectState(project);
   const node = project.models.get(name);
   if (!node) {
-    const hint = closest(name, project.models.keys());
     throw new ValidationError('MODEL_INVALID', 'compile', [
-      { message: `unknown model "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` },
+      { message: `unknown model "${name}"${didYouMean(name, project.models.keys())}` },
     ]);
   }
   const own = renderModel(

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar } from 'yaml';
 import type { Issue } from '../errors/errors';
-import { closest } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import {
   DEFAULT_MATERIALIZATION,
   isMaterialization,
@@ -149,10 +149,9 @@ function readMaterialization(p: YamlPair, r: YamlReader): Materialization | unde
   const value = readString(p, r);
   if (value === undefined) return undefined;
   if (isMaterialization(value)) return value;
-  const hint = closest(value, MATERIALIZATIONS);
   return r.fail(
     valueNode(p),
-    `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${didYouMean(value, MATERIALIZATIONS)}`,
   );
 }
 

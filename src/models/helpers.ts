@@ -3,7 +3,7 @@
  * A mistake (a missing var, a bad identifier) is recorded with the helper call's file position and
  * rendering goes on, so one render reports every such mistake in the model; the result is discarded.
  */
-import { closest } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import { quoteIdent, quoteQualified } from '../db/quote';
 import type { FilePosition, ModelNode } from './types';
 import type { ProjectState, RenderScope } from './project-state';
@@ -77,8 +77,7 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
   const ref: Helper = (name: unknown, options: Options) => {
     const node = typeof name === 'string' ? state.nodes.get(name) : undefined;
     if (!node) {
-      const hint = closest(String(name), state.nodes.keys());
-      return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      return fail(options, `ref to unknown model "${String(name)}"${didYouMean(String(name), state.nodes.keys())}`);
     }
     const current = scope();
     if (materializationOf(node.config.materialized).inlined && !current.ephemerals.includes(node.name))
@@ -89,18 +88,16 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
   const source: Helper = (source: unknown, table: unknown, options: Options) => {
     const tables = state.sources.get(String(source));
     if (!tables) {
-      const hint = closest(String(source), state.sources.keys());
       return fail(
         options,
-        `unknown source "${String(source)}"${hint ? ` (did you mean "${hint}"?)` : ''} in sql/sources.yml`,
+        `unknown source "${String(source)}"${didYouMean(String(source), state.sources.keys())} in sql/sources.yml`,
       );
     }
     const t = tables.get(String(table));
     if (!t) {
-      const hint = closest(String(table), tables.keys());
       return fail(
         options,
-        `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `source "${String(source)}" has no table "${String(table)}"${didYouMean(String(table), tables.keys())}`,
       );
     }
     return new SqlText(t.relation, `source "${t.source}" "${t.table}"`);
@@ -117,10 +114,9 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       return fallback !== null && typeof fallback === 'object'
         ? fallback
         : wrapValue((fallback ?? null) as never, name);
-    const hint = closest(name, Object.keys(vars));
     return fail(
       options,
-      `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`,
+      `var "${name}" is not set${didYouMean(name, Object.keys(vars))} and has no default ({{var "${name}" "default"}})`,
     );
   };
 

@@ -2,7 +2,8 @@
  * Running selected models: in graph order, independent ones in parallel up to `concurrency`, a
  * failure skipping everything selected downstream of it.
  */
-import { closest, topologicalOrder } from '../util/graph';
+import { topologicalOrder } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
 import type { Warehouse } from '../db/queryable';
 import { relationKey, type RebuiltLater } from './dependents';
@@ -53,8 +54,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
       'MODEL_INVALID',
       unknown
         .map((n) => {
-          const hint = closest(n, project.models.keys());
-          return `unknown model "${n}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+          return `unknown model "${n}"${didYouMean(n, project.models.keys())}`;
         })
         .join('; '),
       unknown.map((n) => ({ message: `unknown model "${n}"` })),
