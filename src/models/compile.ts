@@ -8,9 +8,9 @@ import { ValidationError, isSluiceError, type Issue } from '../errors/errors';
 import { didYouMean } from '../util/did-you-mean';
 import type { CompiledModel, ModelProject, RunContext } from './types';
 import { projectState } from './project';
-import { renderModel, type RenderedModel } from './render';
-import { inlineEphemerals } from './inline-ephemerals';
-import { refRelation } from './helpers';
+import { renderModel, type RenderedModel } from './template/render';
+import { inlineEphemerals } from './template/inline-ephemerals';
+import { refRelation } from './template/helpers';
 import { materializationOf } from './materializations/registry';
 
 export interface CompileOptions {

@@ -14,7 +14,7 @@ import {
 } from './materializations/registry';
 import type { ModelConfig } from './types';
 import { lineIndex, positionAt } from '../util/text-position';
-import { MAX_IDENT_BYTES } from './sql-values';
+import { MAX_IDENT_BYTES } from './template/sql-values';
 import {
   knownPairs,
   mapPairs,

@@ -7,7 +7,7 @@ import { didYouMean } from '../util/did-you-mean';
 import { findCycles } from '../util/graph';
 import type { FilePosition, ModelNode, RefUse, SourceUse } from './types';
 import type { SourceCatalog } from './sources';
-import type { PartialUse } from './template-scan';
+import type { PartialUse } from './template/scan';
 
 export function checkRefs(refs: readonly RefUse[], models: ReadonlyMap<string, unknown>, issues: Issue[]): void {
   for (const r of refs) {

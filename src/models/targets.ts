@@ -11,7 +11,7 @@ import { materializationOf } from './materializations/registry';
 import { SIDE_SUFFIXES } from './relation';
 import type { ModelNode } from './types';
 import { DEFAULT_SOURCE_SCHEMA, SOURCES_FILE, type SourceCatalog } from './sources';
-import { MAX_IDENT_BYTES } from './sql-values';
+import { MAX_IDENT_BYTES } from './template/sql-values';
 
 export const PLATFORM_SCHEMA = 'sluice';
 

@@ -2,7 +2,7 @@
  * The ephemeral materialization: nothing is built; the model is inlined as a CTE into each model
  * that refs it (inline-ephemerals.ts), so it has no relation and no schema of its own.
  */
-import { MAX_IDENT_BYTES } from '../sql-values';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
 import { defineMaterialization } from './kind';
 
 /** The CTE an ephemeral model is inlined as is `"__ephemeral_<name>"`. */

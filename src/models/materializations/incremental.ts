@@ -15,7 +15,7 @@ import { modelProblem, queryModelSql } from '../model-error';
 import { assertOneStatement } from '../one-statement';
 import { assertReplaceable } from '../ownership';
 import { columnsOf, lookupRelations, SIDE_SUFFIXES, type RelationInfo } from '../relation';
-import { MAX_IDENT_BYTES } from '../sql-values';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
 import type { CompiledModel } from '../types';
 import { assertUniqueKey } from '../unique-key';
 import { defineMaterialization } from './kind';

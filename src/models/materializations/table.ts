@@ -33,7 +33,7 @@ import {
   sideName,
   SIDE_SUFFIXES,
 } from '../relation';
-import { MAX_IDENT_BYTES } from '../sql-values';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
 import type { CompiledModel } from '../types';
 import { assertUniqueKey } from '../unique-key';
 import { defineMaterialization } from './kind';

@@ -15,7 +15,7 @@ import { queryModelSql } from '../model-error';
 import { assertOneStatement } from '../one-statement';
 import { assertReplaceable } from '../ownership';
 import { dropStatement, ensureSchema, lookupRelations, markStatement } from '../relation';
-import { MAX_IDENT_BYTES } from '../sql-values';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
 import type { CompiledModel } from '../types';
 import { defineMaterialization } from './kind';
 

@@ -6,8 +6,8 @@
  * `@key`/`@root`, `../`, block params and partials with indentation. Never HTML-escaped; a simple
  * `{{path}}` that does not resolve is an error (Handlebars' strict mode), helper params are lenient.
  */
-import { didYouMean } from '../util/did-you-mean';
-import type { Program } from './template-parse';
+import { didYouMean } from '../../util/did-you-mean';
+import type { Program } from './parse';
 
 type Loc = hbs.AST.SourceLocation;
 type Path = hbs.AST.PathExpression;

@@ -3,10 +3,10 @@
  * must be static, so their arguments must be string literals), helper and name typos, and the
  * rewrite of a model's `{{this}}` into the `this_relation` helper (Handlebars' `this` is the context).
  */
-import type { Issue } from '../errors/errors';
-import { didYouMean } from '../util/did-you-mean';
-import type { FilePosition, RefUse, SourceUse } from './types';
-import { filePosition, HELPER_NAMES, type Program, type TemplateOrigin } from './template-parse';
+import type { Issue } from '../../errors/errors';
+import { didYouMean } from '../../util/did-you-mean';
+import type { FilePosition, RefUse, SourceUse } from '../types';
+import { filePosition, HELPER_NAMES, type Program, type TemplateOrigin } from './parse';
 
 type Node = hbs.AST.Node;
 type Expr = hbs.AST.Expression;

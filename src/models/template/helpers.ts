@@ -3,17 +3,17 @@
  * A mistake (a missing var, a bad identifier) is recorded with the helper call's file position and
  * rendering goes on, so one render reports every such mistake in the model; the result is discarded.
  */
-import { didYouMean } from '../util/did-you-mean';
-import { quoteIdent, quoteQualified } from '../db/quote';
-import type { FilePosition, ModelNode } from './types';
-import type { ProjectState, RenderScope } from './project-state';
-import { filePosition } from './template-parse';
+import { didYouMean } from '../../util/did-you-mean';
+import { quoteIdent, quoteQualified } from '../../db/quote';
+import type { FilePosition, ModelNode } from '../types';
+import type { ProjectState, RenderScope } from '../project-state';
+import { filePosition } from './parse';
 import { literalOf, sqlIdent, SqlText, unwrap, valueLabel, ValueError, wrapValue } from './sql-values';
-import type { Helper, HelperOptions as Options } from './template-runtime';
+import type { Helper, HelperOptions as Options } from './runtime';
 import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
-import { EPHEMERAL_PREFIX } from './materializations/ephemeral';
-import { materializationOf } from './materializations/registry';
+import { EPHEMERAL_PREFIX } from '../materializations/ephemeral';
+import { materializationOf } from '../materializations/registry';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
 export function refRelation(node: ModelNode): string {
