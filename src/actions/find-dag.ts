@@ -1,4 +1,4 @@
-import { closest } from '../util/graph';
+import { closest } from '../util/did-you-mean';
 import { SluiceError, formatIssue } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 import { activeDagIds, dagById, type DagRow } from '../state/dags';

@@ -10,7 +10,7 @@ import type { FromChild } from '../executor/protocol';
 import { manualInterval } from '../timetables/data-interval';
 import { parseSchedule } from '../timetables/timetable';
 import type { Runtime } from './runtime';
-import { closest } from '../util/graph';
+import { closest } from '../util/did-you-mean';
 import { findDag } from './find-dag';
 import { returnValuesOfRunAt } from '../state/task-returns';
 

@@ -1,7 +1,11 @@
 /**
  * JSON parsing that remembers where each value sits, so a problem found later by JSON pointer
- * (ajv's instancePath, an expectation's kwarg) can be shown as file:line:column.
+ * (ajv's instancePath, an expectation's kwarg) can be shown as file:line:column. jsonc-parser
+ * reads the text (strictly: no comments, no trailing commas); the syntax error is said as what was
+ * expected where the text went wrong ("expected "," or "}", found …"), which jsonc-parser's error
+ * codes do not tell by themselves.
  */
+import { visit } from 'jsonc-parser';
 import { lineIndex, positionAt, type LineIndex } from '../util/text-position';
 
 export interface Position {
@@ -29,105 +33,112 @@ export function escapePointer(segment: string | number): string {
   return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** What the text must have next: a value, a member's name, its colon, or what follows a value. */
+type Expecting = 'value' | 'key' | 'colon' | 'next';
+
+interface Container {
+  readonly pointer: string;
+  readonly value: Record<string, unknown> | unknown[];
+  key?: string;
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 export function parseJsonWithPositions(text: string): ParsedJson {
   const index = lineIndex(text);
   const offsets = new Map<string, number>();
-  let i = 0;
-  const fail = (message: string, at = i): never => {
+  const stack: Container[] = [];
+  let expecting: Expecting = 'value';
+  let result: unknown;
+  let error: { at: number; expecting: Expecting; container?: Container } | undefined;
+
+  const pointerOfNext = (): string => {
+    const c = stack[stack.length - 1];
+    if (!c) return '';
+    return `${c.pointer}/${Array.isArray(c.value) ? c.value.length : escapePointer(c.key!)}`;
+  };
+  const add = (value: unknown) => {
+    const c = stack[stack.length - 1];
+    if (!c) result = value;
+    else if (Array.isArray(c.value)) c.value.push(value);
+    else c.value[c.key!] = value;
+    expecting = 'next';
+  };
+  const open = (value: Container['value'], at: number) => {
+    const pointer = pointerOfNext();
+    offsets.set(pointer, at);
+    stack.push({ pointer, value });
+    expecting = Array.isArray(value) ? 'value' : 'key';
+  };
+  // jsonc-parser ends a container at the end of the text too, before it reports the missing bracket.
+  const close = (at: number) => {
+    const c = stack[stack.length - 1];
+    if (text[at] === (Array.isArray(c.value) ? ']' : '}')) add(stack.pop()!.value);
+    else error = { at, expecting, container: c };
+  };
+  const live =
+    <A extends unknown[]>(f: (...args: A) => void) =>
+    (...args: A) => {
+      if (!error) f(...args);
+    };
+
+  visit(
+    text,
+    {
+      onObjectBegin: live((at: number) => open({}, at)),
+      onArrayBegin: live((at: number) => open([], at)),
+      onObjectEnd: live((at: number) => close(at)),
+      onArrayEnd: live((at: number) => close(at)),
+      onObjectProperty: live((key: string, at: number) => {
+        stack[stack.length - 1].key = key;
+        offsets.set(`${pointerOfNext()}#key`, at);
+        expecting = 'colon';
+      }),
+      onSeparator: live((sep: string) => {
+        const inArray = Array.isArray(stack[stack.length - 1]?.value);
+        expecting = sep === ':' || inArray ? 'value' : 'key';
+      }),
+      onLiteralValue: live((value: unknown, at: number) => {
+        offsets.set(pointerOfNext(), at);
+        add(value);
+      }),
+      onError: live((_code: number, at: number) => {
+        error = { at, expecting, container: stack[stack.length - 1] };
+      }),
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (error) {
+    const { message, at } = syntaxError(text, error.at, error.expecting, error.container);
     throw new JsonSyntaxError(message, positionAt(index, at));
-  };
-  const ws = () => {
-    while (i < text.length && /[ \t\n\r]/.test(text[i])) i++;
-  };
-  const describe = () => (i >= text.length ? 'end of file' : `"${text[i]}"`);
+  }
+  return { value: result, locate: (pointer, preferKey) => locate(index, offsets, pointer, preferKey) };
+}
 
-  const token = (re: RegExp, what: string): string => {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (!m) fail(`expected ${what}, found ${describe()}`);
-    i += m![0].length;
-    return m![0];
-  };
-  const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-  const value = (pointer: string): unknown => {
-    ws();
-    offsets.set(pointer, i);
-    const c = text[i];
-    if (c === '{') return object(pointer);
-    if (c === '[') return array(pointer);
-    if (c === '"') return JSON.parse(token(STRING, 'a string'));
-    if (c === '-' || (c >= '0' && c <= '9')) return Number(token(NUMBER, 'a number'));
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return v;
-      }
-    }
-    return fail(`unexpected ${describe()}`);
-  };
-  const object = (pointer: string): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    i++;
-    ws();
-    if (text[i] === '}') {
-      i++;
-      return out;
-    }
-    for (;;) {
-      ws();
-      const keyAt = i;
-      const key = JSON.parse(token(STRING, 'a property name in double quotes')) as string;
-      const child = `${pointer}/${escapePointer(key)}`;
-      offsets.set(`${child}#key`, keyAt);
-      ws();
-      if (text[i] !== ':') fail(`expected ":" after property name, found ${describe()}`);
-      i++;
-      out[key] = value(child);
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        return out;
-      }
-      fail(`expected "," or "}", found ${describe()}`);
-    }
-  };
-  const array = (pointer: string): unknown[] => {
-    const out: unknown[] = [];
-    i++;
-    ws();
-    if (text[i] === ']') {
-      i++;
-      return out;
-    }
-    for (;;) {
-      out.push(value(`${pointer}/${out.length}`));
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return out;
-      }
-      fail(`expected "," or "]", found ${describe()}`);
-    }
-  };
-
-  const parsed = value('');
-  ws();
-  if (i < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
-  return { value: parsed, locate: (pointer, preferKey) => locate(index, offsets, pointer, preferKey) };
+/**
+ * The message for the first token jsonc-parser refused. Where a strict reader would have taken a
+ * valid start of that token (`1` of `1.`, `null` of `nulls`), it is the character after that start
+ * which is wrong, as what follows a value.
+ */
+function syntaxError(
+  text: string,
+  at: number,
+  expecting: Expecting,
+  container: Container | undefined,
+): { message: string; at: number } {
+  const found = (i: number) => (i >= text.length ? 'end of file' : `"${text[i]}"`);
+  if (expecting === 'value') {
+    NUMBER.lastIndex = at;
+    const start = NUMBER.exec(text)?.[0] ?? ['true', 'false', 'null'].find((w) => text.startsWith(w, at));
+    if (start) return syntaxError(text, at + start.length, 'next', container);
+    if (text[at] === '"') return { message: `expected a string, found ${found(at)}`, at };
+    if (text[at] === '-') return { message: `expected a number, found ${found(at)}`, at };
+    return { message: `unexpected ${found(at)}`, at };
+  }
+  if (expecting === 'key') return { message: `expected a property name in double quotes, found ${found(at)}`, at };
+  if (expecting === 'colon') return { message: `expected ":" after property name, found ${found(at)}`, at };
+  if (!container) return { message: `unexpected ${found(at)} after the end of the JSON value`, at };
+  return { message: `expected "," or "${Array.isArray(container.value) ? ']' : '}'}", found ${found(at)}`, at };
 }
 
 /** The closest enclosing value that was seen: a pointer to a missing member points at its object. */

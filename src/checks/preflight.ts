@@ -5,7 +5,7 @@
  */
 import type { TableInfo } from './catalog';
 import type { ExpectationType, Kwargs, Ref } from './expectation';
-import { didYouMean } from '../util/did-you-mean';
+import { didYouMean, SUITE_HINTS } from '../util/did-you-mean';
 import type { Problem } from './plan';
 
 const NEEDS: Record<string, { categories: string; what: string }> = {
@@ -14,7 +14,7 @@ const NEEDS: Record<string, { categories: string; what: string }> = {
 };
 
 function missingColumn(table: TableInfo, column: string): string {
-  return `column "${column}" does not exist in ${table.schema}.${table.name}${didYouMean(column, table.byName.keys())}`;
+  return `column "${column}" does not exist in ${table.schema}.${table.name}${didYouMean(column, table.byName.keys(), SUITE_HINTS)}`;
 }
 
 /** Every table the suite's expectations name besides its own. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { SluiceError, ValidationError, type Issue } from '../errors/errors';
-import { didYouMean } from '../util/did-you-mean';
+import { didYouMean, SUITE_HINTS } from '../util/did-you-mean';
 import { escapePointer, JsonSyntaxError, parseJsonWithPositions, type ParsedJson } from './json-positions';
 import { expectationType, expectationTypeNames } from './registry';
 import { GX_ONLY_KWARGS, SUITE_SCHEMA } from './suite-schema';
@@ -78,7 +78,7 @@ function ajvMessage(
     const of = owner ? ` for ${owner}` : '';
     const message = instead
       ? `${what} "${prop}" is not supported${of}: ${instead}`
-      : `unknown ${what} "${prop}"${of}${didYouMean(prop, known)}; expected ${known.map((k) => `"${k}"`).join(', ') || 'none'}`;
+      : `unknown ${what} "${prop}"${of}${didYouMean(prop, known, SUITE_HINTS)}; expected ${known.map((k) => `"${k}"`).join(', ') || 'none'}`;
     return { pointer: `${e.instancePath}/${escapePointer(prop)}`, message, key: true };
   }
   if (e.keyword === 'required')
@@ -125,7 +125,10 @@ function problemsOf(raw: Record<string, unknown>, file: string, locate: Locate):
     const at = `/expectations/${i}`;
     const type = expectationType(x.type);
     if (!type) {
-      add(`${at}/type`, `unknown expectation type "${x.type}"${didYouMean(x.type, expectationTypeNames())}`);
+      add(
+        `${at}/type`,
+        `unknown expectation type "${x.type}"${didYouMean(x.type, expectationTypeNames(), SUITE_HINTS)}`,
+      );
       return;
     }
     const kwargs = (x.kwargs ?? {}) as Record<string, unknown>;
@@ -192,7 +195,7 @@ export function loadSuite(file: string): Suite {
     const name = path.basename(abs, '.json');
     throw new SluiceError(
       'CHECK_INVALID',
-      `no expectation suite "${name}" in ${dir}${didYouMean(name, known)}` +
+      `no expectation suite "${name}" in ${dir}${didYouMean(name, known, SUITE_HINTS)}` +
         (known.length ? ` (suites: ${known.join(', ')})` : ''),
     );
   }

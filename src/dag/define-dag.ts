@@ -5,7 +5,8 @@ import { durationMs, MAX_TIMER_MS, type DurationRange } from '../config/duration
 import { describeValue } from '../errors/describe-value';
 import { formatIso, parseDate } from '../timetables/dates';
 import { fireAtOrAfter, parseSchedule, type Timetable } from '../timetables/timetable';
-import { closest, findCycles } from '../util/graph';
+import { closest } from '../util/did-you-mean';
+import { findCycles } from '../util/graph';
 import { callerLocation } from './source-location';
 import { noteDefinedDag } from './defined-dags';
 import { checkConf } from './run-conf';

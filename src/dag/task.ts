@@ -1,7 +1,7 @@
 import type { TaskDefinition, TaskFn, TaskOptions, JsonObject } from './types';
 import { callerLocation } from './source-location';
 import { describeValue } from '../errors/describe-value';
-import { closest } from '../util/graph';
+import { closest } from '../util/did-you-mean';
 
 export interface TaskSpec<I extends string, U extends string> extends TaskOptions {
   readonly id: I;

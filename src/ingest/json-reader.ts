@@ -6,6 +6,14 @@ import { SluiceError } from '../errors/errors';
  * package is needed. Only structure is tracked here (strings, nesting, the path's keys); each
  * element is then checked by JSON.parse, so a bad element is one malformed record, not a dead file.
  * Data outside the path is skipped unbuffered.
+ *
+ * Measured against stream-json (bench/json-reader.ts: 500,000 records of 10 fields, 136 MB, read
+ * in 64 KiB chunks, median of 3, Node 20 on a shared 2-core machine): this scanner plus JSON.parse
+ * of each record 47 MB/s, 174k records/s (the scan alone 81 MB/s); stream-json's parser and
+ * streamArray 5 MB/s, 18k records/s (8 MB/s, 30k records/s with streamValues: false). For NDJSON
+ * lineSplitter + JSON.parse and stream-json's jsonl parser, which also calls JSON.parse per line,
+ * are even (73 and 75 MB/s). stream-json would also end the file at the first bad element and
+ * cannot hand out an element's text for the bad-records table.
  */
 export interface JsonRecordText {
   readonly text: string;

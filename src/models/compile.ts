@@ -5,12 +5,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError, isSluiceError, type Issue } from '../errors/errors';
-import { closest } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import type { CompiledModel, ModelProject, RunContext } from './types';
 import { projectState } from './project';
-import { renderModel, type RenderedModel } from './render';
-import { inlineEphemerals } from './inline-ephemerals';
-import { refRelation } from './helpers';
+import { renderModel, type RenderedModel } from './template/render';
+import { inlineEphemerals } from './template/inline-ephemerals';
+import { refRelation } from './template/helpers';
+import { materializationOf } from './materializations/registry';
 
 export interface CompileOptions {
   /** Whether the model's table exists and is built incrementally this run (`{{#if is_incremental}}`). */
@@ -31,12 +32,16 @@ export function compileModel(
   const state = projectState(project);
   const node = project.models.get(name);
   if (!node) {
-    const hint = closest(name, project.models.keys());
     throw new ValidationError('MODEL_INVALID', 'compile', [
-      { message: `unknown model "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` },
+      { message: `unknown model "${name}"${didYouMean(name, project.models.keys())}` },
     ]);
   }
-  const own = renderModel(state, node, ctx, opts.isIncremental && node.config.materialized === 'incremental');
+  const own = renderModel(
+    state,
+    node,
+    ctx,
+    opts.isIncremental && materializationOf(node.config.materialized).incremental,
+  );
   const issues: Issue[] = [];
   const rendered = new Map<string, RenderedModel>();
   const order: string[] = [];

@@ -4,10 +4,17 @@
  */
 import { isMap, isScalar } from 'yaml';
 import type { Issue } from '../errors/errors';
-import { closest } from '../util/graph';
-import type { Materialization, ModelConfig } from './types';
+import { didYouMean } from '../util/did-you-mean';
+import {
+  DEFAULT_MATERIALIZATION,
+  isMaterialization,
+  MATERIALIZATIONS,
+  materializationOf,
+  type Materialization,
+} from './materializations/registry';
+import type { ModelConfig } from './types';
 import { lineIndex, positionAt } from '../util/text-position';
-import { MAX_IDENT_BYTES } from './sql-values';
+import { MAX_IDENT_BYTES } from './template/sql-values';
 import {
   knownPairs,
   mapPairs,
@@ -19,7 +26,6 @@ import {
   type YamlReader,
 } from './yaml-read';
 
-export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 const KEYS = ['materialized', 'unique_key', 'tags', 'description', 'schema', 'columns'];
 
 export interface ConfigBlock {
@@ -37,7 +43,13 @@ const OPENING = /^\s*\/\*[ \t]*config\b/;
 
 /** Splits off and validates the config block; `folderSchema` is the schema the model's folder names. */
 export function parseConfigBlock(text: string, file: string, folderSchema: string): ConfigBlock {
-  const defaults: ModelConfig = { materialized: 'view', schema: folderSchema, uniqueKey: [], tags: [], columns: {} };
+  const defaults: ModelConfig = {
+    materialized: DEFAULT_MATERIALIZATION,
+    schema: folderSchema,
+    uniqueKey: [],
+    tags: [],
+    columns: {},
+  };
   const open = OPENING.exec(text);
   if (!open) return { config: defaults, template: text, templateLine: 1, issues: [] };
   const index = lineIndex(text);
@@ -108,10 +120,10 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: {
         break;
     }
   }
-  if (out.materialized === 'incremental' && out.uniqueKey.length === 0 && materializedPair) {
+  if (materializationOf(out.materialized).requiresUniqueKey && out.uniqueKey.length === 0 && materializedPair) {
     r.fail(
       valueNode(materializedPair),
-      'materialized: incremental needs unique_key (the column or columns identifying a row)',
+      `materialized: ${out.materialized} needs unique_key (the column or columns identifying a row)`,
     );
   }
   return out;
@@ -136,11 +148,10 @@ function readIdentifiers(
 function readMaterialization(p: YamlPair, r: YamlReader): Materialization | undefined {
   const value = readString(p, r);
   if (value === undefined) return undefined;
-  if ((MATERIALIZATIONS as readonly string[]).includes(value)) return value as Materialization;
-  const hint = closest(value, MATERIALIZATIONS);
+  if (isMaterialization(value)) return value;
   return r.fail(
     valueNode(p),
-    `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    `materialized must be one of ${MATERIALIZATIONS.join(', ')} (got "${value}")${didYouMean(value, MATERIALIZATIONS)}`,
   );
 }
 

@@ -184,3 +184,24 @@ export async function restoreDependents(
 function problem(model: CompiledModel, file: string, message: string): SluiceError {
   return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}`, [{ message, file }]);
 }
+
+/** A DROP refused because something depends on the relation (Postgres' message; the code does not survive every warehouse client). */
+function dependentsBlocked(e: unknown): boolean {
+  return /because other objects depend on it/.test(String((e as Error)?.message));
+}
+
+/**
+ * Runs a replace, taking care of dependent views only when the catalog said there are some; if
+ * something came to depend on the relation since it was looked up, once more, taking care of it.
+ */
+export async function replaceMindingDependents(
+  hadDependents: boolean,
+  attempt: (withDependents: boolean) => Promise<void>,
+): Promise<void> {
+  try {
+    await attempt(hadDependents);
+  } catch (e) {
+    if (!dependentsBlocked(e) || hadDependents) throw e;
+    await attempt(true);
+  }
+}

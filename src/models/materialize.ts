@@ -1,16 +1,14 @@
 /**
- * Building one compiled model in the warehouse, by its materialization. The view and ephemeral
- * kinds live here; table and incremental have their own files.
+ * Building one compiled model in the warehouse, by its materialization: each kind builds itself
+ * (materializations/); this checks the target schema, times the build and names the model in
+ * any failure.
  */
-import { quoteQualified } from '../db/quote';
 import type { Warehouse } from '../db/queryable';
-import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
-import { buildIncremental } from './materialize-incremental';
-import { buildTable, replaceMindingDependents } from './materialize-table';
-import { defaultFile, modelFailure, queryModelSql } from './model-error';
-import { assertOneStatement } from './one-statement';
-import { assertReplaceable, assertSchemaAllowed } from './ownership';
-import { dropStatement, ensureSchema, lookupRelations, markStatement, type SchemaState } from './relation';
+import type { RebuiltLater } from './dependents';
+import { findMaterialization, type ModelAction } from './materializations/registry';
+import { defaultFile, modelFailure } from './model-error';
+import { assertSchemaAllowed } from './ownership';
+import { lookupRelations, type SchemaState } from './relation';
 import type { CompiledModel } from './types';
 
 /**
@@ -18,7 +16,7 @@ import type { CompiledModel } from './types';
  * first run or full refresh); replaced rows by unique key; appended rows (incremental without a
  * key); nothing (ephemeral: inlined into its dependants). `none`: not built (failed or skipped).
  */
-export type ModelAction = 'view' | 'table' | 'merge' | 'append' | 'ephemeral' | 'none';
+export type { ModelAction } from './materializations/registry';
 
 export interface MaterializeResult {
   readonly action: ModelAction;
@@ -70,49 +68,20 @@ export async function materialize(
   });
   const later = opts.rebuiltLater ?? new Set<string>();
   try {
-    if (model.materialized !== 'ephemeral') assertSchemaAllowed(model, file);
-    switch (model.materialized) {
-      case 'ephemeral':
-        return done('ephemeral');
-      case 'view':
-        await buildView(wh, model, file, later);
-        return done('view');
-      case 'table':
-        return done('table', await buildTable(wh, model, file, later));
-      case 'incremental': {
-        const known = opts.known ?? (await lookupRelations(wh, model.schema, [model.name]));
-        const incremental = opts.isIncremental ?? (!opts.fullRefresh && known.kinds.get(model.name) === 'table');
-        const out = await buildIncremental(wh, model, file, incremental, known.relations.get(model.name), later);
-        return done(out.action, out.rows);
-      }
-      default:
-        throw modelFailure(model, file, new Error(`unknown materialization "${String(model.materialized)}"`));
-    }
+    const kind = findMaterialization(model.materialized);
+    if (!kind) throw new Error(`unknown materialization "${String(model.materialized)}"`);
+    if (!kind.inlined) assertSchemaAllowed(model, file);
+    const out = await kind.build({
+      wh,
+      model,
+      file,
+      later,
+      fullRefresh: opts.fullRefresh ?? false,
+      isIncremental: opts.isIncremental,
+      known: opts.known,
+    });
+    return done(out.action, out.rows);
   } catch (e) {
     throw modelFailure(model, file, e);
   }
-}
-
-/**
- * Drop and create in one transaction: CREATE OR REPLACE VIEW refuses a changed column list, and
- * readers wait for the commit rather than find no view. Views other models built on this one are
- * dropped and rebuilt in the same transaction (dependents.ts); anything else depending on it stops
- * the replace. Only a view or table a model built is replaced (ownership.ts).
- */
-async function buildView(wh: Warehouse, model: CompiledModel, file: string, later: RebuiltLater): Promise<void> {
-  const state = await lookupRelations(wh, model.schema, [model.name]);
-  const current = state.relations.get(model.name);
-  await assertReplaceable(wh, model, file, current);
-  await ensureSchema(wh, model.schema, state);
-  const attempt = (withDependents: boolean) =>
-    wh.transaction(async (tx) => {
-      await assertOneStatement(tx, model, file);
-      let deps: Dependents | undefined;
-      if (current && withDependents) deps = await detachDependents(tx, model, file, model.schema, model.name);
-      if (current) await tx.query(dropStatement(model.schema, model.name, current.kind));
-      await queryModelSql(tx, `CREATE VIEW ${quoteQualified(model.schema, model.name)} AS\n`, model, file);
-      await tx.query(markStatement(model.schema, model.name, 'view', file));
-      if (deps) await restoreDependents(tx, model, file, deps, later);
-    });
-  await replaceMindingDependents(current?.hasDependents ?? false, attempt);
 }

@@ -10,7 +10,7 @@
 import { SluiceError } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 import { modelFailure } from './model-error';
-import { lexSql, secondStatement } from './sql-lexer';
+import { lexSql, secondStatement } from './template/sql-lexer';
 import type { CompiledModel } from './types';
 
 const PREFIX = 'SELECT $1::int WHERE false AND EXISTS (\n';

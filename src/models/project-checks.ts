@@ -3,20 +3,16 @@
  * no cycles between models (or between macros), unique model names.
  */
 import type { Issue } from '../errors/errors';
-import { closest, findCycles } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
+import { findCycles } from '../util/graph';
 import type { FilePosition, ModelNode, RefUse, SourceUse } from './types';
 import type { SourceCatalog } from './sources';
-import type { PartialUse } from './template-scan';
-
-const hintFor = (name: string, candidates: Iterable<string>) => {
-  const hint = closest(name, candidates);
-  return hint ? ` (did you mean "${hint}"?)` : '';
-};
+import type { PartialUse } from './template/scan';
 
 export function checkRefs(refs: readonly RefUse[], models: ReadonlyMap<string, unknown>, issues: Issue[]): void {
   for (const r of refs) {
     if (!models.has(r.name))
-      issues.push({ message: `ref to unknown model "${r.name}"${hintFor(r.name, models.keys())}`, ...r.at });
+      issues.push({ message: `ref to unknown model "${r.name}"${didYouMean(r.name, models.keys())}`, ...r.at });
   }
 }
 
@@ -25,10 +21,10 @@ export function checkSources(uses: readonly SourceUse[], catalog: SourceCatalog,
     const tables = catalog.get(s.source);
     if (!tables) {
       const known = catalog.size ? '' : ' (sql/sources.yml declares no sources)';
-      issues.push({ message: `unknown source "${s.source}"${hintFor(s.source, catalog.keys())}${known}`, ...s.at });
+      issues.push({ message: `unknown source "${s.source}"${didYouMean(s.source, catalog.keys())}${known}`, ...s.at });
     } else if (!tables.has(s.table)) {
       issues.push({
-        message: `source "${s.source}" has no table "${s.table}"${hintFor(s.table, tables.keys())} (tables: ${[...tables.keys()].join(', ')})`,
+        message: `source "${s.source}" has no table "${s.table}"${didYouMean(s.table, tables.keys())} (tables: ${[...tables.keys()].join(', ')})`,
         ...s.at,
       });
     }
@@ -43,7 +39,7 @@ export function checkPartials(
   for (const p of uses) {
     if (!macros.has(p.name)) {
       issues.push({
-        message: `unknown macro "${p.name}"${hintFor(p.name, macros.keys())}; partials are the files in sql/macros/ (sql/macros/${p.name}.sql)`,
+        message: `unknown macro "${p.name}"${didYouMean(p.name, macros.keys())}; partials are the files in sql/macros/ (sql/macros/${p.name}.sql)`,
         ...p.at,
       });
     }

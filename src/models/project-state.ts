@@ -6,10 +6,10 @@
 import type { Issue } from '../errors/errors';
 import type { ModelNode, ModelProject } from './types';
 import type { SourceCatalog } from './sources';
-import type { Program, TemplateOrigin } from './template-parse';
-import type { Helper, TemplateRuntime } from './template-runtime';
-import { createHelpers, createPrinter } from './helpers';
-import type { PrintedValue } from './value-check';
+import type { Program, TemplateOrigin } from './template/parse';
+import type { Helper, TemplateRuntime } from './template/runtime';
+import { createHelpers, createPrinter } from './template/helpers';
+import type { PrintedValue } from './template/value-check';
 
 export interface TemplateUnit {
   readonly origin: TemplateOrigin;

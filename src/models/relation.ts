@@ -5,8 +5,10 @@
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
 import type { Queryable } from '../db/queryable';
 import { SluiceError } from '../errors/errors';
-import { MAX_IDENT_BYTES } from './sql-values';
-import { SIDE_SUFFIXES } from './targets';
+import { MAX_IDENT_BYTES } from './template/sql-values';
+
+/** Names a table rebuild parks relations under; no model may be called so (targets.ts). */
+export const SIDE_SUFFIXES = { new: '__sluice_new', old: '__sluice_old' } as const;
 
 export type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
 

@@ -2,11 +2,13 @@
  * Running selected models: in graph order, independent ones in parallel up to `concurrency`, a
  * failure skipping everything selected downstream of it.
  */
-import { closest, topologicalOrder } from '../util/graph';
+import { topologicalOrder } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import { isSluiceError, SluiceError, type Issue } from '../errors/errors';
 import type { Warehouse } from '../db/queryable';
 import { relationKey, type RebuiltLater } from './dependents';
 import { materialize, type ModelAction } from './materialize';
+import { materializationOf } from './materializations/registry';
 import { lookupRelations } from './relation';
 import { modelFailure } from './model-error';
 import type { CompiledModel, ModelProject } from './types';
@@ -52,8 +54,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
       'MODEL_INVALID',
       unknown
         .map((n) => {
-          const hint = closest(n, project.models.keys());
-          return `unknown model "${n}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+          return `unknown model "${n}"${didYouMean(n, project.models.keys())}`;
         })
         .join('; '),
       unknown.map((n) => ({ message: `unknown model "${n}"` })),
@@ -61,7 +62,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
   }
   const wanted = new Set(opts.names);
   const order = topologicalOrder(project.upstream).filter((n) => wanted.has(n));
-  const runnable = new Set(order.filter((n) => project.models.get(n)!.config.materialized !== 'ephemeral'));
+  const runnable = new Set(order.filter((n) => !materializationOf(project.models.get(n)!.config.materialized).inlined));
   const waitsFor = new Map(order.map((n) => [n, nearestRunnable(project, runnable, n)]));
   const results = new Map<string, ModelRunResult>();
   const emit = (e: ModelRunEvent) => {
@@ -110,10 +111,9 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
     let compiled: CompiledModel | undefined;
     try {
       // Incremental models: whether the table exists decides how they compile; the look-up is handed on.
-      const known =
-        node.config.materialized === 'incremental'
-          ? await lookupRelations(warehouse, node.config.schema, [name])
-          : undefined;
+      const known = materializationOf(node.config.materialized).incremental
+        ? await lookupRelations(warehouse, node.config.schema, [name])
+        : undefined;
       const isIncremental = !!known && !opts.fullRefresh && known.kinds.get(name) === 'table';
       compiled = await compile(name, { isIncremental });
       const out = await materialize(warehouse, compiled, {

@@ -5,9 +5,11 @@
  * intersection (`tag:daily,path:sql/marts`). Exclusions use the same syntax.
  */
 import path from 'node:path';
-import { closest, downstreamMap, topologicalOrder } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
+import { downstreamMap, topologicalOrder } from '../util/graph';
 import { ValidationError, type Issue } from '../errors/errors';
-import type { Materialization, ModelNode, ModelProject } from './types';
+import { isMaterialization, MATERIALIZATIONS } from './materializations/registry';
+import type { ModelNode, ModelProject } from './types';
 
 export interface SelectionOptions {
   /** Selectors (each string may hold several, space-separated). Absent or empty: every model. */
@@ -16,7 +18,6 @@ export interface SelectionOptions {
 }
 
 const METHODS = ['tag', 'path', 'config.materialized', 'config.schema'] as const;
-const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 
 /** One comma-separated part: graph operators around a method and its value. */
 interface Atom {
@@ -84,9 +85,8 @@ function parseAtom(part: string, selector: string, issues: Issue[]): Atom | unde
   if (colon >= 0) {
     const name = body.slice(0, colon);
     if (!(METHODS as readonly string[]).includes(name)) {
-      const hint = closest(name, METHODS);
       issues.push({
-        message: `unknown selector method "${name}" in "${selector}"${hint ? ` (did you mean "${hint}"?)` : ''}; methods: ${METHODS.join(', ')}`,
+        message: `unknown selector method "${name}" in "${selector}"${didYouMean(name, METHODS)}; methods: ${METHODS.join(', ')}`,
       });
       return undefined;
     }
@@ -100,8 +100,7 @@ function matchBase(project: ModelProject, atom: Atom, selector: string, issues: 
   const nodes = [...project.models.values()];
   const pick = (pred: (n: ModelNode) => boolean) => new Set(nodes.filter(pred).map((n) => n.name));
   const fail = (what: string, candidates: Iterable<string>) => {
-    const hint = closest(atom.value, candidates);
-    issues.push({ message: `${what} in "${selector}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+    issues.push({ message: `${what} in "${selector}"${didYouMean(atom.value, candidates)}` });
     return new Set<string>();
   };
   let found: Set<string>;
@@ -135,8 +134,7 @@ function matchBase(project: ModelProject, atom: Atom, selector: string, issues: 
           );
     }
     case 'config.materialized':
-      if (!(MATERIALIZATIONS as readonly string[]).includes(atom.value))
-        return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
+      if (!isMaterialization(atom.value)) return fail(`unknown materialization "${atom.value}"`, MATERIALIZATIONS);
       return pick((n) => n.config.materialized === atom.value);
     case 'config.schema':
       found = pick((n) => n.config.schema === atom.value);

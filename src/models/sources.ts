@@ -15,7 +15,7 @@ import type { Issue } from '../errors/errors';
 import { quoteQualified } from '../db/quote';
 import type { SourceTable } from './types';
 import { lineIndex, normalizeNewlines } from '../util/text-position';
-import { MAX_IDENT_BYTES } from './sql-values';
+import { MAX_IDENT_BYTES } from './template/sql-values';
 import { knownPairs, mapPairs, readString, readYaml, valueNode, type YamlReader } from './yaml-read';
 
 export const SOURCES_FILE = 'sql/sources.yml';

@@ -1,4 +1,5 @@
 import { projectState } from './project';
+import { materializationOf } from './materializations/registry';
 import type { ModelNode, ModelProject } from './types';
 
 /**
@@ -31,7 +32,7 @@ export function tablesRead(project: ModelProject, name: string): { models: strin
     for (const s of node.sources) sources.add(sourceTable(project, s.source, s.table));
     for (const r of node.refs) {
       const up = project.models.get(r.name)!;
-      if (up.config.materialized === 'ephemeral') visit(up.name);
+      if (materializationOf(up.config.materialized).inlined) visit(up.name);
       else models.add(up.name);
     }
   };

@@ -7,14 +7,13 @@
  * (ownership.ts).
  */
 import type { Issue } from '../errors/errors';
-import type { Materialization, ModelNode } from './types';
+import { materializationOf } from './materializations/registry';
+import { SIDE_SUFFIXES } from './relation';
+import type { ModelNode } from './types';
 import { DEFAULT_SOURCE_SCHEMA, SOURCES_FILE, type SourceCatalog } from './sources';
-import { MAX_IDENT_BYTES } from './sql-values';
+import { MAX_IDENT_BYTES } from './template/sql-values';
 
 export const PLATFORM_SCHEMA = 'sluice';
-/** Names a table rebuild parks relations under; no model may be called so. */
-export const SIDE_SUFFIXES = { new: '__sluice_new', old: '__sluice_old' } as const;
-export const EPHEMERAL_PREFIX = '__ephemeral_';
 
 /** Why models cannot be built in `schema` (undefined: they can). */
 export function schemaOwner(schema: string, sources?: SourceCatalog): string | undefined {
@@ -30,27 +29,16 @@ export function schemaOwner(schema: string, sources?: SourceCatalog): string | u
   return undefined;
 }
 
-/** The longest model name that fits with what its materialization adds to it. */
-export function maxNameBytes(m: Materialization): number {
-  if (m === 'table' || m === 'incremental') return MAX_IDENT_BYTES - SIDE_SUFFIXES.new.length;
-  if (m === 'ephemeral') return MAX_IDENT_BYTES - EPHEMERAL_PREFIX.length;
-  return MAX_IDENT_BYTES;
-}
-
 export function targetIssues(models: Iterable<ModelNode>, sources: SourceCatalog): Issue[] {
   const issues: Issue[] = [];
   for (const m of models) {
     const at = { file: m.path, line: 1, column: 1 };
     const { materialized, schema } = m.config;
     const bytes = Buffer.byteLength(m.name);
-    const max = maxNameBytes(materialized);
+    const kind = materializationOf(materialized);
+    const max = kind.maxNameBytes;
     if (bytes > max) {
-      const why =
-        materialized === 'view'
-          ? ''
-          : materialized === 'ephemeral'
-            ? ` (an ephemeral model is inlined as the CTE "${EPHEMERAL_PREFIX}${m.name}")`
-            : ` (a ${materialized} model is rebuilt under the side name "${m.name}${SIDE_SUFFIXES.new}")`;
+      const why = kind.nameLimitReason(m.name);
       issues.push({
         ...at,
         message: `model name "${m.name}" is ${bytes} bytes; a ${materialized} model's name may have at most ${max}: Postgres identifiers hold ${MAX_IDENT_BYTES} bytes${why} and a longer one is cut, so two names could collide. Rename the file`,
@@ -68,7 +56,7 @@ export function targetIssues(models: Iterable<ModelNode>, sources: SourceCatalog
         message: `schema "${schema}" (the model's folder) is ${Buffer.byteLength(schema)} bytes; Postgres identifiers hold at most ${MAX_IDENT_BYTES}`,
       });
     }
-    if (materialized === 'ephemeral') continue; // builds nothing
+    if (kind.inlined) continue; // builds nothing
     const owner = schemaOwner(schema, sources);
     if (owner) {
       const where = m.schemaAt ? 'set by its config block' : `named by its folder sql/${schema}/`;

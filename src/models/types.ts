@@ -3,8 +3,10 @@
  * the run side (selection, materializations, the runner, the DAG operator).
  */
 import type { JsonValue } from '../dag/types';
+import type { Materialization } from './materializations/registry';
 
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
+/** The materializations' names (materializations/registry.ts lists the kinds). */
+export type { Materialization } from './materializations/registry';
 
 /** A position in a model file (1-based line and column), for every error the user can fix. */
 export interface FilePosition {

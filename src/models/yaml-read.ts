@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { Issue } from '../errors/errors';
-import { closest } from '../util/graph';
+import { didYouMean } from '../util/did-you-mean';
 import { positionAt, type LineIndex } from '../util/text-position';
 
 export interface YamlReader {
@@ -71,14 +71,13 @@ export function knownPairs(
 ): YamlPair[] {
   return pairs.filter((p) => {
     if (known.includes(p.key)) return true;
-    const hint = closest(p.key, known);
     const comma =
       p.inFlow && (p.value === null || (isScalar(p.value) && p.value.value === null))
         ? '; inside { … } a comma starts a new key: quote text that contains commas'
         : '';
     r.fail(
       p.keyNode,
-      `unknown key "${p.key}" in ${where}${hint ? ` (did you mean "${hint}"?)` : ''} (known: ${known.join(', ')})${comma}`,
+      `unknown key "${p.key}" in ${where}${didYouMean(p.key, known)} (known: ${known.join(', ')})${comma}`,
     );
     return false;
   });

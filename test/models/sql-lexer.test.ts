@@ -1,4 +1,4 @@
-import { lexSql, secondStatement } from '../../src/models/sql-lexer';
+import { lexSql, secondStatement } from '../../src/models/template/sql-lexer';
 
 const second = (sql: string) => {
   const at = secondStatement(lexSql(sql), sql);

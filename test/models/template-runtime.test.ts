@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import { BUILTIN_HELPERS } from '../../src/models/builtin-helpers';
-import { renderTemplate, TemplateError } from '../../src/models/template-runtime';
+import { BUILTIN_HELPERS } from '../../src/models/template/builtin-helpers';
+import { renderTemplate, TemplateError } from '../../src/models/template/runtime';
 
 const PARTIALS: Record<string, string> = {
   col: '{{name}} AS {{alias}}',

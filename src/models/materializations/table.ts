@@ -11,12 +11,18 @@
  * dropped with CASCADE). Only a table or view a model built is replaced (ownership.ts). Indexes
  * and grants on the old table itself go with it.
  */
-import { quoteQualified } from '../db/quote';
-import type { Warehouse } from '../db/queryable';
-import { detachDependents, restoreDependents, type Dependents, type RebuiltLater } from './dependents';
-import { queryModelSql } from './model-error';
-import { assertOneStatement } from './one-statement';
-import { assertReplaceable } from './ownership';
+import { quoteQualified } from '../../db/quote';
+import type { Warehouse } from '../../db/queryable';
+import {
+  detachDependents,
+  replaceMindingDependents,
+  restoreDependents,
+  type Dependents,
+  type RebuiltLater,
+} from '../dependents';
+import { queryModelSql } from '../model-error';
+import { assertOneStatement } from '../one-statement';
+import { assertReplaceable } from '../ownership';
 import {
   columnsOf,
   dropStatement,
@@ -25,37 +31,42 @@ import {
   markStatement,
   renameStatement,
   sideName,
-} from './relation';
-import type { CompiledModel } from './types';
-import { assertUniqueKey } from './unique-key';
+  SIDE_SUFFIXES,
+} from '../relation';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
+import type { CompiledModel } from '../types';
+import { assertUniqueKey } from '../unique-key';
+import { defineMaterialization } from './kind';
 
-/** A DROP refused because something depends on the relation (Postgres' message; the code does not survive every warehouse client). */
-function dependentsBlocked(e: unknown): boolean {
-  return /because other objects depend on it/.test(String((e as Error)?.message));
+export const table = defineMaterialization({
+  name: 'table',
+  actions: ['table'],
+  inlined: false,
+  incremental: false,
+  requiresUniqueKey: false,
+  maxNameBytes: MAX_IDENT_BYTES - SIDE_SUFFIXES.new.length,
+  nameLimitReason: sideNameReason('table'),
+  doc: `built under a side name in the target schema, then swapped in within one transaction
+(old renamed away, new renamed in, old dropped): a concurrent reader sees the old table or the
+new one, never a half-built or missing one (tested with a reader in a loop).`,
+  build: async ({ wh, model, file, later }) => ({ action: 'table', rows: await buildTable(wh, model, file, later) }),
+});
+
+/** Why a kind that rebuilds under a side name has a shorter name limit (the name-length error's clause). */
+export function sideNameReason(kind: string): (name: string) => string {
+  return (name) => ` (a ${kind} model is rebuilt under the side name "${name}${SIDE_SUFFIXES.new}")`;
 }
 
 /**
- * Runs a replace, taking care of dependent views only when the catalog said there are some; if
- * something came to depend on the relation since it was looked up, once more, taking care of it.
+ * Builds `model` as a table (also an incremental model's first run and full refresh); returns its
+ * row count. `uniqueKey`: first check that the model's unique key holds in the new rows.
  */
-export async function replaceMindingDependents(
-  hadDependents: boolean,
-  attempt: (withDependents: boolean) => Promise<void>,
-): Promise<void> {
-  try {
-    await attempt(hadDependents);
-  } catch (e) {
-    if (!dependentsBlocked(e) || hadDependents) throw e;
-    await attempt(true);
-  }
-}
-
-/** Builds `model` as a table (also an incremental model's first run and full refresh); returns its row count. */
 export async function buildTable(
   wh: Warehouse,
   model: CompiledModel,
   file: string,
   later: RebuiltLater = new Set(),
+  uniqueKey = false,
 ): Promise<number> {
   const { schema, name } = model;
   const fresh = sideName(name, 'new');
@@ -71,7 +82,7 @@ export async function buildTable(
   // Built outside the swap's transaction: the (possibly long) build holds no lock readers wait on.
   const created = await queryModelSql(wh, `CREATE TABLE ${quoteQualified(schema, fresh)} AS\n`, model, file);
   try {
-    if (model.materialized === 'incremental' && model.uniqueKey.length) {
+    if (uniqueKey && model.uniqueKey.length) {
       const [columns] = await columnsOf(wh, [quoteQualified(schema, fresh)]);
       await assertUniqueKey(wh, quoteQualified(schema, fresh), columns, model, file);
     }

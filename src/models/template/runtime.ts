@@ -6,8 +6,8 @@
  * `@key`/`@root`, `../`, block params and partials with indentation. Never HTML-escaped; a simple
  * `{{path}}` that does not resolve is an error (Handlebars' strict mode), helper params are lenient.
  */
-import { closest } from '../util/graph';
-import type { Program } from './template-parse';
+import { didYouMean } from '../../util/did-you-mean';
+import type { Program } from './parse';
 
 type Loc = hbs.AST.SourceLocation;
 type Path = hbs.AST.PathExpression;
@@ -200,10 +200,9 @@ function lookup(p: Path, scope: Scope, strict: boolean): unknown {
     if (!has(value, key)) {
       if (!strict || p.data) return undefined;
       const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
-      const hint = closest(key, keys);
       const owner = i === 0 ? 'the template context' : p.parts.slice(0, i).join('.');
       throw new TemplateError(
-        `"${p.original}" is not defined: ${owner} has no "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `"${p.original}" is not defined: ${owner} has no "${key}"${didYouMean(key, keys)}`,
         p.loc,
       );
     }

@@ -3,10 +3,10 @@
  * must be static, so their arguments must be string literals), helper and name typos, and the
  * rewrite of a model's `{{this}}` into the `this_relation` helper (Handlebars' `this` is the context).
  */
-import type { Issue } from '../errors/errors';
-import { closest } from '../util/graph';
-import type { FilePosition, RefUse, SourceUse } from './types';
-import { filePosition, HELPER_NAMES, type Program, type TemplateOrigin } from './template-parse';
+import type { Issue } from '../../errors/errors';
+import { didYouMean } from '../../util/did-you-mean';
+import type { FilePosition, RefUse, SourceUse } from '../types';
+import { filePosition, HELPER_NAMES, type Program, type TemplateOrigin } from './parse';
 
 type Node = hbs.AST.Node;
 type Expr = hbs.AST.Expression;
@@ -42,11 +42,7 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
     if (!isModel || scoped || path.data || path.depth > 0 || path.parts.length === 0) return;
     const head = path.parts[0];
     if (KNOWN_NAMES.includes(head)) return;
-    const hint = closest(head, KNOWN_NAMES);
-    fail(
-      path,
-      `unknown name "${head}"${hint ? ` (did you mean "${hint}"?)` : ''}; a model sees ${CONTEXT_NAMES.join(', ')}`,
-    );
+    fail(path, `unknown name "${head}"${didYouMean(head, KNOWN_NAMES)}; a model sees ${CONTEXT_NAMES.join(', ')}`);
   };
 
   const literalArgs = (
@@ -98,11 +94,7 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
       // Built-in block helpers; Handlebars checks their arity itself.
     } else if (isCall && path.type === 'PathExpression') {
       const name = (path as Path).original;
-      const hint = closest(name, HELPERS);
-      fail(
-        node,
-        `unknown helper "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; helpers are ${[...HELPERS].join(', ')}`,
-      );
+      fail(node, `unknown helper "${name}"${didYouMean(name, HELPERS)}; helpers are ${[...HELPERS].join(', ')}`);
     } else if (path.type === 'PathExpression') {
       checkName(path as Path, scoped);
     }

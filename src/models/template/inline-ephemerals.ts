@@ -3,8 +3,8 @@
  * into the model's own leading `WITH` / `WITH RECURSIVE`. Lines keep their map; CTE bodies are not
  * re-indented, so columns in them stay the ephemeral file's.
  */
-import { quoteIdent } from '../db/quote';
-import type { FilePosition } from './types';
+import { quoteIdent } from '../../db/quote';
+import type { FilePosition } from '../types';
 import type { RenderedSql } from './render';
 
 export interface EphemeralCte {

@@ -3,20 +3,22 @@
  * A mistake (a missing var, a bad identifier) is recorded with the helper call's file position and
  * rendering goes on, so one render reports every such mistake in the model; the result is discarded.
  */
-import { closest } from '../util/graph';
-import { quoteIdent, quoteQualified } from '../db/quote';
-import type { FilePosition, ModelNode } from './types';
-import type { ProjectState, RenderScope } from './project-state';
-import { filePosition } from './template-parse';
+import { didYouMean } from '../../util/did-you-mean';
+import { quoteIdent, quoteQualified } from '../../db/quote';
+import type { FilePosition, ModelNode } from '../types';
+import type { ProjectState, RenderScope } from '../project-state';
+import { filePosition } from './parse';
 import { literalOf, sqlIdent, SqlText, unwrap, valueLabel, ValueError, wrapValue } from './sql-values';
-import type { Helper, HelperOptions as Options } from './template-runtime';
+import type { Helper, HelperOptions as Options } from './runtime';
 import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
+import { EPHEMERAL_PREFIX } from '../materializations/ephemeral';
+import { materializationOf } from '../materializations/registry';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
 export function refRelation(node: ModelNode): string {
-  return node.config.materialized === 'ephemeral'
-    ? quoteIdent(`__ephemeral_${node.name}`)
+  return materializationOf(node.config.materialized).inlined
+    ? quoteIdent(`${EPHEMERAL_PREFIX}${node.name}`)
     : quoteQualified(node.config.schema, node.name);
 }
 
@@ -75,11 +77,10 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
   const ref: Helper = (name: unknown, options: Options) => {
     const node = typeof name === 'string' ? state.nodes.get(name) : undefined;
     if (!node) {
-      const hint = closest(String(name), state.nodes.keys());
-      return fail(options, `ref to unknown model "${String(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      return fail(options, `ref to unknown model "${String(name)}"${didYouMean(String(name), state.nodes.keys())}`);
     }
     const current = scope();
-    if (node.config.materialized === 'ephemeral' && !current.ephemerals.includes(node.name))
+    if (materializationOf(node.config.materialized).inlined && !current.ephemerals.includes(node.name))
       current.ephemerals.push(node.name);
     return new SqlText(refRelation(node), `ref "${node.name}"`);
   };
@@ -87,18 +88,16 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
   const source: Helper = (source: unknown, table: unknown, options: Options) => {
     const tables = state.sources.get(String(source));
     if (!tables) {
-      const hint = closest(String(source), state.sources.keys());
       return fail(
         options,
-        `unknown source "${String(source)}"${hint ? ` (did you mean "${hint}"?)` : ''} in sql/sources.yml`,
+        `unknown source "${String(source)}"${didYouMean(String(source), state.sources.keys())} in sql/sources.yml`,
       );
     }
     const t = tables.get(String(table));
     if (!t) {
-      const hint = closest(String(table), tables.keys());
       return fail(
         options,
-        `source "${String(source)}" has no table "${String(table)}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `source "${String(source)}" has no table "${String(table)}"${didYouMean(String(table), tables.keys())}`,
       );
     }
     return new SqlText(t.relation, `source "${t.source}" "${t.table}"`);
@@ -115,10 +114,9 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       return fallback !== null && typeof fallback === 'object'
         ? fallback
         : wrapValue((fallback ?? null) as never, name);
-    const hint = closest(name, Object.keys(vars));
     return fail(
       options,
-      `var "${name}" is not set${hint ? ` (did you mean "${hint}"?)` : ''} and has no default ({{var "${name}" "default"}})`,
+      `var "${name}" is not set${didYouMean(name, Object.keys(vars))} and has no default ({{var "${name}" "default"}})`,
     );
   };
 
@@ -155,7 +153,7 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
 
   const thisRelation: Helper = (options: Options) => {
     const model = scope().model;
-    if (model.config.materialized === 'ephemeral')
+    if (materializationOf(model.config.materialized).inlined)
       return fail(
         options,
         `{{this}}: ephemeral model ${model.name} has no relation of its own (it is inlined where it is used)`,

@@ -5,8 +5,8 @@
  * building the line map. The nonce keeps a var's text from ever posing as a marker.
  */
 import { randomBytes } from 'node:crypto';
-import type { FilePosition } from './types';
-import type { Program } from './template-parse';
+import type { FilePosition } from '../types';
+import type { Program } from './parse';
 
 const NONCE = randomBytes(6).toString('hex');
 const OPEN = `\u0001${NONCE}`;

@@ -8,20 +8,42 @@
  * connection, and the transaction is what keeps a pooled warehouse on one connection. Readers are
  * not blocked: DELETE and INSERT take row locks only.
  */
-import { quoteIdent, quoteQualified } from '../db/quote';
-import type { Warehouse } from '../db/queryable';
-import type { RebuiltLater } from './dependents';
-import { modelProblem, queryModelSql } from './model-error';
-import { buildTable } from './materialize-table';
-import { assertOneStatement } from './one-statement';
-import { assertReplaceable } from './ownership';
-import { columnsOf, type RelationInfo } from './relation';
-import type { CompiledModel } from './types';
-import { assertUniqueKey } from './unique-key';
+import { quoteIdent, quoteQualified } from '../../db/quote';
+import type { Warehouse } from '../../db/queryable';
+import type { RebuiltLater } from '../dependents';
+import { modelProblem, queryModelSql } from '../model-error';
+import { assertOneStatement } from '../one-statement';
+import { assertReplaceable } from '../ownership';
+import { columnsOf, lookupRelations, SIDE_SUFFIXES, type RelationInfo } from '../relation';
+import { MAX_IDENT_BYTES } from '../template/sql-values';
+import type { CompiledModel } from '../types';
+import { assertUniqueKey } from '../unique-key';
+import { defineMaterialization } from './kind';
+import { buildTable, sideNameReason } from './table';
 
 const TEMP = quoteQualified('pg_temp', 'sluice_incremental');
 
-export interface IncrementalOutcome {
+export const incremental = defineMaterialization({
+  name: 'incremental',
+  actions: ['table', 'merge', 'append'],
+  inlined: false,
+  incremental: true,
+  requiresUniqueKey: true,
+  maxNameBytes: MAX_IDENT_BYTES - SIDE_SUFFIXES.new.length,
+  nameLimitReason: sideNameReason('incremental'),
+  doc: `the first run, a missing table or \`--full-refresh\`
+builds like a table; later runs compute the new rows into a temporary table, **fail if any
+unique-key column is null** (with a count and an example, where dbt would silently duplicate),
+then delete the matching rows and insert the new ones in one transaction. New columns in the
+model are an error that suggests \`--full-refresh\`. Re-running a day gives no duplicates.`,
+  build: async ({ wh, model, file, later, fullRefresh, isIncremental, known }) => {
+    const state = known ?? (await lookupRelations(wh, model.schema, [model.name]));
+    const run = isIncremental ?? (!fullRefresh && state.kinds.get(model.name) === 'table');
+    return buildIncremental(wh, model, file, run, state.relations.get(model.name), later);
+  },
+});
+
+interface IncrementalOutcome {
   readonly action: 'table' | 'merge' | 'append';
   readonly rows: number;
 }
@@ -30,7 +52,7 @@ export interface IncrementalOutcome {
  * `isIncremental`: the model was compiled for an incremental run (its table exists; no full
  * refresh). `current`: the catalog's view of the target, which must be a table a model built.
  */
-export async function buildIncremental(
+async function buildIncremental(
   wh: Warehouse,
   model: CompiledModel,
   file: string,
@@ -38,7 +60,7 @@ export async function buildIncremental(
   current: RelationInfo | undefined,
   later?: RebuiltLater,
 ): Promise<IncrementalOutcome> {
-  if (!isIncremental) return { action: 'table', rows: await buildTable(wh, model, file, later) };
+  if (!isIncremental) return { action: 'table', rows: await buildTable(wh, model, file, later, true) };
   await assertReplaceable(wh, model, file, current);
   const target = quoteQualified(model.schema, model.name);
   return wh.transaction(async (tx) => {

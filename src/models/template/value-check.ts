@@ -7,8 +7,8 @@
  * same pass finds a second statement and NUL bytes, at their file and line.
  */
 import { randomBytes } from 'node:crypto';
-import type { Issue } from '../errors/errors';
-import type { FilePosition } from './types';
+import type { Issue } from '../../errors/errors';
+import type { FilePosition } from '../types';
 import { isWordChar, lexSql, secondStatement, type Token } from './sql-lexer';
 
 const NONCE = randomBytes(6).toString('hex');

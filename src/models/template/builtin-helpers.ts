@@ -2,7 +2,7 @@
  * Handlebars' built-in block helpers (`if`, `unless`, `each`, `with`, `lookup`), as the template
  * runtime calls them; conditions see a var's value, not its SQL literal.
  */
-import type { Frame, Helper, HelperOptions } from './template-runtime';
+import type { Frame, Helper, HelperOptions } from './runtime';
 import { SqlValue, unwrap, varPath } from './sql-values';
 
 /** Handlebars' `isEmpty`: falsy but not 0, or an empty list. */

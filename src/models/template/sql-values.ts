@@ -7,9 +7,9 @@
  * The print hook (render.ts) wraps each printed value in markers so that the rendered SQL can be
  * checked for values that landed inside a string or comment or glued to a word (value-check.ts).
  */
-import type { JsonValue } from '../dag/types';
-import { quoteIdent, quoteLiteral, textFlaw } from '../db/quote';
-import type { RunContext } from './types';
+import type { JsonValue } from '../../dag/types';
+import { quoteIdent, quoteLiteral, textFlaw } from '../../db/quote';
+import type { RunContext } from '../types';
 
 type Scalar = string | number | boolean | null;
 

@@ -3,7 +3,7 @@
  * errors turned into file positions.
  */
 import Handlebars from 'handlebars';
-import type { Issue } from '../errors/errors';
+import type { Issue } from '../../errors/errors';
 
 export type Program = hbs.AST.Program;
 

@@ -2,14 +2,14 @@
  * Rendering one model's template for a run: the SQL as lines, each mapped to the file and line it
  * came from, and the ephemeral models it referenced. Every mistake comes back with a position.
  */
-import { ValidationError, type Issue } from '../errors/errors';
-import type { FilePosition, ModelNode, RunContext } from './types';
-import type { ProjectState, RenderScope } from './project-state';
-import { renderTemplate, TemplateError } from './template-runtime';
+import { ValidationError, type Issue } from '../../errors/errors';
+import type { FilePosition, ModelNode, RunContext } from '../types';
+import type { ProjectState, RenderScope } from '../project-state';
+import { renderTemplate, TemplateError } from './runtime';
 import { decodeLineMarkers } from './line-markers';
 import { runContextLiterals, ValueError, wrapVars } from './sql-values';
 import { checkRenderedSql } from './value-check';
-import { filePosition, type TemplateOrigin } from './template-parse';
+import { filePosition, type TemplateOrigin } from './parse';
 
 export interface RenderedSql {
   readonly lines: readonly string[];
