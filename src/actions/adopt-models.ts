@@ -1,3 +1,4 @@
+import { materializationOf } from '../models/materializations/registry';
 import type { Warehouse } from '../db/queryable';
 import { loadProject } from '../models/project';
 import { lookupRelations, markStatement } from '../models/relation';
@@ -23,7 +24,7 @@ export async function adoptModels(root: string, wh: Warehouse, selection: Select
   const out: Adoption[] = [];
   for (const name of selectModels(project, selection)) {
     const m = project.models.get(name)!;
-    if (m.config.materialized === 'ephemeral') continue;
+    if (materializationOf(m.config.materialized).inlined) continue;
     const { schema } = m.config;
     const relation = `${schema}.${name}`;
     const owner = schemaOwner(schema);
