@@ -10,7 +10,7 @@ import { findCycles } from '../util/graph';
 import { callerLocation } from './source-location';
 import { noteDefinedDag } from './defined-dags';
 import { checkConf } from './run-conf';
-import { idList } from './task';
+import { idList, OPTION_KEYS } from './task';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -159,16 +159,6 @@ const DAG_KEYS = [
   'defaults',
   'tasks',
 ] as const satisfies ReadonlyArray<keyof DagSpec<unknown>>;
-const OPTION_KEYS = [
-  'retries',
-  'retryDelay',
-  'retryExponentialBackoff',
-  'maxRetryDelay',
-  'executionTimeout',
-  'triggerRule',
-  'priorityWeight',
-  'doc',
-] as const satisfies ReadonlyArray<keyof TaskOptions>;
 
 /**
  * Bounds of the duration options. A retry delay above a day is a unit slip (300000 meant as ms is

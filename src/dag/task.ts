@@ -19,13 +19,8 @@ export interface TaskSpec<I extends string, U extends string> extends TaskOption
   readonly run: TaskFn;
 }
 
-/** Every key a task spec takes once an operator has taken its own: anything else is a typo. */
-const TASK_KEYS = [
-  'id',
-  'upstream',
-  'produces',
-  'consumes',
-  'run',
+/** The task options (what `defaults` may set for every task of a DAG). */
+export const OPTION_KEYS = [
   'retries',
   'retryDelay',
   'retryExponentialBackoff',
@@ -34,7 +29,12 @@ const TASK_KEYS = [
   'triggerRule',
   'priorityWeight',
   'doc',
-] as const satisfies ReadonlyArray<keyof TaskSpec<string, string>>;
+] as const satisfies ReadonlyArray<keyof TaskOptions>;
+
+/** Every key a task spec takes once an operator has taken its own: anything else is a typo. */
+const TASK_KEYS = ['id', 'upstream', 'produces', 'consumes', 'run', ...OPTION_KEYS] as const satisfies ReadonlyArray<
+  keyof TaskSpec<string, string>
+>;
 
 /**
  * A plain TypeScript function task: `task('extract', async (ctx) => ...)` or

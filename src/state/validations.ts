@@ -10,34 +10,42 @@ export interface ValidationRun {
   readonly ds?: string;
 }
 
-/** An expectation's result as stored (the checks' ExpectationResult fits it). */
+/** An expectation's result as stored (src/checks/types.ts narrows it to ExpectationResult). */
 export interface StoredExpectation {
   readonly index: number;
   readonly type: string;
   readonly severity: string;
   readonly kwargs: Readonly<Record<string, unknown>>;
   readonly success: boolean;
+  /** The metric the expectation judged (a count, a mean, a set, the newest timestamp, …). */
   readonly observed: unknown;
+  /** Map expectations: rows considered (non-null values unless the type is about nulls), unexpected ones and their share. */
   readonly elementCount?: number;
   readonly unexpectedCount?: number;
   readonly unexpectedPercent?: number;
+  /** Rows whose value was null (excluded from map expectations except the null ones; stated in every result). */
   readonly nullCount?: number;
+  /** Up to 20 failing rows: the column's value and the table's key columns. */
   readonly sample?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** The SQL that returns every failing row. */
   readonly failingRowsSql?: string;
+  /** A sentence a person reads ("3 of 1,000 non-null values (0.3 %) are not in the set; nulls are not counted"). */
   readonly summary: string;
 }
 
-/** A validation as stored (the checks' ValidationResult fits it). */
+/** A validation as stored (src/checks/types.ts narrows it to ValidationResult). */
 export interface ValidationToStore {
   readonly suite: string;
   readonly table: string;
   readonly where?: string;
   readonly startedAt: Date;
   readonly ms: number;
+  /** False when an error-severity expectation failed (the gate closes). */
   readonly success: boolean;
   readonly errors: number;
   readonly warnings: number;
   readonly results: readonly StoredExpectation[];
+  /** Queries the validation sent to Postgres (table scans among them). */
   readonly queries: number;
 }
 
