@@ -8,7 +8,7 @@ import type { RebuiltLater } from './dependents';
 import { findMaterialization, type ModelAction } from './materializations/registry';
 import { defaultFile, modelFailure } from './model-error';
 import { assertSchemaAllowed } from './ownership';
-import { lookupRelations, type SchemaState } from './relation';
+import type { SchemaState } from './relation';
 import type { CompiledModel } from './types';
 
 /**
@@ -39,18 +39,6 @@ export interface MaterializeOptions {
   readonly known?: SchemaState;
   /** Relations (`schema.name`) built later in this run: a dependent view of theirs that no longer fits may wait for them. */
   readonly rebuiltLater?: RebuiltLater;
-}
-
-/** The model's relation is an existing table, and no full refresh was asked for. */
-export async function shouldRunIncrementally(
-  wh: Warehouse,
-  schema: string,
-  name: string,
-  fullRefresh: boolean,
-): Promise<boolean> {
-  if (fullRefresh) return false;
-  const state = await lookupRelations(wh, schema, [name]);
-  return state.kinds.get(name) === 'table';
 }
 
 /** Builds `model`; a failure is a SluiceError('MODEL_FAILED') naming the model and its file (and line, when Postgres gives a position). */

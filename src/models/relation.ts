@@ -98,10 +98,6 @@ export function markStatement(schema: string, name: string, kind: 'table' | 'vie
   return `COMMENT ON ${kind.toUpperCase()} ${quoteQualified(schema, name)} IS ${quoteLiteral(MODEL_MARKER + file)}`;
 }
 
-export async function relationKind(q: Queryable, schema: string, name: string): Promise<RelationKind | undefined> {
-  return (await lookupRelations(q, schema, [name])).kinds.get(name);
-}
-
 /**
  * Creates the schema unless it exists. Looking first (rather than `CREATE SCHEMA IF NOT EXISTS`
  * alone) spares a role without CREATE on the database; and two models creating the same schema

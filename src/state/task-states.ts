@@ -11,10 +11,3 @@ export const TASK_STATES = [
   'skipped',
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
-export const FINISHED_STATES: readonly TaskState[] = ['success', 'failed', 'upstream_failed', 'skipped'];
-export const RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-
-export function isFinished(s: TaskState): boolean {
-  return FINISHED_STATES.includes(s);
-}
