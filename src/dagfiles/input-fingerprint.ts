@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /**
- * A fingerprint of a DAG file's other inputs (see src/dag/parse-inputs.ts): every file under each
+ * A fingerprint of a DAG file's other inputs (see src/dag/parse-dependencies.ts): every file under each
  * input folder, or the input file, by path, size and mtime. Missing inputs count as missing, so
  * creating them changes the fingerprint too.
  */

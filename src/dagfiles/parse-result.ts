@@ -15,6 +15,6 @@ export interface ParseResult {
   readonly dags: DagStructure[];
   readonly issues: ImportIssue[];
   readonly ms: number;
-  /** Other files and folders the file's DAGs were built from (see src/dag/parse-inputs.ts). */
+  /** Other files and folders the file's DAGs were built from (see src/dag/parse-dependencies.ts). */
   readonly inputs?: readonly string[];
 }
