@@ -40,7 +40,13 @@ export function whatLimitsIt(pg: BackendResults, emb: BackendResults): string {
         'schedulers is one more statement in the `advanceRun` batch, and per try the worker writes an end mark to stdout and stderr (read before ' +
         "the try is recorded), empties its slot's temp folder and renews a lease timer. Measured interleaved against the commit before it " +
         '(f7c0b1a) on this machine, 3 × 8 chains of 40: chain 254–288 ms against 256–274 ms, hop p50 2.8–3.2 ms against 2.9–3.2 ms, ' +
-        "a task's claim-to-completion +0.3 ms (a first version with a temp folder per try cost ~2 ms per task and was replaced).",
+        "a task's claim-to-completion +0.3 ms (a first version with a temp folder per try cost ~2 ms per task and was replaced). " +
+        'The restructuring of issue 10 (platform SQL moved into src/state, named statement batches, one withTransaction, jobs built ' +
+        'from the claimed row) sends the same statements in the same round trips. Measured interleaved against the commit before it ' +
+        '(f09afb1) on this machine, which was slower that day (a round trip 400–480 µs): two full runs of this suite each, chain of 40 ' +
+        'on Postgres 287 and 232 ms before against 416 and 298 ms after, embedded 457 and 456 ms against 355 and 315 ms; then 3 × 8 ' +
+        'chains each, alternating: Postgres 279–330 ms against 270–337 ms, hop p50 3.2–3.7 ms against 3.1–3.7 ms; embedded 346–438 ms ' +
+        'against 348–434 ms, hop p50 4–5 ms on both.',
     );
   }
 
