@@ -31,7 +31,11 @@ export async function runSuite(wh: Warehouse, r: SuiteRun): Promise<{ result: Va
     table: r.resolveTable(suite.table),
     where: suite.where === undefined ? undefined : renderMacros(suite.where, r.macros),
   };
-  const result = await validateSuite(wh, resolved, { ds: r.macros.ds, dataIntervalEnd: r.macros.dataIntervalEnd });
+  const result = await validateSuite(wh, resolved, {
+    ds: r.macros.ds,
+    dataIntervalEnd: r.macros.dataIntervalEnd,
+    resolveTable: r.resolveTable,
+  });
   const { page } = await recordValidation(wh, result, r.docsDir, r.run);
   return { result, page: path.join(r.docsDir, page) };
 }

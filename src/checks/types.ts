@@ -31,6 +31,8 @@ export interface Suite {
 export interface ValidationContext {
   readonly ds?: string;
   readonly dataIntervalEnd?: Date;
+  /** How the other tables expectations name are found (suite-table.ts); as written without it. */
+  readonly resolveTable?: (table: string) => string;
 }
 
 /** An expectation's result: the stored shape (its fields are documented there) with a typed severity. */

@@ -89,9 +89,14 @@ export async function validateSuite(
     kwargs: config.kwargs,
     type: expectationType(config.type) as ExpectationType,
   }));
-  const catalog = await inPostgres(suite, 'reading the catalog', () =>
-    readCatalog(q, [suite.table, ...otherTables(items)]),
+  const others = otherTables(items);
+  const resolve = ctx.resolveTable ?? ((t: string) => t);
+  const found = await inPostgres(suite, 'reading the catalog', () =>
+    readCatalog(q, [suite.table, ...others.map(resolve)]),
   );
+  // Expectations look other tables up by the name they were written with.
+  const catalog = new Map(found);
+  for (const other of others) catalog.set(other, found.get(resolve(other)));
   const table = catalog.get(suite.table);
   if (!table)
     return fail([
@@ -136,14 +141,15 @@ export async function validateSuite(
   const results = await inSnapshot(wh, q, tally, async (qm) => {
     const values = new Map<Key, unknown>(probe.values);
     const aggregate = plan.aggregateSql();
-    const [row, ...own] = await inPostgres(suite, 'validating', () =>
-      Promise.all([
-        aggregate
-          ? qm.query<Record<string, unknown>>(aggregate).then((r) => r.rows[0])
-          : Promise.resolve({} as Record<string, unknown>),
-        ...plan.queries.map((x) => qm.query<Record<string, unknown>>(x.sql).then((r) => r.rows)),
-      ]),
-    );
+    // One after another: they share the snapshot's one connection, which runs one query at a time anyway
+    // (pg deprecates queueing several on a client).
+    const [row, ...own] = await inPostgres(suite, 'validating', async () => {
+      const out: [Record<string, unknown>, ...Array<Array<Record<string, unknown>>>] = [
+        aggregate ? (await qm.query<Record<string, unknown>>(aggregate)).rows[0] : {},
+      ];
+      for (const x of plan.queries) out.push((await qm.query<Record<string, unknown>>(x.sql)).rows);
+      return out;
+    });
     for (const key of plan.aggregates.values()) values.set(key, row[key]);
     plan.queries.forEach((x, i) => values.set(x.key, x.scalar ? Object.values(own[i][0] ?? {})[0] : own[i]));
     const read = (key: Key) => values.get(key);

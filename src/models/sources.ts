@@ -74,6 +74,7 @@ export function parseSources(text: string, file: string): { catalog: SourceCatal
         source: src.key,
         table: entry.name,
         schema,
+        identifier,
         relation: quoteQualified(schema, identifier),
       });
     }

@@ -58,6 +58,8 @@ export interface SourceTable {
   readonly source: string;
   readonly table: string;
   readonly schema: string;
+  /** The table's name in its schema (`shop_orders` unless sources.yml sets `identifier`). */
+  readonly identifier: string;
   readonly relation: string;
 }
 
