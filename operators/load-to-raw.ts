@@ -5,7 +5,8 @@ import { maskSecrets } from '../src/secrets/task-secrets';
 import type { ColumnSpec } from '../src/lake/column-spec';
 import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
 import { recordIngestion } from '../src/state/ingestion-log';
-import { loadObjects, type LoadResult } from '../src/warehouse/load-objects';
+import { loadObjects, type LoadResult, type ReplaceScope } from '../src/warehouse/load-objects';
+import { describeValue } from '../src/errors/describe-value';
 import type { NewColumnPolicy } from '../src/warehouse/raw-table';
 
 export interface LoadToRawSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
@@ -20,6 +21,12 @@ export interface LoadToRawSpec<I extends string, U extends string> extends Omit<
   readonly onNewColumn?: NewColumnPolicy;
   /** Only for objects Sluice did not land (no schema metadata). */
   readonly columns?: readonly ColumnSpec[];
+  /**
+   * What a run's load replaces: `'partition'` (default), its day (or hour) and nothing else, so the
+   * table accumulates runs; `'table'`, the whole table, for a source extracted whole every run (a
+   * snapshot: reference data, a full dump), so a second day does not double it.
+   */
+  readonly replace?: ReplaceScope;
 }
 
 /**
@@ -30,7 +37,11 @@ export interface LoadToRawSpec<I extends string, U extends string> extends Omit<
 export function loadToRaw<const I extends string, const U extends string = never>(
   spec: LoadToRawSpec<I, U>,
 ): TaskDefinition<I, U> {
-  const { source, dataset, bucket = 'raw', table, hourly, onNewColumn, columns, ...task } = spec;
+  const { source, dataset, bucket = 'raw', table, hourly, onNewColumn, columns, replace, ...task } = spec;
+  const problems =
+    replace === undefined || replace === 'partition' || replace === 'table'
+      ? []
+      : [`replace must be 'partition' or 'table', got ${describeValue(replace)}`];
   const [schema, name] = table?.includes('.')
     ? table.split('.', 2)
     : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
@@ -58,6 +69,7 @@ export function loadToRaw<const I extends string, const U extends string = never
             partition: prefix.slice(`${source}/${dataset}/`.length, -1),
             columns,
             onNewColumn,
+            replace,
             source: `${source}.${dataset}`,
             run,
           });
@@ -70,7 +82,7 @@ export function loadToRaw<const I extends string, const U extends string = never
             name,
             r.method === 'copy' ? 'COPY' : 'batched INSERT',
             r.replaced,
-            ctx.ds,
+            replace === 'table' ? 'the whole table' : ctx.ds,
             r.watermark ? `; watermark ${r.watermark}` : '',
           );
           return r;
@@ -90,6 +102,15 @@ export function loadToRaw<const I extends string, const U extends string = never
         }
       },
     },
-    { source, dataset, bucket, table: `${schema}.${name}`, onNewColumn: onNewColumn ?? 'error' },
+    {
+      source,
+      dataset,
+      bucket,
+      table: `${schema}.${name}`,
+      onNewColumn: onNewColumn ?? 'error',
+      // Only when set, so DAGs written before the option keep their structure hash.
+      ...(replace ? { replace } : {}),
+    },
+    problems,
   );
 }

@@ -11,6 +11,7 @@ import { recordIngestion, type RunRefs } from '../state/ingestion-log';
 import { advanceWatermark } from '../state/watermarks';
 import {
   createSideTable,
+  dropOtherPartitions,
   ensureRawTable,
   qualified,
   setSourceObject,
@@ -33,16 +34,25 @@ export interface LoadRequest {
   /** For objects Sluice did not land (no schema metadata): their columns, in file order. */
   readonly columns?: readonly ColumnSpec[];
   readonly onNewColumn?: NewColumnPolicy;
+  /** What the load replaces: its partition (default), or the whole table (a snapshot source). */
+  readonly replace?: ReplaceScope;
   /** Name in the ingestion log and of the watermark this load may advance. */
   readonly source: string;
   readonly run?: RunRefs;
 }
 
+/**
+ * `partition`: the run's partition is replaced and the others stay (an append-only or incremental
+ * source: the table accumulates days). `table`: every other partition goes too, so the table is the
+ * snapshot just loaded (a source extracted whole every run: reference data, a full dump).
+ */
+export type ReplaceScope = 'partition' | 'table';
+
 export interface LoadResult {
   readonly rows: number;
   readonly bytes: number;
   readonly objects: number;
-  /** Rows of the partition that an earlier load had written and this one replaced. */
+  /** Rows earlier loads had written that this one replaced (of its partition, or of the whole table). */
   readonly replaced: number;
   readonly watermark?: string;
   readonly method: 'copy' | 'insert';
@@ -119,7 +129,8 @@ export async function loadObjects(wh: Warehouse, req: LoadRequest): Promise<Load
         run: req.run,
       });
     }
-    const replaced = await swapPartition(tx, req.target, side, partition);
+    let replaced = await swapPartition(tx, req.target, side, partition);
+    if (req.replace === 'table') replaced += await dropOtherPartitions(tx, req.target, partition);
     if (watermark !== undefined) {
       await advanceWatermark(tx, {
         source: req.source,

@@ -154,6 +154,30 @@ export async function swapPartition(q: Queryable, t: RawTable, side: RawTable, p
   return replaced;
 }
 
+/**
+ * A whole-table (snapshot) load: every partition but `keep` is detached and dropped in the load's
+ * transaction, so the table holds only the snapshot just loaded. Returns how many rows they had.
+ */
+export async function dropOtherPartitions(q: Queryable, t: RawTable, keep: string): Promise<number> {
+  const kept = partitionTableName(t.table, keep, '');
+  const others = (
+    await q.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE i.inhparent = to_regclass($1) ORDER BY c.relname`,
+      [qualified(t)],
+    )
+  ).rows.filter((r) => !(r.schema === t.schema && r.name === kept));
+  let dropped = 0;
+  for (const o of others) {
+    const part = { schema: o.schema, table: o.name };
+    dropped += Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(part)}`)).rows[0].n);
+    await q.query(`ALTER TABLE ${qualified(t)} DETACH PARTITION ${qualified(part)}`);
+    await q.query(`DROP TABLE ${qualified(part)}`);
+  }
+  return dropped;
+}
+
 /** `orders__dt_2026_03_01` (`…__hr_05` for hours); long names are cut and keep a hash so they stay unique. */
 export function partitionTableName(table: string, partition: string, suffix: string): string {
   const tail = `__${partition.replace(/[^A-Za-z0-9]+/g, '_')}${suffix}`;

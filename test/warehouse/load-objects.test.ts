@@ -258,3 +258,53 @@ test('first loads of several tables into a new schema at the same time all succe
   );
   expect(results.map((r) => r.rows)).toEqual([3, 3, 3, 3]);
 });
+
+test('a whole-table load replaces the whole table: a snapshot source loaded on a second day does not double', async () => {
+  const day1 = await land('2026-02-01', 12);
+  const day2 = await land('2026-02-02', 9);
+  const req = (ds: string, key: string, t: string, via: Warehouse = wh) =>
+    loadObjects(via, {
+      store,
+      bucket: 'raw',
+      keys: [key],
+      target: { schema: 'raw', table: t },
+      ds,
+      source: `shop.${t}`,
+      replace: 'table',
+    });
+  for (const [t, via] of [
+    ['snap_copied', wh],
+    ['snap_inserted', withoutCopy(wh)],
+  ] as const) {
+    expect(await req('2026-02-01', day1.key, t, via)).toMatchObject({ rows: 12, replaced: 0 });
+    expect(await req('2026-02-02', day2.key, t, via)).toMatchObject({ rows: 9, replaced: 12 });
+    const rows = await table(t);
+    expect(rows).toHaveLength(9);
+    expect(new Set(rows.map((r) => r._ds))).toEqual(new Set(['2026-02-02']));
+    // Re-running the first day brings that day's snapshot back, alone.
+    expect(await req('2026-02-01', day1.key, t, via)).toMatchObject({ rows: 12, replaced: 9 });
+    expect((await table(t)).map((r) => r._ds)).toEqual(Array(12).fill('2026-02-01'));
+    const parts = await client.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`, [
+      `raw.${t}`,
+    ]);
+    expect(parts.rows[0].n).toBe(1);
+  }
+  // A partition load next to it keeps the days apart, as before.
+  await loadObjects(wh, {
+    store,
+    bucket: 'raw',
+    keys: [day1.key],
+    target: { schema: 'raw', table: 'snap_days' },
+    ds: '2026-02-01',
+    source: 'shop.snap_days',
+  });
+  await loadObjects(wh, {
+    store,
+    bucket: 'raw',
+    keys: [day2.key],
+    target: { schema: 'raw', table: 'snap_days' },
+    ds: '2026-02-02',
+    source: 'shop.snap_days',
+  });
+  expect(await table('snap_days')).toHaveLength(21);
+});
