@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_open_task_index';
 import * as m003 from './migrations/003_ingestion';
 import * as m004 from './migrations/004_validations';
 import * as m005 from './migrations/005_dag_file_inputs';
+import * as m006 from './migrations/006_seeds';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -13,6 +14,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['003_ingestion', m003],
   ['004_validations', m004],
   ['005_dag_file_inputs', m005],
+  ['006_seeds', m006],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'SOURCE_FAILED'
   | 'LOAD_FAILED'
   | 'MODEL_INVALID'
+  | 'SEED_INVALID'
   | 'MODEL_FAILED'
   | 'CHECK_INVALID'
   | 'CHECK_FAILED'

@@ -8,6 +8,20 @@
 export type ColumnType =
   'text' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'jsonb';
 
+/** The Postgres type each column type loads as (raw tables, seeds). */
+export const POSTGRES_TYPES: Readonly<Record<ColumnType, string>> = {
+  text: 'text',
+  integer: 'integer',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  double: 'double precision',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  jsonb: 'jsonb',
+};
+
 export interface ColumnSpec {
   readonly name: string;
   readonly type: ColumnType;

@@ -1,6 +1,6 @@
 import { SluiceError } from '../errors/errors';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
-import type { ColumnSpec, ColumnType } from '../lake/column-spec';
+import { POSTGRES_TYPES, type ColumnSpec } from '../lake/column-spec';
 import type { Queryable } from '../db/queryable';
 
 export interface RawTable {
@@ -10,19 +10,6 @@ export interface RawTable {
 
 /** What to do when an object carries a column the table lacks. */
 export type NewColumnPolicy = 'error' | 'add';
-
-const PG_TYPE: Readonly<Record<ColumnType, string>> = {
-  text: 'text',
-  integer: 'integer',
-  bigint: 'bigint',
-  numeric: 'numeric',
-  double: 'double precision',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone',
-  jsonb: 'jsonb',
-};
 
 export function qualified(t: RawTable): string {
   return quoteQualified(t.schema, t.table);
@@ -51,7 +38,7 @@ export async function ensureRawTable(
   );
   if (!existing.rows.length) {
     const cols = columns.map(
-      (c) => `${quoteIdent(c.name)} ${PG_TYPE[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`,
+      (c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`,
     );
     await createSchemaInTransaction(q, t.schema);
     await q.query(
@@ -79,8 +66,10 @@ export async function ensureRawTable(
   for (const c of columns) {
     const have = types.get(c.name);
     if (have === undefined) added.push(c);
-    else if (have !== PG_TYPE[c.type])
-      problems.push(`column "${c.name}" is ${c.type} (${PG_TYPE[c.type]}) in the object but ${have} in the table`);
+    else if (have !== POSTGRES_TYPES[c.type])
+      problems.push(
+        `column "${c.name}" is ${c.type} (${POSTGRES_TYPES[c.type]}) in the object but ${have} in the table`,
+      );
   }
   if (added.length && policy === 'error') {
     problems.push(
@@ -94,7 +83,7 @@ export async function ensureRawTable(
     );
   }
   for (const c of added)
-    await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${PG_TYPE[c.type]}`);
+    await q.query(`ALTER TABLE ${qualified(t)} ADD COLUMN ${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}`);
 }
 
 /**

@@ -1,0 +1,69 @@
+import type { Warehouse } from '../../db/queryable';
+import { SluiceError } from '../../errors/errors';
+import { loadedSeedChecksum, recordSeedLoad } from '../../state/seeds';
+import { didYouMean } from '../../util/did-you-mean';
+import { buildTable } from '../materializations/table';
+import { lookupRelations } from '../relation';
+import { loadSeeds, type Seed } from './seed-files';
+import { seedModel } from './seed-model';
+
+export interface SeedOutcome {
+  readonly name: string;
+  readonly relation: string;
+  readonly path: string;
+  /** `unchanged`: the table already holds this file (same checksum), so it was left alone. */
+  readonly status: 'created' | 'replaced' | 'unchanged';
+  readonly rows: number;
+  readonly columns: Seed['columns'];
+}
+
+export interface SeedRequest {
+  /** Seed names; every seed when absent. */
+  readonly select?: readonly string[];
+  /** Load even an unchanged file. */
+  readonly fullRefresh?: boolean;
+  readonly onSeed?: (o: SeedOutcome) => void;
+}
+
+/**
+ * `sluice seed` and the seeds() operator: each selected seed whose file (or declared types) changed
+ * since it was last loaded replaces its table, built beside the old one and swapped in within one
+ * transaction (the table materialization: readers see the old rows or the new, never neither; views
+ * models built on it are rebuilt in the same transaction). Only a table a seed or model built is
+ * replaced.
+ */
+export async function runSeeds(wh: Warehouse, root: string, req: SeedRequest = {}): Promise<SeedOutcome[]> {
+  const all = loadSeeds(root);
+  const seeds = req.select ? req.select.map((name) => findSeed(all, name)) : all;
+  const out: SeedOutcome[] = [];
+  for (const seed of seeds) {
+    const outcome = await runSeed(wh, seed, req.fullRefresh ?? false);
+    req.onSeed?.(outcome);
+    out.push(outcome);
+  }
+  return out;
+}
+
+function findSeed(all: readonly Seed[], name: string): Seed {
+  const seed = all.find((s) => s.name === name);
+  if (seed) return seed;
+  throw new SluiceError(
+    'SEED_INVALID',
+    `no seed named "${name}" in seeds/${didYouMean(
+      name,
+      all.map((s) => s.name),
+    )}${all.length ? '' : ' (the folder has no CSV files)'}`,
+  );
+}
+
+async function runSeed(wh: Warehouse, seed: Seed, fullRefresh: boolean): Promise<SeedOutcome> {
+  const base = { name: seed.name, relation: `${seed.schema}.${seed.name}`, path: seed.path, columns: seed.columns };
+  const current = (await lookupRelations(wh, seed.schema, [seed.name])).relations.get(seed.name);
+  if (!fullRefresh && current?.builtBy === seed.path) {
+    if ((await loadedSeedChecksum(wh, seed.schema, seed.name)) === seed.checksum)
+      return { ...base, status: 'unchanged', rows: seed.rows.length };
+  }
+  const rows = await buildTable(wh, seedModel(seed), seed.path);
+  await recordSeedLoad(wh, { schema: seed.schema, table: seed.name, file: seed.path, checksum: seed.checksum, rows });
+  return { ...base, status: current ? 'replaced' : 'created', rows };
+}
