@@ -44,13 +44,95 @@ interface Api {
   readonly types: ReadonlyMap<string, ts.Type>;
   /** Exported functions (the operators and readSecret). */
   readonly functions: readonly string[];
+  /** Type errors in the examples of the operator sections, as `docs/operators.md:<line>: <message>`. */
+  readonly exampleErrors: readonly string[];
 }
 
-function loadApi(): Api {
+interface Section {
+  /** Body rows of its tables, as cells. */
+  readonly rows: string[][];
+  /** Its ```ts blocks, with the line of their first line of code. */
+  readonly examples: Array<{ readonly line: number; readonly code: string }>;
+}
+
+/** docs/operators.md's `##` sections by heading (backticks dropped). */
+function docSections(): Map<string, Section> {
+  const sections = new Map<string, Section>();
+  let section: Section | undefined;
+  let block: { line: number; ts: boolean; lines: string[] } | undefined;
+  const lines = readFileSync(path.join(REPO, DOC), 'utf8').split('\n');
+  const separator = (line = '') => /^\|[\s:|-]+\|$/.test(line);
+  lines.forEach((line, i) => {
+    if (block) {
+      if (!line.startsWith('```')) block.lines.push(line);
+      else {
+        if (block.ts) section?.examples.push({ line: block.line, code: block.lines.join('\n') });
+        block = undefined;
+      }
+      return;
+    }
+    if (line.startsWith('```')) {
+      block = { line: i + 2, ts: line === '```ts', lines: [] };
+      return;
+    }
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) sections.set(heading[1].replace(/`/g, '').trim(), (section = { rows: [], examples: [] }));
+    // A body row: neither the header (the line before the `| --- |` separator) nor the separator.
+    else if (section && line.startsWith('|') && !separator(line) && !separator(lines[i + 1]))
+      section.rows.push(
+        line
+          .slice(1, line.endsWith('|') ? -1 : undefined)
+          .split(/(?<!\\)\|/)
+          .map((c) => c.trim()),
+      );
+  });
+  return sections;
+}
+
+const EXAMPLES_FILE = path.join(REPO, 'test/docs/operator-examples.generated.ts');
+
+/**
+ * The examples of the operator sections as one module, each in an array of tasks as in a DAG's
+ * `tasks` (they are written as its entries), with the names they use but do not define declared.
+ * Returns the text and, per line of it, the line of docs/operators.md it came from.
+ */
+function examplesModule(sections: Map<string, Section>, operators: readonly string[]) {
+  const text = [
+    `import { task, type ColumnSpec } from 'sluice';`,
+    `import { ${operators.join(', ')} } from 'sluice/operators';`,
+    `declare const ORDER_COLUMNS: ColumnSpec[];`,
+    `void task;`,
+  ];
+  const origin: number[] = text.map(() => 0);
+  operators.forEach((op) =>
+    sections.get(op)?.examples.forEach((e, n) => {
+      text.push(`export const ${op}_${n} = [`);
+      origin.push(e.line - 1);
+      e.code.split('\n').forEach((l, k) => {
+        text.push(/^import /.test(l) ? '' : l); // the module imports them all above
+        origin.push(e.line + k);
+      });
+      text.push('];');
+      origin.push(e.line + e.code.split('\n').length);
+    }),
+  );
+  return { text: text.join('\n'), origin };
+}
+
+function loadApi(sections: Map<string, Section>): Api {
   const { config } = ts.readConfigFile(path.join(REPO, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, REPO);
   const entry = path.join(REPO, 'operators/index.ts');
-  const program = ts.createProgram([entry], options);
+  // The operators' names, read from the entry file alone, to import them into the examples module.
+  const operators = [...readFileSync(entry, 'utf8').matchAll(/^export \{ (\w+) \}/gm)].map((m) => m[1]);
+  const examples = examplesModule(sections, operators);
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, language, ...rest) =>
+    path.resolve(file) === EXAMPLES_FILE
+      ? ts.createSourceFile(file, examples.text, language)
+      : getSourceFile(file, language, ...rest);
+  const program = ts.createProgram([entry, EXAMPLES_FILE], options, host);
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const types = new Map<string, ts.Type>();
@@ -61,7 +143,12 @@ function loadApi(): Api {
     else if (target.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))
       types.set(exported.name, checker.getDeclaredTypeOfSymbol(target));
   }
-  return { checker, types, functions };
+  const file = program.getSourceFile(EXAMPLES_FILE)!;
+  const exampleErrors = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].map((d) => {
+    const line = file.getLineAndCharacterOfPosition(d.start ?? 0).line;
+    return `${DOC}:${examples.origin[line]}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+  return { checker, types, functions, exampleErrors };
 }
 
 /** The interface a property is declared in (through `Pick`/`Omit` too, which keep the declaration). */
@@ -81,37 +168,16 @@ function literalValue(type: ts.Type): string {
   return type.value;
 }
 
-/** docs/operators.md's `##` sections by heading (backticks dropped), each with the rows of its tables. */
-function docSections(): Map<string, string[][]> {
-  const sections = new Map<string, string[][]>();
-  let rows: string[][] | undefined;
-  let inCode = false;
-  const lines = readFileSync(path.join(REPO, DOC), 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.startsWith('```')) inCode = !inCode;
-    if (inCode) return;
-    const heading = /^## (.+)$/.exec(line);
-    if (heading) sections.set(heading[1].replace(/`/g, '').trim(), (rows = []));
-    // A body row: not the header (the line before the `| --- |` separator) nor the separator.
-    else if (rows && line.startsWith('|') && !/^\|[\s:|-]+\|$/.test(line) && !/^\|[\s:|-]+\|$/.test(lines[i + 1] ?? ''))
-      rows.push(
-        line
-          .slice(1, line.endsWith('|') ? -1 : undefined)
-          .split(/(?<!\\)\|/)
-          .map((c) => c.trim()),
-      );
-  });
-  return sections;
-}
-
 /** `name` from a cell that is exactly one code span, else undefined. */
 function code(cell: string | undefined): string | undefined {
   return /^`([^`]+)`$/.exec(cell ?? '')?.[1];
 }
 
 /** The first-column names of a section's rows. */
-function documented(sections: Map<string, string[][]>, section: string): Set<string> {
-  return new Set((sections.get(section) ?? []).map((r) => code(r[0])).filter((n): n is string => n !== undefined));
+function documented(sections: Map<string, Section>, section: string): Set<string> {
+  return new Set(
+    (sections.get(section)?.rows ?? []).map((r) => code(r[0])).filter((n): n is string => n !== undefined),
+  );
 }
 
 /** Problems both ways between what the types declare and what a section's table rows list. */
@@ -125,8 +191,8 @@ function compare(section: string, expected: Map<string, string>, listed: Set<str
   return problems;
 }
 
-const api = loadApi();
 const sections = docSections();
+const api = loadApi(sections);
 
 test('every exported option type is mapped to a section of docs/operators.md, and every operator has one', () => {
   const problems: string[] = [];
@@ -150,15 +216,16 @@ test('every exported option type is mapped to a section of docs/operators.md, an
 
 test("each operator's own options are the rows of its section, and the shared ones of theirs", () => {
   // section → option → the type declaring it (for the message)
-  const expected = new Map<string, Map<string, string>>();
+  const expected = new Map<string, Map<string, string>>(
+    [...Object.values(SECTION_OF_TYPE), ...Object.values(SHARED_SECTION)].map((s) => [s, new Map()]),
+  );
   for (const [typeName, type] of api.types) {
     const own = SECTION_OF_TYPE[typeName];
     if (!own) continue;
     for (const prop of type.getProperties()) {
       const from = declaringInterface(prop);
       const section = (from && SHARED_SECTION[from]) || own;
-      const options = expected.get(section) ?? new Map<string, string>();
-      expected.set(section, options);
+      const options = expected.get(section)!;
       if (!options.has(prop.name)) options.set(prop.name, `${own} (${typeName})`);
     }
   }
@@ -192,7 +259,7 @@ test('every pagination mode and its options, and the retry policy fields, have t
   }
   // Rows are `| mode | option | … |`; a mode without options has a row with no option.
   const listed = new Set<string>();
-  for (const row of sections.get(PAGINATION) ?? []) {
+  for (const row of sections.get(PAGINATION)?.rows ?? []) {
     const mode = code(row[0]);
     if (mode === undefined) continue;
     listed.add(mode);
@@ -205,4 +272,9 @@ test('every pagination mode and its options, and the retry policy fields, have t
     ...compare(PAGINATION, expected, listed, 'mode or option'),
     ...compare(RETRIES, fields, documented(sections, RETRIES), 'field'),
   ]).toEqual([]);
+});
+
+test('every operator section has an example, and its examples type-check against the operators', () => {
+  const missing = api.functions.filter((op) => !sections.get(op)?.examples.length);
+  expect([...missing.map((op) => `the "${op}" section has no \`\`\`ts example`), ...api.exampleErrors]).toEqual([]);
 });
