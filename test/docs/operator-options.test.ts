@@ -92,16 +92,17 @@ function docSections(): Map<string, Section> {
 const EXAMPLES_FILE = path.join(REPO, 'test/docs/operator-examples.generated.ts');
 
 /**
- * The examples of the operator sections as one module, each in an array of tasks as in a DAG's
- * `tasks` (they are written as its entries), with the names they use but do not define declared.
- * Returns the text and, per line of it, the line of docs/operators.md it came from.
+ * The examples of the operator sections (those headed by a function name) as one module, each in
+ * an array of tasks, as in a DAG's `tasks` (they are written as its entries), with the names they
+ * use but do not define imported or declared. Returns the text and, per line of it, the line of
+ * docs/operators.md it came from.
  */
-function examplesModule(sections: Map<string, Section>, operators: readonly string[]) {
+function examplesModule(sections: Map<string, Section>) {
+  const operators = [...sections.keys()].filter((s) => /^[a-z]\w*$/.test(s));
   const text = [
     `import { task, type ColumnSpec } from 'sluice';`,
     `import { ${operators.join(', ')} } from 'sluice/operators';`,
     `declare const ORDER_COLUMNS: ColumnSpec[];`,
-    `void task;`,
   ];
   const origin: number[] = text.map(() => 0);
   operators.forEach((op) =>
@@ -123,9 +124,7 @@ function loadApi(sections: Map<string, Section>): Api {
   const { config } = ts.readConfigFile(path.join(REPO, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, REPO);
   const entry = path.join(REPO, 'operators/index.ts');
-  // The operators' names, read from the entry file alone, to import them into the examples module.
-  const operators = [...readFileSync(entry, 'utf8').matchAll(/^export \{ (\w+) \}/gm)].map((m) => m[1]);
-  const examples = examplesModule(sections, operators);
+  const examples = examplesModule(sections);
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (file, language, ...rest) =>
