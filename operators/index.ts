@@ -12,6 +12,8 @@ export type { LoadToRawSpec } from './load-to-raw';
 export { waitForObjects } from './wait-for-objects';
 export { sqlModels } from './sql-models';
 export { checkpoint } from './checkpoint';
+export { seeds } from './seeds';
+export type { SeedsSpec } from './seeds';
 export type { CheckpointSpec } from './checkpoint';
 export type { SqlModelsSpec } from './sql-models';
 export type { WaitForObjectsSpec } from './wait-for-objects';

@@ -22,6 +22,7 @@ const SECTION_OF_TYPE: Readonly<Record<string, string>> = {
   WaitForObjectsSpec: 'waitForObjects',
   SqlModelsSpec: 'sqlModels',
   CheckpointSpec: 'checkpoint',
+  SeedsSpec: 'seeds',
   LandTarget: 'Landing target',
   EnvSecret: 'Secrets',
 };

@@ -70,7 +70,9 @@ export default defineDag({ id: 'bad', schedule: null, startDate: '2026-01-01',
     );
     const r = await db.sluice(['dags', 'check'], dir, { SLUICE_DAGS_FOLDER: path.join(dir, 'dags') });
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/bad\.ts:\d+.*replace must be 'partition' or 'table', got the string "everything"/);
+    expect(r.stdout + r.stderr).toMatch(
+      /bad\.ts:\d+.*replace must be 'partition' or 'table', got the string "everything"/,
+    );
     rmSync(path.join(dir, 'dags', 'bad.ts'));
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { Warehouse } from '../../db/queryable';
 import { SluiceError } from '../../errors/errors';
 import { loadedSeedChecksum, recordSeedLoad } from '../../state/seeds';
 import { didYouMean } from '../../util/did-you-mean';
-import { buildTable } from '../materializations/table';
+import { materializationOf } from '../materializations/registry';
 import { lookupRelations } from '../relation';
 import { loadSeeds, type Seed } from './seed-files';
 import { seedModel } from './seed-model';
@@ -63,7 +63,14 @@ async function runSeed(wh: Warehouse, seed: Seed, fullRefresh: boolean): Promise
     if ((await loadedSeedChecksum(wh, seed.schema, seed.name)) === seed.checksum)
       return { ...base, status: 'unchanged', rows: seed.rows.length };
   }
-  const rows = await buildTable(wh, seedModel(seed), seed.path);
+  const built = await materializationOf('table').build({
+    wh,
+    model: seedModel(seed),
+    file: seed.path,
+    later: new Set(),
+    fullRefresh: true,
+  });
+  const rows = built.rows ?? seed.rows.length;
   await recordSeedLoad(wh, { schema: seed.schema, table: seed.name, file: seed.path, checksum: seed.checksum, rows });
   return { ...base, status: current ? 'replaced' : 'created', rows };
 }
