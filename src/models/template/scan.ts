@@ -24,7 +24,7 @@ export interface TemplateScan {
   readonly issues: Issue[];
 }
 
-const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'let', 'lookup'];
 const HELPERS = new Set<string>([...HELPER_NAMES, ...BUILTIN_HELPERS]);
 /** Names a model's template sees at its top level (inside `each`/`with` the context changes). */
 export const CONTEXT_NAMES = ['ds', 'data_interval_start', 'data_interval_end', 'is_incremental', 'vars'];
