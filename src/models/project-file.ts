@@ -8,7 +8,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { JsonObject, JsonValue } from '../dag/types';
-import type { Issue } from '../errors/errors';
+import { operatorConfig } from '../dag/operator-config';
+import type { TemplateField } from '../dag/templated';
+import { ValidationError, type Issue } from '../errors/errors';
 import { isMaterialization, MATERIALIZATIONS, type Materialization } from './materializations/registry';
 import { didYouMean } from '../util/did-you-mean';
 import { lineIndex, normalizeNewlines } from '../util/text-position';
@@ -196,4 +198,19 @@ export function folderDefaults(settings: ProjectSettings, folders: readonly stri
     out = { ...out, ...level, ...(tags ? { tags } : {}) };
   }
   return out;
+}
+
+/**
+ * The vars of `root`'s sluice_project.yml (none without one), for templated operator settings;
+ * a mistake in the file is a ValidationError with its positions.
+ */
+export function projectVars(root: string): JsonObject {
+  const { settings, issues } = loadProjectFile(root);
+  if (issues.length) throw new ValidationError('MODEL_INVALID', path.join(root, PROJECT_FILE), issues);
+  return settings.vars;
+}
+
+/** A templated operator setting as `render` reads it: its name for errors, the project's vars loaded when used. */
+export function operatorField(field: string): TemplateField {
+  return { field, vars: () => projectVars(operatorConfig().projectRoot) };
 }
