@@ -66,6 +66,11 @@ describe('list and map values', () => {
       "where m in (E'y', E'z')",
     );
   });
+  test('a default from the run context or another var stays what it is', () => {
+    expect(sqlOf('select {{var "day" ds}}, {{var "n" vars.m}}', withVars({ m: 2 }))).toBe(
+      "select E'2026-03-01'::date, (2)",
+    );
+  });
   test('a map default cannot print as a whole', () => {
     expect(errorsOf('select {{var "r" (dict a=1)}}')).toEqual([
       'sql/marts/m.sql:1:8 var "r" is an object and cannot be printed; use one of its fields (vars.r.field)',
@@ -103,6 +108,9 @@ describe('let: local names', () => {
       ),
     ).toBe(`(0) as "card_amount", E'2026-03-01'::date (0) as "coupon_amount", E'2026-03-01'::date`);
     expect(sqlOf('{{#let (concat "a" "b") as |ab|}}select {{ab}}{{/let}}')).toBe("select E'ab'");
+    expect(issueLines(errorOf(() => loadProject(writeProject({ 'sql/marts/m.sql': 'select 1 {{let x=1}}' }))))).toEqual(
+      ['sql/marts/m.sql:1:10 let names values for a block: {{#let x=(…)}}…{{x}}…{{/let}}'],
+    );
   });
 });
 

@@ -121,6 +121,8 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     const vars = scope().vars;
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
     if (params.length === 2) {
+      // The run context or another var's value stays what it is (`{{var "day" ds}}` is the date).
+      if (fallback instanceof SqlText || fallback instanceof SqlValue) return fallback;
       // A list or map default ({{var "methods" (list "a" "b")}}) becomes the var's own value.
       const plain = plainValue(fallback ?? null);
       if (plain === undefined) return fail(options, `var "${name}": the default is ${describe(fallback)}, not a value`);

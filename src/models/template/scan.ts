@@ -92,6 +92,7 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
       }
     } else if (head && BUILTIN_HELPERS.includes(head)) {
       // Built-in block helpers; Handlebars checks their arity itself.
+      if (head === 'let' && kind !== 'block') fail(node, 'let names values for a block: {{#let x=(…)}}…{{x}}…{{/let}}');
     } else if (isCall && path.type === 'PathExpression') {
       const name = (path as Path).original;
       fail(node, `unknown helper "${name}"${didYouMean(name, HELPERS)}; helpers are ${[...HELPERS].join(', ')}`);
