@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TaskDefinition } from '../src/dag/types';
-import { render, type Templated } from '../src/dag/templated';
+import { render, templateProblems, type Templated } from '../src/dag/templated';
+import { operatorField } from '../src/models/project-file';
 import { SluiceError } from '../src/errors/errors';
 import { fileSource, type FileSourceOptions } from '../src/ingest/file-source';
 import type { RejectedRow } from '../src/ingest/rejects';
@@ -13,7 +14,10 @@ export interface FilesToLakeSpec<I extends string, U extends string>
       FileSourceOptions,
       'format' | 'header' | 'delimiter' | 'quote' | 'extraColumns' | 'recordPath' | 'timestamptzWithoutOffset'
     > {
-  /** A path or glob; may use `{{ds}}` …, e.g. `incoming/customers/customers-{{ds}}.csv.gz`. Relative to `cwd`. */
+  /**
+   * A path or glob; may use `{{ds}}`, `{{params.x}}`, `{{vars.x}}` … (docs/models.md), e.g.
+   * `incoming/customers/customers-{{ds}}.csv.gz`. Relative to `cwd`.
+   */
   readonly path: Templated;
   /** Default: the working directory of the worker (the project folder). */
   readonly cwd?: string;
@@ -48,7 +52,7 @@ export function filesToLake<const I extends string, const U extends string = nev
     (ctx) => {
       const rejects: RejectedRow[] = [];
       const source = fileSource({
-        path: render(pattern, ctx),
+        path: render(pattern, ctx, operatorField('path')),
         cwd: cwd && path.resolve(cwd),
         columns: target.columns,
         format,
@@ -77,5 +81,6 @@ export function filesToLake<const I extends string, const U extends string = nev
         describe: () => `${source.stats().files} file(s)`,
       };
     },
+    templateProblems(pattern, 'path'),
   );
 }

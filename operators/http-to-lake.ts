@@ -1,5 +1,6 @@
 import type { TaskDefinition } from '../src/dag/types';
-import { render, type Templated } from '../src/dag/templated';
+import { render, templateProblems, type Templated } from '../src/dag/templated';
+import { operatorField } from '../src/models/project-file';
 import { isCredentialHeader, isSecretParam } from '../src/ingest/http-credentials';
 import { httpSource, redactUrl, type HttpSourceOptions } from '../src/ingest/http-source';
 import { registerSecret } from '../src/secrets/task-secrets';
@@ -59,13 +60,13 @@ export function httpToLake<const I extends string, const U extends string = neve
         .filter(([, v]) => isEnvSecret(v))
         .map(([k]) => k);
       const source = httpSource({
-        url: await render(url, ctx),
+        url: await render(url, ctx, operatorField('url')),
         params:
           params &&
           Object.fromEntries(
             Object.entries(params).map(([k, v]) => [
               k,
-              isEnvSecret(v) ? readSecret(v, what(`params.${k}`)) : render(v, ctx),
+              isEnvSecret(v) ? readSecret(v, what(`params.${k}`)) : render(v, ctx, operatorField(`params.${k}`)),
             ]),
           ),
         auth: auth && { header: auth.header, value: (auth.prefix ?? '') + readSecret(auth.value, what('auth')) },
@@ -101,6 +102,10 @@ export function httpToLake<const I extends string, const U extends string = neve
         describe: () => `${s().pages} pages, ${s().requests} requests, ${s().retries} retries`,
       };
     },
+    [
+      ...templateProblems(url, 'url'),
+      ...Object.entries(params ?? {}).flatMap(([k, v]) => templateProblems(v, `params.${k}`)),
+    ],
   );
 }
 

@@ -36,6 +36,7 @@ export function landingTask<const I extends string, const U extends string>(
   spec: LandTarget<I, U>,
   config: JsonObject,
   open: (ctx: TaskContext) => Promise<Extract> | Extract,
+  problems: readonly string[] = [],
 ): TaskDefinition<I, U> {
   const { source, dataset, bucket = 'raw', hourly, columns, ...task } = spec;
   return defineTask(
@@ -133,5 +134,6 @@ export function landingTask<const I extends string, const U extends string>(
       },
     },
     { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) },
+    problems,
   );
 }

@@ -4,6 +4,7 @@ import type { JsonObject, TaskContext, TaskDefinition, TaskOptions } from '../sr
 import { SluiceError } from '../src/errors/errors';
 import { runSelectedModels } from '../src/models/run-selection';
 import { loadProject } from '../src/models/project';
+import { PROJECT_FILE } from '../src/models/project-file';
 import { selectModels } from '../src/models/selection';
 import { modelTable, tablesRead } from '../src/models/tables';
 import { dependOn } from '../src/dag/parse-dependencies';
@@ -19,7 +20,7 @@ export interface SqlModelsSpec extends TaskOptions {
   readonly taskPrefix?: string;
   /** Upstream tasks every model task waits for besides its own inputs (a quality gate, say); one may be a string. */
   readonly upstream?: string | readonly string[];
-  /** Template vars; a run's `--conf '{"vars": {...}}'` overrides them. */
+  /** Template vars over sluice_project.yml's, key by key; a run's `--conf '{"vars": {...}}'` overrides both. */
   readonly vars?: JsonObject;
 }
 
@@ -34,7 +35,8 @@ export interface SqlModelsSpec extends TaskOptions {
 export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, string>[] {
   const { select, exclude, projectDir, taskPrefix = '', upstream = [], vars = {}, ...options } = spec;
   const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
-  dependOn(path.join(root, 'sql')); // a new model or ref changes the DAG: parse it again then
+  // A new model or ref, or a folder default in the project file, changes the DAG: parse it again then.
+  dependOn(path.join(root, 'sql'), path.join(root, PROJECT_FILE));
   const project = loadProject(root);
   const names = selectModels(project, { select, exclude }).filter(
     (n) => project.models.get(n)!.config.materialized !== 'ephemeral',

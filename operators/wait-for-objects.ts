@@ -3,7 +3,8 @@ import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
 import { durationMs, formatDuration, type Duration, type DurationRange } from '../src/config/duration';
 import { describeValue } from '../src/errors/describe-value';
-import { render, type Templated } from '../src/dag/templated';
+import { render, templateProblems, type Templated } from '../src/dag/templated';
+import { operatorField } from '../src/models/project-file';
 import { SluiceError } from '../src/errors/errors';
 
 export interface WaitForObjectsSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
@@ -40,6 +41,7 @@ export function waitForObjects<const I extends string, const U extends string = 
     problems.push(
       `pokeInterval (${formatDuration(everyMs)}) is longer than timeout (${formatDuration(limitMs)}): the sensor would look once and fail`,
     );
+  problems.push(...templateProblems(key, 'key'));
   if (typeof minObjects !== 'number' || !Number.isInteger(minObjects) || minObjects < 1)
     problems.push(`minObjects must be a whole number >= 1, got ${describeValue(minObjects)}`);
   return defineTask(
@@ -47,7 +49,7 @@ export function waitForObjects<const I extends string, const U extends string = 
     {
       ...task,
       run: async (ctx) => {
-        const target = render(key, ctx);
+        const target = render(key, ctx, operatorField('key'));
         const deadline = Date.now() + limitMs;
         for (let poke = 1; ; poke++) {
           const found = target.endsWith('/')

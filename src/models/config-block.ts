@@ -13,6 +13,7 @@ import {
   type Materialization,
 } from './materializations/registry';
 import type { ModelConfig } from './types';
+import type { FolderDefaults } from './project-file';
 import { lineIndex, positionAt } from '../util/text-position';
 import { MAX_IDENT_BYTES } from './template/sql-values';
 import {
@@ -39,19 +40,36 @@ export interface ConfigBlock {
   readonly schemaAt?: { readonly line: number; readonly column: number };
 }
 
+/** Settings the block writes, for errors pointing at them. */
+interface Seen {
+  schema?: unknown;
+  materialized?: unknown;
+}
+
 const OPENING = /^\s*\/\*[ \t]*config\b/;
 
-/** Splits off and validates the config block; `folderSchema` is the schema the model's folder names. */
-export function parseConfigBlock(text: string, file: string, folderSchema: string): ConfigBlock {
+/**
+ * Splits off and validates the config block; `folderSchema` is the schema the model's folder names,
+ * `folder` the defaults sluice_project.yml gives its folder (the block wins; tags add up).
+ */
+export function parseConfigBlock(
+  text: string,
+  file: string,
+  folderSchema: string,
+  folder: FolderDefaults = {},
+): ConfigBlock {
   const defaults: ModelConfig = {
-    materialized: DEFAULT_MATERIALIZATION,
-    schema: folderSchema,
+    materialized: folder.materialized ?? DEFAULT_MATERIALIZATION,
+    schema: folder.schema ?? folderSchema,
     uniqueKey: [],
-    tags: [],
+    tags: folder.tags ?? [],
     columns: {},
   };
   const open = OPENING.exec(text);
-  if (!open) return { config: defaults, template: text, templateLine: 1, issues: [] };
+  if (!open) {
+    const issues = folderUniqueKeyIssue(defaults, folder, file, { line: 1, column: 1 });
+    return { config: defaults, template: text, templateLine: 1, issues };
+  }
   const index = lineIndex(text);
   const yamlStart = open.index + open[0].length;
   const close = text.indexOf('*/', yamlStart);
@@ -65,9 +83,11 @@ export function parseConfigBlock(text: string, file: string, folderSchema: strin
     };
   }
   const { root, reader } = readYaml(text.slice(yamlStart, close), yamlStart, index, file);
-  const seen: { schema?: unknown } = {};
+  const seen: Seen = {};
   const config =
     root === null || (isScalar(root) && root.value === null) ? defaults : readConfig(root, defaults, reader, seen);
+  const blockAt = positionAt(index, open.index + open[0].length - open[0].trimStart().length);
+  if (!seen.materialized) reader.issues.push(...folderUniqueKeyIssue(config, folder, file, blockAt));
   const range = (seen.schema as { range?: [number, number, number] } | undefined)?.range;
   const schemaAt = range ? positionAt(index, yamlStart + range[0]) : undefined;
   return { config, ...templateAfter(text, close + 2, index), issues: reader.issues, ...(schemaAt ? { schemaAt } : {}) };
@@ -89,7 +109,7 @@ function templateAfter(
   return { template: ' '.repeat(column - 1) + text.slice(after), templateLine: line };
 }
 
-function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: { schema?: unknown }): ModelConfig {
+function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: Seen): ModelConfig {
   const pairs = mapPairs(root, 'the config block', r);
   if (!pairs) return defaults;
   const out: { -readonly [K in keyof ModelConfig]: ModelConfig[K] } = { ...defaults };
@@ -98,6 +118,7 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: {
     switch (p.key) {
       case 'materialized': {
         materializedPair = p;
+        seen.materialized = p;
         const m = readMaterialization(p, r);
         if (m) out.materialized = m;
         break;
@@ -106,7 +127,11 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: {
         out.uniqueKey = readIdentifiers(p, r, readStringList(p, r)) ?? out.uniqueKey;
         break;
       case 'tags':
-        out.tags = readStringList(p, r) ?? out.tags;
+        {
+          const own = readStringList(p, r) ?? [];
+          out.tags = [...defaults.tags, ...own.filter((t) => !defaults.tags.includes(t))];
+          break;
+        }
         break;
       case 'description':
         out.description = readString(p, r);
@@ -127,6 +152,24 @@ function readConfig(root: unknown, defaults: ModelConfig, r: YamlReader, seen: {
     );
   }
   return out;
+}
+
+/** An incremental default from sluice_project.yml needs the model's own unique_key. */
+function folderUniqueKeyIssue(
+  config: ModelConfig,
+  folder: FolderDefaults,
+  file: string,
+  at: { line: number; column: number },
+): Issue[] {
+  if (!folder.materialized || config.materialized !== folder.materialized) return [];
+  if (!materializationOf(config.materialized).requiresUniqueKey || config.uniqueKey.length) return [];
+  return [
+    {
+      message: `materialized: ${config.materialized} (from ${folder.materializedAt ?? 'sluice_project.yml'}) needs unique_key in the model's config block (the column or columns identifying a row)`,
+      file,
+      ...at,
+    },
+  ];
 }
 
 /** Names Postgres would cut (over 63 bytes) are refused: two of them could become one name. */

@@ -3,6 +3,7 @@
  * once), sources, macros and the helpers. It hangs off the project object in a WeakMap, so
  * `ModelProject` stays the plain data the run side shares.
  */
+import type { JsonObject } from '../dag/types';
 import type { Issue } from '../errors/errors';
 import type { ModelNode, ModelProject } from './types';
 import type { SourceCatalog } from './sources';
@@ -35,6 +36,8 @@ export interface ProjectState {
   readonly macros: ReadonlyMap<string, TemplateUnit>;
   /** Line-marker file index → project-relative path. */
   readonly files: readonly string[];
+  /** sluice_project.yml's vars; a run's vars override them key by key. */
+  readonly vars: Readonly<JsonObject>;
   readonly origins: ReadonlyMap<string, TemplateOrigin>;
   readonly runtime: TemplateRuntime;
   scope: RenderScope | undefined;

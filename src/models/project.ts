@@ -10,6 +10,7 @@ import type { ModelNode, ModelProject, RefUse, SourceUse } from './types';
 import { parseConfigBlock } from './config-block';
 import { loadSources } from './sources';
 import { findProjectFiles, type MacroFile } from './project-files';
+import { folderDefaults, loadProjectFile } from './project-file';
 import { checkPartials, checkRefs, checkSources, cycleIssues, duplicateNames, upstreamMap } from './project-checks';
 import { parseTemplate } from './template/parse';
 import { scanTemplate, type TemplateScan } from './template/scan';
@@ -57,7 +58,8 @@ export function loadProject(root: string): ModelProject {
   root = path.resolve(root);
   const found = findProjectFiles(root);
   const sources = loadSources(root);
-  const issues: Issue[] = [...found.issues, ...sources.issues];
+  const settings = loadProjectFile(root);
+  const issues: Issue[] = [...settings.issues, ...found.issues, ...sources.issues];
   const files: string[] = [];
   const macros = loadMacros(found.macros, files);
   const nodes = new Map<string, ModelNode>();
@@ -66,7 +68,8 @@ export function loadProject(root: string): ModelProject {
   issues.push(...duplicateNames(found.models));
   for (const f of found.models) {
     const text = normalizeNewlines(readFileSync(f.file, 'utf8'));
-    const block = parseConfigBlock(text, f.path, f.schema);
+    const folders = f.path.split('/').slice(1, -1);
+    const block = parseConfigBlock(text, f.path, f.schema, folderDefaults(settings.settings, folders));
     const prepared = prepare(block.template, f.path, block.templateLine, true, files);
     issues.push(...block.issues, ...prepared.scan.issues);
     // Refs and sources in macros the model uses are its dependencies too (positions in the macro).
@@ -111,7 +114,8 @@ export function loadProject(root: string): ModelProject {
     throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(root, 'sql')}`, byPosition(issues));
   const project: ModelProject = { root, models: nodes, upstream };
   const units = new Map([...macros].map(([name, m]) => [name, m.unit!]));
-  attachState(project, createState({ nodes, sources: sources.catalog, templates, macros: units, files }));
+  const vars = settings.settings.vars;
+  attachState(project, createState({ nodes, sources: sources.catalog, templates, macros: units, files, vars }));
   return project;
 }
 
@@ -124,8 +128,13 @@ export function projectState(project: ModelProject): ProjectState {
   if (attached) return attached;
   const files: string[] = [];
   const sources = loadSources(project.root);
+  const settings = loadProjectFile(project.root);
   const macros = loadMacros(findProjectFiles(project.root).macros, files);
-  const issues: Issue[] = [...sources.issues, ...[...macros.values()].flatMap((m) => m.scan.issues)];
+  const issues: Issue[] = [
+    ...settings.issues,
+    ...sources.issues,
+    ...[...macros.values()].flatMap((m) => m.scan.issues),
+  ];
   const templates = new Map<string, TemplateUnit>();
   for (const node of project.models.values()) {
     const prepared = prepare(node.template, node.path, node.templateLine, true, files);
@@ -140,6 +149,7 @@ export function projectState(project: ModelProject): ProjectState {
     templates,
     macros: new Map([...macros].map(([n, m]) => [n, m.unit!])),
     files,
+    vars: settings.settings.vars,
   });
   attachState(project, state);
   return state;

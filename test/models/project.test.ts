@@ -139,7 +139,7 @@ describe('loadProject', () => {
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
       'sql/staging/a.sql:1:10 unknown name "dss" (did you mean "ds"?); a model sees ds, data_interval_start, data_interval_end, is_incremental, vars',
-      'sql/staging/a.sql:1:29 unknown helper "refs" (did you mean "ref"?); helpers are ref, source, var, literal, ident, this_relation, if, unless, each, with, lookup',
+      'sql/staging/a.sql:1:29 unknown helper "refs" (did you mean "ref"?); helpers are ref, source, var, literal, ident, concat, list, dict, this_relation, if, unless, each, with, let, lookup',
       'sql/staging/a.sql:3:7 unknown name "is_incremantal" (did you mean "is_incremental"?); a model sees ds, data_interval_start, data_interval_end, is_incremental, vars',
     ]);
   });

@@ -1,9 +1,9 @@
 /**
- * Handlebars' built-in block helpers (`if`, `unless`, `each`, `with`, `lookup`), as the template
+ * Handlebars' built-in block helpers (`if`, `unless`, `each`, `with`, `lookup`) and `let`, as the template
  * runtime calls them; conditions see a var's value, not its SQL literal.
  */
 import type { Frame, Helper, HelperOptions } from './runtime';
-import { SqlValue, unwrap, varPath } from './sql-values';
+import { SqlValue, unwrap, wrappedLabel } from './sql-values';
 
 /** Handlebars' `isEmpty`: falsy but not 0, or an empty list. */
 const isEmpty = (v: unknown) => (!v && v !== 0) || (Array.isArray(v) && v.length === 0);
@@ -28,9 +28,9 @@ export const BUILTIN_HELPERS: Readonly<Record<string, Helper>> = {
         ? list.map((v, i) => [i, v])
         : Object.entries(list);
       // The keys of an object from vars are values too: {{@key}} prints them as literals.
-      const path = Array.isArray(list) ? undefined : varPath(list);
+      const label = Array.isArray(list) ? undefined : wrappedLabel(list);
       entries.forEach(([rawKey, value], index) => {
-        const key = path === undefined ? rawKey : new SqlValue(String(rawKey), `var "${path}" key`);
+        const key = label === undefined ? rawKey : new SqlValue(String(rawKey), `${label} key`);
         const data = frame(options.data, { key, index, first: index === 0, last: index === entries.length - 1 });
         out += options.fn(value, { data, blockParams: [value, key] });
       });
@@ -41,6 +41,14 @@ export const BUILTIN_HELPERS: Readonly<Record<string, Helper>> = {
   with(this: unknown, context: unknown, options: HelperOptions): string {
     if (isEmpty(unwrap(context))) return options.inverse(this);
     return options.fn(context, { data: options.data, blockParams: [context] });
+  },
+  /**
+   * Local names for a block, the context kept: `{{#let col=(concat m "_amount")}}…{{col}}…{{/let}}`
+   * (dbt's `{% set %}`), or `{{#let (…) as |col|}}`.
+   */
+  let(this: unknown, ...args: unknown[]): string {
+    const options = args[args.length - 1] as HelperOptions;
+    return options.fn(this, { data: options.data, blockParams: args.slice(0, -1), locals: options.hash });
   },
   lookup(obj: unknown, field: unknown): unknown {
     if (obj === null || obj === undefined) return obj;

@@ -8,7 +8,17 @@ import { quoteIdent, quoteQualified } from '../../db/quote';
 import type { FilePosition, ModelNode } from '../types';
 import type { ProjectState, RenderScope } from '../project-state';
 import { filePosition } from './parse';
-import { literalOf, sqlIdent, SqlText, unwrap, valueLabel, ValueError, wrapValue } from './sql-values';
+import {
+  literalOf,
+  plainValue,
+  sqlIdent,
+  SqlText,
+  SqlValue,
+  unwrap,
+  valueLabel,
+  ValueError,
+  wrapValue,
+} from './sql-values';
 import type { Helper, HelperOptions as Options } from './runtime';
 import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
@@ -110,10 +120,14 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
       return fail(options, 'var takes a var name and optionally a default: {{var "name" "default"}}');
     const vars = scope().vars;
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-    if (params.length === 2)
-      return fallback !== null && typeof fallback === 'object'
-        ? fallback
-        : wrapValue((fallback ?? null) as never, name);
+    if (params.length === 2) {
+      // The run context or another var's value stays what it is (`{{var "day" ds}}` is the date).
+      if (fallback instanceof SqlText || fallback instanceof SqlValue) return fallback;
+      // A list or map default ({{var "methods" (list "a" "b")}}) becomes the var's own value.
+      const plain = plainValue(fallback ?? null);
+      if (plain === undefined) return fail(options, `var "${name}": the default is ${describe(fallback)}, not a value`);
+      return wrapValue(plain, name);
+    }
     return fail(
       options,
       `var "${name}" is not set${didYouMean(name, Object.keys(vars))} and has no default ({{var "${name}" "default"}})`,
@@ -151,6 +165,36 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     );
   };
 
+  /**
+   * `{{concat method "_amount"}}`: the parts joined into one string, a value like a var: printed
+   * bare it is a literal, `{{ident (concat …)}}` makes it a quoted name.
+   */
+  const concat: Helper = (...args: unknown[]) => {
+    const [params, options] = split(args);
+    const parts = params.map(unwrap);
+    const bad = parts.findIndex((p) => typeof p !== 'string' && !(typeof p === 'number' && Number.isFinite(p)));
+    if (params.length === 0 || bad !== -1)
+      return fail(
+        options,
+        `concat joins strings and numbers, e.g. {{ident (concat m "_amount")}}; got ${params.length ? `${describe(params[bad])} as part ${bad + 1}` : 'nothing'}`,
+      );
+    return new SqlValue(parts.join(''), 'concat');
+  };
+
+  /** `(list "a" "b")` and `(dict a=1 b="x")`: a list or map written in the template (a var's default, say). */
+  const list: Helper = (...args: unknown[]) => {
+    const [params, options] = split(args);
+    const plain = params.map(plainValue);
+    const bad = plain.indexOf(undefined);
+    if (bad !== -1) return fail(options, `list items are values; item ${bad + 1} is ${describe(params[bad])}`);
+    return wrapValue(plain as never, 'list', (p) => p);
+  };
+  const dict: Helper = (options: Options) => {
+    const plain = plainValue(options.hash);
+    if (plain === undefined) return fail(options, 'dict takes key=value pairs of values, e.g. (dict eu="Europe")');
+    return wrapValue(plain, 'dict', (p) => p);
+  };
+
   const thisRelation: Helper = (options: Options) => {
     const model = scope().model;
     if (materializationOf(model.config.materialized).inlined)
@@ -161,7 +205,18 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
     return new SqlText(quoteQualified(model.config.schema, model.name), 'this');
   };
 
-  return { ...BUILTIN_HELPERS, ref, source, var: variable, literal, ident, this_relation: thisRelation };
+  return {
+    ...BUILTIN_HELPERS,
+    ref,
+    source,
+    var: variable,
+    literal,
+    ident,
+    concat,
+    list,
+    dict,
+    this_relation: thisRelation,
+  };
 }
 
 function describe(value: unknown): string {

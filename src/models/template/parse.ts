@@ -77,5 +77,15 @@ function syntaxIssue(e: unknown, origin: TemplateOrigin): Issue {
   return { message: `template syntax error: ${bare}`, ...filePosition(origin, 1, 0) };
 }
 
-/** Sluice's helpers (besides Handlebars' if, unless, each, with, lookup). */
-export const HELPER_NAMES = ['ref', 'source', 'var', 'literal', 'ident', 'this_relation'] as const;
+/** Sluice's helpers (besides the block helpers if, unless, each, with, let and lookup). */
+export const HELPER_NAMES = [
+  'ref',
+  'source',
+  'var',
+  'literal',
+  'ident',
+  'concat',
+  'list',
+  'dict',
+  'this_relation',
+] as const;

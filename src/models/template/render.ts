@@ -20,7 +20,17 @@ export interface RenderedModel extends RenderedSql {
   readonly ephemerals: readonly string[];
 }
 
-const wrappedVars = new WeakMap<object, Record<string, unknown>>();
+/** Per project state, per run's vars: the merged vars, wrapped once. */
+const wrappedVars = new WeakMap<ProjectState, WeakMap<object, Record<string, unknown>>>();
+
+/** The project's vars overridden key by key by the run's (DAG, run conf or --vars), wrapped as SQL values. */
+function varsFor(state: ProjectState, runVars: RunContext['vars']): Record<string, unknown> {
+  let perRun = wrappedVars.get(state);
+  if (!perRun) wrappedVars.set(state, (perRun = new WeakMap()));
+  let vars = perRun.get(runVars);
+  if (!vars) perRun.set(runVars, (vars = wrapVars({ ...state.vars, ...runVars })));
+  return vars;
+}
 
 export function renderModel(
   state: ProjectState,
@@ -30,8 +40,7 @@ export function renderModel(
 ): RenderedModel {
   const unit = state.templates.get(node.name);
   if (!unit) throw new Error(`model ${node.name} has no parsed template`);
-  let vars = wrappedVars.get(ctx.vars);
-  if (!vars) wrappedVars.set(ctx.vars, (vars = wrapVars(ctx.vars)));
+  const vars = varsFor(state, ctx.vars);
   const scope: RenderScope = { model: node, vars, issues: [], ephemerals: [], values: [] };
   const previous = state.scope;
   state.scope = scope;

@@ -3,7 +3,7 @@
  * JavaScript per template (~0.3 ms each: most of the time for a 2,000-model project); walking the
  * AST costs next to nothing and has the same semantics for what models use: content, `{{path}}`,
  * helpers with params, hash and subexpressions, block helpers, sections, `@index`/`@first`/`@last`/
- * `@key`/`@root`, `../`, block params and partials with indentation. Never HTML-escaped; a simple
+ * `@key`/`@root`, `../`, block params, outer names inside blocks (compat mode) and partials with indentation. Never HTML-escaped; a simple
  * `{{path}}` that does not resolve is an error (Handlebars' strict mode), helper params are lenient.
  */
 import { didYouMean } from '../../util/did-you-mean';
@@ -29,9 +29,16 @@ export interface Frame {
   [key: string]: unknown;
 }
 
+/** What a block helper passes to its block: data (`@index` …), block params, named locals (`let`). */
+export interface BlockOptions {
+  readonly data?: Frame;
+  readonly blockParams?: unknown[];
+  readonly locals?: Readonly<Record<string, unknown>>;
+}
+
 export interface HelperOptions {
-  fn(context: unknown, o?: { data?: Frame; blockParams?: unknown[] }): string;
-  inverse(context: unknown, o?: { data?: Frame; blockParams?: unknown[] }): string;
+  fn(context: unknown, o?: BlockOptions): string;
+  inverse(context: unknown, o?: BlockOptions): string;
   readonly hash: Record<string, unknown>;
   readonly data: Frame;
   readonly loc: Loc;
@@ -137,7 +144,8 @@ function programFn(rt: TemplateRuntime, program: Program | undefined, scope: Sco
   return (context, o) => {
     const depths = context === scope.depths[0] ? scope.depths : [context, ...scope.depths];
     const names = program.blockParams ?? [];
-    const params = names.length && o?.blockParams ? [...scope.params, { names, values: o.blockParams }] : scope.params;
+    let params = names.length && o?.blockParams ? [...scope.params, { names, values: o.blockParams }] : scope.params;
+    if (o?.locals) params = [...params, { names: Object.keys(o.locals), values: Object.values(o.locals) }];
     return renderProgram(rt, program, { depths, data: o?.data ?? scope.data, params });
   };
 }
@@ -192,6 +200,9 @@ function lookup(p: Path, scope: Scope, strict: boolean): unknown {
           break;
         }
       }
+      // Names from outside a block stay in reach inside it ({{ds}}, {{vars.x}} in an each), as in
+      // Jinja and Handlebars' compat mode: the nearest enclosing context that has the name.
+      if (start === 0 && !has(base, p.parts[0])) base = scope.depths.find((d) => has(d, p.parts[0])) ?? base;
     }
   }
   let value = base;

@@ -24,7 +24,7 @@ export interface TemplateScan {
   readonly issues: Issue[];
 }
 
-const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'let', 'lookup'];
 const HELPERS = new Set<string>([...HELPER_NAMES, ...BUILTIN_HELPERS]);
 /** Names a model's template sees at its top level (inside `each`/`with` the context changes). */
 export const CONTEXT_NAMES = ['ds', 'data_interval_start', 'data_interval_end', 'is_incremental', 'vars'];
@@ -92,6 +92,7 @@ export function scanTemplate(ast: Program, origin: TemplateOrigin, isModel: bool
       }
     } else if (head && BUILTIN_HELPERS.includes(head)) {
       // Built-in block helpers; Handlebars checks their arity itself.
+      if (head === 'let' && kind !== 'block') fail(node, 'let names values for a block: {{#let x=(…)}}…{{x}}…{{/let}}');
     } else if (isCall && path.type === 'PathExpression') {
       const name = (path as Path).original;
       fail(node, `unknown helper "${name}"${didYouMean(name, HELPERS)}; helpers are ${[...HELPERS].join(', ')}`);

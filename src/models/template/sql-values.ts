@@ -96,27 +96,51 @@ export function sqlIdent(name: string, label: string): string {
   return quoteIdent(name);
 }
 
-/** A var as templates see it: scalars as SqlValue, arrays print as a literal list (`NULL` when empty). */
-export function wrapValue(value: JsonValue, path: string): unknown {
-  if (value === null || typeof value !== 'object') return new SqlValue(value, `var "${path}"`);
+/**
+ * A var as templates see it: scalars as SqlValue, arrays print as a literal list (`NULL` when empty).
+ * `label` names a value in errors (`var "methods[0]"`; `list item 0` for the `list` helper's).
+ */
+export function wrapValue(value: JsonValue, path: string, label: Labeler = varLabel): unknown {
+  if (value === null || typeof value !== 'object') return new SqlValue(value, label(path));
   if (Array.isArray(value)) {
-    const list = value.map((v, i) => wrapValue(v, `${path}[${i}]`));
+    const list = value.map((v, i) => wrapValue(v, `${path}[${i}]`, label));
     Object.defineProperty(list, 'toString', { value: () => (list.length ? list.map(String).join(', ') : 'NULL') });
-    FROM_VARS.set(list, path);
+    FROM_VARS.set(list, label(path));
     return list;
   }
   const obj: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) obj[k] = wrapValue(v, `${path}.${k}`);
+  for (const [k, v] of Object.entries(value)) obj[k] = wrapValue(v, `${path}.${k}`, label);
   Object.defineProperty(obj, 'toString', {
     value: () => {
       throw new ValueError(
-        `var "${path}"`,
-        `is an object and cannot be printed; use one of its fields (vars.${path}.field)`,
+        label(path),
+        `is an object and cannot be printed; use one of its fields (${label === varLabel ? 'vars.' : ''}${path}.field)`,
       );
     },
   });
-  FROM_VARS.set(obj, path);
+  FROM_VARS.set(obj, label(path));
   return obj;
+}
+
+type Labeler = (path: string) => string;
+const varLabel: Labeler = (path) => `var "${path}"`;
+
+/** A wrapped value back to plain JSON (a `list`/`dict` made in a template, a var passed on). */
+export function plainValue(value: unknown): JsonValue | undefined {
+  const raw = value instanceof SqlValue || value instanceof SqlText ? unwrap(value) : value;
+  if (raw === null || typeof raw === 'string' || typeof raw === 'boolean' || typeof raw === 'number') return raw;
+  if (Array.isArray(raw)) {
+    const items = raw.map(plainValue);
+    return items.includes(undefined) ? undefined : (items as JsonValue[]);
+  }
+  if (raw === undefined || typeof raw !== 'object') return undefined;
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const plain = plainValue(v);
+    if (plain === undefined) return undefined;
+    out[k] = plain;
+  }
+  return out;
 }
 
 export function wrapVars(vars: RunContext['vars']): Record<string, unknown> {
@@ -125,16 +149,15 @@ export function wrapVars(vars: RunContext['vars']): Record<string, unknown> {
   return out;
 }
 
-/** The var path of a list or object from vars (undefined for anything else). */
-export function varPath(value: unknown): string | undefined {
+/** The label of a list or object from vars (`var "methods"`; undefined for anything else). */
+export function wrappedLabel(value: unknown): string | undefined {
   return value !== null && typeof value === 'object' ? FROM_VARS.get(value) : undefined;
 }
 
 /** What a printed value shows in errors, when it is a SQL value at all (plain template text is not). */
 export function valueLabel(value: unknown): string | undefined {
   if (value instanceof SqlValue || value instanceof SqlText) return value.label;
-  const path = varPath(value);
-  return path === undefined ? undefined : `var "${path}"`;
+  return wrappedLabel(value);
 }
 
 export function unwrap(value: unknown): unknown {
