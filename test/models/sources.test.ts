@@ -27,6 +27,7 @@ describe('sources.yml', () => {
       source: 'shop',
       table: 'orders',
       schema: 'raw',
+      identifier: 'shop_orders',
       relation: '"raw"."shop_orders"',
     });
     expect(catalog.get('crm')!.get('contacts')!.relation).toBe('"landing"."crm_contacts"');
@@ -34,6 +35,7 @@ describe('sources.yml', () => {
       source: 'crm',
       table: 'deals',
       schema: 'landing',
+      identifier: 'hubspot_deals',
       relation: '"landing"."hubspot_deals"',
     });
   });
