@@ -3,6 +3,7 @@ import { testTask } from '../../actions/test-task';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { syncAndFind } from './dags';
 import { ms } from '../output';
+import { failureBlocks, keptLines } from '../failure-output';
 
 export function tasksCommands(program: Command): void {
   const tasks = program.command('tasks').description('work with single tasks');
@@ -24,12 +25,13 @@ export function tasksCommands(program: Command): void {
           conf,
         );
       });
-      if (r.ok)
+      if (r.ok) {
         console.log(
           `${dagId}.${taskId} succeeded in ${ms(r.ms)}${r.value !== undefined ? `, returned ${JSON.stringify(r.value)}` : ''}`,
         );
-      else {
-        console.log(r.error);
+        if (r.kept) console.log(keptLines([r.kept]));
+      } else {
+        console.log(r.failure ? failureBlocks([r.failure]) : r.error);
         console.log(`${dagId}.${taskId} failed after ${ms(r.ms)}`);
         process.exitCode = 1;
       }
