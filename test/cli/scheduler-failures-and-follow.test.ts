@@ -58,7 +58,8 @@ test('the scheduler logs a failed task with its error, file:line and log tail; t
     expect((await sluice(['dags', 'trigger', 'failing'])).code).toBe(0);
     const logged = await waitFor(
       async () =>
-        /ERROR \[sluice\] failing\.boom failed on try 1: Error: kaboom\n[\s\S]*?about to fail\n/.exec(sched.output()),
+        /ERROR \[sluice\] failing\.boom failed on try 1: Error: kaboom\n[\s\S]*?about to fail\n/.exec(sched.output()) ??
+        undefined,
       60_000,
       'the failure in the scheduler log',
     );
