@@ -43,7 +43,7 @@ export function landingTask<const I extends string, const U extends string>(
     operator,
     {
       ...task,
-      run: async (ctx): Promise<Landed> => {
+      run: async (ctx): Promise<Landed & { readonly kept?: true }> => {
         const started = Date.now();
         const run = { dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId };
         const name = `${source}.${dataset}`;
@@ -76,7 +76,8 @@ export function landingTask<const I extends string, const U extends string>(
                 ctx.log.info(
                   'the ingestion log had no row for it (its landing ended before recording one): recorded it now',
                 );
-              return kept;
+              // Said in the return value too, so that `dags test` and `tasks test` print it (src/actions/kept-notice.ts).
+              return { ...kept, kept: true };
             }
           }
           const extract = await open(ctx);

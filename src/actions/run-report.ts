@@ -7,8 +7,8 @@ export type { TaskReport };
 export async function runReport(
   db: Queryable,
   runPk: number,
-): Promise<{ state: string; runId: string; tasks: TaskReport[] }> {
+): Promise<{ state: string; runId: string; dagId: string; tasks: TaskReport[] }> {
   const run = await runSummary(db, runPk);
   const tasks = await taskReports(db, runPk);
-  return { state: run?.state as string, runId: run?.run_id as string, tasks };
+  return { state: run?.state as string, runId: run?.run_id as string, dagId: run?.dag_id as string, tasks };
 }

@@ -51,7 +51,12 @@ export async function syncDagFiles(rt: Runtime): Promise<void> {
 }
 
 export function scheduler(rt: Runtime, files: DagFileProcessor | undefined, createScheduledRuns: boolean): Scheduler {
-  return new Scheduler(rt.db, rt.versions, files, { ...rt.config.scheduler, createScheduledRuns }, rt.log);
+  // A scheduler that creates runs is a service: its log says why each task failed. `dags test` and
+  // backfills (createScheduledRuns false) print that themselves, on stdout.
+  const failures = createScheduledRuns
+    ? { dagsFolder: rt.config.dagsFolder, dataDocsDir: rt.config.dataDocsDir }
+    : undefined;
+  return new Scheduler(rt.db, rt.versions, files, { ...rt.config.scheduler, createScheduledRuns, failures }, rt.log);
 }
 
 export function executor(rt: Runtime): LocalExecutor {

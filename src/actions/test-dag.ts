@@ -2,17 +2,14 @@ import type { JsonObject } from '../dag/types';
 import { syncDagFiles, type Runtime } from './runtime';
 import { parseDate } from '../timetables/dates';
 import { findDag } from './find-dag';
-import { runReport, type TaskReport } from './run-report';
+import { runOutcome, type RunOutcomeReport } from './run-outcome';
 import { runToCompletion } from './run-to-completion';
 import { triggerDag } from './trigger-dag';
 
-export interface DagTestResult {
-  readonly runId: string;
-  readonly state: string;
-  readonly tasks: TaskReport[];
-}
+/** Each task's state, why the failed ones failed, and what re-runs kept. */
+export type DagTestResult = RunOutcomeReport;
 
-/** `sluice dags test`: parse the DAG folder, run one run of the DAG here and now, report each task. */
+/** `sluice dags test`: parse the DAG folder, run one run of the DAG here and now, report each task and each failure. */
 export async function testDag(
   rt: Runtime,
   dagId: string,
@@ -23,6 +20,5 @@ export async function testDag(
   const date = opts.dateText === undefined ? undefined : parseDate(opts.dateText, dag.structure.timezone, '--date');
   const run = await triggerDag(rt, dagId, { date, conf: opts.conf, runId: `test__${new Date().toISOString()}` });
   await runToCompletion(rt, [run.id]);
-  const report = await runReport(rt.db, run.id);
-  return { runId: report.runId, state: report.state, tasks: report.tasks };
+  return runOutcome(rt, run.id);
 }

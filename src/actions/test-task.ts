@@ -13,12 +13,20 @@ import type { Runtime } from './runtime';
 import { closest } from '../util/did-you-mean';
 import { findDag } from './find-dag';
 import { returnValuesOfRunAt } from '../state/task-returns';
+import { latestValidationId } from '../state/validations';
+import { failedExpectations, failureFrom, type TaskFailure } from '../scheduler/task-failure';
+import { keptNotice, type KeptNotice } from './kept-notice';
+import { failureContext } from './run-outcome';
 
 export interface TaskTestResult {
   readonly ok: boolean;
   readonly value?: JsonValue;
   readonly error?: string;
   readonly ms: number;
+  /** Why it failed (its log was printed as it ran, so no log tail here). */
+  readonly failure?: TaskFailure;
+  /** Set when it kept what an earlier run landed. */
+  readonly kept?: KeptNotice;
 }
 
 /**
@@ -48,6 +56,40 @@ export async function testTask(
   }
   const interval = manualInterval(parseSchedule(dag.structure.schedule, dag.structure.timezone), date, new Date());
   const prior = await returnValuesOfRunAt(rt.db, dagId, interval.start, task.upstream);
+  const validationsBefore = task.operator === 'checkpoint' ? await latestValidationId(rt.db) : undefined;
+  const r = await runTry(rt, dag, task, interval, onLog, prior, conf);
+  if (r.ok) {
+    const kept = keptNotice(taskId, r.value);
+    return kept ? { ...r, kept } : r;
+  }
+  const ctx = failureContext(rt);
+  const expectations =
+    validationsBefore === undefined
+      ? []
+      : await failedExpectations(rt.db, ctx, { dagId, taskId, afterId: validationsBefore });
+  const failure = failureFrom({
+    taskId,
+    tryNumber: 1,
+    error: r.error ?? null,
+    dagsFolder: ctx.dagsFolder,
+    expectations,
+    logTail: [],
+  });
+  return { ...r, failure };
+}
+
+/** The try itself, in a worker child of this process. */
+function runTry(
+  rt: Runtime,
+  dag: Awaited<ReturnType<typeof findDag>>,
+  task: Awaited<ReturnType<typeof findDag>>['structure']['tasks'][number],
+  interval: ReturnType<typeof manualInterval>,
+  onLog: (text: string) => void,
+  prior: Awaited<ReturnType<typeof returnValuesOfRunAt>>,
+  conf: JsonObject | undefined,
+): Promise<TaskTestResult> {
+  const dagId = dag.dag_id;
+  const taskId = task.id;
   const proxy = new SqlProxy(rt.db);
   const started = performance.now();
   const tiId = 0;

@@ -12,6 +12,7 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
   [['dags'], () => (require('./commands/dags') as typeof import('./commands/dags')).dagsCommands],
   [['tasks'], () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommands],
   [['backfill'], () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand],
+  [['runs'], () => (require('./commands/runs') as typeof import('./commands/runs')).runsCommands],
   [
     ['scheduler', 'worker', 'standalone', 'db'],
     () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands,

@@ -9,6 +9,10 @@ import { advanceRun } from './advance-run';
 import { createDueRuns } from './run-creation';
 import { startRuns } from './start-runs';
 import { reapZombies } from './zombies';
+import { latestEventId, taskFailuresAfter } from '../state/events';
+import { failedTryOf } from '../state/task-tries';
+import { describeFailure, failedTaskRef, type FailureContext } from './task-failure';
+import { failureLines } from './failure-text';
 
 export interface SchedulerOptions {
   readonly tickMs: number;
@@ -16,6 +20,11 @@ export interface SchedulerOptions {
   readonly catchupBatch: number;
   /** False for `dags test` and backfills: advance existing runs only, create none from schedules. */
   readonly createScheduledRuns: boolean;
+  /**
+   * Where the pieces of a failure are, to log each failed task with its error, log tail and failed
+   * expectations; unset, failures are not logged (`dags test` and backfills print them themselves).
+   */
+  readonly failures?: FailureContext;
 }
 
 /**
@@ -30,6 +39,8 @@ export class Scheduler {
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private lastFailure: { readonly text: string; readonly at: number } | undefined;
+  /** The last task_failed event logged (undefined until the first tick: failures before it are history). */
+  private failuresLogged: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -115,6 +126,24 @@ export class Scheduler {
     const reaped = await reapZombies(this.db, this.versions, this.opts.zombieThresholdMs);
     if (reaped) this.log.warn('%d lost task(s) failed or sent to retry', reaped);
     await this.sweepStuckRuns();
+    await this.logTaskFailures();
+  }
+
+  /** Each task that failed for good since the last tick, with why (error and file:line, log tail, expectations). */
+  private async logTaskFailures(): Promise<void> {
+    const ctx = this.opts.failures;
+    if (!ctx) return;
+    if (this.failuresLogged === undefined) {
+      this.failuresLogged = await latestEventId(this.db);
+      return;
+    }
+    for (const e of await taskFailuresAfter(this.db, this.failuresLogged)) {
+      this.failuresLogged = e.id;
+      const t = await failedTryOf(this.db, e.run_id, e.task_id);
+      if (!t || t.try_number !== e.try_number) continue; // cleared and run again since
+      const f = await describeFailure(this.db, ctx, failedTaskRef(e.dag_id, e.run_id, t));
+      this.log.error('%s.%s', e.dag_id, failureLines(f).join('\n'));
+    }
   }
 
   /** Running runs with no task waiting or running get a full evaluation (e.g. after tasks were cleared). */

@@ -1,3 +1,5 @@
+import type { Queryable } from '../db/queryable';
+
 /** Anything that runs a statement: a pool, a transaction's client, a task's warehouse. */
 interface Runs {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -56,4 +58,28 @@ export async function recordEvents(db: Runs, events: readonly EventRecord[]): Pr
       ),
     ],
   );
+}
+
+/** A task_failed event: which try of which task of which run failed for good. */
+export interface TaskFailedEvent {
+  readonly id: number;
+  readonly dag_id: string;
+  readonly run_id: number;
+  readonly task_id: string;
+  readonly try_number: number;
+}
+
+/** task_failed events after event `afterId`, oldest first (the scheduler logs each failure once). */
+export async function taskFailuresAfter(db: Queryable, afterId: number): Promise<TaskFailedEvent[]> {
+  const r = await db.query<TaskFailedEvent>(
+    `SELECT id, dag_id, run_id, task_id, try_number FROM sluice.event WHERE kind = 'task_failed' AND id > $1 ORDER BY id`,
+    [afterId],
+  );
+  return r.rows;
+}
+
+/** The newest event's id (0 when there is none): where a scheduler starts reading failures. */
+export async function latestEventId(db: Queryable): Promise<number> {
+  const r = await db.query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM sluice.event`);
+  return r.rows[0].id;
 }

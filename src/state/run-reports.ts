@@ -10,10 +10,13 @@ export interface TaskReport {
   readonly operator: string;
 }
 
-/** The run's state and name (`run_id`); undefined when there is no such run. */
-export async function runSummary(db: Queryable, runPk: number): Promise<{ state: string; run_id: string } | undefined> {
-  const r = await db.query<{ state: string; run_id: string }>(
-    `SELECT state, run_id FROM sluice.dag_run WHERE id = $1`,
+/** The run's state, name (`run_id`) and DAG; undefined when there is no such run. */
+export async function runSummary(
+  db: Queryable,
+  runPk: number,
+): Promise<{ state: string; run_id: string; dag_id: string } | undefined> {
+  const r = await db.query<{ state: string; run_id: string; dag_id: string }>(
+    `SELECT state, run_id, dag_id FROM sluice.dag_run WHERE id = $1`,
     [runPk],
   );
   return r.rows[0];

@@ -18,3 +18,12 @@ export async function returnValuesOfRunAt(
   );
   return r.rows[0]?.values ?? undefined;
 }
+
+/** Every return value of the run, by task id. */
+export async function returnValuesOfRun(db: Queryable, runPk: number): Promise<Record<string, JsonValue>> {
+  const r = await db.query<{ task_id: string; value: JsonValue }>(
+    `SELECT task_id, value FROM sluice.task_return WHERE run_id = $1`,
+    [runPk],
+  );
+  return Object.fromEntries(r.rows.map((x) => [x.task_id, x.value]));
+}

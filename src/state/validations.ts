@@ -137,3 +137,51 @@ export async function latestValidations(q: Queryable): Promise<LatestValidation[
 export async function setValidationDocsPath(q: Queryable, id: number, docsPath: string): Promise<void> {
   await q.query(`UPDATE sluice.validation SET docs_path = $2 WHERE id = $1`, [id, docsPath]);
 }
+
+/** A failed expectation of a task's validation, with where its Data Docs page is (relative to the docs folder). */
+export interface FailedExpectationRow {
+  readonly suite: string;
+  readonly table_name: string;
+  readonly docs_path: string | null;
+  readonly idx: number;
+  readonly type: string;
+  readonly severity: string;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly observed: unknown;
+  readonly element_count: number | null;
+  readonly unexpected_count: number | null;
+  readonly sample: ReadonlyArray<Readonly<Record<string, unknown>>> | null;
+  readonly summary: string;
+}
+
+/**
+ * The failed expectations of the latest validation of each suite a checkpoint task ran: in the run
+ * `runPk`, or (`tasks test`, which runs outside any run) in no run and after validation `afterId`.
+ */
+export async function failedExpectationsOfTask(
+  q: Queryable,
+  task: { readonly dagId: string; readonly taskId: string } & (
+    { readonly runPk: number } | { readonly afterId: number }
+  ),
+): Promise<FailedExpectationRow[]> {
+  const r = await q.query<FailedExpectationRow>(
+    `WITH latest AS (
+       SELECT DISTINCT ON (suite) id, suite, table_name, docs_path FROM sluice.validation
+        WHERE dag_id = $1 AND task_id = $2
+          AND ($3::bigint IS NULL OR run_id = $3) AND ($4::bigint IS NULL OR (run_id IS NULL AND id > $4))
+        ORDER BY suite, id DESC
+     )
+     SELECT l.suite, l.table_name, l.docs_path, x.idx, x.type, x.severity, x.kwargs, x.observed, x.element_count,
+            x.unexpected_count, x.sample, x.summary
+       FROM latest l JOIN sluice.validation_result x ON x.validation_id = l.id
+      WHERE NOT x.success ORDER BY l.id, x.idx`,
+    [task.dagId, task.taskId, 'runPk' in task ? task.runPk : null, 'afterId' in task ? task.afterId : null],
+  );
+  return r.rows;
+}
+
+/** The newest validation's id (0 when there is none): `tasks test` reads the validations its task adds after it. */
+export async function latestValidationId(q: Queryable): Promise<number> {
+  const r = await q.query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM sluice.validation`);
+  return r.rows[0].id;
+}

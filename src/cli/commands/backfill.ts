@@ -3,9 +3,11 @@ import { createInterface } from 'node:readline/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { DEFAULT_MAX_RUNS, planBackfill } from '../../actions/backfill';
 import { runToCompletion } from '../../actions/run-to-completion';
+import { runOutcome } from '../../actions/run-outcome';
 import { SluiceError } from '../../errors/errors';
 import { config, parseConf, withRuntime } from '../context';
 import { syncAndFind } from './dags';
+import { runNotes } from '../failure-output';
 
 function maxRuns(v: string): number {
   const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
@@ -66,6 +68,12 @@ export function backfillCommand(program: Command): void {
             else console.log(`${done}/${total} runs finished`);
           });
           bar?.stop();
+          // Each failed run with why its tasks failed; kept landings are said for every run.
+          for (const run of runs) {
+            const r = await runOutcome(rt, run.id);
+            const notes = runNotes(r.state === 'success' ? { ...r, failures: [] } : r);
+            if (notes) console.log(`\nrun ${r.runId}: ${r.state}\n${notes}`);
+          }
           return runs;
         });
         const failed = outcome.filter((r) => r.state !== 'success').length;

@@ -10,6 +10,7 @@ import { findDag } from '../../actions/find-dag';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { importErrorLines, json, ms, table } from '../output';
 import { formatIssue } from '../../errors/errors';
+import { runNotes } from '../failure-output';
 
 export function dagsCommands(program: Command): void {
   const dags = program.command('dags').description('list, check, test, trigger and pause DAGs');
@@ -94,6 +95,8 @@ export function dagsCommands(program: Command): void {
             r.tasks.map((t) => [t.task_id, t.state, t.try_number, ms(t.duration_ms)]),
           ),
         );
+        const notes = runNotes(r);
+        if (notes) console.log(`\n${notes}\n`);
         console.log(`run ${r.runId}: ${r.state}`);
       }
       if (r.state !== 'success') process.exitCode = 1;
