@@ -17,6 +17,7 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
     () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands,
   ],
   [['models'], () => (require('./commands/models') as typeof import('./commands/models')).modelsCommands],
+  [['sql'], () => (require('./commands/sql') as typeof import('./commands/sql')).sqlCommand],
   [
     ['expectations'],
     () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands,

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'LOAD_FAILED'
   | 'MODEL_INVALID'
   | 'MODEL_FAILED'
+  | 'QUERY_FAILED'
   | 'CHECK_INVALID'
   | 'CHECK_FAILED'
   | 'USAGE';
