@@ -42,7 +42,7 @@ function queryFailure(sql: string, e: unknown): unknown {
   const caret = Array.from(text.slice(0, at.column - 1)).length;
   return new SluiceError(
     'QUERY_FAILED',
-    `query failed at line ${at.line}, column ${caret + 1}: ${e.message}${extra}\n  ${text}\n  ${' '.repeat(caret)}^`,
+    `query failed at line ${at.line}, column ${caret + 1}: ${e.message}\n  ${text}\n  ${' '.repeat(caret)}^${extra}`,
     [{ message: e.message, line: at.line, column: caret + 1 }],
   );
 }
