@@ -93,7 +93,7 @@ function formatRows(result: QueryRows, format: RowsFormat): string {
 /** The rows on stdout; that the limit cut some on stderr, so JSON and CSV stay clean. */
 export function printRows(result: QueryRows, format: RowsFormat, limit: number | undefined): void {
   console.log(formatRows(result, format));
-  if (result.truncated) console.error(`(the first ${limit} rows; --limit <n> shows more)`);
+  if (result.truncated) console.error(`(the first ${limit} row${limit === 1 ? '' : 's'}; --limit <n> shows more)`);
 }
 
 const BOOL = 16;

@@ -74,7 +74,9 @@ test('sql --csv: RFC 4180 quoting, NULL empty and an empty string quoted, as COP
     expect(r.stdout).toBe(
       'id,name,born,score,ok\n1,"Ada, ""the first""",1815-12-10,1.50,t\n2,,,,\n3,"",2026-01-02,10.00,f\n',
     );
-    expect(parse(r.stdout, { columns: true })[0].name).toBe('Ada, "the first"');
+    expect(parse(r.stdout, { columns: true }) as Array<Record<string, string>>).toContainEqual(
+      expect.objectContaining({ name: 'Ada, "the first"' }),
+    );
   }
 });
 
@@ -82,7 +84,7 @@ test('sql --limit keeps the first rows and says on stderr that there are more', 
   for (const d of dbs) {
     const r = await d.sluice(['sql', QUERY, '--limit', '1', '--json']);
     expect(JSON.parse(r.stdout)).toHaveLength(1);
-    expect(r.stderr).toMatch(/the first 1 rows; --limit <n> shows more/);
+    expect(r.stderr).toMatch(/^\(the first 1 row; --limit <n> shows more\)\n$/);
   }
 });
 
