@@ -19,6 +19,7 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
   ],
   [['models'], () => (require('./commands/models') as typeof import('./commands/models')).modelsCommands],
   [['seed'], () => (require('./commands/seed') as typeof import('./commands/seed')).seedCommand],
+  [['sql'], () => (require('./commands/sql') as typeof import('./commands/sql')).sqlCommand],
   [
     ['expectations'],
     () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands,

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config/config';
 import { SluiceError } from '../errors/errors';
 import { redactConnectionString as redact } from '../secrets/connection-string';
-import { startEmbedded, type EmbeddedServer } from './embedded';
+import { openEmbedded, type EmbeddedServer } from './embedded';
 import { migrate } from './migrate';
 import { withTransaction } from './transaction';
 import { describeConnectionError, parseDatabaseUrl } from './connection-errors';
@@ -50,7 +50,7 @@ export async function openDatabase(
   let url = config.databaseUrl;
   if (url) parseDatabaseUrl(url);
   else {
-    embedded = await startEmbedded(config.home);
+    embedded = await openEmbedded(config.home);
     url = embedded.url;
   }
   const pool = new pg.Pool({
@@ -70,7 +70,8 @@ export async function openDatabase(
       : describeConnectionError(e, url);
   }
   try {
-    if (opts.migrate !== false) await migrate(url, { lock: !embedded });
+    // A client of another process's embedded server: that owner migrated when it started.
+    if (opts.migrate !== false && embedded?.owner !== false) await migrate(url, { lock: !embedded });
     return await createDatabase(embedded ? 'embedded' : 'postgres', url, pool, !embedded && !!opts.listen, embedded);
   } catch (e) {
     await pool.end().catch(() => undefined);

@@ -1,35 +1,50 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../errors/errors';
+import { serveOneSessionAtATime } from './embedded-server';
 
 export interface EmbeddedServer {
   readonly url: string;
   readonly dataDir: string;
+  /** False when another process owns the database and this one is only its client. */
+  readonly owner: boolean;
   stop(): Promise<void>;
 }
 
 /**
- * Starts PGlite (Postgres in WASM) persisted in `<home>/pgdata`, served on a loopback port by
- * pglite-socket so the ordinary pg/knex code can talk to it. PGlite is single-user: a lock file
- * keeps a second process from opening the same data directory.
+ * The embedded database of `home`: the server another live process already runs there (its URL
+ * file next to the lock), or a new one owned by this process.
  */
-export async function startEmbedded(home: string): Promise<EmbeddedServer> {
-  const dataDir = path.join(home, 'pgdata');
+export async function openEmbedded(home: string): Promise<EmbeddedServer> {
+  const url = await runningServerUrl(home);
+  if (url) return { url, dataDir: dataDirOf(home), owner: false, stop: async () => undefined };
+  return startEmbedded(home);
+}
+
+/**
+ * Starts PGlite (Postgres in WASM) persisted in `<home>/pgdata`, served on a loopback port so the
+ * ordinary pg/knex code (and other sluice processes) can talk to it. PGlite is single-user: a lock
+ * file keeps a second process from opening the same data directory; the URL file beside it tells
+ * other processes where to connect instead.
+ */
+async function startEmbedded(home: string): Promise<EmbeddedServer> {
+  const dataDir = dataDirOf(home);
   await fs.mkdir(home, { recursive: true });
-  const lock = path.join(home, 'embedded.lock');
+  const lock = path.join(home, LOCK_FILE);
+  const urlFile = path.join(home, URL_FILE);
   await acquireLock(lock);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
     const db = await PGlite.create(dataDir);
-    // Two slots so a closing connection (migrations) never blocks the next one; Sluice uses one at a time.
-    const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 2 });
-    await server.start();
-    const conn = server.getServerConn();
+    const server = await serveOneSessionAtATime(db);
+    const url = `postgresql://postgres@${server.address}/postgres?sslmode=disable`;
+    await fs.writeFile(urlFile, `${url}\n`);
     return {
-      url: `postgresql://postgres@${conn}/postgres?sslmode=disable`,
+      url,
       dataDir,
+      owner: true,
       async stop() {
+        await fs.rm(urlFile, { force: true });
         await server.stop();
         await db.close();
         await fs.rm(lock, { force: true });
@@ -41,6 +56,25 @@ export async function startEmbedded(home: string): Promise<EmbeddedServer> {
   }
 }
 
+const LOCK_FILE = 'embedded.lock';
+const URL_FILE = 'embedded.url';
+
+function dataDirOf(home: string): string {
+  return path.join(home, 'pgdata');
+}
+
+/** The URL another live process serves `home`'s database on; a file left by a dead process is ignored. */
+async function runningServerUrl(home: string): Promise<string | undefined> {
+  const pid = await lockOwner(path.join(home, LOCK_FILE));
+  if (!pid || pid === process.pid || !isAlive(pid)) return undefined;
+  const url = (await fs.readFile(path.join(home, URL_FILE), 'utf8').catch(() => '')).trim();
+  return url || undefined;
+}
+
+async function lockOwner(lock: string): Promise<number> {
+  return Number(await fs.readFile(lock, 'utf8').catch(() => ''));
+}
+
 async function acquireLock(lock: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -48,7 +82,7 @@ async function acquireLock(lock: string): Promise<void> {
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
+      const pid = await lockOwner(lock);
       if (pid && pid !== process.pid && isAlive(pid)) {
         throw new SluiceError(
           'DATABASE_UNAVAILABLE',

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'MODEL_INVALID'
   | 'SEED_INVALID'
   | 'MODEL_FAILED'
+  | 'QUERY_FAILED'
   | 'CHECK_INVALID'
   | 'CHECK_FAILED'
   | 'USAGE';

@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { compileModels, listModels, runSelectedModels } from '../../actions/models';
 import { modelLineage } from '../../actions/model-lineage';
 import { adoptModels } from '../../actions/adopt-models';
+import { showModel, SHOW_LIMIT } from '../../actions/show-model';
 import { commandRunContext } from '../../models/run-context';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
-import { json, ms, table } from '../output';
+import { json, ms, printRows, rowLimit, rowsFormat, table } from '../output';
 import { SluiceError } from '../../errors/errors';
 
 function threads(v: string): number {
@@ -104,6 +105,23 @@ export function modelsCommands(program: Command): void {
       else
         for (const r of results) console.log(`${r.status.padEnd(7)} ${r.relation}${r.reason ? ` (${r.reason})` : ''}`);
       if (results.some((r) => r.status === 'refused')) process.exitCode = 1;
+    });
+
+  models
+    .command('show')
+    .description('compile one model and print the first rows of its SELECT (as `dbt show`); builds nothing')
+    .argument('<model>', 'the model name')
+    .option('--limit <n>', `rows to show (default: ${SHOW_LIMIT})`, rowLimit, SHOW_LIMIT)
+    .option('--date <YYYY-MM-DD>', 'ds for {{ds}} and the data interval (default: today, UTC)')
+    .option('--vars <json>', 'template vars')
+    .option('--json', 'rows as a JSON array of objects')
+    .option('--csv', 'rows as CSV with a header line')
+    .action(async (name: string, o: { limit: number; date?: string; vars?: string; json?: boolean; csv?: boolean }) => {
+      const format = rowsFormat(o);
+      const cfg = config();
+      const ctx = commandRunContext(o.date, o.vars);
+      const result = await withRuntime(cfg, (rt) => showModel(rt.db, cfg.projectRoot, name, ctx, o.limit));
+      printRows(result, format, o.limit);
     });
 
   withSelection(models.command('list').description('the selected models in graph order'))
