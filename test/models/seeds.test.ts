@@ -81,6 +81,35 @@ describe('column types of a seed', () => {
   });
 });
 
+test('sluice_project.yml sets the schema of seeds/*.csv and declares column types; the YAML beside a seed wins', () => {
+  const p = project({
+    'seeds/countries.csv': 'code,name,since\n01,Andorra,2026-01-01\n',
+    'seeds/countries.yml': 'columns:\n  since: text\n',
+    'sluice_project.yml':
+      'seeds:\n  schema: reference\n  column_types:\n    countries: { code: text, name: text, since: date }\n',
+  });
+  try {
+    const [countries] = loadSeeds(p.dir);
+    expect(countries).toMatchObject({ schema: 'reference', name: 'countries' });
+    expect(countries.columns).toEqual([
+      { name: 'code', type: 'text' },
+      { name: 'name', type: 'text' },
+      { name: 'since', type: 'text' },
+    ]);
+    p.write(
+      'sluice_project.yml',
+      'seeds:\n  column_types:\n    contries: { code: text }\n    countries: { cod: text, name: txt }\n',
+    );
+    expect(issuesOf(() => loadSeeds(p.dir))).toEqual([
+      'sluice_project.yml:: seeds.column_types names seed "contries", but seeds/ has no contries.csv',
+      'sluice_project.yml:: seeds.column_types.countries: column "cod" is not in seed countries\'s header (did you mean "code"?)',
+      'sluice_project.yml:: seeds.column_types.countries.name: unknown type "txt" (one of text, integer, bigint, numeric, double, boolean, date, timestamp, timestamptz, jsonb)',
+    ]);
+  } finally {
+    p.cleanup();
+  }
+});
+
 describe.each(DB_KINDS)('sluice seed on %s', (kind) => {
   let db: TestDb;
   const p = project({ 'seeds/ref/methods.csv': 'code,fee,since\n01,0.3,2026-01-01\n02,,2026-02-01\n' });

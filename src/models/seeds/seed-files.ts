@@ -18,6 +18,7 @@ import { csvRecordParser, type CsvRecord } from '../../lake/csv-reader';
 import { isMalformedRow } from '../../lake/malformed';
 import { didYouMean, NAME_HINTS } from '../../util/did-you-mean';
 import { lineIndex, normalizeNewlines } from '../../util/text-position';
+import { loadProjectFile, type SeedSettings } from '../project-file';
 import { knownPairs, mapPairs, readString, readYaml, valueNode } from '../yaml-read';
 import { inferColumnType } from './infer-types';
 
@@ -56,13 +57,26 @@ export function seedFiles(root: string): string[] {
   return out;
 }
 
-/** Reads and checks every seed; all problems of all files are reported together (SEED_INVALID). */
+/**
+ * Reads and checks every seed; all problems of all files are reported together (SEED_INVALID).
+ * `sluice_project.yml`'s `seeds:` sets the schema of CSVs directly in `seeds/` and declares
+ * column types (`column_types: { <seed>: { <column>: <type> } }`); a `<name>.yml` beside the CSV
+ * wins over it column by column.
+ */
 export function loadSeeds(root: string): Seed[] {
-  const issues: Issue[] = [];
+  const project = loadProjectFile(root);
+  const issues: Issue[] = [...project.issues];
   const seeds: Seed[] = [];
   const byName = new Map<string, string>();
+  const settings = project.settings.seeds;
+  for (const name of Object.keys(settings.columnTypes))
+    if (!seedFiles(root).some((f) => path.basename(f, '.csv') === name))
+      issues.push({
+        file: 'sluice_project.yml',
+        message: `seeds.column_types names seed "${name}", but seeds/ has no ${name}.csv`,
+      });
   for (const file of seedFiles(root)) {
-    const seed = readSeed(root, file, issues);
+    const seed = readSeed(root, file, settings, issues);
     if (!seed) continue;
     const other = byName.get(seed.name);
     if (other)
@@ -74,7 +88,7 @@ export function loadSeeds(root: string): Seed[] {
   return seeds;
 }
 
-function readSeed(root: string, file: string, issues: Issue[]): Seed | undefined {
+function readSeed(root: string, file: string, settings: SeedSettings, issues: Issue[]): Seed | undefined {
   const rel = path.relative(root, file).split(path.sep).join('/');
   const parts = rel.split('/');
   if (parts.length > 3) {
@@ -82,7 +96,7 @@ function readSeed(root: string, file: string, issues: Issue[]): Seed | undefined
     return undefined;
   }
   const name = parts[parts.length - 1].slice(0, -'.csv'.length);
-  const schema = parts.length === 3 ? parts[1] : DEFAULT_SEED_SCHEMA;
+  const schema = parts.length === 3 ? parts[1] : (settings.schema ?? DEFAULT_SEED_SCHEMA);
   const size = statSync(file).size;
   if (size > MAX_SEED_BYTES) {
     issues.push({
@@ -111,7 +125,9 @@ function readSeed(root: string, file: string, issues: Issue[]): Seed | undefined
       issues.push({ file: rel, line: r.line, message: `${r.fields.length} fields, the header has ${names.length}` });
   if (issues.length > before) return undefined;
 
-  const declared = readDeclaredTypes(file.replace(/\.csv$/, '.yml'), root, names, issues);
+  const fromProject = projectTypes(settings.columnTypes[name] ?? {}, name, names, issues);
+  const beside = readDeclaredTypes(file.replace(/\.csv$/, '.yml'), root, names, issues);
+  const declared = new Map([...fromProject, ...(beside ?? [])]);
   const columns = names.map<ColumnSpec>((n, i) => ({
     name: n,
     type: declared?.get(n) ?? inferColumnType(body.map((r) => r.fields[i])),
@@ -139,6 +155,31 @@ function readSeed(root: string, file: string, issues: Issue[]): Seed | undefined
     lines: body.map((r) => r.line),
     checksum,
   };
+}
+
+/** The project file's `seeds.column_types.<seed>`, checked against the CSV's header and the types. */
+function projectTypes(
+  types: Readonly<Record<string, string>>,
+  seed: string,
+  names: readonly string[],
+  issues: Issue[],
+): Map<string, ColumnType> {
+  const out = new Map<string, ColumnType>();
+  for (const [column, type] of Object.entries(types)) {
+    const where = { file: 'sluice_project.yml' };
+    if (!names.includes(column))
+      issues.push({
+        ...where,
+        message: `seeds.column_types.${seed}: column "${column}" is not in seed ${seed}'s header${didYouMean(column, names, NAME_HINTS)}`,
+      });
+    else if (!(COLUMN_TYPES as readonly string[]).includes(type))
+      issues.push({
+        ...where,
+        message: `seeds.column_types.${seed}.${column}: unknown type "${type}" (one of ${COLUMN_TYPES.join(', ')})`,
+      });
+    else out.set(column, type as ColumnType);
+  }
+  return out;
 }
 
 function parseCsv(text: string, rel: string, issues: Issue[]): CsvRecord[] | undefined {
