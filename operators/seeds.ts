@@ -3,7 +3,7 @@ import { defineTask } from '../src/dag/task';
 import type { TaskDefinition, TaskOptions } from '../src/dag/types';
 import { dependOn } from '../src/dag/parse-dependencies';
 import { operatorConfig } from '../src/dag/operator-config';
-import { loadSeeds, SEEDS_FOLDER } from '../src/models/seeds/seed-files';
+import { loadSeeds, SEEDS_FOLDER, selectSeeds } from '../src/models/seeds/seed-files';
 import { runSeeds, type SeedOutcome } from '../src/models/seeds/run-seeds';
 
 export interface SeedsSpec extends TaskOptions {
@@ -25,8 +25,8 @@ export function seeds(spec: SeedsSpec): TaskDefinition<string, string> {
   const { id, select, projectDir, upstream = [], ...options } = spec;
   const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
   dependOn(path.join(root, SEEDS_FOLDER)); // a new seed is a new table the DAG produces: parse it again then
-  const names = new Set(select);
-  const chosen = loadSeeds(root).filter((s) => !select || names.has(s.name));
+  // An unknown name fails here, when the DAG file is parsed, naming it (not at the first run).
+  const chosen = selectSeeds(loadSeeds(root), select);
   return defineTask(
     'seeds',
     {

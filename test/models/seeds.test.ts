@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../../src/errors/errors';
 import { inferColumnType } from '../../src/models/seeds/infer-types';
+import { seeds } from '../../operators/seeds';
 import { loadSeeds } from '../../src/models/seeds/seed-files';
 import { DB_KINDS, openTestDb, type TestDb } from './databases';
 import { REPO } from '../support/sandbox';
@@ -105,6 +106,18 @@ test('sluice_project.yml sets the schema of seeds/*.csv and declares column type
       'sluice_project.yml:: seeds.column_types.countries: column "cod" is not in seed countries\'s header (did you mean "code"?)',
       'sluice_project.yml:: seeds.column_types.countries.name: unknown type "txt" (one of text, integer, bigint, numeric, double, boolean, date, timestamp, timestamptz, jsonb)',
     ]);
+  } finally {
+    p.cleanup();
+  }
+});
+
+test('seeds() names an unknown seed when the DAG file is parsed', () => {
+  const p = project({ 'seeds/ref/methods.csv': 'code\n01\n' });
+  try {
+    expect(seeds({ id: 'seed', projectDir: p.dir }).produces).toEqual(['ref.methods']);
+    expect(() => seeds({ id: 'seed', select: ['methds'], projectDir: p.dir })).toThrow(
+      /no seed named "methds" in seeds\/ \(did you mean "methods"\?\)/,
+    );
   } finally {
     p.cleanup();
   }

@@ -1,10 +1,8 @@
 import type { Warehouse } from '../../db/queryable';
-import { SluiceError } from '../../errors/errors';
 import { loadedSeedChecksum, recordSeedLoad } from '../../state/seeds';
-import { didYouMean } from '../../util/did-you-mean';
 import { materializationOf } from '../materializations/registry';
 import { lookupRelations } from '../relation';
-import { loadSeeds, type Seed } from './seed-files';
+import { loadSeeds, selectSeeds, type Seed } from './seed-files';
 import { seedModel } from './seed-model';
 
 export interface SeedOutcome {
@@ -34,7 +32,7 @@ export interface SeedRequest {
  */
 export async function runSeeds(wh: Warehouse, root: string, req: SeedRequest = {}): Promise<SeedOutcome[]> {
   const all = loadSeeds(root);
-  const seeds = req.select ? req.select.map((name) => findSeed(all, name)) : all;
+  const seeds = selectSeeds(all, req.select);
   const out: SeedOutcome[] = [];
   for (const seed of seeds) {
     const outcome = await runSeed(wh, seed, req.fullRefresh ?? false);
@@ -42,18 +40,6 @@ export async function runSeeds(wh: Warehouse, root: string, req: SeedRequest = {
     out.push(outcome);
   }
   return out;
-}
-
-function findSeed(all: readonly Seed[], name: string): Seed {
-  const seed = all.find((s) => s.name === name);
-  if (seed) return seed;
-  throw new SluiceError(
-    'SEED_INVALID',
-    `no seed named "${name}" in seeds/${didYouMean(
-      name,
-      all.map((s) => s.name),
-    )}${all.length ? '' : ' (the folder has no CSV files)'}`,
-  );
 }
 
 async function runSeed(wh: Warehouse, seed: Seed, fullRefresh: boolean): Promise<SeedOutcome> {

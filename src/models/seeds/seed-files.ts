@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ValidationError, type Issue } from '../../errors/errors';
+import { SluiceError, ValidationError, type Issue } from '../../errors/errors';
 import { COLUMN_TYPES, compileColumn } from '../../lake/columns';
 import type { ColumnSpec, ColumnType } from '../../lake/column-spec';
 import { csvRecordParser, type CsvRecord } from '../../lake/csv-reader';
@@ -69,13 +69,15 @@ export function loadSeeds(root: string): Seed[] {
   const seeds: Seed[] = [];
   const byName = new Map<string, string>();
   const settings = project.settings.seeds;
+  const files = seedFiles(root);
+  const names = new Set(files.map((f) => path.basename(f, '.csv')));
   for (const name of Object.keys(settings.columnTypes))
-    if (!seedFiles(root).some((f) => path.basename(f, '.csv') === name))
+    if (!names.has(name))
       issues.push({
         file: 'sluice_project.yml',
         message: `seeds.column_types names seed "${name}", but seeds/ has no ${name}.csv`,
       });
-  for (const file of seedFiles(root)) {
+  for (const file of files) {
     const seed = readSeed(root, file, settings, issues);
     if (!seed) continue;
     const other = byName.get(seed.name);
@@ -86,6 +88,22 @@ export function loadSeeds(root: string): Seed[] {
   }
   if (issues.length) throw new ValidationError('SEED_INVALID', 'seeds', issues);
   return seeds;
+}
+
+/** The seeds `select` names (every seed without it); an unknown name is an error with a did-you-mean. */
+export function selectSeeds(all: readonly Seed[], select?: readonly string[]): Seed[] {
+  if (!select) return [...all];
+  return select.map((name) => {
+    const seed = all.find((s) => s.name === name);
+    if (seed) return seed;
+    throw new SluiceError(
+      'SEED_INVALID',
+      `no seed named "${name}" in seeds/${didYouMean(
+        name,
+        all.map((s) => s.name),
+      )}${all.length ? '' : ' (the folder has no CSV files)'}`,
+    );
+  });
 }
 
 function readSeed(root: string, file: string, settings: SeedSettings, issues: Issue[]): Seed | undefined {
