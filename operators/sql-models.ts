@@ -5,6 +5,7 @@ import { SluiceError } from '../src/errors/errors';
 import { runSelectedModels } from '../src/models/run-selection';
 import { loadProject } from '../src/models/project';
 import { PROJECT_FILE } from '../src/models/project-file';
+import { SEEDS_FOLDER } from '../src/models/seeds/seed-files';
 import { selectModels } from '../src/models/selection';
 import { modelTable, tablesRead } from '../src/models/tables';
 import { dependOn } from '../src/dag/parse-dependencies';
@@ -35,8 +36,8 @@ export interface SqlModelsSpec extends TaskOptions {
 export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, string>[] {
   const { select, exclude, projectDir, taskPrefix = '', upstream = [], vars = {}, ...options } = spec;
   const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
-  // A new model or ref, or a folder default in the project file, changes the DAG: parse it again then.
-  dependOn(path.join(root, 'sql'), path.join(root, PROJECT_FILE));
+  // A new model, ref or seed, or a folder default in the project file, changes the DAG: parse it again then.
+  dependOn(path.join(root, 'sql'), path.join(root, SEEDS_FOLDER), path.join(root, PROJECT_FILE));
   const project = loadProject(root);
   const names = selectModels(project, { select, exclude }).filter(
     (n) => project.models.get(n)!.config.materialized !== 'ephemeral',
@@ -54,7 +55,7 @@ export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, stri
           ...(typeof upstream === 'string' ? [upstream] : upstream),
           ...reads.models.filter((m) => selected.has(m)).map((m) => `${taskPrefix}${m}`),
         ],
-        consumes: [...reads.sources, ...reads.models.map((m) => modelTable(project.models.get(m)!))],
+        consumes: [...reads.sources, ...reads.seeds, ...reads.models.map((m) => modelTable(project.models.get(m)!))],
         produces: [modelTable(node)],
         doc: node.config.description,
         run: (ctx) => runModel(ctx, root, name, vars),

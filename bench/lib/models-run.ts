@@ -94,6 +94,7 @@ function chain(
   return {
     project: {
       root: '/bench',
+      seeds: new Map(),
       models: new Map(nodes.map((m) => [m.name, m])),
       upstream: new Map(names.map((m, i) => [m, i ? [names[i - 1]] : []])),
     },

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/queryable';
 import { loadProject } from '../models/project';
 import { projectState } from '../models/project';
-import { modelTable, sourceTable } from '../models/tables';
+import { modelTable, seedTable, sourceTable } from '../models/tables';
 import { activeDagStructures } from '../state/dags';
 
 export interface TaskRef {
@@ -11,12 +11,15 @@ export interface TaskRef {
 
 export interface Lineage {
   readonly sources: ReadonlyArray<{ name: string; table: string; producedBy: TaskRef[]; usedBy: string[] }>;
+  /** Seeds (seeds/*.csv), the DAG tasks that load them and the models that ref them. */
+  readonly seeds: ReadonlyArray<{ name: string; table: string; path: string; producedBy: TaskRef[]; usedBy: string[] }>;
   readonly models: ReadonlyArray<{
     name: string;
     table: string;
     materialized: string;
     path: string;
     models: string[];
+    seeds: string[];
     sources: string[];
     builtBy: TaskRef[];
     usedByTasks: TaskRef[];
@@ -25,7 +28,7 @@ export interface Lineage {
 }
 
 /**
- * Sources → models → the DAG tasks that produce and use them: the models' `ref`/`source` edges
+ * Sources and seeds → models → the DAG tasks that produce and use them: the models' `ref`/`source` edges
  * joined with the `produces`/`consumes` tables of the active DAGs' tasks.
  */
 export async function modelLineage(db: Queryable, root: string): Promise<Lineage> {
@@ -58,19 +61,31 @@ export async function modelLineage(db: Queryable, root: string): Promise<Lineage
       return { name, table: t, producedBy: producers.get(t) ?? [], usedBy: [...(sourceUsers.get(name) ?? [])].sort() };
     }),
   );
+  const seeds = [...project.seeds.values()].map((s) => {
+    const t = seedTable(s);
+    return {
+      name: s.name,
+      table: t,
+      path: s.path,
+      producedBy: producers.get(t) ?? [],
+      usedBy: [...(usedByModels.get(s.name) ?? [])].sort(),
+    };
+  });
   const models = [...project.models.values()].map((m) => {
     const t = modelTable(m);
+    const refs = [...new Set(m.refs.map((r) => r.name))];
     return {
       name: m.name,
       table: t,
       materialized: m.config.materialized,
       path: m.path,
-      models: [...new Set(m.refs.map((r) => r.name))],
+      models: refs.filter((r) => project.models.has(r)),
+      seeds: refs.filter((r) => project.seeds.has(r)),
       sources: [...new Set(m.sources.map((s) => `${s.source}.${s.table}`))],
       builtBy: producers.get(t) ?? [],
       usedByTasks: consumers.get(t) ?? [],
       usedByModels: [...(usedByModels.get(m.name) ?? [])].sort(),
     };
   });
-  return { sources, models };
+  return { sources, seeds, models };
 }

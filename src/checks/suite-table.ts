@@ -8,7 +8,7 @@ export type TableResolver = (table: string) => string;
 
 /**
  * The one rule for naming a table in a suite (`table`, `other_table`, `other_table_name`) and in the
- * checkpoint operator: a model name (`stg_orders` → `staging.stg_orders`), a declared source table
+ * checkpoint operator: a model or seed name (`stg_orders` → `staging.stg_orders`), a declared source table
  * (`shop.orders` → `raw.shop_orders`, as `{{source "shop" "orders"}}` reads it), or `schema.table` as
  * written. The project is read once, on the first name that needs it. A name that is none of these
  * stays as written, and the validation reports the missing table.
@@ -30,7 +30,11 @@ export function tableResolver(projectRoot: string): TableResolver {
 
 function readModels(projectRoot: string): Map<string, string> {
   try {
-    return new Map([...loadProject(projectRoot).models.values()].map((m) => [m.name, `${m.config.schema}.${m.name}`]));
+    const project = loadProject(projectRoot);
+    return new Map([
+      ...[...project.seeds.values()].map((s) => [s.name, `${s.schema}.${s.name}`] as const),
+      ...[...project.models.values()].map((m) => [m.name, `${m.config.schema}.${m.name}`] as const),
+    ]);
   } catch {
     return new Map(); // a broken project is reported by the models' own tasks
   }

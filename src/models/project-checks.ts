@@ -5,14 +5,28 @@
 import type { Issue } from '../errors/errors';
 import { didYouMean } from '../util/did-you-mean';
 import { findCycles } from '../util/graph';
-import type { FilePosition, ModelNode, RefUse, SourceUse } from './types';
+import type { FilePosition, ModelNode, RefUse, SeedNode, SourceUse } from './types';
 import type { SourceCatalog } from './sources';
 import type { PartialUse } from './template/scan';
 
-export function checkRefs(refs: readonly RefUse[], models: ReadonlyMap<string, unknown>, issues: Issue[]): void {
+/** What `{{ref "x"}}` says when no model or seed is called x. */
+export function unknownRefMessage(
+  name: string,
+  models: ReadonlyMap<string, unknown>,
+  seeds: ReadonlyMap<string, unknown>,
+): string {
+  return `ref to unknown model or seed "${name}"${didYouMean(name, new Set([...models.keys(), ...seeds.keys()]))}`;
+}
+
+export function checkRefs(
+  refs: readonly RefUse[],
+  models: ReadonlyMap<string, unknown>,
+  seeds: ReadonlyMap<string, unknown>,
+  issues: Issue[],
+): void {
   for (const r of refs) {
-    if (!models.has(r.name))
-      issues.push({ message: `ref to unknown model "${r.name}"${didYouMean(r.name, models.keys())}`, ...r.at });
+    if (!models.has(r.name) && !seeds.has(r.name))
+      issues.push({ message: unknownRefMessage(r.name, models, seeds), ...r.at });
   }
 }
 
@@ -55,6 +69,21 @@ export function duplicateNames(files: readonly { name: string; path: string }[])
     .map(([name, paths]) => ({
       message: `model name "${name}" is used by ${paths.length} files: ${paths.join(', ')} (model names are file names and must be unique)`,
       file: paths[1],
+      line: 1,
+      column: 1,
+    }));
+}
+
+/** A model and a seed of one name: `{{ref}}` could not tell which table it means. */
+export function seedNameClashes(
+  files: readonly { name: string; path: string }[],
+  seeds: ReadonlyMap<string, SeedNode>,
+): Issue[] {
+  return files
+    .filter((f) => seeds.has(f.name))
+    .map((f) => ({
+      message: `model name "${f.name}" is also the seed ${seeds.get(f.name)!.path}: {{ref "${f.name}"}} must name one table, so rename one of them`,
+      file: f.path,
       line: 1,
       column: 1,
     }));

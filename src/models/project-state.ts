@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../dag/types';
 import type { Issue } from '../errors/errors';
-import type { ModelNode, ModelProject } from './types';
+import type { ModelNode, ModelProject, SeedNode } from './types';
 import type { SourceCatalog } from './sources';
 import type { Program, TemplateOrigin } from './template/parse';
 import type { Helper, TemplateRuntime } from './template/runtime';
@@ -30,6 +30,7 @@ export interface RenderScope {
 
 export interface ProjectState {
   readonly nodes: ReadonlyMap<string, ModelNode>;
+  readonly seeds: ReadonlyMap<string, SeedNode>;
   readonly sources: SourceCatalog;
   /** Model name → its template; partial name → macro template. */
   readonly templates: ReadonlyMap<string, TemplateUnit>;

@@ -11,7 +11,16 @@ import { parseConfigBlock } from './config-block';
 import { loadSources } from './sources';
 import { findProjectFiles, type MacroFile } from './project-files';
 import { folderDefaults, loadProjectFile } from './project-file';
-import { checkPartials, checkRefs, checkSources, cycleIssues, duplicateNames, upstreamMap } from './project-checks';
+import { seedCatalog } from './seeds/seed-files';
+import {
+  checkPartials,
+  checkRefs,
+  checkSources,
+  cycleIssues,
+  duplicateNames,
+  seedNameClashes,
+  upstreamMap,
+} from './project-checks';
 import { parseTemplate } from './template/parse';
 import { scanTemplate, type TemplateScan } from './template/scan';
 import { insertLineMarkers } from './template/line-markers';
@@ -65,7 +74,8 @@ export function loadProject(root: string): ModelProject {
   const nodes = new Map<string, ModelNode>();
   const templates = new Map<string, TemplateUnit>();
   const scans = new Map<string, TemplateScan>();
-  issues.push(...duplicateNames(found.models));
+  const seeds = seedCatalog(root, settings.settings.seeds);
+  issues.push(...duplicateNames(found.models), ...seedNameClashes(found.models, seeds));
   for (const f of found.models) {
     const text = normalizeNewlines(readFileSync(f.file, 'utf8'));
     const folders = f.path.split('/').slice(1, -1);
@@ -92,7 +102,7 @@ export function loadProject(root: string): ModelProject {
     if (prepared.unit) templates.set(f.name, prepared.unit);
   }
   for (const scan of [...scans.values(), ...[...macros.values()].map((m) => m.scan)]) {
-    checkRefs(scan.refs, nodes, issues);
+    checkRefs(scan.refs, nodes, seeds, issues);
     checkSources(scan.sources, sources.catalog, issues);
     checkPartials(scan.partials, macros, issues);
   }
@@ -112,10 +122,10 @@ export function loadProject(root: string): ModelProject {
   issues.push(...cycleIssues(upstream, (from, to) => nodes.get(from)?.refs.find((r) => r.name === to)?.at, 'cycle'));
   if (issues.length)
     throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(root, 'sql')}`, byPosition(issues));
-  const project: ModelProject = { root, models: nodes, upstream };
+  const project: ModelProject = { root, models: nodes, seeds, upstream };
   const units = new Map([...macros].map(([name, m]) => [name, m.unit!]));
   const vars = settings.settings.vars;
-  attachState(project, createState({ nodes, sources: sources.catalog, templates, macros: units, files, vars }));
+  attachState(project, createState({ nodes, seeds, sources: sources.catalog, templates, macros: units, files, vars }));
   return project;
 }
 
@@ -145,6 +155,7 @@ export function projectState(project: ModelProject): ProjectState {
     throw new ValidationError('MODEL_INVALID', `SQL models in ${path.join(project.root, 'sql')}`, issues);
   const state = createState({
     nodes: project.models,
+    seeds: project.seeds,
     sources: sources.catalog,
     templates,
     macros: new Map([...macros].map(([n, m]) => [n, m.unit!])),

@@ -11,7 +11,7 @@ import { materialize, type ModelAction } from './materialize';
 import { materializationOf } from './materializations/registry';
 import { lookupRelations } from './relation';
 import { modelFailure } from './model-error';
-import type { CompiledModel, ModelProject } from './types';
+import type { CompiledModel, ModelNode, ModelProject } from './types';
 
 export type ModelStatus = 'success' | 'error' | 'skipped';
 
@@ -143,7 +143,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
         status: 'error',
         action: 'none',
         ms: performance.now() - t0,
-        error: err.message,
+        error: err.message + unloadedSeedHint(project, node, err.message),
         issues: err.issues,
       };
     }
@@ -222,4 +222,14 @@ function nearestRunnable(project: ModelProject, runnable: ReadonlySet<string>, n
     else stack.push(...(project.upstream.get(n) ?? []));
   }
   return [...out];
+}
+
+/** A model that refs a seed never loaded fails on a missing table: say how to load it. */
+function unloadedSeedHint(project: ModelProject, node: ModelNode, message: string): string {
+  for (const r of node.refs) {
+    const seed = project.seeds.get(r.name);
+    if (seed && message.includes(`relation "${seed.schema}.${seed.name}" does not exist`))
+      return `\n  hint: ${seed.schema}.${seed.name} is the seed ${seed.path}, not loaded yet: run \`sluice seed ${seed.name}\` (in a DAG, a seeds() task)`;
+  }
+  return '';
 }

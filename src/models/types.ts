@@ -63,10 +63,20 @@ export interface SourceTable {
   readonly relation: string;
 }
 
+/** A seed as models see it: `{{ref "payment_methods"}}` reads `<schema>.<name>` (seeds/ holds the CSV). */
+export interface SeedNode {
+  readonly name: string;
+  readonly schema: string;
+  /** Relative to the project root (`seeds/payment_methods.csv`). */
+  readonly path: string;
+}
+
 export interface ModelProject {
   /** The folder holding `sql/` (model paths are relative to it). */
   readonly root: string;
   readonly models: ReadonlyMap<string, ModelNode>;
+  /** The seeds in `seeds/`, which models may `ref` as they ref models; `sluice seed` loads them. */
+  readonly seeds: ReadonlyMap<string, SeedNode>;
   /** Model name → names of the models it refs (ephemeral ones included). */
   readonly upstream: ReadonlyMap<string, readonly string[]>;
 }

@@ -164,6 +164,7 @@ describe('a ModelProject built by hand (not by loadProject)', () => {
     ]);
     const project: ModelProject = {
       root,
+      seeds: new Map(),
       models,
       upstream: new Map([
         ['e', []],

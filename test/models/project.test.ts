@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { loadProject } from '../../src/models/project';
-import { compileProject } from '../../src/models/compile';
+import { compileModel, compileProject } from '../../src/models/compile';
+import { tablesRead } from '../../src/models/tables';
 import { generateModelProject } from '../../bench/lib/models-compile';
-import { errorOf, issueLines, withVars, writeProject } from './fixture';
+import { CTX, errorOf, issueLines, withVars, writeProject } from './fixture';
 
 const SOURCES = 'shop:\n  tables: [customers, orders]\n';
 
@@ -77,10 +78,45 @@ describe('loadProject', () => {
       'sql/marts/daily.sql': 'select *\n  from {{ref "stg_order"}}\n  join {{ref "nothing_like_it"}} using (id)\n',
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
-      'sql/marts/daily.sql:2:8 ref to unknown model "stg_order" (did you mean "stg_orders"?)',
-      'sql/marts/daily.sql:3:8 ref to unknown model "nothing_like_it"',
+      'sql/marts/daily.sql:2:8 ref to unknown model or seed "stg_order" (did you mean "stg_orders"?)',
+      'sql/marts/daily.sql:3:8 ref to unknown model or seed "nothing_like_it"',
       'sql/staging/stg_orders.sql:1:15 source "shop" has no table "order" (did you mean "orders"?) (tables: customers, orders)',
       'sql/staging/stg_orders.sql:2:25 unknown source "shopp" (did you mean "shop"?)',
+    ]);
+  });
+
+  test('a ref names a model or a seed; a seed reads its table and is no model in the graph', () => {
+    const root = writeProject({
+      'sluice_project.yml': 'seeds:\n  schema: reference\n',
+      'seeds/countries.csv': 'code\nDE\n',
+      'seeds/ref/payment_methods.csv': 'method\ncard\n',
+      'sql/staging/stg_payments.sql': 'select * from {{ref "payment_methods"}} join {{ref "countries"}} on true\n',
+      'sql/intermediate/eph.sql': '/* config\nmaterialized: ephemeral\n*/\nselect * from {{ref "countries"}}\n',
+      'sql/marts/m.sql': 'select * from {{ref "eph"}}, {{ref "stg_payments"}}\n',
+    });
+    const p = loadProject(root);
+    expect([...p.seeds.values()]).toEqual([
+      { name: 'countries', schema: 'reference', path: 'seeds/countries.csv' },
+      { name: 'payment_methods', schema: 'ref', path: 'seeds/ref/payment_methods.csv' },
+    ]);
+    expect(p.upstream.get('stg_payments')).toEqual([]);
+    expect(compileModel(p, 'stg_payments', CTX, { isIncremental: false }).sql).toBe(
+      'select * from "ref"."payment_methods" join "reference"."countries" on true',
+    );
+    // Through an ephemeral model too: the task consumes the seed's table, so it runs after its load.
+    expect(tablesRead(p, 'm')).toEqual({ models: ['stg_payments'], sources: [], seeds: ['reference.countries'] });
+    expect(tablesRead(p, 'stg_payments').seeds).toEqual(['ref.payment_methods', 'reference.countries']);
+  });
+
+  test('a model and a seed of one name, and a ref to a seed that is not there, are errors', () => {
+    const root = writeProject({
+      'seeds/countries.csv': 'code\nDE\n',
+      'sql/staging/countries.sql': 'select 1\n',
+      'sql/marts/m.sql': 'select * from {{ref "countrys"}}\n',
+    });
+    expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
+      'sql/marts/m.sql:1:15 ref to unknown model or seed "countrys" (did you mean "countries"?)',
+      'sql/staging/countries.sql:1:1 model name "countries" is also the seed seeds/countries.csv: {{ref "countries"}} must name one table, so rename one of them',
     ]);
   });
 

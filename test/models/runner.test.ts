@@ -52,6 +52,7 @@ function fixture(specs: Record<string, Spec>) {
   };
   const project: ModelProject = {
     root: '/project',
+    seeds: new Map(),
     models: new Map(Object.entries(specs).map(([n, s]) => [n, node(n, s)])),
     upstream: new Map(Object.entries(specs).map(([n, s]) => [n, s.refs ?? []])),
   };

@@ -128,6 +128,8 @@ describe.each(DB_KINDS)('sluice seed on %s', (kind) => {
   const p = project({ 'seeds/ref/methods.csv': 'code,fee,since\n01,0.3,2026-01-01\n02,,2026-02-01\n' });
   beforeAll(async () => {
     db = await openTestDb(kind, 'seeds');
+    mkdirSync(path.join(p.dir, 'node_modules'), { recursive: true });
+    symlinkSync(REPO, path.join(p.dir, 'node_modules', 'sluice'), 'dir'); // DAG files import 'sluice'
   }, 120_000);
   afterAll(async () => {
     await db?.close();
@@ -177,8 +179,6 @@ describe.each(DB_KINDS)('sluice seed on %s', (kind) => {
   }, 240_000);
 
   test('a seeds() task loads them in a DAG, produces their tables and says what it did', async () => {
-    mkdirSync(path.join(p.dir, 'node_modules'), { recursive: true });
-    symlinkSync(REPO, path.join(p.dir, 'node_modules', 'sluice'), 'dir');
     p.write('seeds/ref/methods.csv', 'code,fee,since\n01,0.5,2026-01-01\n');
     p.write(
       'dags/seeded.ts',
@@ -210,5 +210,69 @@ export default defineDag({ id: 'seeded', schedule: null, startDate: '2026-01-01'
       `SELECT v.value FROM sluice.task_return v WHERE v.task_id = 'seed' ORDER BY v.run_id DESC LIMIT 1`,
     );
     expect(second.value).toEqual({ seeds: [{ relation: 'ref.methods', status: 'unchanged', rows: 1 }] });
+  }, 240_000);
+
+  test('models ref seeds: the model task runs after the seeds task, lineage shows the seed, a reload keeps the view', async () => {
+    p.write('seeds/ref/methods.csv', 'code,fee,since\n01,0.5,2026-01-01\n02,0.25,2026-01-01\n');
+    p.write('sql/staging/stg_fees.sql', 'select code, fee * 100 as fee_cents from {{ref "methods"}}\n');
+    p.write(
+      'dags/seeded_models.ts',
+      `import { defineDag } from 'sluice';
+import { seeds, sqlModels } from 'sluice/operators';
+export default defineDag({ id: 'seeded_models', schedule: null, startDate: '2026-01-01', tasks: [
+  ...sqlModels(),
+  seeds({ id: 'load_seeds' }),
+] });
+`,
+    );
+    const env = { SLUICE_DAGS_FOLDER: path.join(p.dir, 'dags') };
+    p.write('seeds/ref/tiers.csv', 'tier\ngold\n');
+    p.write('sql/staging/stg_tiers.sql', 'select tier from {{ref "tiers"}}\n');
+    const unloaded = await db.sluice(['models', 'run', '--select', 'stg_tiers'], p.dir, env);
+    expect(unloaded.code).toBe(1);
+    expect(unloaded.stdout + unloaded.stderr).toMatch(
+      /hint: ref\.tiers is the seed seeds\/ref\/tiers\.csv, not loaded yet: run `sluice seed tiers`/,
+    );
+    const run = await db.sluice(['dags', 'test', 'seeded_models'], p.dir, env);
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/: success$/m);
+    const order = await db.sql(
+      `SELECT task_id FROM sluice.task_instance WHERE dag_id = 'seeded_models' ORDER BY end_date, task_id`,
+    );
+    expect(order.map((t) => t.task_id)).toEqual(['load_seeds', 'stg_fees', 'stg_tiers']);
+    expect(await db.sql(`SELECT code, fee_cents::int AS c FROM staging.stg_fees ORDER BY code`)).toEqual([
+      { code: '01', c: 50 },
+      { code: '02', c: 25 },
+    ]);
+
+    const lineage = JSON.parse((await db.sluice(['models', 'lineage', '--json'], p.dir, env)).stdout);
+    expect(lineage.seeds).toEqual([
+      {
+        name: 'methods',
+        table: 'ref.methods',
+        path: 'seeds/ref/methods.csv',
+        producedBy: expect.arrayContaining([{ dag: 'seeded_models', task: 'load_seeds' }]),
+        usedBy: ['stg_fees'],
+      },
+      {
+        name: 'tiers',
+        table: 'ref.tiers',
+        path: 'seeds/ref/tiers.csv',
+        producedBy: expect.arrayContaining([{ dag: 'seeded_models', task: 'load_seeds' }]),
+        usedBy: ['stg_tiers'],
+      },
+    ]);
+    expect(lineage.models.find((m: { name: string }) => m.name === 'stg_fees')).toMatchObject({
+      models: [],
+      seeds: ['methods'],
+    });
+    const text = await db.sluice(['models', 'lineage'], p.dir, env);
+    expect(text.stdout).toMatch(/^methods\s+ref\.methods\s+.*seeded_models\.load_seeds.*stg_fees/m);
+    expect(text.stdout).toMatch(/^stg_fees\s+view\s+seed:methods/m);
+
+    // The view on the seed survives its table being replaced, and reads the new rows.
+    p.write('seeds/ref/methods.csv', 'code,fee,since\n01,0.75,2026-01-01\n');
+    expect((await db.sluice(['seed', 'methods'], p.dir, env)).stdout).toMatch(/^replaced/m);
+    expect(await db.sql(`SELECT code, fee_cents::int AS c FROM staging.stg_fees`)).toEqual([{ code: '01', c: 75 }]);
   }, 240_000);
 });

@@ -42,6 +42,7 @@ const upstream: Record<string, string[]> = {
 };
 const project: ModelProject = {
   root: ROOT,
+  seeds: new Map(),
   models: new Map(nodes.map((n) => [n.name, n])),
   upstream: new Map(Object.entries(upstream)),
 };

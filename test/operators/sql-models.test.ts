@@ -157,6 +157,6 @@ test('the models CLI: compile reports every problem with its position; run, list
   put('sql/marts/broken.sql', 'select * from {{ref "stg_thing"}}\n');
   const hint = await sluice('models', 'compile');
   expect(hint.stderr).toMatch(
-    /sql\/marts\/broken\.sql:1:15: ref to unknown model "stg_thing" \(did you mean "stg_things"\?\)/,
+    /sql\/marts\/broken\.sql:1:15: ref to unknown model or seed "stg_thing" \(did you mean "stg_things"\?\)/,
   );
 });

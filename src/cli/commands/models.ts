@@ -139,7 +139,7 @@ export function modelsCommands(program: Command): void {
 
   models
     .command('lineage')
-    .description('sources → models → the DAG tasks that produce and use them')
+    .description('sources and seeds → models → the DAG tasks that produce and use them')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const cfg = config();
@@ -159,6 +159,15 @@ export function modelsCommands(program: Command): void {
           lineage.sources.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')]),
         ),
       );
+      if (lineage.seeds.length) {
+        console.log('');
+        console.log(
+          table(
+            ['seed', 'table', 'loaded by', 'used by models'],
+            lineage.seeds.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')]),
+          ),
+        );
+      }
       console.log('');
       console.log(
         table(
@@ -166,7 +175,7 @@ export function modelsCommands(program: Command): void {
           lineage.models.map((m) => [
             m.name,
             m.materialized,
-            [...m.sources.map((s) => `source:${s}`), ...m.models].join(', '),
+            [...m.sources.map((s) => `source:${s}`), ...m.seeds.map((s) => `seed:${s}`), ...m.models].join(', '),
             m.builtBy.map(ref).join(', '),
             [...m.usedByModels, ...m.usedByTasks.map(ref)].join(', '),
           ]),

@@ -21,6 +21,7 @@ import { lineIndex, normalizeNewlines } from '../../util/text-position';
 import { loadProjectFile, type SeedSettings } from '../project-file';
 import { knownPairs, mapPairs, readString, readYaml, valueNode } from '../yaml-read';
 import { inferColumnType } from './infer-types';
+import type { SeedNode } from '../types';
 
 export const SEEDS_FOLDER = 'seeds';
 /** The schema of a CSV directly in `seeds/`. */
@@ -90,6 +91,19 @@ export function loadSeeds(root: string): Seed[] {
   return seeds;
 }
 
+/**
+ * Seed name → where it is and the table it builds, from the file names alone, for models' refs
+ * (the files' contents are checked when seeds load; a misplaced or duplicate file is reported there).
+ */
+export function seedCatalog(root: string, settings: SeedSettings): Map<string, SeedNode> {
+  const out = new Map<string, SeedNode>();
+  for (const file of seedFiles(root)) {
+    const at = seedLocation(root, file, settings, []);
+    if (at && !out.has(at.name)) out.set(at.name, at);
+  }
+  return out;
+}
+
 /** The seeds `select` names (every seed without it); an unknown name is an error with a did-you-mean. */
 export function selectSeeds(all: readonly Seed[], select?: readonly string[]): Seed[] {
   if (!select) return [...all];
@@ -106,7 +120,16 @@ export function selectSeeds(all: readonly Seed[], select?: readonly string[]): S
   });
 }
 
-function readSeed(root: string, file: string, settings: SeedSettings, issues: Issue[]): Seed | undefined {
+/**
+ * The seed a CSV under `seeds/` builds: `seeds/<schema>/<name>.csv`, or `seeds/<name>.csv` in the
+ * project file's `seeds.schema` (default `seeds`). A deeper file is an issue.
+ */
+function seedLocation(
+  root: string,
+  file: string,
+  settings: SeedSettings,
+  issues: Issue[],
+): SeedNode | undefined {
   const rel = path.relative(root, file).split(path.sep).join('/');
   const parts = rel.split('/');
   if (parts.length > 3) {
@@ -114,7 +137,13 @@ function readSeed(root: string, file: string, settings: SeedSettings, issues: Is
     return undefined;
   }
   const name = parts[parts.length - 1].slice(0, -'.csv'.length);
-  const schema = parts.length === 3 ? parts[1] : (settings.schema ?? DEFAULT_SEED_SCHEMA);
+  return { name, schema: parts.length === 3 ? parts[1] : (settings.schema ?? DEFAULT_SEED_SCHEMA), path: rel };
+}
+
+function readSeed(root: string, file: string, settings: SeedSettings, issues: Issue[]): Seed | undefined {
+  const at = seedLocation(root, file, settings, issues);
+  if (!at) return undefined;
+  const { name, schema, path: rel } = at;
   const size = statSync(file).size;
   if (size > MAX_SEED_BYTES) {
     issues.push({

@@ -24,6 +24,7 @@ import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
 import { EPHEMERAL_PREFIX } from '../materializations/ephemeral';
 import { materializationOf } from '../materializations/registry';
+import { unknownRefMessage } from '../project-checks';
 
 /** What a model's `{{ref}}` renders to: its relation, or the CTE an ephemeral model is inlined as. */
 export function refRelation(node: ModelNode): string {
@@ -86,9 +87,9 @@ export function createHelpers(state: ProjectState): Record<string, Helper> {
 
   const ref: Helper = (name: unknown, options: Options) => {
     const node = typeof name === 'string' ? state.nodes.get(name) : undefined;
-    if (!node) {
-      return fail(options, `ref to unknown model "${String(name)}"${didYouMean(String(name), state.nodes.keys())}`);
-    }
+    const seed = typeof name === 'string' ? state.seeds.get(name) : undefined;
+    if (seed) return new SqlText(quoteQualified(seed.schema, seed.name), `ref "${seed.name}"`);
+    if (!node) return fail(options, unknownRefMessage(String(name), state.nodes, state.seeds));
     const current = scope();
     if (materializationOf(node.config.materialized).inlined && !current.ephemerals.includes(node.name))
       current.ephemerals.push(node.name);
