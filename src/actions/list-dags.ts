@@ -9,6 +9,8 @@ export type { ImportErrorListing };
 
 export interface DagListing {
   readonly dagId: string;
+  readonly description: string | null;
+  readonly timezone: string;
   readonly schedule: string | null;
   readonly owner: string;
   readonly file: string;
@@ -30,6 +32,8 @@ export async function listDags(db: Queryable): Promise<{ dags: DagListing[]; imp
       : (nextDueInterval(t, b, last, d.n > 0, new Date()) ?? nextRunAfter(t, b, last, d.n > 0));
     return {
       dagId: d.dag_id,
+      description: d.structure.description,
+      timezone: d.structure.timezone,
       schedule: d.structure.schedule,
       owner: d.owner,
       file: d.file_path,

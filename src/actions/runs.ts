@@ -5,7 +5,7 @@ import { findDag } from './find-dag';
 import { failuresOfRun } from './run-outcome';
 import { keptNotices, type KeptNotice } from './kept-notice';
 import type { TaskFailure } from '../scheduler/task-failure';
-import { listRuns, taskInstancesOfRun, type RunRow } from '../state/run-listing';
+import { countRuns, listRuns, taskInstancesOfRun, type RunRow } from '../state/run-listing';
 import { findRun } from './find-run';
 import { returnValuesOfRun } from '../state/task-returns';
 import { didYouMean } from '../util/did-you-mean';
@@ -64,7 +64,7 @@ function listing(r: RunRow): RunListing {
 /** Runs, newest first, of one DAG or all, in one state or any (Airflow's `dags list-runs`). */
 export async function listDagRuns(
   rt: Runtime,
-  filter: { readonly dagId?: string; readonly state?: string; readonly limit?: number } = {},
+  filter: { readonly dagId?: string; readonly state?: string; readonly limit?: number; readonly offset?: number } = {},
 ): Promise<RunListing[]> {
   if (filter.state !== undefined && !(RUN_STATES as readonly string[]).includes(filter.state))
     throw new SluiceError(
@@ -75,7 +75,17 @@ export async function listDagRuns(
   if (!Number.isInteger(limit) || limit < 1)
     throw new SluiceError('USAGE', `--limit must be a whole number >= 1, got ${limit}`);
   if (filter.dagId !== undefined) await findDag(rt.db, filter.dagId);
-  return (await listRuns(rt.db, { dagId: filter.dagId, state: filter.state, limit })).map(listing);
+  return (await listRuns(rt.db, { dagId: filter.dagId, state: filter.state, limit, offset: filter.offset })).map(
+    listing,
+  );
+}
+
+/** The number of runs `listDagRuns` pages through (the API's `total`). */
+export function countDagRuns(
+  rt: Runtime,
+  filter: { readonly dagId?: string; readonly state?: string },
+): Promise<number> {
+  return countRuns(rt.db, filter);
 }
 
 /** One run in full; RUN_NOT_FOUND (with the closest run name) when the DAG has no such run. */

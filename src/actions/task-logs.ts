@@ -2,8 +2,8 @@ import { SluiceError } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 import { didYouMean } from '../util/did-you-mean';
 import { findDag } from './find-dag';
-import { latestRunWithTask, taskInstancesOfRun } from '../state/run-listing';
-import { findRun } from './find-run';
+import { latestRunWithTask } from '../state/run-listing';
+import { findRun, findTaskInstance } from './find-run';
 import { readLog } from '../state/task-instances';
 import { logChunksAfter, tryIsRunning } from '../state/task-tries';
 
@@ -41,16 +41,7 @@ export async function findTaskTry(
       `no run of DAG "${dagId}" has task "${taskId}" yet: trigger or test the DAG first (\`sluice dags test ${dagId}\`)`,
     );
   }
-  const tis = await taskInstancesOfRun(db, run.id);
-  const ti = tis.find((t) => t.task_id === taskId);
-  if (!ti)
-    throw new SluiceError(
-      'TASK_NOT_FOUND',
-      `run ${run.run_id} of DAG "${dagId}" has no task "${taskId}"${didYouMean(
-        taskId,
-        tis.map((t) => t.task_id),
-      )}`,
-    );
+  const ti = await findTaskInstance(db, dagId, run, taskId);
   const of = `task "${taskId}" of run ${run.run_id} of DAG "${dagId}"`;
   if (ti.try_number === 0)
     throw new SluiceError('RUN_NOT_FOUND', `${of} has not started yet (state ${ti.state}): no log`);

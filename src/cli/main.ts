@@ -14,12 +14,13 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
   [['backfill'], () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand],
   [['runs'], () => (require('./commands/runs') as typeof import('./commands/runs')).runsCommands],
   [
-    ['scheduler', 'worker', 'standalone', 'db'],
+    ['scheduler', 'worker', 'standalone', 'webserver', 'db'],
     () => (require('./commands/services') as typeof import('./commands/services')).serviceCommands,
   ],
   [['models'], () => (require('./commands/models') as typeof import('./commands/models')).modelsCommands],
   [['seed'], () => (require('./commands/seed') as typeof import('./commands/seed')).seedCommand],
   [['sql'], () => (require('./commands/sql') as typeof import('./commands/sql')).sqlCommand],
+  [['users'], () => (require('./commands/users') as typeof import('./commands/users')).usersCommands],
   [
     ['expectations'],
     () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands,

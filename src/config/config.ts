@@ -37,6 +37,13 @@ export interface Config {
   /** MinIO/S3 when MINIO_ENDPOINT is set, else the local folder `lakeDir`. */
   readonly objectStore: ObjectStoreSettings;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly web: {
+    readonly host: string;
+    /** 0: any free port (tests). */
+    readonly port: number;
+    /** The address people open (links in alerts); https here makes session cookies Secure. */
+    readonly baseUrl: string | undefined;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,6 +88,13 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['MINIO_SECRET_KEY', 'Secret key for MINIO_ENDPOINT (required with it)', '(none)'],
   ['MINIO_REGION', 'Region sent to MinIO/S3', 'us-east-1'],
   ['SLUICE_LOG_LEVEL', 'debug | info | warn | error', 'info'],
+  ['SLUICE_WEB_HOST', 'Address the web UI and API listen on (0.0.0.0 for every interface)', '127.0.0.1'],
+  ['SLUICE_WEB_PORT', 'Port of the web UI and API (0 = any free port)', '8080'],
+  [
+    'SLUICE_WEB_BASE_URL',
+    'Public address of the web UI, for links in alerts; https:// makes cookies Secure',
+    '(the listening address)',
+  ],
 ];
 
 /**
@@ -108,6 +122,7 @@ const INTS = {
   SLUICE_PARSE_PROCESSES: { min: 1, max: 64 },
   SLUICE_WORKERS: { min: 1, max: 256, computed: () => Math.max(2, os.cpus().length) },
   SLUICE_CATCHUP_BATCH: { min: 1, max: 10_000 },
+  SLUICE_WEB_PORT: { min: 0, max: 65_535 },
 } satisfies Record<string, IntSetting>;
 
 /** Duration settings and their bounds: zero would busy-loop (a zero heartbeat writes to the database nonstop). */
@@ -197,6 +212,11 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     lakeDir,
     objectStore: { kind: 'local', root: lakeDir },
     logLevel: level,
+    web: {
+      host: env.SLUICE_WEB_HOST || fallback('SLUICE_WEB_HOST'),
+      port: read.int('SLUICE_WEB_PORT'),
+      baseUrl: webBaseUrl(env.SLUICE_WEB_BASE_URL, issues),
+    },
   };
   let objectStoreSettings: ObjectStoreSettings = config.objectStore;
   try {
@@ -212,6 +232,18 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
       issues.map((message) => ({ message })),
     );
   return deepFreeze({ ...config, objectStore: objectStoreSettings });
+}
+
+function webBaseUrl(raw: string | undefined, issues: string[]): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  issues.push(`SLUICE_WEB_BASE_URL must be an http:// or https:// URL, got "${raw}"`);
+  return undefined;
 }
 
 function objectStore(env: Env, lakeDir: string): ObjectStoreSettings {

@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_ingestion';
 import * as m004 from './migrations/004_validations';
 import * as m005 from './migrations/005_dag_file_inputs';
 import * as m006 from './migrations/006_seeds';
+import * as m007 from './migrations/007_users';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['004_validations', m004],
   ['005_dag_file_inputs', m005],
   ['006_seeds', m006],
+  ['007_users', m007],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

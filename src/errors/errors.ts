@@ -22,6 +22,11 @@ export type ErrorCode =
   | 'QUERY_FAILED'
   | 'CHECK_INVALID'
   | 'CHECK_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'USER_NOT_FOUND'
+  | 'NOT_FOUND'
   | 'USAGE';
 
 export interface Issue {

@@ -24,15 +24,27 @@ const RUN_COLUMNS = `id, dag_id, run_id, run_type, state, logical_date, data_int
 /** Runs, newest first (by when they were created), optionally of one DAG and in one state. */
 export async function listRuns(
   db: Queryable,
-  filter: { readonly dagId?: string; readonly state?: string; readonly limit: number },
+  filter: { readonly dagId?: string; readonly state?: string; readonly limit: number; readonly offset?: number },
 ): Promise<RunRow[]> {
   const r = await db.query<RunRow>(
     `SELECT ${RUN_COLUMNS} FROM sluice.dag_run
       WHERE ($1::text IS NULL OR dag_id = $1) AND ($2::text IS NULL OR state = $2)
-      ORDER BY id DESC LIMIT $3`,
-    [filter.dagId ?? null, filter.state ?? null, filter.limit],
+      ORDER BY id DESC LIMIT $3 OFFSET $4`,
+    [filter.dagId ?? null, filter.state ?? null, filter.limit, filter.offset ?? 0],
   );
   return r.rows;
+}
+
+/** How many runs `listRuns` would page through. */
+export async function countRuns(
+  db: Queryable,
+  filter: { readonly dagId?: string; readonly state?: string },
+): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM sluice.dag_run WHERE ($1::text IS NULL OR dag_id = $1) AND ($2::text IS NULL OR state = $2)`,
+    [filter.dagId ?? null, filter.state ?? null],
+  );
+  return r.rows[0].n;
 }
 
 /** The DAG's run with this name (`run_id`); undefined when there is none. */

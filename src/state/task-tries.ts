@@ -50,3 +50,23 @@ export async function tryIsRunning(db: Queryable, tiId: number, tryNumber: numbe
   );
   return r.rows[0]?.running ?? false;
 }
+
+/** An ended try of a task instance (`sluice.task_try`); the current one, while it runs, is not here yet. */
+export interface EndedTry {
+  readonly try_number: number;
+  readonly state: string;
+  readonly hostname: string | null;
+  readonly start_date: Date | null;
+  readonly end_date: Date;
+  readonly duration_ms: number | null;
+  readonly error: string | null;
+}
+
+export async function endedTriesOf(db: Queryable, tiId: number): Promise<EndedTry[]> {
+  const r = await db.query<EndedTry>(
+    `SELECT try_number, state, hostname, start_date, end_date, duration_ms, error
+       FROM sluice.task_try WHERE ti_id = $1 ORDER BY try_number`,
+    [tiId],
+  );
+  return r.rows;
+}

@@ -51,14 +51,16 @@ export interface SluiceOutcome {
 /** Runs `sluice <args>` to its end and returns its exit code and output (a failing command is not an exception). */
 export async function runSluice(
   args: readonly string[],
-  opts: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+  opts: { cwd: string; env: Record<string, string>; timeoutMs?: number; input?: string },
 ): Promise<SluiceOutcome> {
   try {
-    const r = await execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
+    const running = execFileAsync(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       timeout: opts.timeoutMs ?? 60_000,
     });
+    running.child.stdin?.end(opts.input ?? '');
+    const r = await running;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };

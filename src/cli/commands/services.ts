@@ -6,6 +6,8 @@ import { dagFileProcessor, executor, openRuntime, scheduler } from '../../action
 import { config } from '../context';
 import { runReport } from '../../actions/run-report';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';
+import { startWebServer } from '../../web/server';
+import { ensureStandaloneAdmin } from '../../actions/standalone-admin';
 
 export function serviceCommands(program: Command): void {
   program
@@ -21,9 +23,17 @@ export function serviceCommands(program: Command): void {
 
   program
     .command('standalone')
-    .description('scheduler + executor + (embedded) database in one process, like `airflow standalone`')
+    .description('scheduler + executor + web UI + (embedded) database in one process, like `airflow standalone`')
     .option('--trigger <dag>', 'trigger this DAG once the DAG folder is parsed')
-    .action(async (o: { trigger?: string }) => serve({ executor: true, scheduler: true, trigger: o.trigger }));
+    .option('--no-web', 'without the web UI and API')
+    .action(async (o: { trigger?: string; web: boolean }) =>
+      serve({ executor: true, scheduler: true, trigger: o.trigger, web: o.web, admin: true }),
+    );
+
+  program
+    .command('webserver')
+    .description('serve the web UI and REST API (SLUICE_WEB_HOST:SLUICE_WEB_PORT) until stopped')
+    .action(async () => serve({ executor: false, scheduler: false, web: true }));
 
   const db = program.command('db').description('platform database');
   db.command('migrate')
@@ -40,7 +50,13 @@ export function serviceCommands(program: Command): void {
     });
 }
 
-async function serve(o: { executor: boolean; scheduler: boolean; trigger?: string }): Promise<void> {
+async function serve(o: {
+  executor: boolean;
+  scheduler: boolean;
+  trigger?: string;
+  web?: boolean;
+  admin?: boolean;
+}): Promise<void> {
   const cfg = config();
   // Before anything starts: a scheduler without its DAG folder would run nothing and say nothing.
   if (o.scheduler) await assertDagsFolder(cfg.dagsFolder);
@@ -51,10 +67,18 @@ async function serve(o: { executor: boolean; scheduler: boolean; trigger?: strin
   await exec?.start();
   if (sched) await sched.tick();
   sched?.start();
+  const web = o.web ? await startWebServer(rt) : undefined;
+  if (web) {
+    rt.log.info('web UI and API at %s (API: %s/api/v1, OpenAPI: %s/api/v1/openapi.json)', web.url, web.url, web.url);
+    const admin = o.admin ? await ensureStandaloneAdmin(rt.db, rt.config.home) : undefined;
+    if (admin?.created) rt.log.info('login: %s / %s (kept in %s)', admin.username, admin.password, admin.file);
+    else if (admin) rt.log.info('login: %s (password in %s)', admin.username, admin.file);
+  }
   rt.log.info(
-    'running%s%s; Ctrl-C to stop',
+    'running%s%s%s; Ctrl-C to stop',
     sched ? ' scheduler' : '',
     exec ? ` executor with ${rt.config.executor.workers} workers` : '',
+    web ? ' web server' : '',
   );
   if (o.trigger) {
     const run = await triggerDag(rt, o.trigger);
@@ -67,6 +91,7 @@ async function serve(o: { executor: boolean; scheduler: boolean; trigger?: strin
     process.once('SIGTERM', stop);
   });
   rt.log.info('stopping: waiting for running tasks');
+  await web?.close();
   await sched?.stop();
   await exec?.stop();
   await files?.close();

@@ -124,12 +124,7 @@ export function selectSeeds(all: readonly Seed[], select?: readonly string[]): S
  * The seed a CSV under `seeds/` builds: `seeds/<schema>/<name>.csv`, or `seeds/<name>.csv` in the
  * project file's `seeds.schema` (default `seeds`). A deeper file is an issue.
  */
-function seedLocation(
-  root: string,
-  file: string,
-  settings: SeedSettings,
-  issues: Issue[],
-): SeedNode | undefined {
+function seedLocation(root: string, file: string, settings: SeedSettings, issues: Issue[]): SeedNode | undefined {
   const rel = path.relative(root, file).split(path.sep).join('/');
   const parts = rel.split('/');
   if (parts.length > 3) {

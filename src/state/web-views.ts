@@ -1,0 +1,85 @@
+import type { Queryable } from '../db/queryable';
+
+/** Reads the web UI's pages make in one statement each (the DAG list, the grid, the live marker). */
+
+export interface RecentRun {
+  readonly dag_id: string;
+  readonly id: number;
+  readonly run_id: string;
+  readonly state: string;
+  readonly logical_date: Date;
+  readonly start_date: Date | null;
+  readonly end_date: Date | null;
+}
+
+/** Each active DAG's newest `perDag` runs, newest first. */
+export async function recentRunsOfDags(db: Queryable, perDag: number): Promise<RecentRun[]> {
+  const r = await db.query<RecentRun>(
+    `SELECT d.dag_id, r.id, r.run_id, r.state, r.logical_date, r.start_date, r.end_date
+       FROM sluice.dag d
+       CROSS JOIN LATERAL (
+         SELECT id, run_id, state, logical_date, start_date, end_date FROM sluice.dag_run r
+          WHERE r.dag_id = d.dag_id ORDER BY id DESC LIMIT $1
+       ) r
+      WHERE d.is_active
+      ORDER BY d.dag_id, r.id DESC`,
+    [perDag],
+  );
+  return r.rows;
+}
+
+export interface GridRun extends RecentRun {
+  readonly run_type: string;
+  readonly data_interval_start: Date;
+  readonly data_interval_end: Date;
+}
+
+export interface GridCell {
+  readonly run_pk: number;
+  readonly task_id: string;
+  readonly state: string;
+  readonly try_number: number;
+  readonly duration_ms: number | null;
+}
+
+/** The DAG's newest runs (newest first) and every task instance of them: the grid, in two statements. */
+export async function gridOfDag(
+  db: Queryable,
+  dagId: string,
+  runs: number,
+): Promise<{ runs: GridRun[]; cells: GridCell[] }> {
+  const r = await db.query<GridRun>(
+    `SELECT dag_id, id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, start_date, end_date
+       FROM sluice.dag_run WHERE dag_id = $1 ORDER BY id DESC LIMIT $2`,
+    [dagId, runs],
+  );
+  if (!r.rows.length) return { runs: [], cells: [] };
+  const c = await db.query<GridCell>(
+    `SELECT run_id AS run_pk, task_id, state, try_number, duration_ms
+       FROM sluice.task_instance WHERE run_id = ANY($1::bigint[])`,
+    [r.rows.map((x) => x.id)],
+  );
+  return { runs: r.rows, cells: c.rows };
+}
+
+/**
+ * A value that changes whenever a run or task instance does: the newest run and event, the DAGs'
+ * last change, and per-state counts and tries of the tasks of active runs. Pages poll it (cheaply,
+ * through indexes) where no NOTIFY reaches the server.
+ */
+export async function liveMarker(db: Queryable): Promise<string> {
+  const r = await db.query<{ marker: string }>(
+    `SELECT concat_ws('/',
+       (SELECT max(id) FROM sluice.dag_run),
+       (SELECT max(id) FROM sluice.event),
+       (SELECT max(updated_at) FROM sluice.dag)::text,
+       (SELECT string_agg(s, ',' ORDER BY s) FROM (
+          SELECT concat(t.state, ':', count(*), ':', sum(t.try_number)) AS s
+            FROM sluice.dag_run r JOIN sluice.task_instance t ON t.run_id = r.id
+           WHERE r.state IN ('queued', 'running')
+           GROUP BY t.state) x),
+       (SELECT string_agg(concat(id, state), ',') FROM sluice.dag_run WHERE state IN ('queued', 'running'))
+     ) AS marker`,
+  );
+  return r.rows[0].marker;
+}

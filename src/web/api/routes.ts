@@ -1,0 +1,328 @@
+/**
+ * The REST API under /api/v1: JSON in and out, errors as `{"error": {"code", "message"}}`, every
+ * list paginated (`limit`, default 100, at most 1000; `offset`) and filterable. Each route is one
+ * entry of ROUTES, which also builds the OpenAPI document (openapi.ts).
+ */
+import { Router, type Request, type Response } from 'express';
+import { findDag } from '../../actions/find-dag';
+import { listDags, type DagListing } from '../../actions/list-dags';
+import { pauseDag } from '../../actions/pause-dag';
+import { countDagRuns, listDagRuns, showRun, type RunListing } from '../../actions/runs';
+import { taskInstanceDetail, taskInstanceLog } from '../../actions/task-instance';
+import { triggerDag } from '../../actions/trigger-dag';
+import type { Permission } from '../../auth/roles';
+import type { JsonObject } from '../../dag/types';
+import { SluiceError } from '../../errors/errors';
+import { importErrors } from '../../state/import-errors';
+import { requires } from '../auth';
+import type { WebDeps } from '../app';
+import { openApiDocument } from './openapi';
+import { page, ref, TASK_INSTANCE_DETAIL } from './schemas';
+
+export interface QueryParam {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: Record<string, unknown>;
+}
+
+export interface ApiRoute {
+  readonly method: 'get' | 'post' | 'patch';
+  /** OpenAPI style: `/dags/{dag_id}`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly permission: Permission | 'public';
+  readonly query?: readonly QueryParam[];
+  readonly body?: Record<string, unknown>;
+  readonly status?: number;
+  /** The success response's schema; `text` for plain text (logs). */
+  readonly response: Record<string, unknown> | 'text';
+  readonly handle: (req: Request, deps: WebDeps) => Promise<unknown>;
+}
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+const PAGING: QueryParam[] = [
+  {
+    name: 'limit',
+    description: `page size (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+  },
+  { name: 'offset', description: 'items to skip', schema: { type: 'integer', minimum: 0 } },
+];
+
+function paging(req: Request): { limit: number; offset: number } {
+  const num = (name: string, fallback: number, min: number, max: number) => {
+    const raw = req.query[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < min || n > max)
+      throw new SluiceError('USAGE', `${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
+    return n;
+  };
+  return { limit: num('limit', DEFAULT_LIMIT, 1, MAX_LIMIT), offset: num('offset', 0, 0, Number.MAX_SAFE_INTEGER) };
+}
+
+function queryText(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new SluiceError('USAGE', `${name} must be given once`);
+  return v;
+}
+
+const paged = <T>(all: readonly T[], p: { limit: number; offset: number }) => ({
+  items: all.slice(p.offset, p.offset + p.limit),
+  total: all.length,
+  ...p,
+});
+
+const dagOut = (d: DagListing) => ({
+  dag_id: d.dagId,
+  description: d.description,
+  owner: d.owner,
+  tags: [...d.tags],
+  schedule: d.schedule,
+  timezone: d.timezone,
+  is_paused: d.paused,
+  file: d.file,
+  next_run: d.nextRun,
+  next_logical_date: d.nextLogicalDate,
+});
+
+const runOut = (r: RunListing) => ({
+  dag_id: r.dagId,
+  run_id: r.runId,
+  run_type: r.runType,
+  state: r.state,
+  logical_date: r.logicalDate,
+  data_interval_start: r.dataIntervalStart,
+  data_interval_end: r.dataIntervalEnd,
+  queued_at: r.queuedAt,
+  start_date: r.startDate,
+  end_date: r.endDate,
+  duration_ms: r.durationMs,
+});
+
+const p = (req: Request, name: string) => req.params[name] as string;
+
+async function oneDag(deps: WebDeps, dagId: string) {
+  await findDag(deps.rt.db, dagId);
+  return (await listDags(deps.rt.db)).dags.find((d) => d.dagId === dagId)!;
+}
+
+const DAG_ID = '/dags/{dag_id}';
+const RUN = `${DAG_ID}/runs/{run_id}`;
+const TASK = `${RUN}/tasks/{task_id}`;
+
+export const ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'whether the web server can reach the database',
+    permission: 'public',
+    response: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
+    handle: async (_req, deps) => {
+      await deps.rt.db.query('SELECT 1');
+      return { status: 'ok' };
+    },
+  },
+  {
+    method: 'get',
+    path: '/dags',
+    summary: 'DAGs, by id',
+    permission: 'read',
+    query: [
+      ...PAGING,
+      { name: 'q', description: 'text in the id or description', schema: { type: 'string' } },
+      { name: 'tag', description: 'only DAGs with this tag', schema: { type: 'string' } },
+      { name: 'owner', description: 'only DAGs of this owner', schema: { type: 'string' } },
+      { name: 'paused', description: 'only paused (true) or active (false) DAGs', schema: { enum: ['true', 'false'] } },
+    ],
+    response: page('Dag'),
+    handle: async (req, deps) => {
+      const q = queryText(req, 'q')?.toLowerCase();
+      const tag = queryText(req, 'tag');
+      const owner = queryText(req, 'owner');
+      const paused = queryText(req, 'paused');
+      if (paused !== undefined && paused !== 'true' && paused !== 'false')
+        throw new SluiceError('USAGE', `paused must be true or false, got "${paused}"`);
+      const dags = (await listDags(deps.rt.db)).dags.filter(
+        (d) =>
+          (!q || d.dagId.toLowerCase().includes(q) || (d.description ?? '').toLowerCase().includes(q)) &&
+          (!tag || d.tags.includes(tag)) &&
+          (!owner || d.owner === owner) &&
+          (paused === undefined || String(d.paused) === paused),
+      );
+      return paged(dags.map(dagOut), paging(req));
+    },
+  },
+  {
+    method: 'get',
+    path: DAG_ID,
+    summary: 'one DAG',
+    permission: 'read',
+    response: ref('Dag'),
+    handle: async (req, deps) => dagOut(await oneDag(deps, p(req, 'dag_id'))),
+  },
+  {
+    method: 'patch',
+    path: DAG_ID,
+    summary: 'pause or unpause a DAG',
+    permission: 'operate',
+    body: ref('DagPatch'),
+    response: ref('Dag'),
+    handle: async (req, deps) => {
+      const paused = (req.body as { is_paused?: unknown })?.is_paused;
+      if (typeof paused !== 'boolean') throw new SluiceError('USAGE', 'the body must be {"is_paused": true|false}');
+      await pauseDag(deps.rt, p(req, 'dag_id'), paused);
+      return dagOut(await oneDag(deps, p(req, 'dag_id')));
+    },
+  },
+  {
+    method: 'get',
+    path: `${DAG_ID}/runs`,
+    summary: "a DAG's runs, newest first",
+    permission: 'read',
+    query: [
+      ...PAGING,
+      {
+        name: 'state',
+        description: 'only runs in this state',
+        schema: { enum: ['queued', 'running', 'success', 'failed'] },
+      },
+    ],
+    response: page('DagRun'),
+    handle: async (req, deps) => {
+      const dagId = p(req, 'dag_id');
+      const state = queryText(req, 'state');
+      const pg = paging(req);
+      const items = await listDagRuns(deps.rt, { dagId, state, limit: pg.limit, offset: pg.offset });
+      return { items: items.map(runOut), total: await countDagRuns(deps.rt, { dagId, state }), ...pg };
+    },
+  },
+  {
+    method: 'post',
+    path: `${DAG_ID}/runs`,
+    summary: 'trigger a run',
+    permission: 'operate',
+    body: ref('TriggerBody'),
+    status: 201,
+    response: ref('DagRun'),
+    handle: async (req, deps) => {
+      const b = (req.body ?? {}) as { logical_date?: unknown; conf?: unknown; dag_run_id?: unknown };
+      if (b.conf !== undefined && (typeof b.conf !== 'object' || b.conf === null || Array.isArray(b.conf)))
+        throw new SluiceError('USAGE', 'conf must be a JSON object');
+      let date: Date | undefined;
+      if (b.logical_date !== undefined && b.logical_date !== null) {
+        date = typeof b.logical_date === 'string' ? new Date(b.logical_date) : new Date(NaN);
+        if (Number.isNaN(date.getTime()))
+          throw new SluiceError(
+            'USAGE',
+            `logical_date must be an ISO date-time, got ${JSON.stringify(b.logical_date)}`,
+          );
+      }
+      if (b.dag_run_id !== undefined && (typeof b.dag_run_id !== 'string' || !b.dag_run_id))
+        throw new SluiceError('USAGE', 'dag_run_id must be a non-empty string');
+      const dagId = p(req, 'dag_id');
+      const made = await triggerDag(deps.rt, dagId, {
+        date,
+        conf: b.conf as JsonObject | undefined,
+        runId: b.dag_run_id as string | undefined,
+      });
+      return runOut(await showRun(deps.rt, dagId, made.runId));
+    },
+  },
+  {
+    method: 'get',
+    path: RUN,
+    summary: 'one run with its task instances',
+    permission: 'read',
+    response: ref('DagRunDetail'),
+    handle: async (req, deps) => {
+      const r = await showRun(deps.rt, p(req, 'dag_id'), p(req, 'run_id'));
+      return {
+        ...runOut(r),
+        conf: r.conf,
+        task_instances: r.tasks.map((t) => ({
+          task_id: t.taskId,
+          operator: t.operator,
+          state: t.state,
+          try_number: t.tries,
+          max_tries: t.maxTries,
+          start_date: t.startDate,
+          end_date: t.endDate,
+          duration_ms: t.durationMs,
+        })),
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: TASK,
+    summary: 'one task instance: its tries, return value and why it failed',
+    permission: 'read',
+    response: TASK_INSTANCE_DETAIL,
+    handle: async (req, deps) => {
+      const d = await taskInstanceDetail(deps.rt, p(req, 'dag_id'), p(req, 'run_id'), p(req, 'task_id'));
+      const i = d.instance;
+      return {
+        dag_id: d.dagId,
+        run_id: d.run.run_id,
+        instance: {
+          task_id: i.task_id,
+          operator: i.operator,
+          state: i.state,
+          try_number: i.try_number,
+          max_tries: i.max_tries,
+          start_date: i.start_date,
+          end_date: i.end_date,
+          duration_ms: i.duration_ms,
+        },
+        tries: d.tries.map((t) => ({ ...t })),
+        ...(d.returnValue === undefined ? {} : { return_value: d.returnValue }),
+        ...(d.failure ? { failure: d.failure } : {}),
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: `${TASK}/logs/{try_number}`,
+    summary: "one try's log, as plain text",
+    permission: 'read',
+    response: 'text',
+    handle: async (req, deps) => {
+      const n = Number(p(req, 'try_number'));
+      if (!Number.isInteger(n) || n < 1)
+        throw new SluiceError('USAGE', `try_number must be a whole number >= 1, got "${p(req, 'try_number')}"`);
+      const d = await taskInstanceDetail(deps.rt, p(req, 'dag_id'), p(req, 'run_id'), p(req, 'task_id'));
+      return taskInstanceLog(deps.rt, d, n);
+    },
+  },
+  {
+    method: 'get',
+    path: '/import-errors',
+    summary: 'DAG files that do not import, with file, line and message',
+    permission: 'read',
+    query: PAGING,
+    response: page('ImportError'),
+    handle: async (req, deps) => paged(await importErrors(deps.rt.db), paging(req)),
+  },
+];
+
+export function apiRoutes(deps: WebDeps): Router {
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => void res.json(openApiDocument(ROUTES)));
+  for (const route of ROUTES) {
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
+    const guard = route.permission === 'public' ? [] : [requires(route.permission)];
+    router[route.method](expressPath, ...guard, async (req: Request, res: Response) => {
+      const out = await route.handle(req, deps);
+      res.status(route.status ?? 200);
+      if (route.response === 'text') res.type('text/plain; charset=utf-8').send(String(out));
+      else res.json(out);
+    });
+  }
+  router.use((req: Request) => {
+    throw new SluiceError('NOT_FOUND', `no API route ${req.method} ${req.baseUrl}${req.path}`);
+  });
+  return router;
+}

@@ -1,0 +1,107 @@
+/**
+ * JSON Schemas of the API's bodies and responses: the OpenAPI document is built from them and the
+ * tests validate every response against them, so the document cannot drift from what is served.
+ */
+const str = { type: 'string' } as const;
+const nstr = { type: ['string', 'null'] } as const;
+const time = { type: 'string', format: 'date-time' } as const;
+const ntime = { type: ['string', 'null'], format: 'date-time' } as const;
+const int = { type: 'integer' } as const;
+const nint = { type: ['integer', 'null'] } as const;
+
+const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+const RUN = {
+  dag_id: str,
+  run_id: str,
+  run_type: { enum: ['scheduled', 'manual', 'backfill'] },
+  state: { enum: ['queued', 'running', 'success', 'failed'] },
+  logical_date: time,
+  data_interval_start: time,
+  data_interval_end: time,
+  queued_at: time,
+  start_date: ntime,
+  end_date: ntime,
+  duration_ms: nint,
+};
+
+export const SCHEMAS = {
+  Error: obj({ error: obj({ code: str, message: str }) }),
+  Dag: obj({
+    dag_id: str,
+    description: nstr,
+    owner: str,
+    tags: { type: 'array', items: str },
+    schedule: nstr,
+    timezone: str,
+    is_paused: { type: 'boolean' },
+    file: str,
+    next_run: ntime,
+    next_logical_date: ntime,
+  }),
+  DagRun: obj(RUN),
+  DagRunDetail: obj({
+    ...RUN,
+    conf: { type: 'object' },
+    task_instances: { type: 'array', items: { $ref: '#/components/schemas/TaskInstance' } },
+  }),
+  TaskInstance: obj({
+    task_id: str,
+    operator: str,
+    state: str,
+    try_number: int,
+    max_tries: int,
+    start_date: ntime,
+    end_date: ntime,
+    duration_ms: nint,
+  }),
+  TaskTry: obj({
+    try_number: int,
+    state: str,
+    hostname: nstr,
+    start_date: ntime,
+    end_date: ntime,
+    duration_ms: nint,
+    error: nstr,
+  }),
+  ImportError: obj({ file: str, line: nint, column: nint, code: str, message: str }),
+  TriggerBody: obj(
+    {
+      logical_date: { ...ntime, description: "null or absent: the schedule's latest complete interval" },
+      conf: { type: 'object', description: 'run configuration, merged over the DAG params' },
+      dag_run_id: { ...str, description: 'the run name; default manual__<time>' },
+    },
+    [],
+  ),
+  DagPatch: obj({ is_paused: { type: 'boolean' } }),
+} as const;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+export const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+export const page = (item: SchemaName) => ({
+  type: 'object',
+  properties: { items: { type: 'array', items: ref(item) }, total: int, limit: int, offset: int },
+  required: ['items', 'total', 'limit', 'offset'],
+  additionalProperties: false,
+});
+
+export const TASK_INSTANCE_DETAIL = {
+  type: 'object',
+  properties: {
+    dag_id: str,
+    run_id: str,
+    instance: ref('TaskInstance'),
+    tries: { type: 'array', items: ref('TaskTry') },
+    return_value: {},
+    failure: {},
+  },
+  required: ['dag_id', 'run_id', 'instance', 'tries'],
+  additionalProperties: false,
+};

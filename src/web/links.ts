@@ -1,0 +1,13 @@
+/** Stable URLs of the pages (alerts and docs link to them), every part URL-encoded. */
+const e = encodeURIComponent;
+
+export const links = {
+  dags: () => '/dags',
+  dag: (dagId: string) => `/dags/${e(dagId)}`,
+  dagCode: (dagId: string) => `/dags/${e(dagId)}/code`,
+  trigger: (dagId: string) => `/dags/${e(dagId)}/trigger`,
+  pause: (dagId: string) => `/dags/${e(dagId)}/pause`,
+  run: (dagId: string, runId: string) => `/dags/${e(dagId)}/runs/${e(runId)}`,
+  taskInstance: (dagId: string, runId: string, taskId: string, tryNumber?: number) =>
+    `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}${tryNumber ? `?try=${tryNumber}` : ''}`,
+};

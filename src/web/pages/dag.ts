@@ -1,0 +1,206 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Express, Request } from 'express';
+import { DateTime } from 'luxon';
+import { findDag } from '../../actions/find-dag';
+import { showRun } from '../../actions/runs';
+import { triggerDag } from '../../actions/trigger-dag';
+import { can } from '../../auth/roles';
+import type { JsonObject, JsonValue } from '../../dag/types';
+import { SluiceError } from '../../errors/errors';
+import { gridOfDag } from '../../state/web-views';
+import { requires, viewerOf } from '../auth';
+import { links } from '../links';
+import type { WebDeps } from '../app';
+
+const DEFAULT_RUNS = 25;
+const MAX_RUNS = 100;
+/** A short mark per state, so a cell says its state without its colour. */
+const MARKS: Readonly<Record<string, string>> = {
+  success: '✓',
+  failed: '✗',
+  running: '▶',
+  queued: '…',
+  scheduled: '·',
+  up_for_retry: '↻',
+  upstream_failed: '⊘',
+  skipped: '–',
+  none: '',
+};
+
+function runCount(req: Request): number {
+  const n = Number(req.query.runs ?? DEFAULT_RUNS);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS)
+    throw new SluiceError(
+      'USAGE',
+      `runs must be a whole number from 1 to ${MAX_RUNS}, got "${String(req.query.runs)}"`,
+    );
+  return n;
+}
+
+function paramField(name: string, value: JsonValue) {
+  const kind =
+    typeof value === 'boolean'
+      ? 'boolean'
+      : typeof value === 'number'
+        ? 'number'
+        : typeof value === 'string'
+          ? 'string'
+          : 'json';
+  return { name, kind, value: kind === 'json' ? JSON.stringify(value) : value, checked: value === true };
+}
+
+/** The trigger form's fields back into conf: each param as its kind says, then the raw conf JSON on top. */
+function confFromForm(body: Record<string, unknown>, params: JsonObject): JsonObject {
+  const conf: Record<string, JsonValue> = {};
+  for (const [name, def] of Object.entries(params)) {
+    const raw = body[`param.${name}`];
+    if (typeof def === 'boolean') conf[name] = raw === 'on' || raw === 'true';
+    else if (raw === undefined) continue;
+    else if (typeof def === 'number') {
+      const n = Number(raw);
+      if (raw === '' || !Number.isFinite(n))
+        throw new SluiceError('USAGE', `param ${name} must be a number, got "${String(raw)}"`);
+      conf[name] = n;
+    } else if (typeof def === 'string') conf[name] = String(raw);
+    else {
+      try {
+        conf[name] = JSON.parse(String(raw)) as JsonValue;
+      } catch {
+        throw new SluiceError('USAGE', `param ${name} must be JSON, got "${String(raw)}"`);
+      }
+    }
+  }
+  const extra = typeof body.conf === 'string' ? body.conf.trim() : '';
+  if (!extra) return conf;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(extra);
+  } catch (e) {
+    throw new SluiceError('USAGE', `conf is not JSON: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SluiceError('USAGE', 'conf must be a JSON object, e.g. {"scale": 2}');
+  return { ...conf, ...(parsed as JsonObject) };
+}
+
+export function dagPages(app: Express, deps: WebDeps): void {
+  const { rt } = deps;
+
+  app.get('/dags/:dagId', requires('read'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const dag = await findDag(rt.db, dagId);
+    const s = dag.structure;
+    const grid = await gridOfDag(rt.db, dagId, runCount(req));
+    const cells = new Map(grid.cells.map((c) => [`${c.run_pk}\u0000${c.task_id}`, c]));
+    const runs = [...grid.runs].reverse(); // oldest on the left
+    const viewer = viewerOf(res)!;
+    res.type('html').send(
+      deps.render('dag', {
+        title: dagId,
+        viewer,
+        canOperate: can(viewer.user.role, 'operate'),
+        dag: { ...s, file: dag.file_path, paused: dag.is_paused },
+        timezone: s.timezone,
+        params: Object.keys(s.params).length ? s.params : undefined,
+        links: {
+          trigger: links.trigger(dagId),
+          pause: links.pause(dagId),
+          code: links.dagCode(dagId),
+          self: links.dag(dagId),
+        },
+        runs: runs.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
+        newestFirst: grid.runs.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
+        rows: s.tasks.map((t) => ({
+          id: t.id,
+          operator: t.operator,
+          cells: runs.map((r) => {
+            const c = cells.get(`${r.id}\u0000${t.id}`);
+            const state = c?.state ?? 'none';
+            return {
+              state,
+              mark: MARKS[state] ?? '?',
+              title: `${t.id} · ${r.run_id} · ${state.replace(/_/g, ' ')}${c?.try_number ? ` · try ${c.try_number}` : ''}`,
+              url: c ? links.taskInstance(dagId, r.run_id, t.id) : undefined,
+            };
+          }),
+        })),
+        fragment: req.query.fragment === '1',
+      }),
+    );
+  });
+
+  app.get('/dags/:dagId/code', requires('read'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const dag = await findDag(rt.db, dagId);
+    const root = path.resolve(rt.config.dagsFolder);
+    const file = path.resolve(root, dag.file_path);
+    // The path comes from the platform schema, not the request; still, only files under the DAG folder are shown.
+    if (file !== root && !file.startsWith(root + path.sep))
+      throw new SluiceError('FORBIDDEN', `${dag.file_path} is outside the DAG folder`);
+    const source = await readFile(file, 'utf8').catch(() => undefined);
+    res.type('html').send(
+      deps.render('dag-code', {
+        title: `${dagId} · code`,
+        viewer: viewerOf(res),
+        dagId,
+        dagUrl: links.dag(dagId),
+        file: dag.file_path,
+        line: dag.structure.line,
+        source,
+      }),
+    );
+  });
+
+  app.get('/dags/:dagId/runs/:runId', requires('read'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const run = await showRun(rt, dagId, req.params.runId as string);
+    const dag = await findDag(rt.db, dagId);
+    res.type('html').send(
+      deps.render('run', {
+        title: `${dagId} · ${run.runId}`,
+        viewer: viewerOf(res),
+        dagId,
+        dagUrl: links.dag(dagId),
+        timezone: dag.structure.timezone,
+        run,
+        tasks: run.tasks.map((t) => ({ ...t, url: links.taskInstance(dagId, run.runId, t.taskId) })),
+        fragment: req.query.fragment === '1',
+      }),
+    );
+  });
+
+  app.get('/dags/:dagId/trigger', requires('operate'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const dag = await findDag(rt.db, dagId);
+    const viewer = viewerOf(res)!;
+    res.type('html').send(
+      deps.render('trigger', {
+        title: `Trigger ${dagId}`,
+        viewer,
+        csrf: viewer.csrfToken,
+        dagId,
+        dagUrl: links.dag(dagId),
+        action: links.trigger(dagId),
+        timezone: dag.structure.timezone,
+        fields: Object.entries(dag.structure.params).map(([n, v]) => paramField(n, v)),
+      }),
+    );
+  });
+
+  app.post('/dags/:dagId/trigger', requires('operate'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const dag = await findDag(rt.db, dagId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const conf = confFromForm(body, dag.structure.params);
+    const raw = typeof body.logical_date === 'string' ? body.logical_date.trim() : '';
+    let date: Date | undefined;
+    if (raw) {
+      const d = DateTime.fromISO(raw, { zone: dag.structure.timezone });
+      if (!d.isValid) throw new SluiceError('USAGE', `logical date "${raw}" is not a date and time`);
+      date = d.toJSDate();
+    }
+    await triggerDag(rt, dagId, { date, conf });
+    res.redirect(303, links.dag(dagId));
+  });
+}
