@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { closest } from '../util/did-you-mean';
 import { SluiceError, formatIssue } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 import { activeDagIds, dagById, type DagRow } from '../state/dags';
-import { importErrors } from '../state/import-errors';
+import { importErrors, type ImportErrorListing } from '../state/import-errors';
 
 /** The active DAG with this id and its latest structure, or a DAG_NOT_FOUND error with a hint. */
 export async function findDag(db: Queryable, dagId: string): Promise<DagRow> {
@@ -15,15 +16,36 @@ export async function findDag(db: Queryable, dagId: string): Promise<DagRow> {
     );
   const hint = closest(dagId, await activeDagIds(db));
   // The DAG may be missing because its file does not import: show why, with file and line.
-  const why = (await importErrors(db))
-    .map(
-      (e) =>
-        `\n  ${formatIssue({ file: e.file, line: e.line ?? undefined, column: e.column ?? undefined, message: e.message })}`,
-    )
-    .join('');
+  const why = importErrorLines(await importErrors(db));
   throw new SluiceError(
     'DAG_NOT_FOUND',
     `no DAG "${dagId}"${hint ? ` (did you mean "${hint}"?)` : ''}; see \`sluice dags list\`` +
       (why ? `\nDAG files that do not import:${why}` : ''),
   );
+}
+
+/**
+ * The DAG to run here and now (`dags test`, `tasks test`, `backfill`): as findDag, but when its
+ * file no longer imports, an error with the file's problems, not a run of its last good version.
+ */
+export async function findDagToRun(db: Queryable, dagId: string, dagsFolder: string): Promise<DagRow> {
+  const dag = await findDag(db, dagId);
+  const file = path.resolve(dagsFolder, dag.file_path);
+  const problems = (await importErrors(db)).filter((e) => path.resolve(dagsFolder, e.file) === file);
+  if (!problems.length) return dag;
+  throw new SluiceError(
+    'DAG_IMPORT_FAILED',
+    `the DAG file of "${dagId}" does not import, so it would run its last good version; fix it first:` +
+      importErrorLines(problems),
+  );
+}
+
+/** Import errors as indented `file:line:column: message` lines, each after a newline. */
+function importErrorLines(errors: readonly ImportErrorListing[]): string {
+  return errors
+    .map(
+      (e) =>
+        `\n  ${formatIssue({ file: e.file, line: e.line ?? undefined, column: e.column ?? undefined, message: e.message })}`,
+    )
+    .join('');
 }

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../dag/types';
 import { syncDagFiles, type Runtime } from './runtime';
 import { parseDate } from '../timetables/dates';
-import { findDag } from './find-dag';
+import { findDagToRun } from './find-dag';
 import { runOutcome, type RunOutcomeReport } from './run-outcome';
 import { runToCompletion } from './run-to-completion';
 import { triggerDag } from './trigger-dag';
@@ -16,7 +16,7 @@ export async function testDag(
   opts: { dateText?: string; conf?: JsonObject },
 ): Promise<DagTestResult> {
   await syncDagFiles(rt);
-  const dag = await findDag(rt.db, dagId);
+  const dag = await findDagToRun(rt.db, dagId, rt.config.dagsFolder);
   const date = opts.dateText === undefined ? undefined : parseDate(opts.dateText, dag.structure.timezone, '--date');
   const run = await triggerDag(rt, dagId, { date, conf: opts.conf, runId: `test__${new Date().toISOString()}` });
   await runToCompletion(rt, [run.id]);

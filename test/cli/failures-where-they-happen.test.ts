@@ -241,3 +241,26 @@ test('a re-run that kept an earlier landing says so for that task and names the 
     expect(reland.stdout).not.toContain('kept');
   }
 }, 240_000);
+
+test('a DAG whose file no longer imports is not tested, backfilled or task-tested in its last good version', async () => {
+  const file = path.join(p.dags, 'edited.ts');
+  const good = `import { defineDag, task } from 'sluice';\nexport default defineDag({ id: 'edited', schedule: '@daily', startDate: '2026-01-01', tasks: [task('t', () => 1)] });\n`;
+  for (const d of dbs) {
+    writeFileSync(file, good);
+    expect((await d.sluice(['dags', 'test', 'edited'])).code).toBe(0);
+    writeFileSync(file, good.replace("id: 'edited',", "id: 'edited',,"));
+    for (const args of [
+      ['dags', 'test', 'edited'],
+      ['tasks', 'test', 'edited', 't'],
+      ['backfill', 'edited', '--start', '2026-01-01', '--end', '2026-01-02'],
+    ]) {
+      const r = await d.sluice(args);
+      expect({ db: d.name, args, code: r.code }).toEqual({ db: d.name, args, code: 1 });
+      expect(r.stderr).toMatch(
+        /error: the DAG file of "edited" does not import, so it would run its last good version; fix it first:\n {2}\S*edited\.ts:2:\d+: /,
+      );
+    }
+    // Nothing ran: the one run is the good one.
+    expect(JSON.parse((await d.sluice(['runs', 'list', '--dag', 'edited', '--json'])).stdout)).toHaveLength(1);
+  }
+}, 240_000);

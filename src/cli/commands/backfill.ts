@@ -47,7 +47,7 @@ export function backfillCommand(program: Command): void {
         const conf = parseConf(o.conf);
         const interactive = process.stdin.isTTY && process.stderr.isTTY;
         const outcome = await withRuntime(config(), async (rt) => {
-          await syncAndFind(rt, dagId);
+          await syncAndFind(rt, dagId, { toRun: true });
           const plan = await planBackfill(rt, dagId, o.start, o.end, {
             conf,
             maxRuns: o.maxRuns,

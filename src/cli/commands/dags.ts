@@ -6,7 +6,7 @@ import { triggerDag } from '../../actions/trigger-dag';
 import { checkDagFiles } from '../../actions/check-dag-files';
 import { testDag } from '../../actions/test-dag';
 import { syncDagFiles, type Runtime } from '../../actions/runtime';
-import { findDag } from '../../actions/find-dag';
+import { findDag, findDagToRun } from '../../actions/find-dag';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { importErrorLines, json, ms, table } from '../output';
 import { formatIssue } from '../../errors/errors';
@@ -139,8 +139,11 @@ export function dagsCommands(program: Command): void {
   }
 }
 
-/** One-shot commands see the DAG folder as it is now, even with no scheduler running. */
-export async function syncAndFind(rt: Runtime, dagId: string) {
+/**
+ * One-shot commands see the DAG folder as it is now, even with no scheduler running; those that run
+ * the DAG here (`toRun`) refuse a DAG whose file no longer imports.
+ */
+export async function syncAndFind(rt: Runtime, dagId: string, opts: { toRun?: boolean } = {}) {
   await syncDagFiles(rt);
-  return findDag(rt.db, dagId);
+  return opts.toRun ? findDagToRun(rt.db, dagId, rt.config.dagsFolder) : findDag(rt.db, dagId);
 }

@@ -18,7 +18,7 @@ export function tasksCommands(program: Command): void {
     .action(async (dagId: string, taskId: string, o: { date?: string; conf?: string }) => {
       const conf = parseConf(o.conf);
       const r = await withRuntime(config(), async (rt) => {
-        const dag = await syncAndFind(rt, dagId);
+        const dag = await syncAndFind(rt, dagId, { toRun: true });
         return testTask(
           rt,
           dagId,
