@@ -8,10 +8,10 @@
  * the replace too, unless the runner rebuilds that model later in the same run.
  */
 import { quoteIdent, quoteLiteral, quoteQualified } from '../db/quote';
-import { SluiceError } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
 import { modelOfMarker } from './relation';
 import type { CompiledModel } from './types';
+import { modelProblem } from './model-error';
 
 interface Grant {
   readonly privilege: string;
@@ -175,15 +175,15 @@ export async function restoreDependents(
         model,
         file,
         `view ${v.schema}.${v.name} (built by model ${builtBy}) depends on ${model.relation} and no longer fits it: ${(e as Error).message}. ` +
-          `Nothing was replaced: change that model too, or run it in the same run (--select ${model.name}+)`,
+          (model.seed
+            ? `Nothing was replaced: change that model to fit the seed's new columns (or declare the seed's column types), then load the seed again`
+            : `Nothing was replaced: change that model too, or run it in the same run (--select ${model.name}+)`),
       );
     }
   }
 }
 
-function problem(model: CompiledModel, file: string, message: string): SluiceError {
-  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}`, [{ message, file }]);
-}
+const problem = modelProblem;
 
 /** A DROP refused because something depends on the relation (Postgres' message; the code does not survive every warehouse client). */
 function dependentsBlocked(e: unknown): boolean {

@@ -28,6 +28,11 @@ function locate(sql: string, offset: number): { line: number; column: number; te
   return { line, column: Array.from(before.slice(lineStart)).length, text: sql.split('\n')[line - 1] ?? '' };
 }
 
+/** `model "x" failed` (or `seed "x" failed`): how every build failure starts. */
+export function failedLabel(model: Pick<CompiledModel, 'name' | 'seed'>): string {
+  return `${model.seed ? 'seed' : 'model'} "${model.name}" failed`;
+}
+
 /**
  * `err` from a statement that sent `prefix + model.sql` (prefix undefined: the statement did not
  * contain the model's SQL, so a position in it means nothing to the user). `file` is the model's
@@ -50,20 +55,18 @@ export function modelFailure(model: CompiledModel, file: string, err: unknown, p
     const issue: Issue = { message, file: source?.file ?? file, line: source?.line };
     return new SluiceError(
       'MODEL_FAILED',
-      `model "${model.name}" failed: ${where}: ${message}${extra}\n` +
+      `${failedLabel(model)}: ${where}: ${message}${extra}\n` +
         `  compiled SQL line ${at.line}: ${at.text}\n` +
         `  ${' '.repeat(`compiled SQL line ${at.line}: `.length + at.column)}^`,
       [issue],
     );
   }
-  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}${extra}`, [
-    { message, file },
-  ]);
+  return new SluiceError('MODEL_FAILED', `${failedLabel(model)} (${file}): ${message}${extra}`, [{ message, file }]);
 }
 
 /** A model-level problem found by Sluice itself (a null unique key, a new column), not by Postgres. */
 export function modelProblem(model: CompiledModel, file: string, message: string): SluiceError {
-  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}`, [{ message, file }]);
+  return new SluiceError('MODEL_FAILED', `${failedLabel(model)} (${file}): ${message}`, [{ message, file }]);
 }
 
 /** Runs `prefix + model.sql`, reporting a failure against the model's file and line. */

@@ -9,7 +9,7 @@
  */
 import { SluiceError } from '../errors/errors';
 import type { Queryable } from '../db/queryable';
-import { modelFailure } from './model-error';
+import { failedLabel, modelFailure } from './model-error';
 import { lexSql, secondStatement } from './template/sql-lexer';
 import type { CompiledModel } from './types';
 
@@ -29,7 +29,7 @@ export async function assertOneStatement(q: Queryable, model: CompiledModel, fil
     const where = at ? `${at.file}:${at.line}` : file;
     const message =
       'the model holds more than one SQL statement; a model is one statement (a SELECT), and Postgres refused the second one. Nothing was run';
-    throw new SluiceError('MODEL_FAILED', `model "${model.name}" failed: ${where}: ${message}`, [
+    throw new SluiceError('MODEL_FAILED', `${failedLabel(model)}: ${where}: ${message}`, [
       { message, file: at?.file ?? file, ...(at ? { line: at.line } : {}) },
     ]);
   }

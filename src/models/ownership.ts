@@ -5,12 +5,12 @@
  * error naming the model, its file and who owns the relation.
  */
 import { quoteLiteral, quoteQualified } from '../db/quote';
-import { SluiceError } from '../errors/errors';
 import { sourcesLoadingInto } from '../state/load-targets';
 import type { Queryable } from '../db/queryable';
 import { MODEL_MARKER, type RelationInfo } from './relation';
 import { schemaOwner } from './targets';
 import type { CompiledModel } from './types';
+import { modelProblem } from './model-error';
 
 /** Schemas no model may build in whatever the project says (the project's own sources are checked at compile time). */
 export function assertSchemaAllowed(model: CompiledModel, file: string): void {
@@ -42,6 +42,4 @@ export async function assertReplaceable(
   );
 }
 
-function refusal(model: CompiledModel, file: string, message: string): SluiceError {
-  return new SluiceError('MODEL_FAILED', `model "${model.name}" failed (${file}): ${message}`, [{ message, file }]);
-}
+const refusal = modelProblem;

@@ -153,3 +153,14 @@ export async function columnsOf(q: Queryable, relations: readonly string[]): Pro
   );
   return r.rows.map((row) => row.cols);
 }
+
+/** The columns of a table or view and their types as Postgres names them (no modifiers: `numeric`, `timestamp with time zone`). */
+export async function columnTypes(q: Queryable, schema: string, name: string): Promise<Map<string, string>> {
+  const r = await q.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [schema, name],
+  );
+  return new Map(r.rows.map((x) => [x.name, x.type]));
+}

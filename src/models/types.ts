@@ -103,4 +103,6 @@ export interface CompiledModel {
    * error at a position of the compiled SQL is reported against the model file.
    */
   readonly lineMap: readonly FilePosition[];
+  /** Built from a seed (seeds/*.csv), not a model file: messages say "seed" and give seed hints. */
+  readonly seed?: true;
 }

@@ -274,5 +274,39 @@ export default defineDag({ id: 'seeded_models', schedule: null, startDate: '2026
     p.write('seeds/ref/methods.csv', 'code,fee,since\n01,0.75,2026-01-01\n');
     expect((await db.sluice(['seed', 'methods'], p.dir, env)).stdout).toMatch(/^replaced/m);
     expect(await db.sql(`SELECT code, fee_cents::int AS c FROM staging.stg_fees`)).toEqual([{ code: '01', c: 75 }]);
+    // A declared type the view cannot take: the seed is not loaded, and the message says what to change.
+    p.write('seeds/ref/methods.yml', 'columns:\n  fee: text\n');
+    const misfit = await db.sluice(['seed', 'methods'], p.dir, env);
+    expect(misfit.code).toBe(1);
+    expect(misfit.stderr).toMatch(
+      /error: seed "methods" failed \(seeds\/ref\/methods\.csv\): view staging\.stg_fees \(built by model sql\/staging\/stg_fees\.sql\) depends on "ref"\."methods" and no longer fits it: .*Nothing was replaced: change that model to fit the seed's new columns/,
+    );
+    expect(await db.sql(`SELECT code, fee_cents::int AS c FROM staging.stg_fees`)).toEqual([{ code: '01', c: 75 }]);
+    rmSync(path.join(p.dir, 'seeds/ref/methods.yml'));
+  }, 240_000);
+
+  test("a value that would change a loaded column's inferred type is an error at its line; a declared type or --full-refresh changes it", async () => {
+    p.write('seeds/ref/fees.csv', 'code,amount,since\n1,100,2026-01-01\n2,250,2026-01-02\n');
+    expect((await db.sluice(['seed', 'fees'], p.dir)).code).toBe(0);
+    p.write('seeds/ref/fees.csv', 'code,amount,since\n1,100,2026-01-01\n2,25O,2026-01-5\n');
+    const bad = await db.sluice(['seed', 'fees'], p.dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'seeds/ref/fees.csv:3: column "amount" was loaded as integer and would now be text: "25O" is not a number. Fix the value, or declare the type in seeds/ref/fees.yml (columns: { amount: text }), or load with --full-refresh to take the new type',
+    );
+    expect(bad.stderr).toMatch(
+      /seeds\/ref\/fees\.csv:3: column "since" was loaded as date and would now be text: .*"2026-01-5"/,
+    );
+    const types = () =>
+      db.sql(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'ref' AND table_name = 'fees' ORDER BY ordinal_position`,
+      );
+    expect((await types()).map((t) => t.data_type)).toEqual(['integer', 'integer', 'date']);
+    p.write('seeds/ref/fees.yml', 'columns:\n  amount: text\n');
+    const still = await db.sluice(['seed', 'fees'], p.dir);
+    expect(still.stderr).not.toContain('column "amount"');
+    expect(still.stderr).toContain('column "since" was loaded as date');
+    expect((await db.sluice(['seed', 'fees', '--full-refresh'], p.dir)).code).toBe(0);
+    expect((await types()).map((t) => t.data_type)).toEqual(['integer', 'text', 'text']);
   }, 240_000);
 });

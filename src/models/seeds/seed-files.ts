@@ -35,6 +35,8 @@ export interface Seed {
   /** Relative to the project root (`seeds/ref/payment_methods.csv`). */
   readonly path: string;
   readonly columns: readonly ColumnSpec[];
+  /** Columns whose type a YAML declares (the others' types are inferred from the values). */
+  readonly declared: readonly string[];
   /** Each record's fields (null for an empty field) and the CSV line it starts on. */
   readonly rows: ReadonlyArray<readonly (string | null)[]>;
   readonly lines: readonly number[];
@@ -193,6 +195,7 @@ function readSeed(root: string, file: string, settings: SeedSettings, issues: Is
     schema,
     path: rel,
     columns,
+    declared: [...declared.keys()],
     rows: body.map((r) => r.fields.map((v) => (v === '' ? null : v))),
     lines: body.map((r) => r.line),
     checksum,

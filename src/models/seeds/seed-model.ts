@@ -35,5 +35,6 @@ export function seedModel(seed: Seed): CompiledModel {
     relation: quoteQualified(seed.schema, seed.name),
     sql,
     lineMap,
+    seed: true,
   };
 }
