@@ -110,3 +110,10 @@ export async function showRun(rt: Runtime, dagId: string, runId: string): Promis
     kept: keptNotices(await returnValuesOfRun(rt.db, run.id)),
   };
 }
+
+/** The DAG's newest run still queued or running, if any (by its key and name). */
+export async function activeRunOf(rt: Runtime, dagId: string): Promise<{ id: number; runId: string } | undefined> {
+  const recent = await listRuns(rt.db, { dagId, limit: 10 });
+  const r = recent.find((x) => x.state === 'queued' || x.state === 'running');
+  return r && { id: r.id, runId: r.run_id };
+}

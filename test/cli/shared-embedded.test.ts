@@ -19,7 +19,13 @@ export default defineDag({
 });`),
 );
 const home = path.join(p.dir, '.sluice');
-const env = { SLUICE_DAGS_FOLDER: p.dags, SLUICE_HOME: home, DATABASE_URL: '', SLUICE_WORKERS: '2' };
+const env = {
+  SLUICE_DAGS_FOLDER: p.dags,
+  SLUICE_HOME: home,
+  DATABASE_URL: '',
+  SLUICE_WORKERS: '2',
+  SLUICE_WEB_PORT: '0',
+};
 const sluice = (args: string[]) => runSluice(args, { cwd: p.dir, env, timeoutMs: 90_000 });
 const urlFile = path.join(home, 'embedded.url');
 const lockFile = path.join(home, 'embedded.lock');
@@ -84,3 +90,24 @@ test('a URL file left by a dead process is ignored: the command opens the databa
   expect(existsSync(urlFile)).toBe(false);
   expect(existsSync(lockFile)).toBe(false);
 }, 120_000);
+
+test('standalone --trigger watches the run its first tick created for the interval instead of starting a second', async () => {
+  p.write(
+    'daily.ts',
+    dagFile(
+      `export default defineDag({ id: 'daily', schedule: '@daily', startDate: '2026-01-01', catchup: false, tasks: [task('t', () => 1)] });`,
+    ),
+  );
+  const owner = startSluice(['standalone', '--trigger', 'daily'], env, p.dir);
+  try {
+    await waitFor(async () => / daily run \S+ success: t=success/.test(owner.output()), 90_000, 'the run to end');
+    expect(owner.output()).toMatch(/daily already has run scheduled__\S+ in progress: watching it \(no second run\)/);
+    expect(owner.output()).toMatch(/web UI and API at http:\/\/127\.0\.0\.1:\d+ /);
+  } finally {
+    owner.kill('SIGTERM');
+    await stopped(owner);
+  }
+  expect(owner.output()).toMatch(/stopped\n$/);
+  const runs = await sluice(['sql', `select run_type from sluice.dag_run where dag_id = 'daily'`, '--csv']);
+  expect(runs.stdout).toBe('run_type\nscheduled\n');
+}, 180_000);
