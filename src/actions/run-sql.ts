@@ -4,6 +4,7 @@ import { lineIndex, positionAt } from '../util/text-position';
 import { readOnlyQuery, type QueryRows } from './read-only-query';
 
 const READ_ONLY_SQL_TRANSACTION = '25006';
+const MULTIPLE_STATEMENTS = /cannot insert multiple commands into a prepared statement/;
 
 /** `sluice sql`: one read-only statement on the warehouse; a failure says where in the query it is. */
 export async function runSql(db: Database, sql: string, limit?: number): Promise<QueryRows> {
@@ -28,7 +29,11 @@ function isPgError(e: unknown): e is PgError {
 function queryFailure(sql: string, e: unknown): unknown {
   if (!isPgError(e)) return e;
   const hint =
-    e.code === READ_ONLY_SQL_TRANSACTION ? 'sluice sql only reads: change data with a model, a seed or a task' : e.hint;
+    e.code === READ_ONLY_SQL_TRANSACTION
+      ? 'sluice sql only reads: change data with a model, a seed or a task'
+      : MULTIPLE_STATEMENTS.test(e.message)
+        ? 'sluice sql runs one statement at a time: run each on its own'
+        : e.hint;
   const extra = [e.detail && `detail: ${e.detail}`, hint && `hint: ${hint}`]
     .filter(Boolean)
     .map((s) => `\n  ${s}`)

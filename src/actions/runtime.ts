@@ -25,9 +25,11 @@ export async function openRuntime(
   const db = await openDatabase(config, { listen: opts.listen });
   if (opts.announce) {
     log.info(
-      db.kind === 'embedded'
-        ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
-        : `database: Postgres at ${redact(config.databaseUrl!)}`,
+      db.sharedEmbedded
+        ? `database: embedded PGlite in ${config.home}/pgdata, through the sluice process that has it open (${db.url.replace(/\/\/[^@]*@/, '//')})`
+        : db.kind === 'embedded'
+          ? `database: embedded PGlite in ${config.home}/pgdata (set DATABASE_URL to use a real Postgres)`
+          : `database: Postgres at ${redact(config.databaseUrl!)}`,
     );
     log.info(
       `object store: ${describeObjectStore(config.objectStore)}${config.objectStore.kind === 'local' ? ' (set MINIO_ENDPOINT to use MinIO/S3)' : ''}`,

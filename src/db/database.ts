@@ -18,6 +18,8 @@ export interface Database {
   readonly kind: 'postgres' | 'embedded';
   /** Connection string (for the embedded database: its loopback socket server). */
   readonly url: string;
+  /** The embedded database of another sluice process (a running standalone), reached through its socket. */
+  readonly sharedEmbedded: boolean;
   query<R extends pg.QueryResultRow = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
@@ -113,6 +115,7 @@ async function createDatabase(
   return {
     kind,
     url,
+    sharedEmbedded: embedded?.owner === false,
     query: (sql, params) => pool.query(sql, params as unknown[]),
     withClient,
     transaction: (fn) => withClient((c) => withTransaction(c, fn)),

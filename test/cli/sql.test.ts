@@ -97,6 +97,7 @@ test('sql refuses a write (READ ONLY), a second statement, and reports a bad que
     const escape = await d.sluice(['sql', `commit; delete from people`]);
     expect(escape.code).toBe(1);
     expect(escape.stderr).toMatch(/cannot insert multiple commands/);
+    expect(escape.stderr).toMatch(/hint: sluice sql runs one statement at a time: run each on its own/);
     expect(await d.query<{ n: number }>('SELECT count(*)::int AS n FROM public.people')).toEqual([{ n: 3 }]);
 
     const bad = await d.sluice(['sql', 'select id,\n  nope from people']);

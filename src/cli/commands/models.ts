@@ -76,7 +76,7 @@ export function modelsCommands(program: Command): void {
               onEvent: (e) => {
                 if (!o.json && e.type === 'finish')
                   console.log(
-                    `${e.result.status.padEnd(7)} ${e.result.name} (${e.result.action}${e.result.rows === undefined ? '' : `, ${e.result.rows} rows`}) ${ms(e.result.ms)}`,
+                    `${e.result.status.padEnd(7)} ${e.result.name}${e.result.action === 'none' ? '' : ` (${e.result.action}${e.result.rows === undefined ? '' : `, ${e.result.rows} rows`})`} ${ms(e.result.ms)}`,
                   );
               },
             }),
@@ -153,14 +153,15 @@ export function modelsCommands(program: Command): void {
         { announce: !o.json },
       );
       if (o.json) return void console.log(json(lineage));
-      console.log(
-        table(
-          ['source', 'table', 'loaded by', 'used by models'],
-          lineage.sources.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')]),
-        ),
-      );
+      if (lineage.sources.length)
+        console.log(
+          table(
+            ['source', 'table', 'loaded by', 'used by models'],
+            lineage.sources.map((s) => [s.name, s.table, s.producedBy.map(ref).join(', '), s.usedBy.join(', ')]),
+          ),
+        );
       if (lineage.seeds.length) {
-        console.log('');
+        if (lineage.sources.length) console.log('');
         console.log(
           table(
             ['seed', 'table', 'loaded by', 'used by models'],
@@ -168,7 +169,7 @@ export function modelsCommands(program: Command): void {
           ),
         );
       }
-      console.log('');
+      if (lineage.sources.length || lineage.seeds.length) console.log('');
       console.log(
         table(
           ['model', 'materialized', 'reads', 'built by', 'used by'],
