@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { defineTask } from '../src/dag/task';
 import type { TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
-import { SluiceError } from '../src/errors/errors';
+import { formatIssue, isSluiceError, SluiceError } from '../src/errors/errors';
 import { loadSuite } from '../src/checks/suite-file';
-import { suiteTables, tableResolver } from '../src/checks/suite-table';
+import { suiteTables, tableResolver, unknownTables, type TableResolver } from '../src/checks/suite-table';
 import { runSuite } from '../src/checks/run-suite';
 import { dependOn } from '../src/dag/parse-dependencies';
 import { operatorConfig } from '../src/dag/operator-config';
@@ -26,7 +26,9 @@ export interface CheckpointSpec<I extends string, U extends string> extends Task
  * fails, so its downstream tasks end upstream_failed and nothing is built on bad data. That
  * verdict is never retried; an infrastructure failure during the check is (twice by default).
  * Warn-severity failures are logged and recorded (a check_warned event) and the run goes on.
- * Suites are read when the task runs: an edit is picked up by the next run. A suite's `where`
+ * Suites are read when the DAG file is parsed (a missing or invalid suite, or a table that is no model,
+ * seed or source, is a DAG import error) and again when the task runs: an edit is picked up by the
+ * next run. A suite's `where`
  * may use `{{ds}}` and the other run macros, e.g. `"_ds = '{{ds}}'"`.
  */
 export function checkpoint<const I extends string, const U extends string = never>(
@@ -38,15 +40,15 @@ export function checkpoint<const I extends string, const U extends string = neve
   const root = path.resolve(projectDir ?? config.projectRoot);
   dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
   const resolve = tableResolver(root);
-  // A suite that does not load now fails the task when it runs, with its own clear message.
+  // Read now for `consumes`, so a suite that is missing, does not load or names no table is a problem
+  // of the DAG file (at this task's line), found by `dags check` rather than at the first run.
+  const problems: string[] = [];
   const tables = [
     ...new Set(
       suites.flatMap((s) => {
-        try {
-          return suiteTables(loadSuite(path.join(dir, `${s}.json`)), resolve);
-        } catch {
-          return [];
-        }
+        const found = suiteProblems(path.join(dir, `${s}.json`), resolve);
+        problems.push(...found.problems.map((p) => `suite "${s}": ${p}`));
+        return found.tables;
       }),
     ),
   ];
@@ -62,7 +64,20 @@ export function checkpoint<const I extends string, const U extends string = neve
       run: (ctx) => runCheckpoint(ctx, suites, dir, root),
     },
     { suites: [...suites] },
+    problems,
   );
+}
+
+/** The tables a suite file reads, or why it cannot be run (each problem with the suite's file:line). */
+function suiteProblems(file: string, resolve: TableResolver): { tables: string[]; problems: string[] } {
+  try {
+    const suite = loadSuite(file);
+    const unknown = unknownTables(suite, resolve);
+    return { tables: unknown.length ? [] : suiteTables(suite, resolve), problems: unknown.map(formatIssue) };
+  } catch (e) {
+    if (!isSluiceError(e)) throw e;
+    return { tables: [], problems: e.issues.length ? e.issues.map(formatIssue) : [e.message] };
+  }
 }
 
 async function runCheckpoint(ctx: TaskContext, suites: readonly string[], dir: string, root: string) {

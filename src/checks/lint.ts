@@ -1,11 +1,13 @@
 /**
  * Every suite in a folder checked without a database: every problem of every file at once, with
  * file, JSON pointer, line and column. Checkpoints name suites by file (`expectations/<name>.json`),
- * so a suite's name must match its file's and be unique.
+ * so a suite's name must match its file's and be unique. With the project's root, every table a
+ * suite names must be a model, seed or source, or be written `schema.table`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSuiteText, suiteIssue, type SuiteIssue } from './suite-file';
+import { tableResolver, unknownTables } from './suite-table';
 import type { Suite } from './types';
 
 export interface LintResult {
@@ -15,7 +17,7 @@ export interface LintResult {
   readonly issues: readonly SuiteIssue[];
 }
 
-export function lintSuites(folder: string): LintResult {
+export function lintSuites(folder: string, projectRoot?: string): LintResult {
   const dir = path.resolve(folder);
   if (!existsSync(dir))
     return { files: [], suites: [], issues: [{ file: dir, pointer: '', message: 'no such folder' }] };
@@ -26,6 +28,7 @@ export function lintSuites(folder: string): LintResult {
   const suites: Suite[] = [];
   const issues: SuiteIssue[] = [];
   const byName = new Map<string, string>();
+  const resolve = projectRoot === undefined ? undefined : tableResolver(projectRoot);
   for (const file of files) {
     const r = parseSuiteText(readFileSync(file, 'utf8'), file);
     issues.push(...r.issues);
@@ -44,6 +47,7 @@ export function lintSuites(folder: string): LintResult {
     if (twin)
       problems.push(suiteIssue(r.suite, '/name', `suite "${r.suite.name}" is also defined in ${path.basename(twin)}`));
     byName.set(r.suite.name, file);
+    if (resolve) problems.push(...unknownTables(r.suite, resolve));
     issues.push(...problems);
     if (!problems.length) suites.push(r.suite);
   }

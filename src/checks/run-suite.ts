@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { renderMacros, type MacroContext } from '../dag/templated';
 import type { Warehouse } from '../db/queryable';
+import { ValidationError } from '../errors/errors';
 import { recordValidation } from './record-validation';
 import type { ValidationRun } from '../state/validations';
 import { loadSuite } from './suite-file';
-import type { TableResolver } from './suite-table';
+import { unknownTables, type TableResolver } from './suite-table';
 import type { ValidationResult } from './types';
 import { validateSuite } from './validate';
 
@@ -20,12 +21,15 @@ export interface SuiteRun {
 }
 
 /**
- * One suite, end to end: load it, resolve its table, fill its `where`, validate, and keep the
- * result (rows, events, Data Docs). Shared by the checkpoint task and the CLI. Returns the result
- * and the absolute path of its Data Docs page.
+ * One suite, end to end: load it, resolve its tables (each must name something), fill its `where`,
+ * validate, and keep the result (rows, events, Data Docs). Shared by the checkpoint task and the
+ * CLI. Returns the result and the absolute path of its Data Docs page.
  */
 export async function runSuite(wh: Warehouse, r: SuiteRun): Promise<{ result: ValidationResult; page: string }> {
   const suite = loadSuite(r.file);
+  // A name that is no model, seed or source would only meet "does not exist" in Postgres, without a hint.
+  const unknown = unknownTables(suite, r.resolveTable);
+  if (unknown.length) throw new ValidationError('CHECK_INVALID', `suite "${suite.name}" on ${suite.table}`, unknown);
   const resolved = {
     ...suite,
     table: r.resolveTable(suite.table),

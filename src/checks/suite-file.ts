@@ -182,23 +182,29 @@ export function checkSuite(suite: Suite): SuiteIssue[] {
   return problemsOf(JSON.parse(JSON.stringify(raw)) as Record<string, unknown>, file, locate);
 }
 
+/** The suites in a folder (`<name>.json`), sorted; none when the folder does not exist. */
+export function suiteNames(dir: string): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .sort()
+    : [];
+}
+
+/** A suite name with no file in the folder, with the closest name and the ones there are. */
+export function noSuite(dir: string, name: string): string {
+  const known = suiteNames(dir);
+  return (
+    `no expectation suite "${name}" in ${dir}${didYouMean(name, known, SUITE_HINTS)}` +
+    (known.length ? ` (suites: ${known.join(', ')})` : '')
+  );
+}
+
 /** A suite from its file; every problem in it at once otherwise. */
 export function loadSuite(file: string): Suite {
   const abs = path.resolve(file);
-  if (!existsSync(abs)) {
-    const dir = path.dirname(abs);
-    const known = existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => f.endsWith('.json'))
-          .map((f) => f.slice(0, -5))
-      : [];
-    const name = path.basename(abs, '.json');
-    throw new SluiceError(
-      'CHECK_INVALID',
-      `no expectation suite "${name}" in ${dir}${didYouMean(name, known, SUITE_HINTS)}` +
-        (known.length ? ` (suites: ${known.join(', ')})` : ''),
-    );
-  }
+  if (!existsSync(abs)) throw new SluiceError('CHECK_INVALID', noSuite(path.dirname(abs), path.basename(abs, '.json')));
   const { suite, issues } = parseSuiteText(readFileSync(abs, 'utf8'), abs);
   if (!suite) throw new ValidationError('CHECK_INVALID', `expectation suite ${abs}`, issues);
   return suite;

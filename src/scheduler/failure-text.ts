@@ -1,4 +1,5 @@
 import { formatLocation } from '../errors/errors';
+import { observedText, showValue } from '../checks/result-text';
 import type { FailedExpectation, TaskFailure } from './task-failure';
 
 /**
@@ -27,19 +28,9 @@ export function failureLines(f: TaskFailure, showPath: (file: string) => string 
 
 function expectationLines(e: FailedExpectation): string[] {
   const on = e.column ? ` on column ${e.column} of ${e.table}` : ` on ${e.table}`;
-  const counts =
-    e.unexpectedCount !== undefined
-      ? `; ${e.unexpectedCount} unexpected${e.elementCount !== undefined ? ` of ${e.elementCount}` : ''}`
-      : '';
-  const samples = e.samples.length ? `; samples: ${e.samples.map(show).join(', ')}` : '';
+  const samples = e.samples.length ? `; samples: ${e.samples.map((v) => showValue(v)).join(', ')}` : '';
   return [
     `  ${e.severity === 'warn' ? 'warning' : 'failed'}: ${e.suite}[${e.index}] ${e.type}${on}: ${e.summary}`,
-    `    observed: ${show(e.observed)}${counts}${samples}`,
+    `    observed: ${observedText(e)}${samples}`,
   ];
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '—';
-  const text = JSON.stringify(v);
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

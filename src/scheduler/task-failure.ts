@@ -4,6 +4,7 @@ import { parseFrame } from '../dag/source-location';
 import type { SourceLocation } from '../dag/types';
 import { readLog } from '../state/task-instances';
 import type { FailedTry } from '../state/task-tries';
+import { sampleValues } from '../checks/result-text';
 import { failedExpectationsOfTask, type FailedExpectationRow } from '../state/validations';
 
 /**
@@ -36,7 +37,7 @@ export interface FailedExpectation {
   readonly observed: unknown;
   readonly unexpectedCount?: number;
   readonly elementCount?: number;
-  /** A few of the failing values (or rows, when the expectation is about no single column). */
+  /** A few distinct failing values (or rows, when the expectation is about no single column). */
   readonly samples: readonly unknown[];
   readonly summary: string;
   /** Absolute path of the validation's Data Docs page. */
@@ -50,7 +51,6 @@ export interface FailureContext {
 }
 
 export const LOG_TAIL_LINES = 20;
-const SAMPLES = 5;
 const OWN_DIRS = [path.resolve(__dirname, '..'), path.resolve(__dirname, '../../operators')];
 
 /** The error text of a try split into the message, the user's frame and the timeout it hit. */
@@ -161,7 +161,6 @@ export async function failedExpectations(
 
 function failedExpectation(r: FailedExpectationRow, dataDocsDir: string): FailedExpectation {
   const column = columnOf(r.kwargs);
-  const single = typeof r.kwargs.column === 'string' ? r.kwargs.column : undefined;
   return {
     suite: r.suite,
     table: r.table_name,
@@ -172,9 +171,7 @@ function failedExpectation(r: FailedExpectationRow, dataDocsDir: string): Failed
     observed: r.observed,
     ...(r.unexpected_count !== null ? { unexpectedCount: r.unexpected_count } : {}),
     ...(r.element_count !== null ? { elementCount: r.element_count } : {}),
-    samples: (r.sample ?? [])
-      .slice(0, SAMPLES)
-      .map((row) => (single !== undefined && single in row ? row[single] : row)),
+    samples: sampleValues(r.sample ?? [], r.kwargs),
     summary: r.summary,
     ...(r.docs_path ? { dataDocs: path.join(dataDocsDir, r.docs_path) } : {}),
   };

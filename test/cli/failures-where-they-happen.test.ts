@@ -136,10 +136,10 @@ test('a failed checkpoint prints each failing expectation with column, observed 
       /^check_people failed on try 1: quality gate people failed on app\.people: 2 expectation\(s\) failed$/m,
     );
     expect(r.stdout).toMatch(
-      /^ {2}failed: people\[0\] expect_column_values_to_not_be_null on column email of app\.people: 1 of 3 rows .*\n {4}observed: [\d.]+; 1 unexpected of 3; samples: null$/m,
+      /^ {2}failed: people\[0\] expect_column_values_to_not_be_null on column email of app\.people: 1 of 3 rows .*\n {4}observed: [\d.]+ %; 1 unexpected of 3; samples: null$/m,
     );
     expect(r.stdout).toMatch(
-      /^ {2}failed: people\[1\] expect_column_values_to_be_between on column age of app\.people: .*\n {4}observed: [\d.]+; 1 unexpected of 3; samples: 200\n {4}Data Docs: \.sluice\/data-docs\/validations\/people\/\d+\.html$/m,
+      /^ {2}failed: people\[1\] expect_column_values_to_be_between on column age of app\.people: .*\n {4}observed: [\d.]+ %; 1 unexpected of 3; samples: 200\n {4}Data Docs: \.sluice\/data-docs\/validations\/people\/\d+\.html$/m,
     );
     expect(r.stdout).not.toMatch(/failed: people\[2\]/); // it passed
     const page = /Data Docs: (\S+)/.exec(r.stdout)![1];
@@ -151,7 +151,7 @@ test('a failed checkpoint prints each failing expectation with column, observed 
     // tasks test runs outside any run: the same expectations, from the validation it just stored.
     const t = await d.sluice(['tasks', 'test', 'gate', 'check_people']);
     expect(t.code).toBe(1);
-    expect(t.stdout).toMatch(/^ {4}observed: [\d.]+; 1 unexpected of 3; samples: 200$/m);
+    expect(t.stdout).toMatch(/^ {4}observed: [\d.]+ %; 1 unexpected of 3; samples: 200$/m);
     expect(t.stdout).toMatch(
       /Data Docs: \.sluice\/data-docs\/validations\/people\/\d+\.html\ngate\.check_people failed after/,
     );

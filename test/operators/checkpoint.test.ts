@@ -5,6 +5,7 @@ import { triggerDag } from '../../src/actions/trigger-dag';
 import { syncDagFiles, type Runtime } from '../../src/actions/runtime';
 import { tempProject, testRuntime } from '../support/sandbox';
 import { runSluice } from '../support/processes';
+import { checkpoint } from '../../operators/checkpoint';
 
 const p = tempProject();
 const suites = path.join(p.dir, 'expectations');
@@ -151,4 +152,62 @@ test('the expectations CLI: lint names file, line and JSON pointer; validate exi
   );
   expect(lint.stdout).toMatch(/expectations\/broken\.json:\d+:\d+: \/expectations\/1\/kwargs\/min_vaule: .*min_value/);
   expect(existsSync(path.join(p.dir, '.sluice', 'data-docs', 'index.html'))).toBe(true);
+});
+
+test('a checkpoint reads its suites when the DAG file is parsed: a missing or invalid suite, or a table that names nothing, is a problem of the task', () => {
+  const q = tempProject();
+  try {
+    const dir = path.join(q.dir, 'expectations');
+    mkdirSync(dir);
+    mkdirSync(path.join(q.dir, 'sql', 'staging'), { recursive: true });
+    writeFileSync(path.join(q.dir, 'sql', 'staging', 'stg_payments.sql'), 'select 1 as payment_id\n');
+    const write = (name: string, text: string) => writeFileSync(path.join(dir, `${name}.json`), text);
+    const one = (name: string, table: string, kwargs?: object) =>
+      write(
+        name,
+        JSON.stringify(
+          {
+            name,
+            table,
+            expectations: [
+              kwargs
+                ? { type: 'expect_table_row_count_to_equal_other_table', kwargs }
+                : { type: 'expect_table_row_count_to_be_between', kwargs: { min_value: 1 } },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
+    one('stg_payments', 'stg_payments');
+    one('typo_table', 'stg_payment');
+    one('typo_other', 'stg_payments', { other_table_name: 'stg_paymnts' });
+    one('outside', 'public.legacy_payments', { other_table_name: 'stg_payments' });
+    write('not_json', '{\n  "name": "not_json",\n  "table": "stg_payments",,\n}\n');
+    write(
+      'invalid',
+      '{\n  "name": "invalid",\n  "table": "stg_payments",\n  "expectations": [{ "type": "expect_table_row_count_to_be_betwen" }]\n}\n',
+    );
+    const opts = { suitesDir: dir, projectDir: q.dir };
+
+    const good = checkpoint({ id: 'gate', suites: ['stg_payments', 'outside'], ...opts });
+    expect(good.problems).toBeUndefined();
+    expect(good.consumes).toEqual(['staging.stg_payments', 'public.legacy_payments']);
+
+    const bad = checkpoint({
+      id: 'gate',
+      suites: ['stg_payment', 'typo_table', 'typo_other', 'not_json', 'invalid'],
+      ...opts,
+    });
+    const hint = (t: string) => `; a table outside the project is written schema.table, e.g. "public.${t}"`;
+    expect(bad.problems).toEqual([
+      `suite "stg_payment": no expectation suite "stg_payment" in ${dir} (did you mean "stg_payments"?) (suites: invalid, not_json, outside, stg_payments, typo_other, typo_table)`,
+      `suite "typo_table": ${dir}/typo_table.json:3:12: /table: table "stg_payment" is no model, seed or source (did you mean "stg_payments"?)${hint('stg_payment')}`,
+      `suite "typo_other": ${dir}/typo_other.json:8:29: /expectations/0/kwargs/other_table_name: table "stg_paymnts" is no model, seed or source (did you mean "stg_payments"?)${hint('stg_paymnts')}`,
+      `suite "not_json": ${dir}/not_json.json:3:27: not valid JSON: expected a property name in double quotes, found ","`,
+      `suite "invalid": ${dir}/invalid.json:4:30: /expectations/0/type: unknown expectation type "expect_table_row_count_to_be_betwen" (did you mean "expect_table_row_count_to_be_between"?)`,
+    ]);
+  } finally {
+    q.cleanup();
+  }
 });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { lintSuites } from '../../checks/lint';
-import { validateSuiteNow } from '../../actions/validate-suite';
+import { chooseSuites, validateSuitesNow, type SuiteOutcome } from '../../actions/validate-suite';
+import { observedText, sampleValues, showValue } from '../../checks/result-text';
 import { formatIssue } from '../../errors/errors';
 import { warehouseOf } from '../../warehouse/database-warehouse';
 import { config, withRuntime } from '../context';
@@ -15,7 +16,7 @@ export function expectationsCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
       const cfg = config();
-      const r = lintSuites(cfg.expectationsDir);
+      const r = lintSuites(cfg.expectationsDir, cfg.projectRoot);
       const rel = (f: string) => path.relative(process.cwd(), f) || f;
       if (o.json)
         console.log(
@@ -34,47 +35,78 @@ export function expectationsCommands(program: Command): void {
       if (r.issues.length) process.exitCode = 1;
     });
 
-  ex.command('validate <suite>')
+  ex.command('validate [suites...]')
     .description(
-      "validate one suite now; print each expectation's result; exit 1 if an error-severity expectation failed",
+      "validate suites now (default: every suite in the folder), as dbt test; print each expectation's result; exit 1 if an error-severity expectation failed or a suite could not run",
     )
     .option(
       '--date <YYYY-MM-DD>',
       "ds for {{ds}} in the suite's where and the data interval end for freshness (default: today, UTC)",
     )
     .option('--json', 'machine-readable output')
-    .action(async (name: string, o: { date?: string; json?: boolean }) => {
+    .action(async (names: string[], o: { date?: string; json?: boolean }) => {
       const cfg = config();
-      const { result: v, page } = await withRuntime(
+      const chosen = chooseSuites(cfg.expectationsDir, names); // a typo fails before the database is opened
+      const outcomes = await withRuntime(
         cfg,
-        (rt) => validateSuiteNow(warehouseOf(rt.db), cfg, name, o.date),
+        (rt) => validateSuitesNow(warehouseOf(rt.db), cfg, chosen, o.date, o.json ? undefined : printOutcome),
         { announce: !o.json },
       );
-      if (o.json) console.log(json({ ...v, dataDocs: page }));
-      else {
+      const ran = outcomes.flatMap((x) => ('result' in x ? [x.result] : []));
+      const failed = ran.filter((v) => !v.success).length;
+      const broken = outcomes.length - ran.length;
+      const success = failed === 0 && broken === 0;
+      if (o.json)
         console.log(
-          table(
-            ['#', 'expectation', 'severity', 'result', 'observed', 'summary'],
-            v.results.map((r) => [
-              r.index,
-              r.type,
-              r.severity,
-              r.success ? 'passed' : r.severity === 'warn' ? 'WARNING' : 'FAILED',
-              short(r.observed),
-              r.summary,
-            ]),
-          ),
+          json({
+            success,
+            suites: outcomes.map((x) =>
+              'result' in x
+                ? { ...x.result, dataDocs: x.page }
+                : { suite: x.suite, error: { code: x.error.code, message: x.error.message, issues: x.error.issues } },
+            ),
+          }),
         );
+      else
         console.log(
-          `\n${v.suite} on ${v.table}: ${v.success ? 'passed' : 'FAILED'} — ${v.errors} error(s), ${v.warnings} warning(s), ${v.queries} quer${v.queries === 1 ? 'y' : 'ies'} in ${Math.round(v.ms)} ms`,
+          `\n${outcomes.length} suite(s): ${ran.length - failed} passed, ${failed} failed${broken ? `, ${broken} could not run` : ''} — ` +
+            `${ran.reduce((n, v) => n + v.errors, 0)} error(s), ${ran.reduce((n, v) => n + v.warnings, 0)} warning(s)`,
         );
-        console.log(`Data Docs: ${path.relative(process.cwd(), page)}`);
-      }
-      if (!v.success) process.exitCode = 1;
+      if (!success) process.exitCode = 1;
     });
 }
 
-function short(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+/** One suite's table of results, its verdict and its Data Docs page (or why it could not run). */
+function printOutcome(x: SuiteOutcome): void {
+  if (!('result' in x)) {
+    console.log(`\n${x.suite}: could not run: ${x.error.message}`);
+    return;
+  }
+  const v = x.result;
+  console.log(
+    `\n${table(
+      ['#', 'expectation', 'severity', 'result', 'observed', 'samples', 'summary'],
+      v.results.map((r) => [
+        r.index,
+        r.type,
+        r.severity,
+        r.success ? 'passed' : r.severity === 'warn' ? 'WARNING' : 'FAILED',
+        short(observedText(r, 40)),
+        short(
+          sampleValues(r.sample ?? [], r.kwargs)
+            .map((s) => showValue(s))
+            .join(', '),
+        ),
+        r.summary,
+      ]),
+    )}`,
+  );
+  console.log(
+    `\n${v.suite} on ${v.table}: ${v.success ? 'passed' : 'FAILED'} — ${v.errors} error(s), ${v.warnings} warning(s), ${v.queries} quer${v.queries === 1 ? 'y' : 'ies'} in ${Math.round(v.ms)} ms`,
+  );
+  console.log(`Data Docs: ${path.relative(process.cwd(), x.page)}`);
+}
+
+function short(s: string): string {
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }
