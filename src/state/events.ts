@@ -18,7 +18,9 @@ export type EventKind =
   | 'import_error' // a DAG file started failing to import (or its error changed)
   | 'import_fixed' // a DAG file that failed imports again
   | 'check_failed' // a quality gate closed: an error-severity expectation failed
-  | 'check_warned'; // warn-severity expectations failed; the run went on
+  | 'check_warned' // warn-severity expectations failed; the run went on
+  | 'tasks_cleared' // a person cleared task instances to run them again (payload: tasks, by)
+  | 'task_marked'; // a person set a task instance's state (payload: from, to, by)
 
 export interface EventRecord {
   readonly kind: EventKind;

@@ -13,13 +13,14 @@ export interface RunRow {
   readonly data_interval_start: Date;
   readonly data_interval_end: Date;
   readonly conf: JsonObject;
+  readonly dag_version_id: number;
   readonly queued_at: Date;
   readonly start_date: Date | null;
   readonly end_date: Date | null;
 }
 
 const RUN_COLUMNS = `id, dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, conf,
-  queued_at, start_date, end_date`;
+  dag_version_id, queued_at, start_date, end_date`;
 
 /** Runs, newest first (by when they were created), optionally of one DAG and in one state. */
 export async function listRuns(

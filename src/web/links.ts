@@ -8,6 +8,9 @@ export const links = {
   trigger: (dagId: string) => `/dags/${e(dagId)}/trigger`,
   pause: (dagId: string) => `/dags/${e(dagId)}/pause`,
   run: (dagId: string, runId: string) => `/dags/${e(dagId)}/runs/${e(runId)}`,
+  clear: (dagId: string, runId: string, taskId: string) =>
+    `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}/clear`,
+  mark: (dagId: string, runId: string, taskId: string) => `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}/mark`,
   taskInstance: (dagId: string, runId: string, taskId: string, tryNumber?: number) =>
     `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}${tryNumber ? `?try=${tryNumber}` : ''}`,
 };

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { dagFile, tempProject } from '../support/sandbox';
@@ -8,6 +10,7 @@ import { ROUTES } from '../../src/web/api/routes';
 const HOSTILE = `<script>alert("x")</script> & 'q'`;
 
 const p = tempProject();
+const FLAG = path.join(p.dir, 'flip.flag');
 p.write(
   'pipelines.ts',
   dagFile(`
@@ -19,6 +22,13 @@ export const hostile = defineDag({
   id: 'hostile', schedule: null, startDate: '2026-01-01', description: ${JSON.stringify(HOSTILE)}, tags: [${JSON.stringify(HOSTILE)}],
   owner: ${JSON.stringify(HOSTILE)},
   tasks: [task('say', () => { console.log(${JSON.stringify(HOSTILE)}); return ${JSON.stringify(HOSTILE)}; })],
+});
+export const flip = defineDag({
+  id: 'flip', schedule: null, startDate: '2026-01-01',
+  tasks: [
+    task('a', () => { if (require('node:fs').existsSync(${JSON.stringify(FLAG)})) throw new Error('flag is up'); return 'a'; }),
+    task({ id: 'b', upstream: ['a'], run: () => 'b' }),
+  ],
 });
 export const fails = defineDag({
   id: 'fails', schedule: null, startDate: '2026-01-01',
@@ -110,10 +120,12 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     const write = ROUTES.filter((r) => r.permission === 'operate');
     expect(write.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'patch /dags/{dag_id}',
+      'patch /dags/{dag_id}/runs/{run_id}/tasks/{task_id}',
       'post /dags/{dag_id}/runs',
+      'post /dags/{dag_id}/runs/{run_id}/clear',
     ]);
     for (const r of write) {
-      const url = r.path.replace('{dag_id}', 'ok');
+      const url = r.path.replace('{dag_id}', 'ok').replace('{run_id}', 'x').replace('{task_id}', 'a');
       const res = await api(
         tokens.viewer,
         r.method.toUpperCase(),
@@ -197,7 +209,7 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     expect(
       (await api(tokens.viewer, 'GET', '/dags?q=HOST')).body.items.map((d: { dag_id: string }) => d.dag_id),
     ).toEqual(['hostile']);
-    expect((await api(tokens.viewer, 'GET', '/dags?limit=2&offset=0')).body).toMatchObject({ total: 3, limit: 2 });
+    expect((await api(tokens.viewer, 'GET', '/dags?limit=2&offset=0')).body).toMatchObject({ total: 4, limit: 2 });
     for (const q of ['limit=0', 'limit=1001', 'offset=-1', 'limit=abc', 'paused=maybe']) {
       const bad = await api(tokens.viewer, 'GET', `/dags?${q}`);
       expect([q, bad.status, bad.body.error.code]).toEqual([q, 400, 'USAGE']);
@@ -208,7 +220,7 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     expect(
       (await api(tokens.viewer, 'GET', `/dags?q=${encodeURIComponent("'; DROP TABLE sluice.dag; --")}`)).status,
     ).toBe(200);
-    expect((await api(tokens.viewer, 'GET', '/dags')).body.total).toBe(3);
+    expect((await api(tokens.viewer, 'GET', '/dags')).body.total).toBe(4);
     const errors = await api(tokens.viewer, 'GET', '/import-errors');
     conforms('get', '/import-errors', 200, errors.body);
     expect(errors.body.items.length).toBeGreaterThan(0);
@@ -217,6 +229,80 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
       'startDate "never" is not a date (use YYYY-MM-DD or an ISO date-time)',
     );
   }, 60_000);
+
+  test('clear a failed task with its downstream (dry run first) and watch it run again; mark a task', async () => {
+    writeFileSync(FLAG, 'up');
+    const made = await api(tokens.op, 'POST', '/dags/flip/runs', { dag_run_id: 'flip_1' });
+    expect(made.status).toBe(201);
+    let last: unknown;
+    const ended = async (state: string) =>
+      waitFor(
+        async () => {
+          const r = await api(tokens.viewer, 'GET', '/dags/flip/runs/flip_1');
+          last = r.body;
+          return r.body.state === state ? r.body : undefined;
+        },
+        60_000,
+        `flip_1 ${state}`,
+      ).catch((e) => {
+        throw new Error(`${(e as Error).message}: ${JSON.stringify(last)}\n${stack.output().slice(-3000)}`);
+      });
+    const states = (run: { task_instances: Array<{ task_id: string; state: string }> }) =>
+      Object.fromEntries(run.task_instances.map((t) => [t.task_id, t.state]));
+    expect(states(await ended('failed'))).toEqual({ a: 'failed', b: 'upstream_failed' });
+    rmSync(FLAG);
+    // The dry run (the default) lists and changes nothing; a Viewer may not even ask.
+    const dry = await api(tokens.op, 'POST', '/dags/flip/runs/flip_1/clear', { task_ids: ['a'] });
+    conforms('post', '/dags/{dag_id}/runs/{run_id}/clear', 200, dry.body);
+    expect(dry.body).toEqual({
+      dry_run: true,
+      task_instances: [
+        { task_id: 'a', state: 'failed' },
+        { task_id: 'b', state: 'upstream_failed' },
+      ],
+    });
+    expect((await api(tokens.viewer, 'GET', '/dags/flip/runs/flip_1')).body.state).toBe('failed');
+    expect((await api(tokens.viewer, 'POST', '/dags/flip/runs/flip_1/clear', { task_ids: ['a'] })).status).toBe(403);
+    const page = await admin.get('/dags/flip/runs/flip_1/tasks/a/clear');
+    expect(page.text_).toContain('These 2 task instance(s) will be reset and run again');
+    const onlyA = await admin.get('/dags/flip/runs/flip_1/tasks/a/clear?set=1');
+    expect(onlyA.text_).toContain('These 1 task instance(s)');
+    const cleared = await admin.request('POST', '/dags/flip/runs/flip_1/tasks/a/clear', {
+      form: { _csrf: admin.csrf, downstream: '1' },
+    });
+    expect([cleared.status, cleared.headers.get('location')]).toEqual([303, '/dags/flip']);
+    const done = await ended('success');
+    expect(states(done)).toEqual({ a: 'success', b: 'success' });
+    const a = await api(tokens.viewer, 'GET', '/dags/flip/runs/flip_1/tasks/a');
+    expect(a.body.tries.map((t: { try_number: number; state: string }) => `${t.try_number}:${t.state}`)).toEqual([
+      '1:failed',
+      '2:success',
+    ]);
+    expect(a.body.return_value).toBe('a');
+    // Marking b failed fails the run again (b is a leaf); marking it success recovers it.
+    const marked = await api(tokens.op, 'PATCH', '/dags/flip/runs/flip_1/tasks/b', { state: 'failed' });
+    conforms('patch', '/dags/{dag_id}/runs/{run_id}/tasks/{task_id}', 200, marked.body);
+    expect(marked.body.instance.state).toBe('failed');
+    expect((await ended('failed')).state).toBe('failed');
+    await api(tokens.op, 'PATCH', '/dags/flip/runs/flip_1/tasks/b', { state: 'success' });
+    expect((await ended('success')).state).toBe('success');
+    expect((await api(tokens.op, 'PATCH', '/dags/flip/runs/flip_1/tasks/b', { state: 'done' })).status).toBe(400);
+    const nope = await api(tokens.op, 'POST', '/dags/flip/runs/flip_1/clear', { task_ids: ['c'], dry_run: false });
+    expect([nope.status, nope.body.error.code]).toEqual([404, 'TASK_NOT_FOUND']);
+    // The CLI calls the same actions: a dry run unless --yes.
+    const cli = await stack.sluice(['tasks', 'clear', 'flip', 'flip_1', 'a']);
+    expect(cli.stdout).toMatch(/^a\s+success\nb\s+success\n\n2 task\(s\) would be cleared; add --yes to clear them\n$/);
+    expect((await stack.sluice(['tasks', 'mark', 'flip', 'flip_1', 'b', 'done'])).stderr).toContain(
+      'state must be success or failed, got "done"',
+    );
+    // The audit trail names who did it.
+    const events = await stack.sluice([
+      'sql',
+      "select kind, payload->>'by' as by from sluice.event where kind in ('tasks_cleared', 'task_marked') order by id",
+      '--csv',
+    ]);
+    expect(events.stdout).toBe('kind,by\ntasks_cleared,admin\ntask_marked,op\ntask_marked,op\n');
+  }, 120_000);
 
   test('pages: login, the DAG list with the import error, roles, CSRF', async () => {
     const wrong = await new WebClient(stack.url).login('admin', 'not-the-password');

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { testTask } from '../../actions/test-task';
 import { findTaskTry, followTaskTryLog, taskTryLog } from '../../actions/task-logs';
 import { syncDagFiles } from '../../actions/runtime';
+import os from 'node:os';
 import { SluiceError } from '../../errors/errors';
+import { clearTasks, markTask, planClear } from '../../actions/task-interventions';
 import { config, optionalDate, parseConf, withRuntime } from '../context';
 import { syncAndFind } from './dags';
 import { ms } from '../output';
@@ -54,6 +56,47 @@ export function tasksCommands(program: Command): void {
         if (o.follow) await followTaskTryLog(rt.db, t, (text) => process.stdout.write(text));
         else process.stdout.write(await taskTryLog(rt.db, t));
       });
+    });
+  tasks
+    .command('clear <dag> <run_id> <tasks...>')
+    .description(
+      'run tasks of a run again (with their downstream unless --no-downstream); lists them, then --yes clears',
+    )
+    .option('--no-downstream', 'only the named tasks, not those after them')
+    .option('--upstream', 'also the tasks before them')
+    .option('--only-failed', 'only tasks that failed or were never run because an upstream failed')
+    .option('-y, --yes', 'clear them (without it, only list what would be cleared)')
+    .action(
+      async (
+        dagId: string,
+        runId: string,
+        taskIds: string[],
+        o: { downstream: boolean; upstream?: boolean; onlyFailed?: boolean; yes?: boolean },
+      ) => {
+        const req = { dagId, runId, taskIds, downstream: o.downstream, upstream: o.upstream, onlyFailed: o.onlyFailed };
+        const plan = await withRuntime(config(), (rt) =>
+          o.yes ? clearTasks(rt, { ...req, by: `cli:${os.userInfo().username}` }) : planClear(rt, req),
+        );
+        if (!plan.tasks.length) return void console.log('nothing to clear: no such task has run yet');
+        for (const t of plan.tasks) console.log(`${t.taskId.padEnd(32)} ${t.state}`);
+        console.log(
+          o.yes
+            ? `cleared ${plan.tasks.length} task(s) of run ${plan.runId}: the scheduler runs them again`
+            : `\n${plan.tasks.length} task(s) would be cleared; add --yes to clear them`,
+        );
+      },
+    );
+
+  tasks
+    .command('mark <dag> <run_id> <task> <state>')
+    .description('set an ended task instance to success or failed; its downstream tasks follow')
+    .action(async (dagId: string, runId: string, taskId: string, state: string) => {
+      if (state !== 'success' && state !== 'failed')
+        throw new SluiceError('USAGE', `state must be success or failed, got "${state}"`);
+      const r = await withRuntime(config(), (rt) =>
+        markTask(rt, { dagId, runId, taskId, state, by: `cli:${os.userInfo().username}` }),
+      );
+      console.log(`${dagId}.${taskId} in run ${runId}: ${r.was} -> ${state}`);
     });
 }
 

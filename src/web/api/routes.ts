@@ -8,13 +8,14 @@ import { findDag } from '../../actions/find-dag';
 import { listDags, type DagListing } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { countDagRuns, listDagRuns, showRun, type RunListing } from '../../actions/runs';
-import { taskInstanceDetail, taskInstanceLog } from '../../actions/task-instance';
+import { taskInstanceDetail, taskInstanceLog, type TaskInstanceDetail } from '../../actions/task-instance';
+import { clearTasks, markTask, planClear } from '../../actions/task-interventions';
 import { triggerDag } from '../../actions/trigger-dag';
 import type { Permission } from '../../auth/roles';
 import type { JsonObject } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import { importErrors } from '../../state/import-errors';
-import { requires } from '../auth';
+import { requires, viewerOf, type Viewer } from '../auth';
 import type { WebDeps } from '../app';
 import { openApiDocument } from './openapi';
 import { page, ref, TASK_INSTANCE_DETAIL } from './schemas';
@@ -36,7 +37,7 @@ export interface ApiRoute {
   readonly status?: number;
   /** The success response's schema; `text` for plain text (logs). */
   readonly response: Record<string, unknown> | 'text';
-  readonly handle: (req: Request, deps: WebDeps) => Promise<unknown>;
+  readonly handle: (req: Request, deps: WebDeps, viewer: Viewer | undefined) => Promise<unknown>;
 }
 
 export const DEFAULT_LIMIT = 100;
@@ -103,6 +104,27 @@ const runOut = (r: RunListing) => ({
 });
 
 const p = (req: Request, name: string) => req.params[name] as string;
+
+const taskInstanceOut = (d: TaskInstanceDetail) => {
+  const i = d.instance;
+  return {
+    dag_id: d.dagId,
+    run_id: d.run.run_id,
+    instance: {
+      task_id: i.task_id,
+      operator: i.operator,
+      state: i.state,
+      try_number: i.try_number,
+      max_tries: i.max_tries,
+      start_date: i.start_date,
+      end_date: i.end_date,
+      duration_ms: i.duration_ms,
+    },
+    tries: d.tries.map((t) => ({ ...t })),
+    ...(d.returnValue === undefined ? {} : { return_value: d.returnValue }),
+    ...(d.failure ? { failure: d.failure } : {}),
+  };
+};
 
 async function oneDag(deps: WebDeps, dagId: string) {
   await findDag(deps.rt.db, dagId);
@@ -261,26 +283,56 @@ export const ROUTES: readonly ApiRoute[] = [
     summary: 'one task instance: its tries, return value and why it failed',
     permission: 'read',
     response: TASK_INSTANCE_DETAIL,
-    handle: async (req, deps) => {
-      const d = await taskInstanceDetail(deps.rt, p(req, 'dag_id'), p(req, 'run_id'), p(req, 'task_id'));
-      const i = d.instance;
-      return {
-        dag_id: d.dagId,
-        run_id: d.run.run_id,
-        instance: {
-          task_id: i.task_id,
-          operator: i.operator,
-          state: i.state,
-          try_number: i.try_number,
-          max_tries: i.max_tries,
-          start_date: i.start_date,
-          end_date: i.end_date,
-          duration_ms: i.duration_ms,
-        },
-        tries: d.tries.map((t) => ({ ...t })),
-        ...(d.returnValue === undefined ? {} : { return_value: d.returnValue }),
-        ...(d.failure ? { failure: d.failure } : {}),
+    handle: async (req, deps) =>
+      taskInstanceOut(await taskInstanceDetail(deps.rt, p(req, 'dag_id'), p(req, 'run_id'), p(req, 'task_id'))),
+  },
+  {
+    method: 'post',
+    path: `${RUN}/clear`,
+    summary: 'clear task instances so they run again (dry_run, the default, only lists them)',
+    permission: 'operate',
+    body: ref('ClearBody'),
+    response: ref('ClearResult'),
+    handle: async (req, deps, viewer) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (!Array.isArray(b.task_ids) || !b.task_ids.length || !b.task_ids.every((t) => typeof t === 'string'))
+        throw new SluiceError('USAGE', 'task_ids must be a non-empty list of task ids');
+      for (const k of ['include_downstream', 'include_upstream', 'only_failed', 'dry_run'])
+        if (b[k] !== undefined && typeof b[k] !== 'boolean')
+          throw new SluiceError('USAGE', `${k} must be true or false`);
+      const dryRun = b.dry_run !== false;
+      const request = {
+        dagId: p(req, 'dag_id'),
+        runId: p(req, 'run_id'),
+        taskIds: b.task_ids as string[],
+        downstream: b.include_downstream !== false,
+        upstream: b.include_upstream === true,
+        onlyFailed: b.only_failed === true,
+        by: viewer?.user.username,
       };
+      const plan = dryRun ? await planClear(deps.rt, request) : await clearTasks(deps.rt, request);
+      return { dry_run: dryRun, task_instances: plan.tasks.map((t) => ({ task_id: t.taskId, state: t.state })) };
+    },
+  },
+  {
+    method: 'patch',
+    path: TASK,
+    summary: 'mark an ended task instance success or failed',
+    permission: 'operate',
+    body: ref('TaskPatch'),
+    response: TASK_INSTANCE_DETAIL,
+    handle: async (req, deps, viewer) => {
+      const state = (req.body as { state?: unknown })?.state;
+      if (state !== 'success' && state !== 'failed')
+        throw new SluiceError('USAGE', 'the body must be {"state": "success"|"failed"}');
+      await markTask(deps.rt, {
+        dagId: p(req, 'dag_id'),
+        runId: p(req, 'run_id'),
+        taskId: p(req, 'task_id'),
+        state,
+        by: viewer?.user.username,
+      });
+      return taskInstanceOut(await taskInstanceDetail(deps.rt, p(req, 'dag_id'), p(req, 'run_id'), p(req, 'task_id')));
     },
   },
   {
@@ -315,7 +367,7 @@ export function apiRoutes(deps: WebDeps): Router {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     const guard = route.permission === 'public' ? [] : [requires(route.permission)];
     router[route.method](expressPath, ...guard, async (req: Request, res: Response) => {
-      const out = await route.handle(req, deps);
+      const out = await route.handle(req, deps, viewerOf(res));
       res.status(route.status ?? 200);
       if (route.response === 'text') res.type('text/plain; charset=utf-8').send(String(out));
       else res.json(out);

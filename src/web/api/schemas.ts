@@ -79,6 +79,25 @@ export const SCHEMAS = {
     [],
   ),
   DagPatch: obj({ is_paused: { type: 'boolean' } }),
+  ClearBody: obj(
+    {
+      task_ids: { type: 'array', items: str, minItems: 1 },
+      include_downstream: { type: 'boolean', default: true },
+      include_upstream: { type: 'boolean', default: false },
+      only_failed: { type: 'boolean', default: false },
+      dry_run: {
+        type: 'boolean',
+        default: true,
+        description: 'list what would be cleared, change nothing (the default)',
+      },
+    },
+    ['task_ids'],
+  ),
+  ClearResult: obj({
+    dry_run: { type: 'boolean' },
+    task_instances: { type: 'array', items: obj({ task_id: str, state: str }) },
+  }),
+  TaskPatch: obj({ state: { enum: ['success', 'failed'] } }),
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -1,12 +1,33 @@
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import { taskInstanceDetail, taskInstanceLog } from '../../actions/task-instance';
+import { clearTasks, markTask, planClear, type ClearRequest } from '../../actions/task-interventions';
+import { can } from '../../auth/roles';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import { links } from '../links';
 import type { WebDeps } from '../app';
 
+const flag = (v: unknown, fallback: boolean) => (v === undefined ? fallback : v === '1' || v === 'on' || v === 'true');
+
+/** The clear options of a form or a query: downstream on, upstream and only-failed off, as Airflow's dialog. */
+function clearRequest(req: Request, source: Record<string, unknown>): ClearRequest {
+  const { dagId, runId, taskId } = req.params as Record<string, string>;
+  // A submitted options form sends only the boxes that are ticked.
+  const ticked = source.set === '1';
+  return {
+    dagId,
+    runId,
+    taskIds: [taskId],
+    downstream: flag(source.downstream, !ticked),
+    upstream: flag(source.upstream, false),
+    onlyFailed: flag(source.only_failed, false),
+  };
+}
+
 export function taskInstancePages(app: Express, deps: WebDeps): void {
-  app.get('/dags/:dagId/runs/:runId/tasks/:taskId', requires('read'), async (req, res) => {
+  const TI = '/dags/:dagId/runs/:runId/tasks/:taskId';
+
+  app.get(TI, requires('read'), async (req, res) => {
     const { dagId, runId, taskId } = req.params as Record<string, string>;
     const d = await taskInstanceDetail(deps.rt, dagId, runId, taskId);
     const latest = d.tries.at(-1)?.try_number;
@@ -14,16 +35,21 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
     if (wanted !== undefined && !Number.isInteger(wanted))
       throw new SluiceError('USAGE', `try must be a whole number, got "${String(req.query.try)}"`);
     const log = wanted === undefined ? undefined : await taskInstanceLog(deps.rt, d, wanted);
+    const viewer = viewerOf(res)!;
+    const busy = d.instance.state === 'running' || d.instance.state === 'queued';
     res.type('html').send(
       deps.render('task-instance', {
         title: `${taskId} · ${runId}`,
-        viewer: viewerOf(res),
+        viewer,
+        canOperate: can(viewer.user.role, 'operate') && !busy && d.instance.state !== 'none',
+        clearUrl: links.clear(dagId, runId, taskId),
+        markUrl: links.mark(dagId, runId, taskId),
         dagId,
         dagUrl: links.dag(dagId),
         runUrl: links.run(dagId, runId),
         timezone: d.timezone,
         d,
-        running: d.instance.state === 'running' || d.instance.state === 'queued',
+        running: busy,
         tries: d.tries.map((t) => ({
           ...t,
           url: links.taskInstance(dagId, runId, taskId, t.try_number),
@@ -36,5 +62,39 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
         fragment: req.query.fragment === '1',
       }),
     );
+  });
+
+  // The dry run: what clearing with these options resets, to confirm before anything changes.
+  app.get(`${TI}/clear`, requires('operate'), async (req, res) => {
+    const r = clearRequest(req, req.query);
+    const plan = await planClear(deps.rt, r);
+    const viewer = viewerOf(res)!;
+    res.type('html').send(
+      deps.render('clear', {
+        title: `Clear ${r.taskIds[0]}`,
+        viewer,
+        csrf: viewer.csrfToken,
+        plan,
+        options: r,
+        action: links.clear(r.dagId, r.runId, r.taskIds[0]),
+        back: links.taskInstance(r.dagId, r.runId, r.taskIds[0]),
+        dagUrl: links.dag(r.dagId),
+      }),
+    );
+  });
+
+  app.post(`${TI}/clear`, requires('operate'), async (req, res) => {
+    const r = clearRequest(req, req.body ?? {});
+    await clearTasks(deps.rt, { ...r, by: viewerOf(res)!.user.username });
+    res.redirect(303, links.dag(r.dagId));
+  });
+
+  app.post(`${TI}/mark`, requires('operate'), async (req, res) => {
+    const { dagId, runId, taskId } = req.params as Record<string, string>;
+    const state = req.body?.state;
+    if (state !== 'success' && state !== 'failed')
+      throw new SluiceError('USAGE', `state must be success or failed, got "${String(state)}"`);
+    await markTask(deps.rt, { dagId, runId, taskId, state, by: viewerOf(res)!.user.username });
+    res.redirect(303, links.taskInstance(dagId, runId, taskId));
   });
 }
