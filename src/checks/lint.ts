@@ -19,8 +19,18 @@ export interface LintResult {
 
 export function lintSuites(folder: string, projectRoot?: string): LintResult {
   const dir = path.resolve(folder);
+  // Absolute and with its setting, as the DAG folder's: run from the wrong directory, a relative name says nothing.
   if (!existsSync(dir))
-    return { files: [], suites: [], issues: [{ file: dir, pointer: '', message: 'no such folder' }] };
+    return {
+      files: [],
+      suites: [],
+      issues: [
+        {
+          pointer: '',
+          message: `the expectations folder ${dir} does not exist (SLUICE_EXPECTATIONS_DIR; create it, or set SLUICE_EXPECTATIONS_DIR to the folder holding your suites)`,
+        },
+      ],
+    };
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

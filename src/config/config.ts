@@ -56,7 +56,11 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['DATABASE_URL', 'Postgres connection string; unset = embedded PGlite in $SLUICE_HOME/pgdata', '(embedded)'],
   ['SLUICE_HOME', 'State folder for the embedded database, local lake and logs', '.sluice'],
   ['SLUICE_DAGS_FOLDER', 'Folder walked for DAG files (**/*.ts)', 'dags'],
-  ['SLUICE_PROJECT_DIR', 'Folder holding sql/ (models, sources.yml, macros)', '.'],
+  [
+    'SLUICE_PROJECT_DIR',
+    'Project folder holding sql/ (models, sources.yml, macros), seeds/ and sluice_project.yml; dags/ and expectations/ have their own settings',
+    '.',
+  ],
   ['SLUICE_TARGET_DIR', 'Where `models compile` writes compiled SQL', 'target'],
   ['SLUICE_EXPECTATIONS_DIR', 'Folder of expectation suites (*.json)', 'expectations'],
   ['SLUICE_DATA_DOCS_DIR', 'Where validation results are written as static HTML (Data Docs)', '$SLUICE_HOME/data-docs'],

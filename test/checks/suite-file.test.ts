@@ -206,6 +206,16 @@ describe('suite files', () => {
     ]);
   });
 
+  test('lintSuites names a missing folder by its absolute path and its setting', () => {
+    const missing = path.join(dir, 'nope');
+    expect(lintSuites(path.relative(process.cwd(), missing)).issues).toEqual([
+      {
+        pointer: '',
+        message: `the expectations folder ${missing} does not exist (SLUICE_EXPECTATIONS_DIR; create it, or set SLUICE_EXPECTATIONS_DIR to the folder holding your suites)`,
+      },
+    ]);
+  });
+
   test('every type has a kwargs schema that rejects unknown kwargs, and there are at least 30 types', () => {
     expect(EXPECTATION_TYPES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(EXPECTATION_TYPES.map((t) => t.name)).size).toBe(EXPECTATION_TYPES.length);

@@ -111,7 +111,7 @@ export function modelsCommands(program: Command): void {
     .command('show')
     .description('compile one model and print the first rows of its SELECT (as `dbt show`); builds nothing')
     .argument('<model>', 'the model name')
-    .option('--limit <n>', `rows to show (default: ${SHOW_LIMIT})`, rowLimit, SHOW_LIMIT)
+    .option('--limit <n>', 'rows to show', rowLimit, SHOW_LIMIT)
     .option('--date <YYYY-MM-DD>', 'ds for {{ds}} and the data interval (default: today, UTC)')
     .option('--vars <json>', 'template vars')
     .option('--json', 'rows as a JSON array of objects')

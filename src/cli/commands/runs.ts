@@ -22,7 +22,7 @@ export function runsCommands(program: Command): void {
     .description('runs, newest first, with state, logical date and duration')
     .option('--dag <id>', 'runs of this DAG only')
     .option('--state <state>', 'queued, running, success or failed')
-    .option('--limit <n>', `at most this many runs (default ${DEFAULT_RUN_LIMIT})`, limit, DEFAULT_RUN_LIMIT)
+    .option('--limit <n>', 'at most this many runs', limit, DEFAULT_RUN_LIMIT)
     .option('--json', 'machine-readable output')
     .action(async (o: { dag?: string; state?: string; limit: number; json?: boolean }) => {
       const r = await withRuntime(config(), async (rt) => {
