@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code in page.evaluate and waitForFunction runs in the browser.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,7 +148,7 @@ describe.each(STACK_KINDS)('the web UI in a browser on %s', (kind) => {
       await viewer.click('a.dag-id:has-text("demo_shop")');
       expect(await viewer.locator('a:has-text("Trigger"), form[action$="/pause"]').count()).toBe(0);
       const status = await viewer.evaluate(async () => {
-        const csrf = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value;
+        const csrf = (document.querySelector('input[name=_csrf]') as unknown as { value: string }).value;
         const r = await fetch('/dags/demo_shop/pause', {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
