@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Code in page.evaluate and waitForFunction runs in the browser.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
