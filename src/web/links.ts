@@ -5,6 +5,7 @@ export const links = {
   dags: () => '/dags',
   dag: (dagId: string) => `/dags/${e(dagId)}`,
   dagCode: (dagId: string) => `/dags/${e(dagId)}/code`,
+  dagGraph: (dagId: string, runId?: string) => `/dags/${e(dagId)}/graph${runId ? `?run=${e(runId)}` : ''}`,
   trigger: (dagId: string) => `/dags/${e(dagId)}/trigger`,
   pause: (dagId: string) => `/dags/${e(dagId)}/pause`,
   run: (dagId: string, runId: string) => `/dags/${e(dagId)}/runs/${e(runId)}`,

@@ -189,6 +189,16 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     expect((await api(tokens.viewer, 'GET', '/no/such/route')).status).toBe(404);
   }, 90_000);
 
+  test('the graph draws every task, its edges and the tables it reads and writes, in the state of a run', async () => {
+    const res = await admin.get('/dags/ok/graph');
+    expect(res.status).toBe(200);
+    const svg = /<svg class="dag-graph"[\s\S]*<\/svg>/.exec(res.text_)![0];
+    expect(svg.match(/class="node node-task[^"]*"/g)).toHaveLength(2);
+    expect(svg.match(/class="edge edge-dep"/g)).toHaveLength(1);
+    expect(svg).toMatch(/<title>a: (success|none|queued|running)<\/title>/);
+    expect((await admin.get('/dags/ok/graph?run=nope')).status).toBe(404);
+  });
+
   test('lists are paginated and filtered', async () => {
     for (let i = 1; i <= 3; i++)
       expect((await api(tokens.op, 'POST', '/dags/ok/runs', { dag_run_id: `page_${i}` })).status).toBe(201);
@@ -402,6 +412,8 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
       `/dags/fails/runs/${enc(runId)}`,
       `/dags/fails/runs/${enc(runId)}/tasks/boom`,
       '/dags/hostile/code',
+      '/dags/hostile/graph',
+      `/dags/hostile/graph?run=${enc(made.body.run_id)}`,
     ];
     for (const url of pages) {
       const res = await admin.get(url);

@@ -9,6 +9,9 @@ import { can } from '../../auth/roles';
 import type { JsonObject, JsonValue } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import { gridOfDag } from '../../state/web-views';
+import { taskInstancesOfRun } from '../../state/run-listing';
+import { findRun } from '../../actions/find-run';
+import { dagGraphSvg } from '../graph-svg';
 import { requires, viewerOf } from '../auth';
 import { links } from '../links';
 import type { WebDeps } from '../app';
@@ -125,6 +128,33 @@ export function dagPages(app: Express, deps: WebDeps): void {
             };
           }),
         })),
+        fragment: req.query.fragment === '1',
+      }),
+    );
+  });
+
+  app.get('/dags/:dagId/graph', requires('read'), async (req, res) => {
+    const dagId = req.params.dagId as string;
+    const dag = await findDag(rt.db, dagId);
+    const recent = (await gridOfDag(rt.db, dagId, DEFAULT_RUNS)).runs;
+    const wanted = typeof req.query.run === 'string' ? req.query.run : undefined;
+    const run = wanted === undefined ? recent[0] : await findRun(rt.db, dagId, wanted);
+    const states = new Map(
+      run ? (await taskInstancesOfRun(rt.db, run.id)).map((t) => [t.task_id, t.state] as const) : [],
+    );
+    res.type('html').send(
+      deps.render('dag-graph', {
+        title: `${dagId} · graph`,
+        viewer: viewerOf(res),
+        dagId,
+        dagUrl: links.dag(dagId),
+        run: run && { runId: run.run_id, state: run.state },
+        runs: recent.map((r) => ({ runId: r.run_id, state: r.state, selected: r.run_id === run?.run_id })),
+        svg: dagGraphSvg(
+          dag.structure,
+          (t) => states.get(t),
+          (t) => (run && states.has(t) ? links.taskInstance(dagId, run.run_id, t) : undefined),
+        ),
         fragment: req.query.fragment === '1',
       }),
     );
