@@ -108,6 +108,10 @@ describe('template runtime', () => {
       '1:28 "v.x" is not defined: v has no "x"',
       '1:46 "../nope" is not defined: the template context has no "nope"',
     ]);
+    expect(errorsOf('{{#if @root.nested.deep.valu}}{{/if}}{{#if @root.lst}}{{/if}}')).toEqual([
+      '1:7 "@root.nested.deep.valu" is not defined: @root.nested.deep has no "valu" (did you mean "value"?)',
+      '1:44 "@root.lst" is not defined: @root has no "lst" (did you mean "list"?)',
+    ]);
     // Inside a block, a plain name is looked for in every enclosing context and block param.
     expect(errorsOf('{{#each list as |item|}}{{#if iten}}{{/if}}{{/each}}')).toEqual([
       '1:31 "iten" is not defined: the template context has no "iten" (did you mean "item"?)',

@@ -263,10 +263,11 @@ function lookup(rt: TemplateRuntime, p: Path, scope: Scope, mode: 'print' | 'arg
   for (let i = start; i < p.parts.length; i++) {
     const key = p.parts[i];
     if (!has(value, key)) {
-      if (p.data) return undefined;
+      // @index, @key…: absent outside a loop; @root.x is the root context's x like any other.
+      if (p.data && !fixed && !closed(value)) return undefined;
       const open = !fixed && !closed(value) && (value == null || Array.isArray(value) || isPlainObject(value));
       if (mode === 'argument' && (open || (i === 0 && scope.partial))) return undefined;
-      const owner = i === 0 ? 'the template context' : p.parts.slice(0, i).join('.');
+      const owner = i === 0 ? 'the template context' : `${p.data ? '@' : ''}${p.parts.slice(0, i).join('.')}`;
       const keys = i === 0 ? visibleNames(scope, p.depth) : ownKeys(value);
       throw new TemplateError(
         `"${p.original}" is not defined: ${owner} has no "${key}"${didYouMean(key, keys)}`,
