@@ -71,6 +71,17 @@ export function formatIssue(i: Issue): string {
   return loc ? `${loc}: ${i.message}` : i.message;
 }
 
+/** The same problem at the same place once (a template line in a loop, an ephemeral model inlined twice), the first kept. */
+export function uniqueIssues(issues: readonly Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.file}:${i.line}:${i.column}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function isSluiceError(e: unknown): e is SluiceError {
   return (
     e instanceof SluiceError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'SluiceError')

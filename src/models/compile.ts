@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ValidationError, isSluiceError, type Issue } from '../errors/errors';
+import { ValidationError, isSluiceError, uniqueIssues, type Issue } from '../errors/errors';
 import { didYouMean } from '../util/did-you-mean';
 import type { CompiledModel, ModelProject, RunContext } from './types';
 import { projectState } from './project';
@@ -113,7 +113,7 @@ export function compileModels(project: ModelProject, ctx: RunContext, names: rea
     throw new ValidationError(
       'MODEL_INVALID',
       `compiling ${names.length} model${names.length === 1 ? '' : 's'}`,
-      dedupe(issues),
+      uniqueIssues(issues),
     );
   return models;
 }
@@ -140,15 +140,4 @@ function readIfExists(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** An ephemeral model's problem shows up once, not once per model that inlines it. */
-function dedupe(issues: readonly Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.file}:${i.line}:${i.column}:${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

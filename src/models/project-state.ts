@@ -9,7 +9,7 @@ import type { ModelNode, ModelProject, SeedNode } from './types';
 import type { SourceCatalog } from './sources';
 import type { Program, TemplateOrigin } from './template/parse';
 import type { Helper, TemplateRuntime } from './template/runtime';
-import { createHelpers, createPrinter } from './template/helpers';
+import { createHelpers, createPrinter, createReporter } from './template/helpers';
 import type { PrintedValue } from './template/value-check';
 
 export interface TemplateUnit {
@@ -59,9 +59,18 @@ export function createState(parts: Omit<ProjectState, 'origins' | 'runtime' | 's
   for (const u of [...parts.templates.values(), ...parts.macros.values()]) origins.set(u.origin.source, u.origin);
   const partials = new Map([...parts.macros].map(([name, unit]) => [name, unit.ast]));
   const helpers: Record<string, Helper> = {};
-  const runtime = { helpers, partials, print: (value: unknown, loc: hbs.AST.SourceLocation) => print(value, loc) };
+  const hooks: { print?: TemplateRuntime['print']; report?: TemplateRuntime['report'] } = {};
+  const runtime: TemplateRuntime = {
+    helpers,
+    partials,
+    print: (...args) => hooks.print!(...args),
+    report: (e) => hooks.report!(e),
+    // A model's vars are a fixed set: `{{#if vars.typo}}` is a mistake even inside a macro.
+    closed: (value) => value === state.scope?.vars,
+  };
   const state: ProjectState = { ...parts, origins, runtime, scope: undefined };
   Object.assign(helpers, createHelpers(state));
-  const print = createPrinter(state);
+  hooks.print = createPrinter(state);
+  hooks.report = createReporter(state);
   return state;
 }

@@ -62,11 +62,15 @@ describe('loadProject', () => {
       'sql/staging/a.sql': '/* config\ntags: [x]\n*/\nselect 1\nwhere {{#if is_incremental}} x\n',
       'sql/staging/b.sql': 'select {{ref "a" }}}\n',
       'sql/staging/c.sql': 'select 1 {{#if is_incremental}}\n{{/each}}\n',
+      // Reported at the closing tag that is wrong, past nested blocks and comments.
+      'sql/staging/d.sql':
+        'select\n  {{#each (var "m" (list 1)) as |m|}}\n    {{#if m}}{{m}}{{/if}}{{!-- {{/each}} --}},\n    {{~/eahc}} 1\n',
     });
     expect(issueLines(errorOf(() => loadProject(root)))).toEqual([
       'sql/staging/a.sql:6:1 template syntax error: got the end of the file, expected {{else …}} or {{else}} or {{/',
       'sql/staging/b.sql:1:18 template syntax error: got }}}, expected }} or ( or a name or a string or a number or boolean',
-      "sql/staging/c.sql:1:13 template syntax error: if doesn't match each",
+      "sql/staging/c.sql:2:1 template syntax error: if doesn't match each",
+      "sql/staging/d.sql:4:5 template syntax error: each doesn't match eahc",
     ]);
   });
 

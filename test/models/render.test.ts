@@ -147,10 +147,67 @@ describe('render errors', () => {
     ]);
   });
 
+  test('a misspelt name in a block is an error at its position, not an empty loop or the else branch', () => {
+    const ctx = withVars({ payment_methods: ['credit_card', 'coupon'], flag: true });
+    expect(
+      renderErrors(
+        [
+          'select',
+          '{{#each vars.payment_method as |m|}}{{m}},{{/each}}',
+          '{{#let payment_methods=(var "payment_methods")}}{{#each payment_method}}{{this}},{{/each}}{{/let}}',
+          '{{#if vars.flags}}1{{else}}2{{/if}},',
+          '{{#unless vars.flga}}1{{/unless}}{{#with vars.typo}}{{this}}{{else}}3{{/with}}',
+          '{{#each vars.payment_methods as |m|}}{{ident (concat m vars.sufix)}}, {{#if m.x}}{{/if}}{{/each}}',
+        ].join('\n'),
+        ctx,
+      ),
+    ).toEqual([
+      'sql/marts/m.sql:2:9 "vars.payment_method" is not defined: vars has no "payment_method" (did you mean "payment_methods"?)',
+      'sql/marts/m.sql:3:57 "payment_method" is not defined: the template context has no "payment_method" (did you mean "payment_methods"?)',
+      'sql/marts/m.sql:4:7 "vars.flags" is not defined: vars has no "flags" (did you mean "flag"?)',
+      'sql/marts/m.sql:5:11 "vars.flga" is not defined: vars has no "flga"',
+      'sql/marts/m.sql:5:42 "vars.typo" is not defined: vars has no "typo"',
+      // Once per template position, not once per loop item.
+      'sql/marts/m.sql:6:56 "vars.sufix" is not defined: vars has no "sufix"',
+      'sql/marts/m.sql:6:77 "m.x" is not defined: m has no "x"',
+    ]);
+  });
+
+  test('a misspelt name at the top level is found before rendering', () => {
+    expect(renderErrors('select 1 {{#each nope}}x{{/each}}')).toEqual([
+      'sql/marts/m.sql:1:18 unknown name "nope"; a model sees ds, data_interval_start, data_interval_end, is_incremental, vars',
+    ]);
+  });
+
+  test('what may legitimately be absent: keys of loop items, a macro argument its caller left out', () => {
+    const ctx = withVars({
+      rows: [{ name: 'a', opt: 1 }, { name: 'b' }],
+      regions: { eu: { vat: 20 }, us: {} },
+      methods: ['m1', 'm2'],
+    });
+    const files = {
+      'sql/macros/col.sql': '{{name}}{{#if alias}} as {{ident alias}}{{/if}}{{#if vars.regions.eu}}!{{/if}}',
+    };
+    expect(
+      sqlOf(
+        [
+          'select',
+          '{{#each vars.rows as |r|}}{{#if r.opt}}{{r.opt}}{{else}}0{{/if}}{{#if opt}} + 1{{/if}}, {{/each}}',
+          '{{#each vars.regions as |r code|}}{{#if r.vat}}{{ident code}}, {{/if}}{{/each}}',
+          '{{#each vars.methods as |m i|}}{{#if @first}}{{i}} {{/if}}{{#unless @last}}{{m}}, {{/unless}}{{#if this}}{{../vars.methods.[1]}}{{/if}}, {{/each}}',
+          '{{> col name="x"}}, {{> col name="y" alias="z"}}, {{#each vars.methods}}{{> col name="w"}}, {{/each}}',
+          '{{#if is_incremental}}never{{/if}}1',
+        ].join('\n'),
+        ctx,
+        { files },
+      ),
+    ).toBe(['select', '(1) + 1, 0, ', '"eu", ', "0 E'm1', E'm2', E'm2', ", 'x!, y as "z"!, w!, w!, ', '1'].join('\n'));
+  });
+
   test('bad helper arguments', () => {
     expect(renderErrors('select {{ident 3}}, {{literal vars.nope}}, {{ident ""}}')).toEqual([
       'sql/marts/m.sql:1:8 ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got 3',
-      'sql/marts/m.sql:1:21 literal takes one value (a string, number, boolean, null or list); got nothing (undefined)',
+      'sql/marts/m.sql:1:31 "vars.nope" is not defined: vars has no "nope"',
       'sql/marts/m.sql:1:44 ident takes one or more names (non-empty strings), e.g. {{ident "schema" "table"}}; got ""',
     ]);
   });

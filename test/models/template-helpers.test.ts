@@ -47,11 +47,37 @@ describe('concat', () => {
   });
   test('glued to a word it is refused like any value; bad parts are errors at the call', () => {
     expect(errorsOf('select 1 as {{vars.m}}_amount', ctx)).toEqual([
-      expect.stringMatching(/^sql\/marts\/m\.sql:1:13 var "m" is glued to the "_amount" after it/),
+      `sql/marts/m.sql:1:13 var "m" is glued to the "_amount" after it: a value prints as a SQL literal, here E'credit_card', not as part of a name; to build a name write {{ident (concat vars.m "_amount")}}`,
     ]);
     expect(errorsOf('select {{concat vars.m (list 1)}},\n {{concat}}', ctx)).toEqual([
       'sql/marts/m.sql:1:8 concat joins strings and numbers, e.g. {{ident (concat m "_amount")}}; got a list as part 2',
       'sql/marts/m.sql:2:2 concat joins strings and numbers, e.g. {{ident (concat m "_amount")}}; got nothing',
+    ]);
+  });
+});
+
+describe('a value where a name or a literal was meant (dbt habits)', () => {
+  const ctx = withVars({ methods: ['credit_card', 'coupon', 'bank_transfer', 'gift_card'], n: 3 });
+  test('glued to a word: the fix is ident and concat, once per template position', () => {
+    expect(
+      errorsOf(
+        'select\n{{#each vars.methods as |m|}}\n  sum(x) as {{m}}_amount, t_{{var "n"}}, {{concat "a" m}}_x,\n{{/each}}\n  1',
+        ctx,
+      ),
+    ).toEqual([
+      `sql/marts/m.sql:3:13 var "methods[0]" is glued to the "_amount" after it: a value prints as a SQL literal, here E'credit_card', not as part of a name; to build a name write {{ident (concat m "_amount")}}`,
+      `sql/marts/m.sql:3:29 var "n" is glued to the "t_" before it: a value prints as a SQL literal, here (3), not as part of a name; to build a name write {{ident (concat "t_" (var "n"))}}`,
+      `sql/marts/m.sql:3:42 concat is glued to the "_x" after it: a value prints as a SQL literal, here E'acredit_card', not as part of a name; to build a name write {{ident (concat (concat "a" m) "_x")}}`,
+    ]);
+    // A number run into digits, and what is not a value (ident, a relation), keep the plain hint.
+    expect(errorsOf('select {{vars.n}}0, {{ident "a"}}b', ctx)).toEqual([
+      'sql/marts/m.sql:1:8 var "n" is glued to the "0" after it; put a space or an operator between them',
+      'sql/marts/m.sql:1:21 ident is glued to the "b" after it; put a space or an operator between them',
+    ]);
+  });
+  test("quoted by hand ('{{m}}'): the fix is to drop the quotes, once per template position", () => {
+    expect(errorsOf("select 1 where method in ({{#each vars.methods as |m|}}'{{m}}', {{/each}}'x')", ctx)).toEqual([
+      `sql/marts/m.sql:1:57 var "methods[0]" is printed inside a quoted string ('E'credit_card''): a value prints as a whole SQL literal, so write {{m}} without the quotes`,
     ]);
   });
 });

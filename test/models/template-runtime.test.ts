@@ -6,6 +6,7 @@ const PARTIALS: Record<string, string> = {
   col: '{{name}} AS {{alias}}',
   lines: 'a,\nb\n',
   ctx: '[{{x}}]',
+  optional: '{{#if a}}{{a}}{{/if}}',
 };
 
 const CONTEXT = {
@@ -37,6 +38,15 @@ function ours(template: string): string {
   return renderTemplate({ helpers: BUILTIN_HELPERS, partials }, Handlebars.parse(template), CONTEXT);
 }
 
+/** Every mistake as `line:column message`, once (in a loop the runtime reports one per item). */
+function errorsOf(template: string): string[] {
+  const errors: TemplateError[] = [];
+  const partials = new Map(Object.entries(PARTIALS).map(([n, t]) => [n, Handlebars.parse(t)]));
+  const rt = { helpers: BUILTIN_HELPERS, partials, report: (e: TemplateError) => errors.push(e) };
+  renderTemplate(rt, Handlebars.parse(template), CONTEXT);
+  return [...new Set(errors.map((e) => `${e.loc.start.line}:${e.loc.start.column + 1} ${e.message}`))];
+}
+
 const CASES = [
   'plain < & > "text"',
   '{{x}} {{s}} {{{s}}} {{&s}} {{nested.deep.value}} {{this.x}} {{./s}} {{zero}} {{no}} {{nil}}',
@@ -64,8 +74,7 @@ describe('template runtime', () => {
     expect(ours(template)).toBe(reference(template));
   });
 
-  test('a simple {{path}} that does not resolve is an error at its position; helper params are lenient', () => {
-    expect(ours('{{#if missing}}x{{/if}}{{lookup obj "nope"}}.')).toBe('.');
+  test('a simple {{path}} that does not resolve is an error at its position', () => {
     let err: unknown;
     try {
       ours('ok\n  {{nested.deep.valu}}');
@@ -79,8 +88,59 @@ describe('template runtime', () => {
     expect((err as TemplateError).loc.start).toEqual({ line: 2, column: 4 });
   });
 
+  test('a path that names nothing is an error as an argument too: of each, if, unless, with, a section, a helper', () => {
+    expect(errorsOf('{{#each lst}}x{{/each}}\n{{#if nested.deep.valu}}x{{else}}y{{/if}}')).toEqual([
+      '1:9 "lst" is not defined: the template context has no "lst" (did you mean "list"?)',
+      '2:7 "nested.deep.valu" is not defined: nested.deep has no "valu" (did you mean "value"?)',
+    ]);
+    expect(
+      errorsOf(
+        '{{#unless nope}}x{{/unless}}{{#with obj.k3}}x{{/with}}{{#nil.x}}x{{/nil.x}}{{lookup (lookup lst 0) 1}}',
+      ),
+    ).toEqual([
+      '1:11 "nope" is not defined: the template context has no "nope"',
+      '1:37 "obj.k3" is not defined: obj has no "k3" (did you mean "k1"?)',
+      '1:58 "nil.x" is not defined: nil has no "x"',
+      '1:93 "lst" is not defined: the template context has no "lst" (did you mean "list"?)',
+    ]);
+    // A key on a value that is no object is a mistake wherever the value came from; `../` to the root is the root.
+    expect(errorsOf('{{#each list as |v|}}{{#if v.x}}{{/if}}{{#if ../nope}}{{/if}}{{/each}}')).toEqual([
+      '1:28 "v.x" is not defined: v has no "x"',
+      '1:46 "../nope" is not defined: the template context has no "nope"',
+    ]);
+    expect(errorsOf('{{#if @root.nested.deep.valu}}{{/if}}{{#if @root.lst}}{{/if}}')).toEqual([
+      '1:7 "@root.nested.deep.valu" is not defined: @root.nested.deep has no "valu" (did you mean "value"?)',
+      '1:44 "@root.lst" is not defined: @root has no "lst" (did you mean "list"?)',
+    ]);
+    // Inside a block, a plain name is looked for in every enclosing context and block param.
+    expect(errorsOf('{{#each list as |item|}}{{#if iten}}{{/if}}{{/each}}')).toEqual([
+      '1:31 "iten" is not defined: the template context has no "iten" (did you mean "item"?)',
+    ]);
+  });
+
+  test('what may be absent as an argument: keys of items and with contexts, @data, lookup, a macro argument', () => {
+    expect(
+      ours(
+        '{{#each rows as |r|}}{{#if r.kids.[0]}}{{r.name}}{{/if}}{{#if r.opt}}-{{/if}}{{#if opt}}-{{/if}}{{#each kids}}{{#if ../opt}}-{{/if}}{{/each}}{{/each}}' +
+          '{{#with point}}{{#if y}}-{{/if}}{{/with}}{{#if @nope}}-{{/if}}{{lookup obj "nope"}}{{> optional}}{{> optional a="A"}}.',
+      ),
+    ).toBe('n1A.');
+  });
+
+  test('with a report hook every statement with a mistake is reported and rendering goes on', () => {
+    const errors: TemplateError[] = [];
+    const partials = new Map<string, hbs.AST.Program>();
+    const rt = { helpers: BUILTIN_HELPERS, partials, report: (e: TemplateError) => errors.push(e) };
+    expect(renderTemplate(rt, Handlebars.parse('a{{#if nope}}x{{/if}}b{{typo}}c'), CONTEXT)).toBe('abc');
+    expect(errors.map((e) => `${e.loc.start.line}:${e.loc.start.column + 1} ${e.message}`)).toEqual([
+      '1:8 "nope" is not defined: the template context has no "nope"',
+      '1:25 "typo" is not defined: the template context has no "typo"',
+    ]);
+  });
+
   test('only own properties are visible', () => {
     expect(() => ours('{{s.constructor}}')).toThrow(/"s.constructor" is not defined/);
-    expect(ours('{{lookup obj "toString"}}|{{#if obj.__proto__}}x{{/if}}')).toBe('|');
+    expect(() => ours('{{#if obj.__proto__}}x{{/if}}')).toThrow(/"obj.__proto__" is not defined/);
+    expect(ours('{{lookup obj "toString"}}|{{#with obj}}{{#if __proto__}}x{{/if}}{{/with}}')).toBe('|');
   });
 });

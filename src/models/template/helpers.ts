@@ -19,7 +19,7 @@ import {
   ValueError,
   wrapValue,
 } from './sql-values';
-import type { Helper, HelperOptions as Options } from './runtime';
+import type { Helper, HelperOptions as Options, TemplateRuntime } from './runtime';
 import { markValue } from './value-check';
 import { BUILTIN_HELPERS } from './builtin-helpers';
 import { EPHEMERAL_PREFIX } from '../materializations/ephemeral';
@@ -47,10 +47,11 @@ function positionOf(state: ProjectState, loc: Options['loc']): FilePosition {
 /**
  * The template runtime's print hook: a SQL value is printed between markers (checked after
  * rendering, value-check.ts); one that cannot become SQL (a NUL byte, an object) is a mistake at
- * its position, naming the var.
+ * its position, naming the var. A value (a var, `concat`) keeps the expression that printed it, for
+ * the fix an error suggests (`{{ident (concat m "_amount")}}`).
  */
-export function createPrinter(state: ProjectState): (value: unknown, loc: Options['loc']) => string {
-  return (value, loc) => {
+export function createPrinter(state: ProjectState): NonNullable<TemplateRuntime['print']> {
+  return (value, loc, expression) => {
     const label = valueLabel(value);
     if (label === undefined) return String(value);
     const scope = scopeOf(state);
@@ -63,7 +64,15 @@ export function createPrinter(state: ProjectState): (value: unknown, loc: Option
       scope.issues.push({ message: e.message, ...at });
       return 'NULL';
     }
-    return markValue(scope.values.push({ label, at }) - 1, text);
+    const printed = value instanceof SqlValue ? { label, at, expression } : { label, at };
+    return markValue(scope.values.push(printed) - 1, text);
+  };
+}
+
+/** The template runtime's report hook: a mistake the runtime found, at its position; rendering goes on. */
+export function createReporter(state: ProjectState): NonNullable<TemplateRuntime['report']> {
+  return (e) => {
+    scopeOf(state).issues.push({ message: e.message, ...positionOf(state, e.loc) });
   };
 }
 

@@ -26,7 +26,7 @@ export function parseTemplate(text: string, origin: TemplateOrigin): { ast: Prog
   try {
     return { ast: Handlebars.parse(text, { srcName: origin.source }) };
   } catch (e) {
-    return { issue: syntaxIssue(e, origin) };
+    return { issue: syntaxIssue(e, text, origin) };
   }
 }
 
@@ -57,7 +57,7 @@ const word = (token: string) => TOKENS[token] ?? token.toLowerCase().replace(/_/
  * Handlebars reports grammar errors as "Parse error on line N: … Expecting 'X', got 'Y'" (the
  * lexer keeps the offending token's position) and other errors as Exceptions with line/column.
  */
-function syntaxIssue(e: unknown, origin: TemplateOrigin): Issue {
+function syntaxIssue(e: unknown, text: string, origin: TemplateOrigin): Issue {
   const err = e as Error & { lineNumber?: number; column?: number };
   const message = String(err?.message ?? e);
   if (message.startsWith('Parse error')) {
@@ -72,8 +72,14 @@ function syntaxIssue(e: unknown, origin: TemplateOrigin): Issue {
     return { message: `template syntax error: ${text}`, ...filePosition(origin, line, loc?.first_column ?? 0) };
   }
   const bare = message.replace(/ - \d+:\d+$/, '');
-  if (typeof err.lineNumber === 'number')
-    return { message: `template syntax error: ${bare}`, ...filePosition(origin, err.lineNumber, err.column ?? 0) };
+  if (typeof err.lineNumber === 'number') {
+    // "each doesn't match eahc" comes at the opening tag; the mistake is in the closing one.
+    const at = (/^\S+ doesn't match \S+$/.test(bare) && closingTag(text, err.lineNumber, err.column ?? 0)) || {
+      line: err.lineNumber,
+      column: err.column ?? 0,
+    };
+    return { message: `template syntax error: ${bare}`, ...filePosition(origin, at.line, at.column) };
+  }
   return { message: `template syntax error: ${bare}`, ...filePosition(origin, 1, 0) };
 }
 
@@ -89,3 +95,25 @@ export const HELPER_NAMES = [
   'dict',
   'this_relation',
 ] as const;
+
+const TAGS = /\{\{!--[\s\S]*?--~?\}\}|\{\{![\s\S]*?\}\}|\{\{~?\s*([#^/])\s*([^\s}~]*)/g;
+
+/**
+ * The tag that closes the block opened at (line, column), Handlebars' 1-based line and 0-based
+ * column: the first `{{/…}}` after it at the same depth (comments skipped, `{{^}}` is an else).
+ */
+function closingTag(text: string, line: number, column: number): { line: number; column: number } | undefined {
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+  TAGS.lastIndex = offset + column;
+  let depth = 1;
+  for (let m = TAGS.exec(text); m; m = TAGS.exec(text)) {
+    if (m[1] === '/') depth--;
+    else if (m[1] === '#' || (m[1] === '^' && m[2])) depth++;
+    if (depth === 0) {
+      const before = text.slice(0, m.index);
+      return { line: before.split('\n').length, column: m.index - before.lastIndexOf('\n') - 1 };
+    }
+  }
+  return undefined;
+}

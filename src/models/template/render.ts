@@ -2,7 +2,7 @@
  * Rendering one model's template for a run: the SQL as lines, each mapped to the file and line it
  * came from, and the ephemeral models it referenced. Every mistake comes back with a position.
  */
-import { ValidationError, type Issue } from '../../errors/errors';
+import { uniqueIssues, ValidationError, type Issue } from '../../errors/errors';
 import type { FilePosition, ModelNode, RunContext } from '../types';
 import type { ProjectState, RenderScope } from '../project-state';
 import { renderTemplate, TemplateError } from './runtime';
@@ -68,7 +68,7 @@ export function renderModel(
     });
   }
   if (scope.issues.length)
-    throw new ValidationError('MODEL_INVALID', `model ${node.name} (${node.path})`, scope.issues);
+    throw new ValidationError('MODEL_INVALID', `model ${node.name} (${node.path})`, uniqueIssues(scope.issues));
   return { ...rendered, ephemerals: scope.ephemerals };
 }
 

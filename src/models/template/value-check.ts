@@ -20,6 +20,8 @@ const MARKER = new RegExp(`\u0001${NONCE}(?:v(\\d+)|e)\u0002`, 'g');
 export interface PrintedValue {
   readonly label: string;
   readonly at: FilePosition;
+  /** For a value (a var, `concat`): the expression that printed it (`m`, `(var "x")`), for the fix a message suggests. */
+  readonly expression?: string;
 }
 
 export function markValue(id: number, text: string): string {
@@ -59,10 +61,15 @@ export function checkRenderedSql(
   }
   const issues: Issue[] = [];
   const tokens = lexSql(text);
+  // A template position printed in a loop is reported once, for its first value.
+  const reported = new Set<string>();
   for (const span of spans) {
-    const problem = misplaced(text, tokens, span);
+    const v = values[span.id];
+    const where = v ? `${v.at.file}:${v.at.line}:${v.at.column}` : undefined;
+    if (where !== undefined && reported.has(where)) continue;
+    const problem = misplaced(text, tokens, span, v?.expression);
     if (problem) {
-      const v = values[span.id];
+      if (where !== undefined) reported.add(where);
       issues.push({ message: `${v?.label ?? 'a value'} ${problem}`, ...(v?.at ?? {}) });
     }
   }
@@ -93,7 +100,7 @@ export function checkRenderedSql(
 
 const QUOTES = `'"`;
 
-function misplaced(text: string, tokens: readonly Token[], span: Span): string | undefined {
+function misplaced(text: string, tokens: readonly Token[], span: Span, expression?: string): string | undefined {
   if (span.end === span.start) return undefined;
   const first = tokenAt(tokens, span.start);
   const last = tokenAt(tokens, span.end - 1);
@@ -103,26 +110,55 @@ function misplaced(text: string, tokens: readonly Token[], span: Span): string |
       ? 'is printed inside a comment and would end it (its text has a line break or a comment mark); move it out of the comment'
       : undefined;
   }
+  const before = text[span.start - 1];
+  const after = text[span.end];
   if (first && first.start !== span.start) {
-    if (first.kind === 'string')
+    if (first.kind === 'string') {
+      // '{{m}}' as in Jinja: the value already is the whole literal.
+      if (expression !== undefined && first.start === span.start - 1 && text[span.end] === "'")
+        return `is printed inside a quoted string ('${describe(text, span.start, span.end)}'): a value prints as a whole SQL literal, so write {{${expression}}} without the quotes`;
       return `is printed inside a quoted string (${describe(text, first.start, span.start)}…): a value prints as a whole SQL literal, so there it would end the string; write it outside the quotes (e.g. 'text ' || value)`;
+    }
     if (first.kind === 'quoted')
       return 'is printed inside a quoted identifier ("…"); build names with {{ident …}} instead';
     if (first.kind === 'comment')
       return 'is printed inside a comment and would end it (its text has a line break or a comment mark); move it out of the comment';
-    return `is glued to the "${text.slice(first.start, span.start)}" before it and would change that token; put a space or an operator between them (build names with {{ident …}})`;
+    const glued = text.slice(first.start, span.start);
+    return (
+      nameFix(text, span, expression, `the "${glued}" before it`) ??
+      `is glued to the "${glued}" before it and would change that token; put a space or an operator between them (build names with {{ident …}})`
+    );
   }
-  const before = text[span.start - 1];
   if (isWordChar(before) || (before !== undefined && QUOTES.includes(before))) {
-    return `is glued to the ${QUOTES.includes(before!) ? 'quote' : `"${wordBefore(text, span.start)}"`} before it; put a space or an operator between them (a value is a literal, not part of a name: build names with {{ident …}})`;
+    const glued = QUOTES.includes(before!) ? 'quote' : `"${wordBefore(text, span.start)}"`;
+    return (
+      (QUOTES.includes(before!) ? undefined : nameFix(text, span, expression, `the ${glued} before it`)) ??
+      `is glued to the ${glued} before it; put a space or an operator between them (a value is a literal, not part of a name: build names with {{ident …}})`
+    );
   }
   if (last && last.end !== span.end)
     return `would run into the "${text.slice(span.end, Math.min(last.end, span.end + 20))}" after it; put a space or an operator between them`;
-  const after = text[span.end];
   if (isWordChar(after) || (after !== undefined && QUOTES.includes(after))) {
-    return `is glued to the "${text.slice(span.end, span.end + 20).split(/[^A-Za-z0-9_$'"]/)[0]}" after it; put a space or an operator between them`;
+    const glued = text.slice(span.end, span.end + 20).split(/[^A-Za-z0-9_$'"]/)[0];
+    return (
+      (QUOTES.includes(after!) ? undefined : nameFix(text, span, expression, `the "${glued}" after it`)) ??
+      `is glued to the "${glued}" after it; put a space or an operator between them`
+    );
   }
   return undefined;
+}
+
+/**
+ * A value glued to a word is someone building a name (dbt's `{{ m }}_amount`); a space would leave
+ * a literal where a name belongs, so the fix is `{{ident (concat m "_amount")}}`, words on both sides kept.
+ */
+function nameFix(text: string, span: Span, expression: string | undefined, glued: string) {
+  const before = wordBefore(text, span.start);
+  const after = wordAfter(text, span.end);
+  // Digits alone are a number run together with it, not a name being built.
+  if (expression === undefined || !/[^0-9]/.test(before + after)) return undefined;
+  const parts = [...(before ? [JSON.stringify(before)] : []), expression, ...(after ? [JSON.stringify(after)] : [])];
+  return `is glued to ${glued}: a value prints as a SQL literal, here ${describe(text, span.start, span.end)}, not as part of a name; to build a name write {{ident (concat ${parts.join(' ')})}}`;
 }
 
 function tokenAt(tokens: readonly Token[], offset: number): Token | undefined {
@@ -142,6 +178,12 @@ function wordBefore(text: string, at: number): string {
   let i = at;
   while (i > 0 && isWordChar(text[i - 1]) && at - i < 30) i--;
   return text.slice(i, at);
+}
+
+function wordAfter(text: string, at: number): string {
+  let i = at;
+  while (i < text.length && isWordChar(text[i]) && i - at < 30) i++;
+  return text.slice(at, i);
 }
 
 /** The text from `from` up to `to`, at most 30 characters of it. */
