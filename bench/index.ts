@@ -21,6 +21,10 @@ const SUITES: Record<string, Suite> = {
     // Loaded on demand (require: bin/run-ts.js registers tsx for CommonJS only).
     run: () => (require('./scheduler') as typeof import('./scheduler')).runSchedulerBench(),
   },
+  web: {
+    describe: 'grid and DAG list pages, 50 clients on the DAG list, commit → visible in an open page',
+    run: () => (require('./web') as typeof import('./web')).runWebBench(),
+  },
   load: {
     describe: 'CSV object → raw vs psql \\copy, loader peak RSS on a 1 GB object, HTTP API → lake records/s',
     run: () => (require('./load') as typeof import('./load')).runLoadBench(),

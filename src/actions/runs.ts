@@ -9,6 +9,8 @@ import { countRuns, listRuns, taskInstancesOfRun, type RunRow } from '../state/r
 import { findRun } from './find-run';
 import { returnValuesOfRun } from '../state/task-returns';
 import { didYouMean } from '../util/did-you-mean';
+import { manualInterval } from '../timetables/data-interval';
+import { parseSchedule } from '../timetables/timetable';
 
 const RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
 export const DEFAULT_RUN_LIMIT = 20;
@@ -111,9 +113,19 @@ export async function showRun(rt: Runtime, dagId: string, runId: string): Promis
   };
 }
 
-/** The DAG's newest run still queued or running, if any (by its key and name). */
-export async function activeRunOf(rt: Runtime, dagId: string): Promise<{ id: number; runId: string } | undefined> {
-  const recent = await listRuns(rt.db, { dagId, limit: 10 });
-  const r = recent.find((x) => x.state === 'queued' || x.state === 'running');
+/**
+ * The DAG's run of the interval a trigger now would get (its latest complete one), if one exists:
+ * `standalone --trigger` shows that run instead of starting the same day again.
+ */
+export async function runOfLatestInterval(
+  rt: Runtime,
+  dagId: string,
+): Promise<{ id: number; runId: string } | undefined> {
+  const dag = await findDag(rt.db, dagId);
+  const s = dag.structure;
+  const interval = manualInterval(parseSchedule(s.schedule, s.timezone), undefined, new Date());
+  const r = (await listRuns(rt.db, { dagId, limit: 20 })).find(
+    (x) => x.logical_date.getTime() === interval.start.getTime(),
+  );
   return r && { id: r.id, runId: r.run_id };
 }

@@ -101,7 +101,9 @@ test('standalone --trigger watches the run its first tick created for the interv
   const owner = startSluice(['standalone', '--trigger', 'daily'], env, p.dir);
   try {
     await waitFor(async () => / daily run \S+ success: t=success/.test(owner.output()), 90_000, 'the run to end');
-    expect(owner.output()).toMatch(/daily already has run scheduled__\S+ in progress: watching it \(no second run\)/);
+    expect(owner.output()).toMatch(
+      /daily already has run scheduled__\S+ of that interval: watching it \(no second run\)/,
+    );
     expect(owner.output()).toMatch(/web UI and API at http:\/\/127\.0\.0\.1:\d+ /);
   } finally {
     owner.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { openDatabase } from '../../db/database';
 import { dagFileProcessor, executor, openRuntime, scheduler } from '../../actions/runtime';
 import { config } from '../context';
 import { runReport } from '../../actions/run-report';
-import { activeRunOf } from '../../actions/runs';
+import { runOfLatestInterval } from '../../actions/runs';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';
 import { startWebServer } from '../../web/server';
 import { ensureStandaloneAdmin } from '../../actions/standalone-admin';
@@ -82,10 +82,11 @@ async function serve(o: {
     web ? ' web server' : '',
   );
   if (o.trigger) {
-    // The first tick may have created a scheduled run of the same interval: show that one, not a second.
-    const active = await activeRunOf(rt, o.trigger);
+    // The first tick may have created the scheduled run of that interval: show that one, not a second.
+    const active = await runOfLatestInterval(rt, o.trigger);
     const run = active ?? (await triggerDag(rt, o.trigger));
-    if (active) rt.log.info('%s already has run %s in progress: watching it (no second run)', o.trigger, run.runId);
+    if (active)
+      rt.log.info('%s already has run %s of that interval: watching it (no second run)', o.trigger, run.runId);
     else rt.log.info('triggered %s: run %s', o.trigger, run.runId);
     void watchRun(rt, run.id, o.trigger);
   }
