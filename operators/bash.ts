@@ -2,6 +2,14 @@ import { spawn } from 'node:child_process';
 import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
 import { readSecret, type EnvSecret } from './secrets';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+const RULES: opt.OptionRules = {
+  command: opt.required(opt.string),
+  env: opt.recordOf("environment variables (a opt.string or { env: 'VARIABLE' } each)", opt.secret),
+  cwd: opt.string,
+};
 
 export interface BashOperatorSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
   /** Run with `bash -c`. SLUICE_DS, SLUICE_DAG_ID, SLUICE_TASK_ID, SLUICE_RUN_ID and SLUICE_PARAMS are set. */
@@ -15,6 +23,10 @@ export interface BashOperatorSpec<I extends string, U extends string> extends Om
 export function bashOperator<const I extends string, const U extends string = never>(
   spec: BashOperatorSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('bashOperator', spec, () => bashTask(spec));
+}
+
+function bashTask<const I extends string, const U extends string>(spec: BashOperatorSpec<I, U>): TaskDefinition<I, U> {
   const { command, env, cwd, ...rest } = spec;
   return defineTask(
     'bash',
@@ -63,5 +75,7 @@ export function bashOperator<const I extends string, const U extends string = ne
         }),
     },
     { command },
+    opt.checkOptions(spec, RULES),
+    Object.keys(RULES),
   );
 }

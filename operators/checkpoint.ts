@@ -8,6 +8,10 @@ import { runSuite } from '../src/checks/run-suite';
 import { dependOn } from '../src/dag/parse-dependencies';
 import { operatorConfig } from '../src/dag/operator-config';
 import type { ValidationResult } from '../src/checks/types';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+const RULES: opt.OptionRules = { suites: opt.required(opt.stringList), suitesDir: opt.string, projectDir: opt.string };
 
 export interface CheckpointSpec<I extends string, U extends string> extends TaskOptions {
   readonly id: I;
@@ -34,18 +38,24 @@ export interface CheckpointSpec<I extends string, U extends string> extends Task
 export function checkpoint<const I extends string, const U extends string = never>(
   spec: CheckpointSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('checkpoint', spec, () => checkpointTask(spec));
+}
+
+function checkpointTask<const I extends string, const U extends string>(
+  spec: CheckpointSpec<I, U>,
+): TaskDefinition<I, U> {
   const { suites, suitesDir, projectDir, ...task } = spec;
+  const problems = opt.checkOptions(spec, RULES);
   const config = operatorConfig();
-  const dir = path.resolve(suitesDir ?? config.expectationsDir);
-  const root = path.resolve(projectDir ?? config.projectRoot);
+  const dir = path.resolve(typeof suitesDir === 'string' ? suitesDir : config.expectationsDir);
+  const root = path.resolve(typeof projectDir === 'string' ? projectDir : config.projectRoot);
   dependOn(dir); // the tables a suite reads decide the checkpoint's place in the DAG
   const resolve = tableResolver(root);
   // Read now for `consumes`, so a suite that is missing, does not load or names no table is a problem
   // of the DAG file (at this task's line), found by `dags check` rather than at the first run.
-  const problems: string[] = [];
   const tables = [
     ...new Set(
-      suites.flatMap((s) => {
+      (problems.length ? [] : suites).flatMap((s) => {
         const found = suiteProblems(path.join(dir, `${s}.json`), resolve);
         problems.push(...found.problems.map((p) => `suite "${s}": ${p}`));
         return found.tables;
@@ -63,8 +73,9 @@ export function checkpoint<const I extends string, const U extends string = neve
       consumes: tables,
       run: (ctx) => runCheckpoint(ctx, suites, dir, root),
     },
-    { suites: [...suites] },
+    { suites: problems.length ? [] : [...suites] },
     problems,
+    Object.keys(RULES),
   );
 }
 

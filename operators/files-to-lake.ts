@@ -5,7 +5,24 @@ import { operatorField } from '../src/models/project-file';
 import { SluiceError } from '../src/errors/errors';
 import { fileSource, type FileSourceOptions } from '../src/ingest/file-source';
 import type { RejectedRow } from '../src/ingest/rejects';
-import { landingTask, type LandTarget } from './land';
+import { LAND_RULES, landingTask, type LandTarget } from './land';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+const RULES: opt.OptionRules = {
+  ...LAND_RULES,
+  path: opt.required(opt.templated),
+  cwd: opt.string,
+  format: opt.oneOf('csv', 'json', 'ndjson'),
+  header: opt.boolean,
+  delimiter: opt.string,
+  quote: opt.string,
+  extraColumns: opt.oneOf('ignore', 'error'),
+  recordPath: opt.string,
+  timestamptzWithoutOffset: opt.oneOf('error', 'utc'),
+  onMalformed: opt.oneOf('fail', 'reject'),
+  maxRejects: opt.wholeNumber(0),
+};
 
 export interface FilesToLakeSpec<I extends string, U extends string>
   extends
@@ -31,6 +48,10 @@ export interface FilesToLakeSpec<I extends string, U extends string>
 export function filesToLake<const I extends string, const U extends string = never>(
   spec: FilesToLakeSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('filesToLake', spec, () => filesTask(spec));
+}
+
+function filesTask<const I extends string, const U extends string>(spec: FilesToLakeSpec<I, U>): TaskDefinition<I, U> {
   const {
     path: pattern,
     cwd,
@@ -81,6 +102,7 @@ export function filesToLake<const I extends string, const U extends string = nev
         describe: () => `${source.stats().files} file(s)`,
       };
     },
-    templateProblems(pattern, 'path'),
+    [...opt.checkOptions(spec, RULES), ...templateProblems(pattern, 'path')],
+    Object.keys(RULES),
   );
 }

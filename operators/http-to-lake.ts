@@ -4,7 +4,27 @@ import { operatorField } from '../src/models/project-file';
 import { isCredentialHeader, isSecretParam } from '../src/ingest/http-credentials';
 import { httpSource, redactUrl, type HttpSourceOptions } from '../src/ingest/http-source';
 import { registerSecret } from '../src/secrets/task-secrets';
-import { landingTask, type LandTarget } from './land';
+import { LAND_RULES, landingTask, type LandTarget } from './land';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+const RULES: opt.OptionRules = {
+  ...LAND_RULES,
+  url: opt.required(opt.templated),
+  params: opt.object('an opt.object of query parameters'),
+  headers: opt.recordOf("headers (a opt.string or { env: 'VARIABLE' } each)", opt.secret),
+  auth: opt.object("{ header, value, prefix? } (value a opt.string or { env: 'VARIABLE' })"),
+  recordPath: opt.string,
+  pagination: opt.object("an opt.object { mode: 'none' | 'page' | 'offset' | 'cursor' | 'next-link', … }"),
+  maxPages: opt.wholeNumber(1),
+  timeoutMs: opt.wholeNumber(1),
+  maxRetries: opt.wholeNumber(0),
+  retry: opt.object('an opt.object { baseDelayMs?, maxDelayMs?, maxRetryAfterMs? }'),
+  maxRedirects: opt.wholeNumber(0),
+  secretParams: opt.stringList,
+};
+
+const PAGINATION_MODES = ['none', 'page', 'offset', 'cursor', 'next-link'];
 import { readSecret, type EnvSecret } from './secrets';
 
 export interface HttpToLakeSpec<I extends string, U extends string>
@@ -35,6 +55,10 @@ export interface HttpToLakeSpec<I extends string, U extends string>
 export function httpToLake<const I extends string, const U extends string = never>(
   spec: HttpToLakeSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('httpToLake', spec, () => httpTask(spec));
+}
+
+function httpTask<const I extends string, const U extends string>(spec: HttpToLakeSpec<I, U>): TaskDefinition<I, U> {
   const {
     url,
     params,
@@ -103,9 +127,23 @@ export function httpToLake<const I extends string, const U extends string = neve
       };
     },
     [
+      ...opt.checkOptions(spec, RULES),
+      ...(pagination && typeof pagination === 'object'
+        ? opt.required(opt.oneOf(...PAGINATION_MODES)).check(pagination.mode, 'pagination.mode')
+        : []),
+      ...(auth && typeof auth === 'object'
+        ? opt
+            .checkOptions(auth, {
+              header: opt.required(opt.string),
+              value: opt.required(opt.secret),
+              prefix: opt.string,
+            })
+            .map((m) => `auth.${m}`)
+        : []),
       ...templateProblems(url, 'url'),
       ...Object.entries(params ?? {}).flatMap(([k, v]) => templateProblems(v, `params.${k}`)),
     ],
+    Object.keys(RULES),
   );
 }
 

@@ -4,6 +4,16 @@ import { existingLanding, landRows, type Landed } from '../src/ingest/land';
 import type { ColumnSpec, SourceRow } from '../src/lake/column-spec';
 import { maskSecrets } from '../src/secrets/task-secrets';
 import { recordIngestion, recordLandingOnce } from '../src/state/ingestion-log';
+import * as opt from '../src/dag/operator-options';
+
+/** The landing target's options, checked when the DAG file is parsed (with each operator's own). */
+export const LAND_RULES: opt.OptionRules = {
+  source: opt.required(opt.string),
+  dataset: opt.required(opt.string),
+  bucket: opt.string,
+  hourly: opt.boolean,
+  columns: opt.required(opt.columns),
+};
 
 /** Where a source's rows land: `<bucket>/<source>/<dataset>/dt=<ds>/part-0000.csv`. */
 export interface LandTarget<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
@@ -36,7 +46,8 @@ export function landingTask<const I extends string, const U extends string>(
   spec: LandTarget<I, U>,
   config: JsonObject,
   open: (ctx: TaskContext) => Promise<Extract> | Extract,
-  problems: readonly string[] = [],
+  problems: readonly string[],
+  optionKeys: readonly string[],
 ): TaskDefinition<I, U> {
   const { source, dataset, bucket = 'raw', hourly, columns, ...task } = spec;
   return defineTask(
@@ -134,7 +145,9 @@ export function landingTask<const I extends string, const U extends string>(
         }
       },
     },
-    { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) },
+    // With problems (columns missing, say) the task is never run: its settings are left out.
+    problems.length ? {} : { ...config, source, dataset, bucket, columns: columns.map((c) => `${c.name}:${c.type}`) },
     problems,
+    optionKeys,
   );
 }

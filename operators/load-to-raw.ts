@@ -6,7 +6,8 @@ import type { ColumnSpec } from '../src/lake/column-spec';
 import { parseLakeKey, partitionPrefix } from '../src/lake/layout';
 import { recordIngestion } from '../src/state/ingestion-log';
 import { loadObjects, type LoadResult, type ReplaceScope } from '../src/warehouse/load-objects';
-import { describeValue } from '../src/errors/describe-value';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
 import type { NewColumnPolicy } from '../src/warehouse/raw-table';
 
 export interface LoadToRawSpec<I extends string, U extends string> extends Omit<TaskSpec<I, U>, 'run'> {
@@ -37,14 +38,27 @@ export interface LoadToRawSpec<I extends string, U extends string> extends Omit<
 export function loadToRaw<const I extends string, const U extends string = never>(
   spec: LoadToRawSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('loadToRaw', spec, () => loadTask(spec));
+}
+
+const RULES: opt.OptionRules = {
+  source: opt.required(opt.string),
+  dataset: opt.required(opt.string),
+  bucket: opt.string,
+  table: opt.string,
+  hourly: opt.boolean,
+  onNewColumn: opt.oneOf('error', 'add'),
+  columns: opt.columns,
+  replace: opt.oneOf('partition', 'table'),
+};
+
+function loadTask<const I extends string, const U extends string>(spec: LoadToRawSpec<I, U>): TaskDefinition<I, U> {
   const { source, dataset, bucket = 'raw', table, hourly, onNewColumn, columns, replace, ...task } = spec;
-  const problems =
-    replace === undefined || replace === 'partition' || replace === 'table'
-      ? []
-      : [`replace must be 'partition' or 'table', got ${describeValue(replace)}`];
-  const [schema, name] = table?.includes('.')
-    ? table.split('.', 2)
-    : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
+  const problems = opt.checkOptions(spec, RULES);
+  const [schema, name] =
+    typeof table === 'string' && table.includes('.')
+      ? table.split('.', 2)
+      : ['raw', table ?? `${source}_${dataset}`.replace(/-/g, '_')];
   return defineTask(
     'load_to_raw',
     {
@@ -112,5 +126,6 @@ export function loadToRaw<const I extends string, const U extends string = never
       ...(replace ? { replace } : {}),
     },
     problems,
+    Object.keys(RULES),
   );
 }

@@ -2,7 +2,20 @@ import type { TaskDefinition } from '../src/dag/types';
 import { postgresSource, type PostgresSourceOptions } from '../src/ingest/postgres-source';
 import { warehouseCursorSource } from '../src/ingest/warehouse-cursor-source';
 import { watermarkBefore } from '../src/state/ingestion-log';
-import { landingTask, type LandTarget } from './land';
+import { LAND_RULES, landingTask, type LandTarget } from './land';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+const RULES: opt.OptionRules = {
+  ...LAND_RULES,
+  connection: opt.required(opt.secret),
+  table: opt.string,
+  query: opt.string,
+  params: opt.list,
+  orderBy: opt.stringList,
+  batchSize: opt.wholeNumber(1),
+  watermarkColumn: opt.string,
+};
 import { readConnection, type EnvSecret } from './secrets';
 
 export interface PostgresToLakeSpec<I extends string, U extends string>
@@ -18,6 +31,12 @@ export interface PostgresToLakeSpec<I extends string, U extends string>
 
 /** A table or query of another Postgres database → one lake object per run, streamed with a cursor. */
 export function postgresToLake<const I extends string, const U extends string = never>(
+  spec: PostgresToLakeSpec<I, U>,
+): TaskDefinition<I, U> {
+  return guardCall('postgresToLake', spec, () => postgresTask(spec));
+}
+
+function postgresTask<const I extends string, const U extends string>(
   spec: PostgresToLakeSpec<I, U>,
 ): TaskDefinition<I, U> {
   const { connection, table, query, params, orderBy, batchSize, watermarkColumn, ...target } = spec;
@@ -55,5 +74,10 @@ export function postgresToLake<const I extends string, const U extends string = 
         watermark: () => source.summary().watermark,
       };
     },
+    [
+      ...opt.checkOptions(spec, RULES),
+      ...((table === undefined) === (query === undefined) ? ['give either table or query'] : []),
+    ],
+    Object.keys(RULES),
   );
 }

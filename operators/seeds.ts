@@ -5,6 +5,11 @@ import { dependOn } from '../src/dag/parse-dependencies';
 import { operatorConfig } from '../src/dag/operator-config';
 import { loadSeeds, SEEDS_FOLDER, selectSeeds } from '../src/models/seeds/seed-files';
 import { runSeeds, type SeedOutcome } from '../src/models/seeds/run-seeds';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
+
+// id and upstream are every task's (defineTask).
+const RULES: opt.OptionRules = { select: opt.stringList, projectDir: opt.string };
 
 export interface SeedsSpec extends TaskOptions {
   readonly id: string;
@@ -22,17 +27,22 @@ export interface SeedsSpec extends TaskOptions {
  * '{"full_refresh": true}'` loads unchanged seeds too. Returns what happened to each seed.
  */
 export function seeds(spec: SeedsSpec): TaskDefinition<string, string> {
+  return guardCall('seeds', spec, () => seedsTask(spec));
+}
+
+function seedsTask(spec: SeedsSpec): TaskDefinition<string, string> {
   const { id, select, projectDir, upstream = [], ...options } = spec;
-  const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
+  const problems = opt.checkOptions(spec, RULES);
+  const root = path.resolve(typeof projectDir === 'string' ? projectDir : operatorConfig().projectRoot);
   dependOn(path.join(root, SEEDS_FOLDER)); // a new seed is a new table the DAG produces: parse it again then
   // An unknown name fails here, when the DAG file is parsed, naming it (not at the first run).
-  const chosen = selectSeeds(loadSeeds(root), select);
+  const chosen = problems.length ? [] : selectSeeds(loadSeeds(root), select);
   return defineTask(
     'seeds',
     {
       ...options,
       id,
-      upstream: typeof upstream === 'string' ? [upstream] : upstream,
+      upstream,
       produces: chosen.map((s) => `${s.schema}.${s.name}`),
       run: async (ctx): Promise<{ seeds: Array<Pick<SeedOutcome, 'relation' | 'status' | 'rows'>> }> => {
         const results = await runSeeds(ctx.warehouse, root, {
@@ -44,5 +54,7 @@ export function seeds(spec: SeedsSpec): TaskDefinition<string, string> {
       },
     },
     { seeds: chosen.map((s) => s.name) },
+    problems,
+    Object.keys(RULES),
   );
 }

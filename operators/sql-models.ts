@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { defineTask } from '../src/dag/task';
+import { defineTask, unknownOptions } from '../src/dag/task';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
 import type { JsonObject, TaskContext, TaskDefinition, TaskOptions } from '../src/dag/types';
 import { SluiceError } from '../src/errors/errors';
 import { runSelectedModels } from '../src/models/run-selection';
@@ -34,7 +36,29 @@ export interface SqlModelsSpec extends TaskOptions {
  * incremental models from scratch.
  */
 export function sqlModels(spec: SqlModelsSpec = {}): TaskDefinition<string, string>[] {
-  const { select, exclude, projectDir, taskPrefix = '', upstream = [], vars = {}, ...options } = spec;
+  return guardCall('sqlModels', spec, () => modelTasks(spec));
+}
+
+// upstream is checked by each model's task (defineTask).
+const RULES: opt.OptionRules = {
+  select: opt.string,
+  exclude: opt.string,
+  projectDir: opt.string,
+  taskPrefix: opt.string,
+  vars: opt.object('an opt.object of template vars'),
+};
+
+function modelTasks(spec: SqlModelsSpec): TaskDefinition<string, string>[] {
+  const { select, exclude, projectDir, taskPrefix = '', upstream = [], vars = {}, ...options } = spec ?? {};
+  // Checked once here, not on each model's task: a problem of the call would be repeated per model.
+  const problems = opt.checkOptions(spec ?? {}, RULES);
+  unknownOptions(options, [...Object.keys(RULES), 'upstream'], problems);
+  if (problems.length)
+    throw new SluiceError(
+      'DAG_INVALID',
+      'sqlModels',
+      problems.map((p) => ({ message: `sqlModels: ${p}` })),
+    );
   const root = path.resolve(projectDir ?? operatorConfig().projectRoot);
   // A new model, ref or seed, or a folder default in the project file, changes the DAG: parse it again then.
   dependOn(path.join(root, 'sql'), path.join(root, SEEDS_FOLDER), path.join(root, PROJECT_FILE));

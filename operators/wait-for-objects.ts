@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defineTask, type TaskSpec } from '../src/dag/task';
 import type { TaskDefinition } from '../src/dag/types';
 import { durationMs, formatDuration, type Duration, type DurationRange } from '../src/config/duration';
-import { describeValue } from '../src/errors/describe-value';
+import { guardCall } from '../src/dag/guard-call';
+import * as opt from '../src/dag/operator-options';
 import { render, templateProblems, type Templated } from '../src/dag/templated';
 import { operatorField } from '../src/models/project-file';
 import { SluiceError } from '../src/errors/errors';
@@ -25,6 +26,19 @@ const TIMEOUT: DurationRange = { min: 10, max: 7 * 86_400_000 };
 export function waitForObjects<const I extends string, const U extends string = never>(
   spec: WaitForObjectsSpec<I, U>,
 ): TaskDefinition<I, U> {
+  return guardCall('waitForObjects', spec, () => waitTask(spec));
+}
+
+// pokeInterval and timeout are durations, checked with their ranges below.
+const RULES: opt.OptionRules = {
+  bucket: opt.required(opt.string),
+  key: opt.required(opt.templated),
+  minObjects: opt.wholeNumber(1),
+};
+
+function waitTask<const I extends string, const U extends string>(
+  spec: WaitForObjectsSpec<I, U>,
+): TaskDefinition<I, U> {
   const { bucket, key, minObjects = 1, pokeInterval = '30s', timeout = '1h', ...task } = spec;
   const problems: string[] = [];
   const ms = (v: unknown, name: string, range: DurationRange) => {
@@ -41,9 +55,7 @@ export function waitForObjects<const I extends string, const U extends string = 
     problems.push(
       `pokeInterval (${formatDuration(everyMs)}) is longer than timeout (${formatDuration(limitMs)}): the sensor would look once and fail`,
     );
-  problems.push(...templateProblems(key, 'key'));
-  if (typeof minObjects !== 'number' || !Number.isInteger(minObjects) || minObjects < 1)
-    problems.push(`minObjects must be a whole number >= 1, got ${describeValue(minObjects)}`);
+  problems.push(...opt.checkOptions(spec, RULES), ...templateProblems(key, 'key'));
   return defineTask(
     'wait_for_objects',
     {
@@ -81,5 +93,6 @@ export function waitForObjects<const I extends string, const U extends string = 
     },
     { bucket, key: typeof key === 'string' ? key : '(computed)', pokeInterval, timeout },
     problems,
+    [...Object.keys(RULES), 'pokeInterval', 'timeout'],
   );
 }

@@ -11,6 +11,7 @@ import { callerLocation } from './source-location';
 import { noteDefinedDag } from './defined-dags';
 import { checkConf } from './run-conf';
 import { idList, OPTION_KEYS } from './task';
+import { guardCall } from './guard-call';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -37,6 +38,10 @@ const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}$/;
  * `a -> b -> a`, an invalid cron, ...) is reported together, pointing at the file and line.
  */
 export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & CheckedTasks<T>>): Dag<Ids<T>> {
+  return guardCall('defineDag', spec, () => buildDag(spec as DagSpec<readonly AnyTask[]>)) as Dag<Ids<T>>;
+}
+
+function buildDag(spec: DagSpec<readonly AnyTask[]>): Dag {
   const source = callerLocation();
   const issues: Issue[] = [];
   const at = (message: string, loc = source): void => {
@@ -136,7 +141,7 @@ export function defineDag<const T extends readonly AnyTask[]>(spec: DagSpec<T & 
     params: Object.freeze({ ...(spec.params ?? {}) }),
     maxActiveRuns: spec.maxActiveRuns ?? 16,
     maxActiveTasks: spec.maxActiveTasks ?? 16,
-    tasks: Object.freeze(tasks) as Dag<Ids<T>>['tasks'],
+    tasks: Object.freeze(tasks) as Dag['tasks'],
     source,
   });
   noteDefinedDag(dag);

@@ -2,6 +2,7 @@ import type { TaskDefinition, TaskFn, TaskOptions, JsonObject } from './types';
 import { callerLocation } from './source-location';
 import { describeValue } from '../errors/describe-value';
 import { closest } from '../util/did-you-mean';
+import { guardCall } from './guard-call';
 
 export interface TaskSpec<I extends string, U extends string> extends TaskOptions {
   readonly id: I;
@@ -47,7 +48,7 @@ export function task<const I extends string, const U extends string = never>(
 ): TaskDefinition<I, U>;
 export function task(a: string | TaskSpec<string, string>, run?: TaskFn): TaskDefinition {
   const spec: TaskSpec<string, string> = typeof a === 'string' ? { id: a, run: run! } : a;
-  return defineTask('task', spec);
+  return guardCall('task', spec, () => defineTask('task', spec));
 }
 
 /**
@@ -61,16 +62,13 @@ export function defineTask<const I extends string, const U extends string>(
   spec: TaskSpec<I, U>,
   config?: JsonObject,
   operatorProblems: readonly string[] = [],
+  /** The operator's own option names, taken out of `spec` before: a misspelt one is hinted at too. */
+  operatorKeys: readonly string[] = [],
 ): TaskDefinition<I, U> {
   const problems: string[] = [...operatorProblems];
   if (!spec || typeof spec !== 'object') problems.push(`the task spec must be an object, got ${describeValue(spec)}`);
   const { id, upstream, produces, consumes, run, ...options } = spec ?? ({} as TaskSpec<I, U>);
-  for (const key of Object.keys(options)) {
-    if ((TASK_KEYS as readonly string[]).includes(key)) continue;
-    const hint = closest(key, TASK_KEYS);
-    problems.push(`unknown option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-    delete (options as Record<string, unknown>)[key];
-  }
+  for (const key of unknownOptions(options, operatorKeys, problems)) delete (options as Record<string, unknown>)[key];
   return Object.freeze({
     ...options,
     kind: 'sluice.task' as const,
@@ -88,6 +86,19 @@ export function defineTask<const I extends string, const U extends string>(
     source: callerLocation(),
     ...(problems.length ? { problems: Object.freeze(problems) } : {}),
   });
+}
+
+/**
+ * The keys of `options` (what is left of a spec once an operator took its own) that no task takes,
+ * each added to `problems` with the closest task or operator option as a hint.
+ */
+export function unknownOptions(options: object, operatorKeys: readonly string[], problems: string[]): string[] {
+  const unknown = Object.keys(options).filter((k) => !(TASK_KEYS as readonly string[]).includes(k));
+  for (const key of unknown) {
+    const hint = closest(key, [...operatorKeys, ...TASK_KEYS]);
+    problems.push(`unknown option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  return unknown;
 }
 
 /** A list of names: one string is a one-element list; anything else but an array of strings is a problem. */

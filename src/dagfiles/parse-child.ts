@@ -55,6 +55,8 @@ export function parseFile(file: string, root: string): ParseResult {
 }
 
 if (require.main === module || process.env.SLUICE_PARSE_CHILD === '1') {
+  // Node keeps 10 frames: an import failing in a helper's helper lost the DAG file's own frame (its line).
+  Error.stackTraceLimit = 50;
   process.on('message', (req: ParseRequest) => {
     if (req.config) setOperatorConfig(req.config);
     process.send!({ id: req.id, result: parseFile(req.file, req.root) });

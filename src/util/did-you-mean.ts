@@ -11,10 +11,14 @@ export interface HintRule {
   readonly maxEdits: (length: number) => number;
 }
 
-/** Names in code, SQL and config (models, helpers, DAG and task options): exact case, a third of the name rounded down. */
+/**
+ * Names in code, SQL and config (models, helpers, DAG and task options): exact case, a third of the
+ * name rounded down. A swap of neighbouring letters is one edit, the commonest slip of typing
+ * (`{{params.bacth}}` → batch, `tabel` → table), which plain Levenshtein counted as two.
+ */
 export const NAME_HINTS: HintRule = {
   ignoreCase: false,
-  swapIsOneEdit: false,
+  swapIsOneEdit: true,
   maxEdits: (n) => Math.max(1, Math.floor(n / 3)),
 };
 

@@ -97,7 +97,7 @@ seeds:
         /^sluice_project\.yml:6:3 unknown key "materialised" in models \(did you mean "materialized"\?\)/,
       ),
       expect.stringMatching(
-        /^sluice_project\.yml:8:19 models\.staging\.materialized must be one of .* \(got "tabel"\)$/,
+        /^sluice_project\.yml:8:19 models\.staging\.materialized must be one of .* \(got "tabel"\) \(did you mean "table"\?\)$/,
       ),
       expect.stringMatching(/^sluice_project\.yml:9:11 models\.staging\.tags must be a string or a list of strings/),
       expect.stringMatching(
