@@ -1,13 +1,12 @@
 import { nextDueInterval, nextRunAfter } from '../timetables/data-interval';
-import { parseSchedule } from '../timetables/timetable';
-import { boundsOf } from '../scheduler/run-creation';
+import { parseSchedule, type Timetable } from '../timetables/timetable';
 import type { Queryable } from '../db/queryable';
-import { activeDagListings } from '../state/dags';
+import { activeDagListings, type ActiveDagListing } from '../state/dags';
 import { importErrors, type ImportErrorListing } from '../state/import-errors';
 
 export type { ImportErrorListing };
 
-export interface DagListing {
+export interface DagSummary {
   readonly dagId: string;
   readonly description: string | null;
   readonly timezone: string;
@@ -16,32 +15,46 @@ export interface DagListing {
   readonly file: string;
   readonly paused: boolean;
   readonly tags: readonly string[];
+  /** What the next run is computed from (see withNextRuns). */
+  readonly row: ActiveDagListing;
+}
+
+export interface DagListing extends Omit<DagSummary, 'row'> {
   /** When the next scheduled run becomes due (its data interval end), if any. */
   readonly nextRun: Date | null;
   readonly nextLogicalDate: Date | null;
 }
 
-export async function listDags(db: Queryable): Promise<{ dags: DagListing[]; importErrors: ImportErrorListing[] }> {
-  const dags = (await activeDagListings(db)).map((d) => {
-    const t = parseSchedule(d.structure.schedule, d.structure.timezone);
-    const b = boundsOf(d.structure);
+/** Every active DAG, by id, and the import errors. Next runs cost schedule math: see withNextRuns. */
+export async function listDags(db: Queryable): Promise<{ dags: DagSummary[]; importErrors: ImportErrorListing[] }> {
+  const dags = (await activeDagListings(db)).map((d) => ({
+    dagId: d.dag_id,
+    description: d.description,
+    timezone: d.timezone,
+    schedule: d.schedule,
+    owner: d.owner,
+    file: d.file_path,
+    paused: d.is_paused,
+    tags: d.tags,
+    row: d,
+  }));
+  return { dags, importErrors: await importErrors(db) };
+}
+
+/**
+ * The next run of each listed DAG (the schedule math takes tens of microseconds per DAG, so a page
+ * computes it for the DAGs it shows, not for all of them). Timetables are parsed once per schedule.
+ */
+export function withNextRuns(dags: readonly DagSummary[], now = new Date()): DagListing[] {
+  const timetables = new Map<string, Timetable>();
+  return dags.map(({ row: d, ...rest }) => {
+    const key = `${d.schedule}\u0000${d.timezone}`;
+    let t = timetables.get(key);
+    if (!t) timetables.set(key, (t = parseSchedule(d.schedule, d.timezone)));
+    const b = { startDate: d.start_date, endDate: d.end_date ?? undefined, catchup: d.catchup };
     const last = d.last_end ?? undefined;
     // A run that is already due (catchup off skips to the latest interval) comes first.
-    const next = d.is_paused
-      ? null
-      : (nextDueInterval(t, b, last, d.n > 0, new Date()) ?? nextRunAfter(t, b, last, d.n > 0));
-    return {
-      dagId: d.dag_id,
-      description: d.structure.description,
-      timezone: d.structure.timezone,
-      schedule: d.structure.schedule,
-      owner: d.owner,
-      file: d.file_path,
-      paused: d.is_paused,
-      tags: d.tags,
-      nextRun: next?.end ?? null,
-      nextLogicalDate: next?.start ?? null,
-    };
+    const next = d.is_paused ? null : (nextDueInterval(t, b, last, d.n > 0, now) ?? nextRunAfter(t, b, last, d.n > 0));
+    return { ...rest, nextRun: next?.end ?? null, nextLogicalDate: next?.start ?? null };
   });
-  return { dags, importErrors: await importErrors(db) };
 }

@@ -57,6 +57,16 @@ export async function runByName(db: Queryable, dagId: string, runId: string): Pr
   return r.rows[0];
 }
 
+/** The DAG's run with this key (`id`); undefined when there is none. */
+export async function runByKey(db: Queryable, dagId: string, id: number): Promise<RunRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined;
+  const r = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM sluice.dag_run WHERE dag_id = $1 AND id = $2`, [
+    dagId,
+    id,
+  ]);
+  return r.rows[0];
+}
+
 /** The DAG's newest run that has this task (runs of an older version may lack it). */
 export async function latestRunWithTask(db: Queryable, dagId: string, taskId: string): Promise<RunRow | undefined> {
   const r = await db.query<RunRow>(

@@ -12,8 +12,8 @@ export interface RecentRun {
   readonly end_date: Date | null;
 }
 
-/** Each active DAG's newest `perDag` runs, newest first. */
-export async function recentRunsOfDags(db: Queryable, perDag: number): Promise<RecentRun[]> {
+/** The newest `perDag` runs of each of these DAGs, newest first. */
+export async function recentRunsOfDags(db: Queryable, perDag: number, dagIds: readonly string[]): Promise<RecentRun[]> {
   const r = await db.query<RecentRun>(
     `SELECT d.dag_id, r.id, r.run_id, r.state, r.logical_date, r.start_date, r.end_date
        FROM sluice.dag d
@@ -21,9 +21,9 @@ export async function recentRunsOfDags(db: Queryable, perDag: number): Promise<R
          SELECT id, run_id, state, logical_date, start_date, end_date FROM sluice.dag_run r
           WHERE r.dag_id = d.dag_id ORDER BY id DESC LIMIT $1
        ) r
-      WHERE d.is_active
+      WHERE d.dag_id = ANY($2)
       ORDER BY d.dag_id, r.id DESC`,
-    [perDag],
+    [perDag, dagIds],
   );
   return r.rows;
 }
@@ -82,4 +82,14 @@ export async function liveMarker(db: Queryable): Promise<string> {
      ) AS marker`,
   );
   return r.rows[0].marker;
+}
+
+/** The state of each active DAG's newest run (for the list's state filter). */
+export async function lastRunStates(db: Queryable): Promise<Map<string, string>> {
+  const r = await db.query<{ dag_id: string; state: string }>(
+    `SELECT d.dag_id, r.state FROM sluice.dag d
+       CROSS JOIN LATERAL (SELECT state FROM sluice.dag_run r WHERE r.dag_id = d.dag_id ORDER BY id DESC LIMIT 1) r
+      WHERE d.is_active`,
+  );
+  return new Map(r.rows.map((x) => [x.dag_id, x.state]));
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import type { Runtime } from '../actions/runtime';
 import { isSluiceError, SluiceError } from '../errors/errors';
 import { identify, requires, viewerOf } from './auth';
@@ -59,6 +60,8 @@ export function createApp(rt: Runtime): WebApp {
       strictTransportSecurity: deps.secureCookies,
     }),
   );
+  // Pages and JSON are sent compressed; the live stream is not (it must flush each event at once).
+  app.use(compression({ filter: (req, res) => req.path !== '/live' && compression.filter(req, res) }));
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));

@@ -12,6 +12,7 @@ export const links = {
   clear: (dagId: string, runId: string, taskId: string) =>
     `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}/clear`,
   mark: (dagId: string, runId: string, taskId: string) => `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}/mark`,
+  cell: (dagId: string, runPk: number, taskId: string) => `/dags/${e(dagId)}/ti/${runPk}/${e(taskId)}`,
   taskInstance: (dagId: string, runId: string, taskId: string, tryNumber?: number) =>
     `/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}${tryNumber ? `?try=${tryNumber}` : ''}`,
 };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { listDags } from '../../actions/list-dags';
+import { listDags, withNextRuns } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { triggerDag } from '../../actions/trigger-dag';
 import { checkDagFiles } from '../../actions/check-dag-files';
@@ -23,7 +23,8 @@ export function dagsCommands(program: Command): void {
       const cfg = config();
       const out = await withRuntime(cfg, async (rt) => {
         await syncDagFiles(rt);
-        return listDags(rt.db);
+        const listed = await listDags(rt.db);
+        return { dags: withNextRuns(listed.dags), importErrors: listed.importErrors };
       });
       // Exit 1 on import errors with --json too: a script must not read a broken DAG folder as fine.
       if (out.importErrors.length) process.exitCode = 1;

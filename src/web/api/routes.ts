@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { findDag } from '../../actions/find-dag';
-import { listDags, type DagListing } from '../../actions/list-dags';
+import { listDags, withNextRuns, type DagListing } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { countDagRuns, listDagRuns, showRun, type RunListing } from '../../actions/runs';
 import { taskInstanceDetail, taskInstanceLog, type TaskInstanceDetail } from '../../actions/task-instance';
@@ -128,7 +128,7 @@ const taskInstanceOut = (d: TaskInstanceDetail) => {
 
 async function oneDag(deps: WebDeps, dagId: string) {
   await findDag(deps.rt.db, dagId);
-  return (await listDags(deps.rt.db)).dags.find((d) => d.dagId === dagId)!;
+  return withNextRuns([(await listDags(deps.rt.db)).dags.find((d) => d.dagId === dagId)!])[0];
 }
 
 const DAG_ID = '/dags/{dag_id}';
@@ -174,7 +174,12 @@ export const ROUTES: readonly ApiRoute[] = [
           (!owner || d.owner === owner) &&
           (paused === undefined || String(d.paused) === paused),
       );
-      return paged(dags.map(dagOut), paging(req));
+      const pg = paging(req);
+      return {
+        items: withNextRuns(dags.slice(pg.offset, pg.offset + pg.limit)).map(dagOut),
+        total: dags.length,
+        ...pg,
+      };
     },
   },
   {
