@@ -165,7 +165,7 @@ describe('render errors', () => {
       'sql/marts/m.sql:2:9 "vars.payment_method" is not defined: vars has no "payment_method" (did you mean "payment_methods"?)',
       'sql/marts/m.sql:3:57 "payment_method" is not defined: the template context has no "payment_method" (did you mean "payment_methods"?)',
       'sql/marts/m.sql:4:7 "vars.flags" is not defined: vars has no "flags" (did you mean "flag"?)',
-      'sql/marts/m.sql:5:11 "vars.flga" is not defined: vars has no "flga"',
+      'sql/marts/m.sql:5:11 "vars.flga" is not defined: vars has no "flga" (did you mean "flag"?)',
       'sql/marts/m.sql:5:42 "vars.typo" is not defined: vars has no "typo"',
       // Once per template position, not once per loop item.
       'sql/marts/m.sql:6:56 "vars.sufix" is not defined: vars has no "sufix"',
