@@ -73,6 +73,20 @@ export function createApp(rt: Runtime): WebApp {
   app.use(identify(rt.db));
   app.use('/api/v1', apiRoutes(deps));
   app.get('/live', requires('read'), (req, res) => deps.live.stream(req, res));
+  // Data Docs, as checkpoints write them (static HTML), for anyone who may read the UI.
+  app.use(
+    '/data-docs',
+    requires('read'),
+    // Data Docs pages carry their own <style> (they are also opened as files): allow it, scripts stay off.
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+      );
+      next();
+    },
+    express.static(rt.config.dataDocsDir, { index: 'index.html', dotfiles: 'deny', fallthrough: true }),
+  );
   loginRoutes(app, deps);
   dagsPages(app, deps);
   dagPages(app, deps);

@@ -1,7 +1,16 @@
+import path from 'node:path';
+
 /** Stable URLs of the pages (alerts and docs link to them), every part URL-encoded. */
 const e = encodeURIComponent;
 
 export const links = {
+  /** The page of a Data Docs file (an absolute path under the docs folder), or undefined outside it. */
+  dataDocs: (dataDocsDir: string, file: string | undefined) => {
+    if (!file) return undefined;
+    const rel = path.relative(dataDocsDir, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return `/data-docs/${rel.split(path.sep).map(e).join('/')}`;
+  },
   dags: () => '/dags',
   dag: (dagId: string) => `/dags/${e(dagId)}`,
   dagCode: (dagId: string) => `/dags/${e(dagId)}/code`,

@@ -110,6 +110,16 @@ describe.each(STACK_KINDS)('the web UI in a browser on %s', (kind) => {
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await table.innerText()).toMatch(/raw_orders/);
     expect(await table.locator('code.sample').count()).toBeGreaterThan(0);
+    // The validation's Data Docs page, served by the web server.
+    const docs = await table.locator('a:has-text("Data Docs")').first().getAttribute('href');
+    expect(docs).toMatch(/^\/data-docs\/validations\/raw_orders\/\d+\.html$/);
+    const served = await page.request.get(`${stack.url}${docs}`);
+    expect(served.status()).toBe(200);
+    expect(await served.text()).toContain('raw_orders');
+    expect(served.headers()['content-security-policy']).toMatch(/default-src 'none'; style-src 'unsafe-inline'/);
+    expect((await page.request.get(`${stack.url}/data-docs/..%2F..%2Fstandalone_admin_password.txt`)).status()).toBe(
+      404,
+    );
     await shot('task-instance');
     await page.click('a:has-text("Clear…")');
     await page.waitForURL(/\/clear$/);

@@ -48,7 +48,18 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
         dagUrl: links.dag(dagId),
         runUrl: links.run(dagId, runId),
         timezone: d.timezone,
-        d,
+        d: d.failure
+          ? {
+              ...d,
+              failure: {
+                ...d.failure,
+                expectations: d.failure.expectations.map((x) => ({
+                  ...x,
+                  docsUrl: links.dataDocs(deps.rt.config.dataDocsDir, x.dataDocs),
+                })),
+              },
+            }
+          : d,
         running: busy,
         tries: d.tries.map((t) => ({
           ...t,
