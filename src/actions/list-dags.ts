@@ -25,9 +25,12 @@ export interface DagListing extends Omit<DagSummary, 'row'> {
   readonly nextLogicalDate: Date | null;
 }
 
-/** Every active DAG, by id, and the import errors. Next runs cost schedule math: see withNextRuns. */
-export async function listDags(db: Queryable): Promise<{ dags: DagSummary[]; importErrors: ImportErrorListing[] }> {
-  const dags = (await activeDagListings(db)).map((d) => ({
+/** Every active DAG (or the one named), by id, and the import errors. Next runs cost schedule math: see withNextRuns. */
+export async function listDags(
+  db: Queryable,
+  only?: { readonly dagId: string },
+): Promise<{ dags: DagSummary[]; importErrors: ImportErrorListing[] }> {
+  const dags = (await activeDagListings(db, only?.dagId)).map((d) => ({
     dagId: d.dag_id,
     description: d.description,
     timezone: d.timezone,
@@ -57,4 +60,18 @@ export function withNextRuns(dags: readonly DagSummary[], now = new Date()): Dag
     const next = d.is_paused ? null : (nextDueInterval(t, b, last, d.n > 0, now) ?? nextRunAfter(t, b, last, d.n > 0));
     return { ...rest, nextRun: next?.end ?? null, nextLogicalDate: next?.start ?? null };
   });
+}
+
+/** The DAGs whose id or description holds `q` (any case), with the tag, of the owner; each filter only when given. */
+export function filterDags<T extends Pick<DagSummary, 'dagId' | 'description' | 'tags' | 'owner'>>(
+  dags: readonly T[],
+  f: { readonly q?: string; readonly tag?: string; readonly owner?: string },
+): T[] {
+  const q = f.q?.toLowerCase();
+  return dags.filter(
+    (d) =>
+      (!q || d.dagId.toLowerCase().includes(q) || (d.description ?? '').toLowerCase().includes(q)) &&
+      (!f.tag || d.tags.includes(f.tag)) &&
+      (!f.owner || d.owner === f.owner),
+  );
 }

@@ -14,6 +14,7 @@ import { taskInstancesOfRun, type RunRow } from '../state/run-listing';
 import { markTaskInstance, resetTaskInstances } from '../state/task-interventions';
 import { didYouMean } from '../util/did-you-mean';
 import { findDag } from './find-dag';
+import type { DagRow } from '../state/dags';
 import { findRun, findTaskInstance } from './find-run';
 import type { Runtime } from './runtime';
 
@@ -58,15 +59,24 @@ function closure(graph: DagGraph, roots: readonly string[], down: boolean, up: b
   return out;
 }
 
-async function runAndGraph(rt: Runtime, dagId: string, runId: string): Promise<{ run: RunRow; graph: DagGraph }> {
-  await findDag(rt.db, dagId);
+interface RunContext {
+  readonly dag: DagRow;
+  readonly run: RunRow;
+  readonly graph: DagGraph;
+}
+
+async function runAndGraph(rt: Runtime, dagId: string, runId: string): Promise<RunContext> {
+  const dag = await findDag(rt.db, dagId);
   const run = await findRun(rt.db, dagId, runId);
-  return { run, graph: (await rt.versions.get(run.dag_version_id)).graph };
+  return { dag, run, graph: (await rt.versions.get(run.dag_version_id)).graph };
 }
 
 /** What clearing would reset (Airflow's dry run): the tasks and the state each has now. */
 export async function planClear(rt: Runtime, req: ClearRequest): Promise<ClearPlan> {
-  const { run, graph } = await runAndGraph(rt, req.dagId, req.runId);
+  return planIn(rt, req, await runAndGraph(rt, req.dagId, req.runId));
+}
+
+async function planIn(rt: Runtime, req: ClearRequest, { run, graph }: RunContext): Promise<ClearPlan> {
   if (!req.taskIds.length) throw new SluiceError('USAGE', 'name at least one task to clear');
   for (const id of req.taskIds)
     if (!graph.tasks.has(id))
@@ -89,10 +99,10 @@ export async function planClear(rt: Runtime, req: ClearRequest): Promise<ClearPl
 
 /** Clears what `planClear` lists; the scheduler runs the tasks again as their upstreams allow. */
 export async function clearTasks(rt: Runtime, req: ClearRequest): Promise<ClearPlan> {
-  const plan = await planClear(rt, req);
+  const ctx = await runAndGraph(rt, req.dagId, req.runId);
+  const plan = await planIn(rt, req, ctx);
   if (!plan.tasks.length) return plan;
-  const { run, graph } = await runAndGraph(rt, req.dagId, req.runId);
-  const dag = await findDag(rt.db, req.dagId);
+  const { dag, run, graph } = ctx;
   const runState = await rt.db.transaction(async (c) => {
     await lockRun(c, run.id);
     const out = await resetTaskInstances(

@@ -53,7 +53,7 @@ export interface ActiveDagListing {
 }
 
 /** From the DAG rows alone (their columns mirror the structure), so a list of 1,000 DAGs reads no task lists. */
-export async function activeDagListings(db: Queryable): Promise<ActiveDagListing[]> {
+export async function activeDagListings(db: Queryable, dagId?: string): Promise<ActiveDagListing[]> {
   const r = await db.query<ActiveDagListing>(
     `SELECT d.dag_id, d.file_path, d.is_paused, d.description, d.owner, d.tags, d.schedule, d.timezone, d.start_date,
             d.end_date, d.catchup, s.last_end, coalesce(s.n, 0)::int AS n
@@ -62,7 +62,8 @@ export async function activeDagListings(db: Queryable): Promise<ActiveDagListing
          SELECT max(data_interval_end) AS last_end, count(*) AS n FROM sluice.dag_run r
           WHERE r.dag_id = d.dag_id AND r.run_type = 'scheduled'
        ) s ON true
-      WHERE d.is_active ORDER BY d.dag_id`,
+      WHERE d.is_active AND ($1::text IS NULL OR d.dag_id = $1) ORDER BY d.dag_id`,
+    [dagId ?? null],
   );
   return r.rows;
 }

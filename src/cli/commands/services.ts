@@ -7,7 +7,6 @@ import { config } from '../context';
 import { runReport } from '../../actions/run-report';
 import { runOfLatestInterval } from '../../actions/runs';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';
-import { startWebServer } from '../../web/server';
 import { ensureStandaloneAdmin } from '../../actions/standalone-admin';
 
 export function serviceCommands(program: Command): void {
@@ -68,7 +67,10 @@ async function serve(o: {
   await exec?.start();
   if (sched) await sched.tick();
   sched?.start();
-  const web = o.web ? await startWebServer(rt) : undefined;
+  // Loaded only here: a scheduler or worker need not load express and the pages.
+  const web = o.web
+    ? await (require('../../web/server') as typeof import('../../web/server')).startWebServer(rt)
+    : undefined;
   if (web) {
     rt.log.info('web UI and API at %s (API: %s/api/v1, OpenAPI: %s/api/v1/openapi.json)', web.url, web.url, web.url);
     const admin = o.admin ? await ensureStandaloneAdmin(rt.db, rt.config.home) : undefined;

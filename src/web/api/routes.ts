@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { findDag } from '../../actions/find-dag';
-import { listDags, withNextRuns, type DagListing } from '../../actions/list-dags';
+import { filterDags, listDags, withNextRuns, type DagListing } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { countDagRuns, listDagRuns, showRun, type RunListing } from '../../actions/runs';
 import { taskInstanceDetail, taskInstanceLog, type TaskInstanceDetail } from '../../actions/task-instance';
@@ -128,7 +128,7 @@ const taskInstanceOut = (d: TaskInstanceDetail) => {
 
 async function oneDag(deps: WebDeps, dagId: string) {
   await findDag(deps.rt.db, dagId);
-  return withNextRuns([(await listDags(deps.rt.db)).dags.find((d) => d.dagId === dagId)!])[0];
+  return withNextRuns((await listDags(deps.rt.db, { dagId })).dags)[0];
 }
 
 const DAG_ID = '/dags/{dag_id}';
@@ -161,19 +161,14 @@ export const ROUTES: readonly ApiRoute[] = [
     ],
     response: page('Dag'),
     handle: async (req, deps) => {
-      const q = queryText(req, 'q')?.toLowerCase();
-      const tag = queryText(req, 'tag');
-      const owner = queryText(req, 'owner');
       const paused = queryText(req, 'paused');
       if (paused !== undefined && paused !== 'true' && paused !== 'false')
         throw new SluiceError('USAGE', `paused must be true or false, got "${paused}"`);
-      const dags = (await listDags(deps.rt.db)).dags.filter(
-        (d) =>
-          (!q || d.dagId.toLowerCase().includes(q) || (d.description ?? '').toLowerCase().includes(q)) &&
-          (!tag || d.tags.includes(tag)) &&
-          (!owner || d.owner === owner) &&
-          (paused === undefined || String(d.paused) === paused),
-      );
+      const dags = filterDags((await listDags(deps.rt.db)).dags, {
+        q: queryText(req, 'q'),
+        tag: queryText(req, 'tag'),
+        owner: queryText(req, 'owner'),
+      }).filter((d) => paused === undefined || String(d.paused) === paused);
       const pg = paging(req);
       return {
         items: withNextRuns(dags.slice(pg.offset, pg.offset + pg.limit)).map(dagOut),

@@ -9,7 +9,7 @@ import { can } from '../../auth/roles';
 import type { JsonObject, JsonValue } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import { gridOfDag } from '../../state/web-views';
-import { runByKey, taskInstancesOfRun } from '../../state/run-listing';
+import { listRuns, runByKey, taskInstancesOfRun } from '../../state/run-listing';
 import Handlebars from 'handlebars';
 import { findRun } from '../../actions/find-run';
 import { dagGraphSvg } from '../graph-svg';
@@ -146,7 +146,7 @@ export function dagPages(app: Express, deps: WebDeps): void {
   app.get('/dags/:dagId/graph', requires('read'), async (req, res) => {
     const dagId = req.params.dagId as string;
     const dag = await findDag(rt.db, dagId);
-    const recent = (await gridOfDag(rt.db, dagId, DEFAULT_RUNS)).runs;
+    const recent = await listRuns(rt.db, { dagId, limit: DEFAULT_RUNS });
     const wanted = typeof req.query.run === 'string' ? req.query.run : undefined;
     const run = wanted === undefined ? recent[0] : await findRun(rt.db, dagId, wanted);
     const states = new Map(

@@ -1,5 +1,5 @@
 import type { Express, Request } from 'express';
-import { listDags, withNextRuns } from '../../actions/list-dags';
+import { filterDags, listDags, withNextRuns } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { lastRunStates, recentRunsOfDags, type RecentRun } from '../../state/web-views';
 import { can } from '../../auth/roles';
@@ -20,20 +20,16 @@ export function dagsPages(app: Express, deps: WebDeps): void {
   app.get('/dags', requires('read'), async (req, res) => {
     const { dags, importErrors } = await listDags(deps.rt.db);
     const filter = { q: text(req, 'q'), tag: text(req, 'tag'), owner: text(req, 'owner'), state: text(req, 'state') };
-    const q = filter.q.toLowerCase();
     const byRunState = filter.state && filter.state !== 'paused' && filter.state !== 'active';
     const lastState = byRunState ? await lastRunStates(deps.rt.db) : undefined;
-    const matching = dags.filter(
+    const matching = filterDags(dags, filter).filter(
       (d) =>
-        (!q || d.dagId.toLowerCase().includes(q) || (d.description ?? '').toLowerCase().includes(q)) &&
-        (!filter.tag || d.tags.includes(filter.tag)) &&
-        (!filter.owner || d.owner === filter.owner) &&
-        (!filter.state ||
-          (filter.state === 'paused'
-            ? d.paused
-            : filter.state === 'active'
-              ? !d.paused
-              : lastState!.get(d.dagId) === filter.state)),
+        !filter.state ||
+        (filter.state === 'paused'
+          ? d.paused
+          : filter.state === 'active'
+            ? !d.paused
+            : lastState!.get(d.dagId) === filter.state),
     );
     const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
     const pageNo = Math.min(pages, Math.max(1, Number(req.query.page) || 1));
