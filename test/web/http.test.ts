@@ -118,12 +118,14 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
 
   test('the role matrix: a Viewer reads and is refused every action, an Op acts', async () => {
     const write = ROUTES.filter((r) => r.permission === 'operate');
-    expect(write.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
-      'patch /dags/{dag_id}',
-      'patch /dags/{dag_id}/runs/{run_id}/tasks/{task_id}',
-      'post /dags/{dag_id}/runs',
-      'post /dags/{dag_id}/runs/{run_id}/clear',
-    ]);
+    expect(write.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([
+        'patch /dags/{dag_id}',
+        'patch /dags/{dag_id}/runs/{run_id}/tasks/{task_id}',
+        'post /dags/{dag_id}/runs',
+        'post /dags/{dag_id}/runs/{run_id}/clear',
+      ]),
+    );
     for (const r of write) {
       const url = r.path.replace('{dag_id}', 'ok').replace('{run_id}', 'x').replace('{task_id}', 'a');
       const res = await api(

@@ -1,5 +1,4 @@
-import { SCHEMAS } from './schemas';
-import type { ApiRoute } from './routes';
+import type { ApiRoute } from './route-kit';
 
 const ERROR = { $ref: '#/components/schemas/Error' };
 const ERRORS: Record<string, string> = {
@@ -11,7 +10,10 @@ const ERRORS: Record<string, string> = {
 };
 
 /** The OpenAPI 3.1 document of ROUTES. */
-export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unknown> {
+export function openApiDocument(
+  routes: readonly ApiRoute[],
+  schemas: Record<string, unknown>,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const params = [
@@ -54,7 +56,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
     security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {
-      schemas: SCHEMAS,
+      schemas,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'a token from `sluice users tokens create`' },
         session: {
