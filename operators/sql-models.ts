@@ -99,6 +99,12 @@ async function runModel(ctx: TaskContext, root: string, name: string, vars: Json
     fullRefresh: conf.full_refresh === true,
     ctx: { ds: ctx.ds, dataIntervalStart: ctx.dataIntervalStart, dataIntervalEnd: ctx.dataIntervalEnd, vars: runVars },
   });
+  if (result.compiled)
+    ctx.recordDetails({
+      model: name,
+      relation: result.compiled.relation,
+      compiled_sql: result.compiled.sql,
+    });
   if (result.status !== 'success')
     throw new SluiceError('MODEL_FAILED', result.error ?? `model ${name} ${result.status}`);
   ctx.log.info(

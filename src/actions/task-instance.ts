@@ -10,6 +10,24 @@ import { endedTriesOf, failedTryOf, type EndedTry } from '../state/task-tries';
 import { returnValuesOfRun } from '../state/task-returns';
 import { describeFailure, failedTaskRef, type TaskFailure } from '../scheduler/task-failure';
 import { readLog } from '../state/task-instances';
+import {
+  eventsOfTaskInstance,
+  ingestionOfTask,
+  validationsOfTask,
+  type TaskEventRow,
+  type TaskIngestion,
+} from '../state/task-outputs';
+import { validationReport, type ValidationReport } from './validations';
+
+type Try = Omit<EndedTry, 'end_date'> & { end_date: Date | null };
+
+/** One line of a task instance's state history: when, the state it moved to (if any), what happened. */
+export interface HistoryEntry {
+  readonly at: Date;
+  readonly state?: string;
+  readonly tryNumber?: number;
+  readonly text: string;
+}
 
 /** A task instance as its page and the API show it: the task, every try, its return value, why it failed. */
 export interface TaskInstanceDetail {
@@ -19,9 +37,15 @@ export interface TaskInstanceDetail {
   readonly instance: TaskInstanceRow;
   readonly task: TaskStructure | undefined;
   /** Every try so far: ended ones from the try history, the current one from the instance. */
-  readonly tries: ReadonlyArray<Omit<EndedTry, 'end_date'> & { end_date: Date | null }>;
+  readonly tries: readonly Try[];
   readonly returnValue: JsonValue | undefined;
   readonly failure: TaskFailure | undefined;
+  /** Objects it landed and tables it loaded (rows, bytes, checksum, partition). */
+  readonly ingestion: readonly TaskIngestion[];
+  /** The suites it validated (a checkpoint), each with every expectation's result. */
+  readonly validations: readonly ValidationReport[];
+  /** Tries starting and ending, retries, clears and marks, oldest first. */
+  readonly history: readonly HistoryEntry[];
 }
 
 export async function taskInstanceDetail(
@@ -45,22 +69,72 @@ export async function taskInstanceDetail(
             end_date: instance.end_date,
             duration_ms: instance.duration_ms,
             error: null,
+            details: null,
           },
         ]
       : [];
+  const tries = [...ended, ...current];
   const failed = instance.state === 'failed' ? await failedTryOf(rt.db, run.id, taskId) : undefined;
+  const [ingestion, validations, events] = await Promise.all([
+    ingestionOfTask(rt.db, run.id, taskId),
+    validationsOfTask(rt.db, run.id, taskId),
+    eventsOfTaskInstance(rt.db, run.id, taskId),
+  ]);
   return {
     dagId,
     timezone: dag.structure.timezone,
     run,
     instance,
     task: dag.structure.tasks.find((t) => t.id === taskId),
-    tries: [...ended, ...current],
+    tries,
     returnValue: (await returnValuesOfRun(rt.db, run.id))[taskId],
     failure: failed
       ? await describeFailure(rt.db, failureContext(rt), failedTaskRef(dagId, run.id, failed))
       : undefined,
+    ingestion,
+    validations: validations.map((v) => validationReport(v, rt.config.dataDocsDir)),
+    history: historyOf(tries, events),
   };
+}
+
+/** The tries' starts and ends merged with the events about the task instance, by time. */
+function historyOf(tries: readonly Try[], events: readonly TaskEventRow[]): HistoryEntry[] {
+  const out: HistoryEntry[] = [];
+  for (const t of tries) {
+    if (t.start_date)
+      out.push({
+        at: t.start_date,
+        state: 'running',
+        tryNumber: t.try_number,
+        text: `try ${t.try_number} started${t.hostname ? ` on ${t.hostname}` : ''}`,
+      });
+    if (t.end_date && t.state !== 'running')
+      out.push({
+        at: t.end_date,
+        state: t.state,
+        tryNumber: t.try_number,
+        text: `try ${t.try_number} ended ${t.state}`,
+      });
+  }
+  for (const e of events) {
+    // A try's failure is already its end (and the page says why it failed).
+    if (e.kind === 'task_failed' || e.kind === 'task_retry') continue;
+    const by = typeof e.payload.by === 'string' ? e.payload.by : 'someone';
+    const text =
+      e.kind === 'tasks_cleared'
+        ? `cleared by ${by}: it runs again`
+        : e.kind === 'task_marked'
+          ? `marked ${String(e.payload.to)} by ${by} (was ${String(e.payload.from)})`
+          : e.message;
+    const state = e.kind === 'tasks_cleared' ? 'none' : e.kind === 'task_marked' ? String(e.payload.to) : undefined;
+    out.push({
+      at: e.created_at,
+      ...(state ? { state } : {}),
+      ...(e.try_number ? { tryNumber: e.try_number } : {}),
+      text,
+    });
+  }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** The log of one try of a task instance; USAGE when it has no such try. */

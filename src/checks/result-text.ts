@@ -43,3 +43,12 @@ export function sampleValues(
   }
   return [...seen.values()];
 }
+
+/** The column (or columns, comma-separated) an expectation is about, from its kwargs. */
+export function columnOf(k: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof k.column === 'string') return k.column;
+  const list = [k.column_list, k.columns, k.column_set].find(Array.isArray) as unknown[] | undefined;
+  if (list) return list.join(', ');
+  const pair = [k.column_A, k.column_B].filter((c) => typeof c === 'string');
+  return pair.length ? pair.join(', ') : undefined;
+}

@@ -67,6 +67,11 @@ export interface TaskContext extends TaskTry {
   readonly objectStore: ObjectStore;
   /** Aborted when the task is being stopped (timeout, shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * Records what the try did, for its task instance page and API (a model task records its compiled
+   * SQL): merged key by key, kept with the try even when it fails, masked like its log.
+   */
+  readonly recordDetails: (details: JsonObject) => void;
 }
 
 export type RunType = 'scheduled' | 'manual' | 'backfill';

@@ -205,7 +205,10 @@ export class LocalExecutor {
       } else if (m.type === 'done') {
         const r = this.running.get(m.tiId);
         if (r && m.droppedLogBytes) r.log.dropped(m.droppedLogBytes);
-        const result: TryResult = m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error, final: m.final };
+        const details = m.details && Object.keys(m.details).length ? { details: m.details } : {};
+        const result: TryResult = m.ok
+          ? { ok: true, value: m.value, ...details }
+          : { ok: false, error: m.error, final: m.final, ...details };
         if (m.outputEnd) void slot.outputRead().then(() => this.finish(slot, m.tiId, result));
         else void this.finish(slot, m.tiId, result);
       } else if (m.type === 'sql' && slot.tiId !== undefined) {

@@ -3,15 +3,17 @@ import { maskSecrets, maskSecretsIn } from '../secrets/task-secrets';
 import type { FromChild, RunJob } from './protocol';
 
 /**
- * What a worker child tells the executor, with the try's secrets masked: log text, the error and the
- * return value are stored and shown. SQL requests pass unchanged (they are the task's data, not its output).
+ * What a worker child tells the executor, with the try's secrets masked: log text, the error, the
+ * return value and the recorded details are stored and shown. SQL requests pass unchanged (they are the task's data, not its output).
  */
 export function masked(m: FromChild): FromChild {
   switch (m.type) {
     case 'log':
       return { ...m, text: maskSecrets(m.text) };
-    case 'done':
-      return m.ok ? { ...m, value: maskSecretsIn(m.value) } : { ...m, error: maskSecrets(m.error) };
+    case 'done': {
+      const details = maskSecretsIn(m.details);
+      return m.ok ? { ...m, value: maskSecretsIn(m.value), details } : { ...m, error: maskSecrets(m.error), details };
+    }
     default:
       return m;
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config';
-import type { JsonValue } from '../dag/types';
+import type { JsonObject, JsonValue } from '../dag/types';
 import type { ObjectStoreSettings } from '../lake/object-store';
 import type { ClaimedTask } from '../state/task-instances';
 
@@ -57,6 +57,7 @@ export type FromChild =
       readonly tiId: number;
       readonly ok: true;
       readonly value?: JsonValue;
+      readonly details?: JsonObject;
       readonly droppedLogBytes?: number;
       readonly outputEnd?: boolean;
     }
@@ -67,6 +68,7 @@ export type FromChild =
       readonly ok: false;
       readonly error: string;
       readonly final?: boolean;
+      readonly details?: JsonObject;
       readonly droppedLogBytes?: number;
       readonly outputEnd?: boolean;
     }

@@ -10,14 +10,18 @@ export const MAX_RETURN_BYTES = 1_000_000;
  * NaN would arrive as null). Objects with a `toJSON` method (Date, decimal types) choose their
  * own JSON form and are taken as it.
  */
-export function toReturnValue(value: unknown, maxBytes = MAX_RETURN_BYTES): JsonValue | undefined {
+export function toReturnValue(
+  value: unknown,
+  maxBytes = MAX_RETURN_BYTES,
+  what = 'the return value',
+): JsonValue | undefined {
   if (value === undefined) return undefined;
-  const json = check(value, 'the return value', new Set());
+  const json = check(value, what, new Set());
   const text = JSON.stringify(json);
   if (text.length > maxBytes) {
     throw new SluiceError(
       'USAGE',
-      `the return value is ${text.length} bytes of JSON; at most ${maxBytes} are stored (write large data to the object store or a table and return its name)`,
+      `${what} is ${text.length} bytes of JSON; at most ${maxBytes} are stored (write large data to the object store or a table and return its name)`,
     );
   }
   return json;

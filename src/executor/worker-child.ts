@@ -3,11 +3,11 @@
  * crash, leak or hang costs this process only; the executor replaces it.
  */
 import { ChildProcess } from 'node:child_process';
-import { isVerdict } from '../errors/errors';
+import { isVerdict, SluiceError } from '../errors/errors';
 import { describeThrown } from '../errors/describe-thrown';
 import { statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { Dag, TaskContext } from '../dag/types';
+import type { Dag, JsonObject, TaskContext } from '../dag/types';
 import { dagsOf, forgetModules } from '../dagfiles/parse-child';
 import { openObjectStore } from '../lake/open-object-store';
 import type { ObjectStore } from '../lake/object-store';
@@ -16,7 +16,7 @@ import type { Warehouse } from '../db/queryable';
 import { directWarehouse, proxyWarehouse } from './child-warehouse';
 import { OUTPUT_END, type FromChild, type RunJob, type SqlOp, type ToChild } from './protocol';
 import { killRestOfGroup } from '../process/process-group';
-import { toReturnValue } from './return-value';
+import { MAX_RETURN_BYTES, toReturnValue } from './return-value';
 import { emptyDir } from './try-dirs';
 import { taskLogger } from '../util/logger';
 import { jobSecrets, masked } from './masked-messages';
@@ -145,6 +145,7 @@ async function run(job: RunJob): Promise<void> {
   beginTaskSecrets(jobSecrets(job), (values) => send({ type: 'secrets', tiId: job.tiId, values }));
   const controller = new AbortController();
   let done: FromChild;
+  let details: JsonObject = {};
   try {
     setOperatorConfig(job.config); // before the DAG file is loaded: operators read it there too
     const dag = loadDag(job);
@@ -177,6 +178,11 @@ async function run(job: RunJob): Promise<void> {
       warehouse: warehouseFor(job),
       objectStore: objectStoreFor(job),
       signal: controller.signal,
+      recordDetails: (d) => {
+        if (typeof d !== 'object' || d === null || Array.isArray(d))
+          throw new SluiceError('USAGE', 'ctx.recordDetails takes an object of named details');
+        details = { ...details, ...(toReturnValue(d, MAX_RETURN_BYTES, 'the recorded details') as JsonObject) };
+      },
     };
     const value = await task.run(ctx);
     done = { type: 'done', tiId: job.tiId, ok: true, value: toReturnValue(value) };
@@ -199,7 +205,7 @@ async function run(job: RunJob): Promise<void> {
   emptyDir(job.tmpDir);
   clearTimeout(lease);
   current = undefined;
-  send({ ...done, droppedLogBytes: droppedBytes, outputEnd: true });
+  send({ ...done, details, droppedLogBytes: droppedBytes, outputEnd: true });
 }
 
 process.on('message', (m: ToChild) => {

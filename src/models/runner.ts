@@ -26,6 +26,8 @@ export interface ModelRunResult {
   readonly error?: string;
   /** A failure's file/line issues, for tools that link to the model file. */
   readonly issues?: readonly Issue[];
+  /** The SELECT it compiled to (also when building it failed), and the relation it builds. */
+  readonly compiled?: Pick<CompiledModel, 'sql' | 'relation'>;
 }
 
 export type ModelRunEvent =
@@ -129,6 +131,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
         action: out.action,
         ...(out.rows === undefined ? {} : { rows: out.rows }),
         ms: performance.now() - t0,
+        compiled: { sql: compiled.sql, relation: compiled.relation },
       };
     } catch (e) {
       const err = isSluiceError(e)
@@ -145,6 +148,7 @@ export async function runModels(opts: RunModelsOptions): Promise<ModelRunResult[
         ms: performance.now() - t0,
         error: err.message + unloadedSeedHint(project, node, err.message),
         issues: err.issues,
+        ...(compiled ? { compiled: { sql: compiled.sql, relation: compiled.relation } } : {}),
       };
     }
   };

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import type { JsonValue } from '../dag/types';
+import type { JsonObject, JsonValue } from '../dag/types';
 import { retryDelayMs } from './retry-delay';
 import type { VersionCache } from '../state/dag-versions';
 import { recordEvent } from '../state/events';
@@ -20,10 +20,11 @@ export type TryRef = Pick<
   readonly workerId: string;
 };
 
+/** `details`: what the try recorded it did (`ctx.recordDetails`), kept with its history row. */
 export type TryResult =
-  | { readonly ok: true; readonly value?: JsonValue }
+  | { readonly ok: true; readonly value?: JsonValue; readonly details?: JsonObject }
   /** `final`: a verdict (a failed gate), failed at once whatever tries are left. */
-  | { readonly ok: false; readonly error: string; readonly final?: boolean };
+  | { readonly ok: false; readonly error: string; readonly final?: boolean; readonly details?: JsonObject };
 
 /**
  * Everything that happens when a try ends, in one transaction under the run's lock: the guarded
@@ -51,7 +52,9 @@ export async function completeTry(
         const { state, states } = await endTry(
           c,
           { ...t, log, neighbours: neighboursOf(graph, t.taskId) },
-          result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error, retryInMs },
+          result.ok
+            ? { ok: true, value: result.value, details: result.details }
+            : { ok: false, error: result.error, retryInMs, details: result.details },
         );
         if (state && !result.ok) {
           const base = {

@@ -4,7 +4,7 @@ import { parseFrame } from '../dag/source-location';
 import type { SourceLocation } from '../dag/types';
 import { readLog } from '../state/task-instances';
 import type { FailedTry } from '../state/task-tries';
-import { sampleValues } from '../checks/result-text';
+import { columnOf, sampleValues } from '../checks/result-text';
 import { failedExpectationsOfTask, type FailedExpectationRow } from '../state/validations';
 
 /**
@@ -175,12 +175,4 @@ function failedExpectation(r: FailedExpectationRow, dataDocsDir: string): Failed
     summary: r.summary,
     ...(r.docs_path ? { dataDocs: path.join(dataDocsDir, r.docs_path) } : {}),
   };
-}
-
-function columnOf(k: Readonly<Record<string, unknown>>): string | undefined {
-  if (typeof k.column === 'string') return k.column;
-  const list = [k.column_list, k.columns, k.column_set].find(Array.isArray) as unknown[] | undefined;
-  if (list) return list.join(', ');
-  const pair = [k.column_A, k.column_B].filter((c) => typeof c === 'string');
-  return pair.length ? pair.join(', ') : undefined;
 }

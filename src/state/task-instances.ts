@@ -44,9 +44,10 @@ export async function claimTasks(
   return r.rows;
 }
 
-export type TryOutcome =
+export type TryOutcome = (
   | { readonly ok: true; readonly value: JsonValue | undefined }
-  | { readonly ok: false; readonly error: string; readonly retryInMs: number | null };
+  | { readonly ok: false; readonly error: string; readonly retryInMs: number | null }
+) & { readonly details?: JsonObject };
 
 export interface EndTry {
   readonly tiId: number;
@@ -81,8 +82,8 @@ export async function endTry(
         WHERE id = $1 AND try_number = $2 AND worker_id = $3 AND state = 'running'
         RETURNING id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms
      ), history AS (
-       INSERT INTO sluice.task_try (ti_id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, error)
-       SELECT id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, $6 FROM u
+       INSERT INTO sluice.task_try (ti_id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, error, details)
+       SELECT id, try_number, state, worker_id, hostname, start_date, end_date, duration_ms, $6, $12::jsonb FROM u
      ), log AS (
        INSERT INTO sluice.task_log (ti_id, try_number, content) SELECT $1, $2, $7::text WHERE $7::text <> ''
      ), returned AS (
@@ -104,6 +105,7 @@ export async function endTry(
       t.taskId,
       value,
       t.neighbours,
+      outcome.details ? JSON.stringify(outcome.details) : null,
     ],
   );
   return { state: r.rows[0].state ?? undefined, states: r.rows[0].states };

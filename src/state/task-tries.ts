@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/queryable';
+import type { JsonObject } from '../dag/types';
 
 /** Reads of task tries (`sluice.task_try`) and logs (`sluice.task_log`), for failure reports and `tasks logs`. */
 
@@ -60,11 +61,13 @@ export interface EndedTry {
   readonly end_date: Date;
   readonly duration_ms: number | null;
   readonly error: string | null;
+  /** What the try recorded it did (`ctx.recordDetails`), if anything. */
+  readonly details: JsonObject | null;
 }
 
 export async function endedTriesOf(db: Queryable, tiId: number): Promise<EndedTry[]> {
   const r = await db.query<EndedTry>(
-    `SELECT try_number, state, hostname, start_date, end_date, duration_ms, error
+    `SELECT try_number, state, hostname, start_date, end_date, duration_ms, error, details
        FROM sluice.task_try WHERE ti_id = $1 ORDER BY try_number`,
     [tiId],
   );

@@ -185,3 +185,98 @@ export async function latestValidationId(q: Queryable): Promise<number> {
   const r = await q.query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM sluice.validation`);
   return r.rows[0].id;
 }
+/** One expectation's result in a validation. */
+export interface ValidationResultRow {
+  readonly idx: number;
+  readonly type: string;
+  readonly severity: 'error' | 'warn';
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly success: boolean;
+  readonly observed: unknown;
+  readonly element_count: number | null;
+  readonly unexpected_count: number | null;
+  readonly unexpected_percent: number | null;
+  readonly sample: ReadonlyArray<Readonly<Record<string, unknown>>> | null;
+  /** A query that returns every failing row (not only the sample). */
+  readonly failing_rows_sql: string | null;
+  readonly summary: string;
+}
+
+export interface ValidationWithResults {
+  readonly id: number;
+  readonly suite: string;
+  readonly table_name: string;
+  readonly where_clause: string | null;
+  readonly dag_id: string | null;
+  readonly task_id: string | null;
+  /** The run's name, when it ran in one (`expectations validate` runs outside any). */
+  readonly run_id: string | null;
+  readonly ds: string | null;
+  readonly success: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly expectations: number;
+  readonly started_at: Date;
+  readonly duration_ms: number;
+  /** Its Data Docs page, relative to the docs folder. */
+  readonly docs_path: string | null;
+  readonly results: readonly ValidationResultRow[];
+}
+
+/** Columns of a validation `v` with its results as a JSON array (`results`), in expectation order. */
+export const VALIDATION_WITH_RESULTS = `
+  SELECT v.id::int AS id, v.suite, v.table_name, v.where_clause, v.dag_id, v.task_id,
+         (SELECT r.run_id FROM sluice.dag_run r WHERE r.id = v.run_id) AS run_id, to_char(v.ds, 'YYYY-MM-DD') AS ds,
+         v.success, v.errors, v.warnings, v.expectations, v.started_at, v.duration_ms, v.docs_path,
+         coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'idx', x.idx, 'type', x.type, 'severity', x.severity, 'kwargs', x.kwargs, 'success', x.success,
+                    'observed', x.observed, 'element_count', x.element_count,
+                    'unexpected_count', x.unexpected_count, 'unexpected_percent', x.unexpected_percent,
+                    'sample', x.sample, 'failing_rows_sql', x.failing_rows_sql, 'summary', x.summary) ORDER BY x.idx)
+                     FROM sluice.validation_result x WHERE x.validation_id = v.id), '[]'::jsonb) AS results`;
+
+export interface ValidationFilter {
+  readonly suite?: string;
+  readonly table?: string;
+  readonly dagId?: string;
+  /** The run's name (`run_id`) within `dagId`. */
+  readonly runId?: string;
+  readonly success?: boolean;
+}
+
+const FILTER = `($1::text IS NULL OR v.suite = $1) AND ($2::text IS NULL OR v.table_name = $2)
+  AND ($3::text IS NULL OR v.dag_id = $3)
+  AND ($4::text IS NULL OR v.run_id = (SELECT r.id FROM sluice.dag_run r WHERE r.dag_id = $3 AND r.run_id = $4))
+  AND ($5::boolean IS NULL OR v.success = $5)`;
+
+const filterParams = (f: ValidationFilter) => [
+  f.suite ?? null,
+  f.table ?? null,
+  f.dagId ?? null,
+  f.runId ?? null,
+  f.success ?? null,
+];
+
+/** Validations, newest first, with their results, and how many match in all. */
+export async function listValidations(
+  q: Queryable,
+  f: ValidationFilter,
+  page: { readonly limit: number; readonly offset: number },
+): Promise<{ items: ValidationWithResults[]; total: number }> {
+  const [items, total] = await Promise.all([
+    q.query<ValidationWithResults>(
+      `${VALIDATION_WITH_RESULTS} FROM sluice.validation v WHERE ${FILTER} ORDER BY v.id DESC LIMIT $6 OFFSET $7`,
+      [...filterParams(f), page.limit, page.offset],
+    ),
+    q.query<{ n: number }>(`SELECT count(*)::int AS n FROM sluice.validation v WHERE ${FILTER}`, filterParams(f)),
+  ]);
+  return { items: items.rows, total: total.rows[0].n };
+}
+
+export async function validationById(q: Queryable, id: number): Promise<ValidationWithResults | undefined> {
+  const r = await q.query<ValidationWithResults>(
+    `${VALIDATION_WITH_RESULTS} FROM sluice.validation v WHERE v.id = $1`,
+    [id],
+  );
+  return r.rows[0];
+}

@@ -2,7 +2,7 @@
  * sqlModels reads sluice_project.yml: its vars are the defaults, the operator's `vars` override them
  * key by key, and a run's conf vars override both.
  */
-import type { TaskContext } from '../../src/dag/types';
+import type { JsonObject, TaskContext } from '../../src/dag/types';
 import { directWarehouse } from '../../src/executor/child-warehouse';
 import { sqlModels } from '../../operators/sql-models';
 import { createTestDatabase } from '../support/pg';
@@ -27,8 +27,10 @@ test('project vars < the DAG’s vars < the run’s conf vars, key by key; folde
       'select {{var "label"}} as label, {{var "n"}} as n{{#each vars.methods as |m|}}, {{m}} as {{ident (concat m "_x")}}{{/each}}\n',
   });
   const [task] = sqlModels({ projectDir: root, vars: { label: 'dag' } });
+  const recorded: JsonObject[] = [];
   const ctx = (params: Record<string, unknown>) =>
     ({
+      recordDetails: (d: JsonObject) => recorded.push(d),
       ds: '2026-03-01',
       dataIntervalStart: new Date('2026-03-01T00:00:00Z'),
       dataIntervalEnd: new Date('2026-03-02T00:00:00Z'),
@@ -42,4 +44,17 @@ test('project vars < the DAG’s vars < the run’s conf vars, key by key; folde
   expect(await rows()).toEqual([{ label: 'dag', n: 1, card_x: 'card', coupon_x: 'coupon' }]);
   await task.run(ctx({ vars: { n: 2, methods: ['cash'] } }));
   expect(await rows()).toEqual([{ label: 'dag', n: 2, cash_x: 'cash' }]);
+  // Each run records the SELECT it compiled to, vars resolved, for the task instance page.
+  expect(recorded).toEqual([
+    {
+      model: 'picked',
+      relation: '"marts"."picked"',
+      compiled_sql: `select E'dag' as label, (1) as n, E'card' as "card_x", E'coupon' as "coupon_x"`,
+    },
+    {
+      model: 'picked',
+      relation: '"marts"."picked"',
+      compiled_sql: `select E'dag' as label, (2) as n, E'cash' as "cash_x"`,
+    },
+  ]);
 }, 60_000);

@@ -1,5 +1,7 @@
 /** API routes on DAGs, their runs and task instances, and import errors. */
+import type { Request } from 'express';
 import { findDag } from '../../actions/find-dag';
+import { findRun } from '../../actions/find-run';
 import { filterDags, listDags, withNextRuns, type DagListing } from '../../actions/list-dags';
 import { pauseDag } from '../../actions/pause-dag';
 import { countDagRuns, listDagRuns, showRun, type RunListing } from '../../actions/runs';
@@ -9,8 +11,12 @@ import { triggerDag } from '../../actions/trigger-dag';
 import type { JsonObject } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import { importErrors } from '../../state/import-errors';
+import { listTaskInstances } from '../../actions/list-task-instances';
+import type { TaskInstanceFilter } from '../../state/task-instance-listing';
+import { links } from '../links';
+import { validationOut } from './quality-routes';
 import type { WebDeps } from '../app';
-import { paged, paging, PAGING, param, queryText, type ApiRoute } from './route-kit';
+import { paged, paging, PAGING, param, queryBool, queryDate, queryText, type ApiRoute } from './route-kit';
 import { page, ref, TASK_INSTANCE_DETAIL } from './schemas';
 
 const dagOut = (d: DagListing) => ({
@@ -40,7 +46,7 @@ const runOut = (r: RunListing) => ({
   duration_ms: r.durationMs,
 });
 
-const taskInstanceOut = (d: TaskInstanceDetail) => {
+const taskInstanceOut = (d: TaskInstanceDetail, deps: WebDeps) => {
   const i = d.instance;
   return {
     dag_id: d.dagId,
@@ -55,11 +61,70 @@ const taskInstanceOut = (d: TaskInstanceDetail) => {
       end_date: i.end_date,
       duration_ms: i.duration_ms,
     },
-    tries: d.tries.map((t) => ({ ...t })),
+    tries: d.tries.map(({ details, ...t }) => ({ ...t, ...(details ? { details } : {}) })),
     ...(d.returnValue === undefined ? {} : { return_value: d.returnValue }),
     ...(d.failure ? { failure: d.failure } : {}),
+    ingestion: d.ingestion.map((x) => ({ ...x })),
+    validations: d.validations.map((v) => validationOut(v, deps)),
+    history: d.history.map((h) => ({
+      at: h.at,
+      ...(h.state ? { state: h.state } : {}),
+      ...(h.tryNumber ? { try_number: h.tryNumber } : {}),
+      text: h.text,
+    })),
+    url: links.taskInstance(d.dagId, d.run.run_id, i.task_id),
   };
 };
+
+const listedOut = (t: Awaited<ReturnType<typeof listTaskInstances>>['items'][number]) => ({
+  ...t,
+  url: links.taskInstance(t.dag_id, t.run_id, t.task_id),
+});
+
+const TI_FILTERS = [
+  { name: 'task_id', description: 'only this task', schema: { type: 'string' } },
+  {
+    name: 'state',
+    description: 'only these states, comma-separated (failed,upstream_failed)',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'operator',
+    description: 'only tasks made by this operator (sql_model, checkpoint…)',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'logical_date_gte',
+    description: 'runs with a logical date at or after this',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  {
+    name: 'logical_date_lte',
+    description: 'runs with a logical date at or before this',
+    schema: { type: 'string', format: 'date-time' },
+  },
+];
+
+function taskInstanceFilter(req: Request, fixed: Pick<TaskInstanceFilter, 'dagId' | 'runId'>): TaskInstanceFilter {
+  const state = queryText(req, 'state');
+  return {
+    ...fixed,
+    taskId: queryText(req, 'task_id'),
+    states: state
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    operator: queryText(req, 'operator'),
+    from: queryDate(req, 'logical_date_gte'),
+    to: queryDate(req, 'logical_date_lte'),
+  };
+}
+
+async function taskInstancePage(req: Request, deps: WebDeps, fixed: Pick<TaskInstanceFilter, 'dagId' | 'runId'>) {
+  const pg = paging(req);
+  const { items, total } = await listTaskInstances(deps.rt, taskInstanceFilter(req, fixed), pg);
+  return { items: items.map(listedOut), total, ...pg };
+}
 
 async function oneDag(deps: WebDeps, dagId: string) {
   await findDag(deps.rt.db, dagId);
@@ -96,14 +161,12 @@ export const DAG_ROUTES: readonly ApiRoute[] = [
     ],
     response: page('Dag'),
     handle: async (req, deps) => {
-      const paused = queryText(req, 'paused');
-      if (paused !== undefined && paused !== 'true' && paused !== 'false')
-        throw new SluiceError('USAGE', `paused must be true or false, got "${paused}"`);
+      const paused = queryBool(req, 'paused');
       const dags = filterDags((await listDags(deps.rt.db)).dags, {
         q: queryText(req, 'q'),
         tag: queryText(req, 'tag'),
         owner: queryText(req, 'owner'),
-      }).filter((d) => paused === undefined || String(d.paused) === paused);
+      }).filter((d) => paused === undefined || d.paused === paused);
       const pg = paging(req);
       return {
         items: withNextRuns(dags.slice(pg.offset, pg.offset + pg.limit)).map(dagOut),
@@ -214,13 +277,42 @@ export const DAG_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'get',
+    path: `${RUN}/tasks`,
+    summary: "a run's task instances, filtered",
+    permission: 'read',
+    query: [...PAGING, ...TI_FILTERS],
+    response: page('TaskInstanceListed'),
+    handle: async (req, deps) => {
+      await findRun(deps.rt.db, param(req, 'dag_id'), param(req, 'run_id'));
+      return taskInstancePage(req, deps, { dagId: param(req, 'dag_id'), runId: param(req, 'run_id') });
+    },
+  },
+  {
+    method: 'get',
+    path: '/task-instances',
+    summary: 'task instances of every DAG, newest run first, filtered (failed ones this week, say)',
+    permission: 'read',
+    query: [
+      ...PAGING,
+      { name: 'dag_id', description: 'only this DAG', schema: { type: 'string' } },
+      { name: 'run_id', description: 'only this run (with dag_id)', schema: { type: 'string' } },
+      ...TI_FILTERS,
+    ],
+    response: page('TaskInstanceListed'),
+    handle: async (req, deps) =>
+      taskInstancePage(req, deps, { dagId: queryText(req, 'dag_id'), runId: queryText(req, 'run_id') }),
+  },
+  {
+    method: 'get',
     path: TASK,
-    summary: 'one task instance: its tries, return value and why it failed',
+    summary:
+      "one task instance: its tries (with what each recorded, a model's compiled SQL), loads, validations, state history, return value and why it failed",
     permission: 'read',
     response: TASK_INSTANCE_DETAIL,
     handle: async (req, deps) =>
       taskInstanceOut(
         await taskInstanceDetail(deps.rt, param(req, 'dag_id'), param(req, 'run_id'), param(req, 'task_id')),
+        deps,
       ),
   },
   {
@@ -271,6 +363,7 @@ export const DAG_ROUTES: readonly ApiRoute[] = [
       });
       return taskInstanceOut(
         await taskInstanceDetail(deps.rt, param(req, 'dag_id'), param(req, 'run_id'), param(req, 'task_id')),
+        deps,
       );
     },
   },

@@ -64,5 +64,23 @@ export const paged = <T>(all: readonly T[], p: { limit: number; offset: number }
   ...p,
 });
 
+/** An ISO date-time query parameter. */
+export function queryDate(req: Request, name: string): Date | undefined {
+  const v = queryText(req, name);
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime()))
+    throw new SluiceError('USAGE', `${name} must be an ISO date or date-time, got "${v}"`);
+  return d;
+}
+
+/** A `true`/`false` query parameter. */
+export function queryBool(req: Request, name: string): boolean | undefined {
+  const v = queryText(req, name);
+  if (v === undefined) return undefined;
+  if (v !== 'true' && v !== 'false') throw new SluiceError('USAGE', `${name} must be true or false, got "${v}"`);
+  return v === 'true';
+}
+
 /** A path parameter (express has decoded it). */
 export const param = (req: Request, name: string) => req.params[name] as string;

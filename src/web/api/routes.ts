@@ -8,14 +8,15 @@ import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import type { WebDeps } from '../app';
 import { DAG_ROUTES } from './dag-routes';
+import { QUALITY_ROUTES, QUALITY_SCHEMAS } from './quality-routes';
 import { openApiDocument } from './openapi';
 import type { ApiRoute } from './route-kit';
 import { CORE_SCHEMAS } from './schemas';
 
-export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES];
+export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...QUALITY_ROUTES];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
-export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS };
+export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS, ...QUALITY_SCHEMAS };
 
 export function apiRoutes(deps: WebDeps): Router {
   const router = Router();

@@ -35,6 +35,8 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
     if (wanted !== undefined && !Number.isInteger(wanted))
       throw new SluiceError('USAGE', `try must be a whole number, got "${String(req.query.try)}"`);
     const log = wanted === undefined ? undefined : await taskInstanceLog(deps.rt, d, wanted);
+    // What the shown try recorded: a model's compiled SQL gets a block of its own.
+    const { compiled_sql: compiledSql, ...otherDetails } = d.tries.find((t) => t.try_number === wanted)?.details ?? {};
     const viewer = viewerOf(res)!;
     const busy = d.instance.state === 'running' || d.instance.state === 'queued';
     res.type('html').send(
@@ -53,13 +55,33 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
               ...d,
               failure: {
                 ...d.failure,
-                expectations: d.failure.expectations.map((x) => ({
-                  ...x,
-                  docsUrl: links.dataDocs(deps.rt.config.dataDocsDir, x.dataDocs),
-                })),
+                // A checkpoint's validations are shown whole below; the failure keeps to the error.
+                expectations: d.validations.length
+                  ? []
+                  : d.failure.expectations.map((x) => ({
+                      ...x,
+                      docsUrl: links.dataDocs(deps.rt.config.dataDocsDir, x.dataDocs),
+                    })),
               },
             }
           : d,
+        validations: d.validations.map((v) => ({
+          ...v,
+          outcome: v.success ? (v.warnings ? 'warned' : 'success') : 'failed',
+          docsUrl: links.dataDocs(deps.rt.config.dataDocsDir, v.dataDocs),
+          results: v.results.map((r) => ({
+            ...r,
+            outcome: r.success ? 'success' : r.severity === 'warn' ? 'warned' : 'failed',
+            percent: r.unexpectedPercent === undefined ? undefined : `${+r.unexpectedPercent.toFixed(2)} %`,
+          })),
+        })),
+        ingestion: d.ingestion.map((x) => ({
+          ...x,
+          object: x.bucket && x.object_key ? `${x.bucket}/${x.object_key}` : undefined,
+        })),
+        compiledSql: typeof compiledSql === 'string' ? compiledSql : undefined,
+        otherDetails: Object.keys(otherDetails).length ? JSON.stringify(otherDetails, null, 2) : undefined,
+        history: d.history,
         running: busy,
         tries: d.tries.map((t) => ({
           ...t,
