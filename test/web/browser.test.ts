@@ -106,10 +106,17 @@ describe.each(STACK_KINDS)('the web UI in a browser on %s', (kind) => {
     await failedCell.click();
     await page.waitForURL(/\/tasks\/check_raw$/);
     await expect(page.locator('h2:has-text("Why it failed")').count()).resolves.toBe(1);
-    const table = page.locator('table.expectations');
-    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
-    expect(await table.innerText()).toMatch(/raw_orders/);
-    expect(await table.locator('code.sample').count()).toBeGreaterThan(0);
+    // The whole validation of the suite that failed: its failing expectations with sample values
+    // and, folded, the SQL that fetches every failing row.
+    const table = page.locator('section.validation', { hasText: 'Validation of raw_orders' });
+    expect(await table.locator('h2 .state-failed').count()).toBe(1);
+    const failing = table.locator('tr.failing');
+    expect(await failing.count()).toBeGreaterThan(0);
+    expect(await failing.locator('code.sample').count()).toBeGreaterThan(0);
+    const sql = failing.locator('details.failing-rows').first();
+    expect(await sql.locator('pre.sql').isVisible()).toBe(false);
+    await sql.locator('summary').click();
+    expect(await sql.locator('pre.sql').innerText()).toMatch(/raw.*shop_orders/s);
     // The validation's Data Docs page, served by the web server.
     const docs = await table.locator('a:has-text("Data Docs")').first().getAttribute('href');
     expect(docs).toMatch(/^\/data-docs\/validations\/raw_orders\/\d+\.html$/);
