@@ -1,9 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { dagFile, tempProject } from '../support/sandbox';
 import { waitFor } from '../support/processes';
+import { callApi, openApiChecker } from '../support/api-check';
 import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 import { ROUTES } from '../../src/web/api/routes';
 
@@ -49,29 +48,9 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
   const tokens: Record<string, string> = {};
   const passwords: Record<string, string> = { viewer: 'viewer-pass-1', op: 'op-pass-12' };
   let doc: Record<string, unknown>;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-
-  /** The response of route `path` (OpenAPI form) and `method` must match its schema in the document. */
-  const conforms = (method: string, path: string, status: number, body: unknown) => {
-    const pointer = `api#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${status}/content/application~1json/schema`;
-    const validate = ajv.getSchema(pointer);
-    if (!validate) throw new Error(`no schema at ${pointer}`);
-    if (!validate(body))
-      throw new Error(`${method} ${path}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
-  };
-  const api = async (token: string | undefined, method: string, url: string, json?: unknown) => {
-    const res = await fetch(`${stack.url}/api/v1${url}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, body: text.startsWith('{') ? JSON.parse(text) : text };
-  };
+  let conforms: ReturnType<typeof openApiChecker>;
+  const api = (token: string | undefined, method: string, url: string, json?: unknown) =>
+    callApi(stack.url, token, method, url, json);
 
   beforeAll(async () => {
     stack = await startWebStack(kind, `web_${kind}`, p);
@@ -93,7 +72,7 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
     doc = (await api(tokens.viewer, 'GET', '/openapi.json')).body;
-    ajv.addSchema({ ...doc, $id: 'api' });
+    conforms = openApiChecker(doc);
   }, 180_000);
   afterAll(async () => stack?.stop(), 60_000);
 
