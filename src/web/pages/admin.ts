@@ -97,8 +97,10 @@ export function adminPages(app: Express, deps: WebDeps): void {
         await list(req, res, { error: err.message, status });
       }
     };
-  const secretPage = (res: Response, d: { title: string; what: string; secret: string; back: string; note: string }) =>
-    page(res, 'admin-secret', d.title, d);
+  const secretPage = (
+    res: Response,
+    d: { title: string; what: string; secret: string; back: string; note: string; lost: string },
+  ) => page(res, 'admin-secret', d.title, d);
 
   app.get('/admin', requires('admin'), (_req, res) => res.redirect(USERS));
   app.get(USERS, requires('admin'), (req, res) => usersPage(req, res));
@@ -118,6 +120,7 @@ export function adminPages(app: Express, deps: WebDeps): void {
         secret: made.password,
         back: USERS,
         note: `the password of ${made.user.username}`,
+        lost: 'Reset the password from the list.',
       });
     }),
   );
@@ -145,6 +148,7 @@ export function adminPages(app: Express, deps: WebDeps): void {
         secret: r.password,
         back: USERS,
         note: `the new password of ${r.user.username}`,
+        lost: 'Reset the password again from the list.',
       });
     }),
   );
@@ -189,6 +193,7 @@ export function adminPages(app: Express, deps: WebDeps): void {
         secret: made.token,
         back: TOKENS,
         note: `the token; scripts send it as Authorization: Bearer <token>, acting as ${made.row.username}`,
+        lost: 'Revoke it and make another.',
       });
     }),
   );
