@@ -337,6 +337,13 @@ describe.each(STACK_KINDS)('admin pages and API on %s', (kind) => {
     expect([again.status, again.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect((await api(tokens.admin, 'DELETE', '/tokens/abc')).status).toBe(400);
 
+    // A token acts with its user's role as it is at each request.
+    const eveToken = (await api(tokens.admin, 'POST', '/users/eve/tokens', { name: 'eve-ci' })).body.token as string;
+    expect((await api(eveToken, 'PATCH', '/dags/tiny', { is_paused: false })).status).toBe(200);
+    await api(tokens.admin, 'PATCH', '/users/eve', { role: 'Viewer' });
+    const refused = await api(eveToken, 'PATCH', '/dags/tiny', { is_paused: false });
+    expect([refused.status, refused.body.error.message]).toEqual([403, 'eve is a Viewer: this needs the Op role']);
+
     const gone = await api(tokens.admin, 'DELETE', '/users/dee');
     conforms('delete', '/users/{username}', 200, gone.body);
     expect(gone.body.username).toBe('dee');
