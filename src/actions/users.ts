@@ -9,6 +9,7 @@ import { type Role } from '../auth/roles';
 import { newApiToken, newSecret, secretHash } from '../auth/tokens';
 import {
   deleteUser as deleteUserRow,
+  findUser as findUserRow,
   findUserCredentials,
   insertUser,
   listUsers as listUserRows,
@@ -23,7 +24,14 @@ import {
   insertSession,
   type SessionRow,
 } from '../state/web-sessions';
-import { deleteApiToken, findApiTokenUser, insertApiToken, listApiTokens, type ApiTokenRow } from '../state/api-tokens';
+import {
+  deleteApiToken,
+  deleteApiTokenById,
+  findApiTokenUser,
+  insertApiToken,
+  listApiTokens,
+  type ApiTokenRow,
+} from '../state/api-tokens';
 import { recentLoginFailures, recordLoginAttempt } from '../state/login-attempts';
 
 export type { UserRow, SessionRow, ApiTokenRow };
@@ -63,8 +71,37 @@ export function listUsers(db: Queryable): Promise<UserRow[]> {
   return listUserRows(db);
 }
 
-export async function deleteUser(db: Queryable, username: string): Promise<void> {
-  if (!(await deleteUserRow(db, username))) throw new SluiceError('USER_NOT_FOUND', `no user named "${username}"`);
+const noSuchUser = (username: string) => new SluiceError('USER_NOT_FOUND', `no user named "${username}"`);
+const lastAdmin = (username: string, doing: string) =>
+  new SluiceError(
+    'STATE_CONFLICT',
+    `${username} is the last Admin: ${doing} would leave nobody to manage users (make another user Admin first)`,
+  );
+
+export async function findUser(db: Queryable, username: string): Promise<UserRow> {
+  const user = await findUserRow(db, username);
+  if (!user) throw noSuchUser(username);
+  return user;
+}
+
+/**
+ * Removes a user with their sessions and tokens (they lose access at their next request). Refused for
+ * the last Admin, and for `by` itself (the user asking, when a person in the web UI or API asks).
+ */
+export async function deleteUser(db: Queryable, username: string, opts: { by?: string } = {}): Promise<void> {
+  if (opts.by === username)
+    throw new SluiceError('STATE_CONFLICT', `${username} cannot delete their own account: ask another Admin`);
+  const done = await deleteUserRow(db, username);
+  if (done === 'missing') throw noSuchUser(username);
+  if (done === 'last-admin') throw lastAdmin(username, 'deleting them');
+}
+
+/** A new role, from the user's next request on; refused when it would leave no Admin. */
+export async function changeRole(db: Queryable, username: string, role: Role): Promise<UserRow> {
+  const user = await updateCredentials(db, username, { role });
+  if (user) return user;
+  await findUser(db, username);
+  throw lastAdmin(username, `making them ${role}`);
 }
 
 /** A new password (generated unless given) and, optionally, a new role; the user's sessions end. */
@@ -75,7 +112,10 @@ export async function resetPassword(
   if (r.password !== undefined) checkPassword(r.password);
   const password = r.password ?? generatePassword();
   const user = await updateCredentials(db, r.username, { passwordHash: await hashPassword(password), role: r.role });
-  if (!user) throw new SluiceError('USER_NOT_FOUND', `no user named "${r.username}"`);
+  if (!user) {
+    await findUser(db, r.username);
+    throw lastAdmin(r.username, `making them ${r.role}`);
+  }
   return { user, password, generated: r.password === undefined };
 }
 
@@ -148,6 +188,13 @@ export function apiTokenUser(db: Queryable, token: string): Promise<UserRow | un
 
 export function listTokens(db: Queryable, username?: string): Promise<ApiTokenRow[]> {
   return listApiTokens(db, username);
+}
+
+/** Revokes a token by its id (the web UI and API name tokens so); the revoked token. */
+export async function revokeApiTokenById(db: Queryable, id: number): Promise<ApiTokenRow> {
+  const row = Number.isSafeInteger(id) && id > 0 ? await deleteApiTokenById(db, id) : undefined;
+  if (!row) throw new SluiceError('NOT_FOUND', `no API token with id ${id}`);
+  return row;
 }
 
 export async function revokeApiToken(db: Queryable, username: string, name: string): Promise<void> {

@@ -12,6 +12,8 @@ import type { ParseResult } from './parse-result';
 import { takeInputs } from '../dag/parse-dependencies';
 import { collectDefinedDags, takeDefinedDags } from '../dag/defined-dags';
 import { exportIssues } from './export-issues';
+import { beginTaskSecrets } from '../secrets/task-secrets';
+import { maskedIssue, maskedStructure } from './masked-structure';
 
 export interface ParseRequest {
   readonly id: number;
@@ -41,16 +43,19 @@ export function parseFile(file: string, root: string): ParseResult {
   forgetModules(root);
   takeInputs();
   collectDefinedDags();
+  // Secrets the file resolves while imported are masked in what is stored of it (this file's only).
+  beginTaskSecrets();
   try {
     const mod: unknown = require(file);
     const exported = dagsOf(mod as Record<string, unknown>);
     const issues = exportIssues(file, mod, exported, takeDefinedDags());
-    const dags: DagStructure[] = exported.map(serializeDag);
-    return { file, dags, issues, ms: performance.now() - started, inputs: takeInputs() };
+    const dags: DagStructure[] = exported.map((d) => maskedStructure(serializeDag(d)));
+    return { file, dags, issues: issues.map(maskedIssue), ms: performance.now() - started, inputs: takeInputs() };
   } catch (e) {
     takeDefinedDags();
     // A DAG that failed on a bad model or suite is parsed again once that file is fixed.
-    return { file, dags: [], issues: issuesFromError(file, e), ms: performance.now() - started, inputs: takeInputs() };
+    const issues = issuesFromError(file, e).map(maskedIssue);
+    return { file, dags: [], issues, ms: performance.now() - started, inputs: takeInputs() };
   }
 }
 

@@ -26,6 +26,10 @@ import { setOperatorConfig } from '../dag/operator-config';
 const send = (m: FromChild) => process.send!(masked(m)); // no secret of the try leaves the child
 let current: RunJob | undefined;
 const loadedMtimes = new Map<string, number>();
+// Secrets DAG files registered while imported (readSecret at a file's top level): a module is imported
+// once per child, so they are registered again for each later try, whose registry starts empty.
+const importSecrets = new Set<string>();
+let importing = false;
 let directPool: ReturnType<typeof directWarehouse> | undefined;
 let nextReq = 1;
 const pendingSql = new Map<number, (m: Extract<ToChild, { type: 'sql-result' }>) => void>();
@@ -99,10 +103,18 @@ function loadDag(job: RunJob): Dag {
     if (statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
       forgetModules(job.config.dagsFolder);
       loadedMtimes.clear();
+      importSecrets.clear();
       break;
     }
   }
-  const dag = dagsOf(require(job.file)).find((d) => d.id === job.dagId);
+  importing = true;
+  let mod: Record<string, unknown>;
+  try {
+    mod = require(job.file) as Record<string, unknown>;
+  } finally {
+    importing = false;
+  }
+  const dag = dagsOf(mod).find((d) => d.id === job.dagId);
   const prefix = path.resolve(job.config.dagsFolder) + path.sep;
   for (const key of Object.keys(require.cache)) {
     if (key.startsWith(prefix) && !loadedMtimes.has(key)) loadedMtimes.set(key, statSync(key).mtimeMs);
@@ -142,7 +154,10 @@ async function run(job: RunJob): Promise<void> {
   const tmpBefore = process.env.TMPDIR;
   // The try's temp folder: os.tmpdir() and the tools the task starts write there.
   process.env.TMPDIR = job.tmpDir;
-  beginTaskSecrets(jobSecrets(job), (values) => send({ type: 'secrets', tiId: job.tiId, values }));
+  beginTaskSecrets([...jobSecrets(job), ...importSecrets], (values) => {
+    if (importing) for (const v of values) importSecrets.add(v);
+    send({ type: 'secrets', tiId: job.tiId, values });
+  });
   const controller = new AbortController();
   let done: FromChild;
   let details: JsonObject = {};

@@ -63,3 +63,13 @@ export async function deleteApiToken(q: Queryable, username: string, name: strin
   );
   return (r.rowCount ?? 0) > 0;
 }
+
+/** Deletes a token by its id; the deleted token's row, or undefined when there is none. */
+export async function deleteApiTokenById(q: Queryable, id: number): Promise<ApiTokenRow | undefined> {
+  const r = await q.query<ApiTokenRow>(
+    `WITH t AS (DELETE FROM sluice.api_token WHERE id = $1 RETURNING *)
+     SELECT ${COLUMNS} FROM t JOIN sluice.web_user u ON u.id = t.user_id`,
+    [id],
+  );
+  return r.rows[0];
+}

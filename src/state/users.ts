@@ -46,23 +46,48 @@ export async function findUserCredentials(
   return r.rows[0];
 }
 
-export async function deleteUser(q: Queryable, username: string): Promise<boolean> {
-  return ((await q.query(`DELETE FROM sluice.web_user WHERE username = $1`, [username])).rowCount ?? 0) > 0;
+/** A user by name, without the password hash. */
+export async function findUser(q: Queryable, username: string): Promise<UserRow | undefined> {
+  return (await q.query<UserRow>(`SELECT ${COLUMNS} FROM sluice.web_user WHERE username = $1`, [username])).rows[0];
 }
 
-/** A new password (and role, when given); every session of the user ends with it. */
+// The Admins, locked for the statement: two Admins removed at once cannot both see the other one left.
+const ADMINS = `admins AS (SELECT id FROM sluice.web_user WHERE role = 'Admin' FOR UPDATE)`;
+/** The change to user t (a row of web_user) leaves an Admin: t is not one, or is not the last one. */
+const LEAVES_AN_ADMIN = `(t.role <> 'Admin' OR (SELECT count(*) FROM admins) > 1)`;
+
+/** Deletes the user unless it is the last Admin; its sessions and tokens go with it (ON DELETE CASCADE). */
+export async function deleteUser(q: Queryable, username: string): Promise<'deleted' | 'missing' | 'last-admin'> {
+  const r = await q.query<{ found: number; deleted: number }>(
+    `WITH ${ADMINS},
+     gone AS (
+       DELETE FROM sluice.web_user t WHERE t.username = $1 AND ${LEAVES_AN_ADMIN} RETURNING t.id
+     )
+     SELECT (SELECT count(*) FROM sluice.web_user WHERE username = $1)::int AS found,
+            (SELECT count(*) FROM gone)::int AS deleted`,
+    [username],
+  );
+  const { found, deleted } = r.rows[0];
+  return deleted ? 'deleted' : found ? 'last-admin' : 'missing';
+}
+
+/**
+ * A new password and/or role; a new password ends every session of the user (a new role applies
+ * from the user's next request, which reads it). Undefined when there is no such user, or when the
+ * change would take the Admin role from the last Admin (nothing is changed then).
+ */
 export async function updateCredentials(
   q: Queryable,
   username: string,
   c: { passwordHash?: string; role?: Role },
 ): Promise<UserRow | undefined> {
   const r = await q.query<UserRow>(
-    `WITH u AS (
-       UPDATE sluice.web_user
+    `WITH ${ADMINS}, u AS (
+       UPDATE sluice.web_user t
           SET password_hash = coalesce($2, password_hash),
               password_set_at = CASE WHEN $2::text IS NULL THEN password_set_at ELSE now() END,
               role = coalesce($3, role)
-        WHERE username = $1
+        WHERE username = $1 AND (coalesce($3, role) = 'Admin' OR ${LEAVES_AN_ADMIN})
         RETURNING ${COLUMNS}
      ), gone AS (
        DELETE FROM sluice.web_session s USING u WHERE s.user_id = u.id AND $2::text IS NOT NULL

@@ -2,9 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dagFile, tempProject } from '../support/sandbox';
 import { waitFor } from '../support/processes';
+import { callApi, openApiChecker } from '../support/api-check';
 import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 import { ROUTES } from '../../src/web/api/routes';
-import { apiCaller, openApiConformance } from '../support/api';
 
 const HOSTILE = `<script>alert("x")</script> & 'q'`;
 
@@ -48,8 +48,9 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
   const tokens: Record<string, string> = {};
   const passwords: Record<string, string> = { viewer: 'viewer-pass-1', op: 'op-pass-12' };
   let doc: Record<string, unknown>;
-  let conforms: ReturnType<typeof openApiConformance>;
-  const api = apiCaller(() => stack.url);
+  let conforms: ReturnType<typeof openApiChecker>;
+  const api = (token: string | undefined, method: string, url: string, json?: unknown) =>
+    callApi(stack.url, token, method, url, json);
 
   beforeAll(async () => {
     stack = await startWebStack(kind, `web_${kind}`, p);
@@ -71,7 +72,7 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
     doc = (await api(tokens.viewer, 'GET', '/openapi.json')).body;
-    conforms = openApiConformance(doc);
+    conforms = openApiChecker(doc);
   }, 180_000);
   afterAll(async () => stack?.stop(), 60_000);
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { REPO } from '../support/sandbox';
 import { waitFor } from '../support/processes';
-import { apiCaller, openApiConformance } from '../support/api';
+import { callApi, openApiChecker } from '../support/api-check';
 import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 
 /*
@@ -36,8 +36,9 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
   let stack: WebStack;
   let admin: WebClient;
   let token: string;
-  let conforms: ReturnType<typeof openApiConformance>;
-  const api = apiCaller(() => stack.url);
+  let conforms: ReturnType<typeof openApiChecker>;
+  const api = (token: string | undefined, method: string, url: string, json?: unknown) =>
+    callApi(stack.url, token, method, url, json);
   const get = async (url: string) => {
     const r = await api(token, 'GET', url);
     if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${r.text}`);
@@ -60,7 +61,7 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
     token = (await stack.sluice(['users', 'tokens', 'create', 'admin', 'ti-tests'])).stdout.trim().split('\n').at(-1)!;
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
-    conforms = openApiConformance(await get('/openapi.json'));
+    conforms = openApiChecker(await get('/openapi.json'));
     // The run standalone scheduled at start, then a day with bad data, whose raw gate closes.
     const first = await waitFor(async () => (await get('/dags/demo_shop/runs')).items.at(-1), 60_000, 'a first run');
     goodRun = (await ended(first.run_id)).run_id;

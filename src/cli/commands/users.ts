@@ -65,7 +65,7 @@ export function usersCommands(program: Command): void {
 
   users
     .command('delete <username>')
-    .description('remove a user, with their sessions and API tokens')
+    .description('remove a user, with their sessions and API tokens (never the last Admin)')
     .action(async (username: string) => {
       await withRuntime(config(), (rt) => deleteUser(rt.db, username));
       console.log(`deleted user ${username}`);

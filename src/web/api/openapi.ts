@@ -5,7 +5,7 @@ const ERRORS: Record<string, string> = {
   '400': 'bad input (code USAGE and others)',
   '401': 'not logged in, or an unknown token (UNAUTHENTICATED)',
   '403': 'the role does not allow it, or a missing CSRF token (FORBIDDEN)',
-  '404': 'no such DAG, run, task or route',
+  '404': 'no such DAG, run, task, user, token or route',
   '409': 'the change conflicts with the current state (STATE_CONFLICT)',
 };
 
@@ -21,7 +21,7 @@ export function openApiDocument(
         name: m[1],
         in: 'path',
         required: true,
-        schema: { type: m[1] === 'try_number' ? 'integer' : 'string' },
+        schema: { type: m[1] === 'try_number' || m[1] === 'token_id' ? 'integer' : 'string' },
       })),
       ...(r.query ?? []).map((q) => ({ name: q.name, in: 'query', description: q.description, schema: q.schema })),
     ];

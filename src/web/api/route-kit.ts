@@ -15,7 +15,7 @@ export interface QueryParam {
 }
 
 export interface ApiRoute {
-  readonly method: 'get' | 'post' | 'patch';
+  readonly method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI style: `/dags/{dag_id}`. */
   readonly path: string;
   readonly summary: string;

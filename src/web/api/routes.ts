@@ -12,11 +12,12 @@ import { QUALITY_ROUTES, QUALITY_SCHEMAS } from './quality-routes';
 import { openApiDocument } from './openapi';
 import type { ApiRoute } from './route-kit';
 import { CORE_SCHEMAS } from './schemas';
+import { USER_ROUTES, USER_SCHEMAS } from './user-routes';
 
-export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...QUALITY_ROUTES];
+export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...QUALITY_ROUTES, ...USER_ROUTES];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
-export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS, ...QUALITY_SCHEMAS };
+export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS, ...QUALITY_SCHEMAS, ...USER_SCHEMAS };
 
 export function apiRoutes(deps: WebDeps): Router {
   const router = Router();
