@@ -8,14 +8,15 @@ import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import type { WebDeps } from '../app';
 import { DAG_ROUTES } from './dag-routes';
+import { DATA_ROUTES, DATA_SCHEMAS } from './data-routes';
 import { openApiDocument } from './openapi';
 import type { ApiRoute } from './route-kit';
 import { CORE_SCHEMAS } from './schemas';
 
-export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES];
+export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...DATA_ROUTES];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
-export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS };
+export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS, ...DATA_SCHEMAS };
 
 export function apiRoutes(deps: WebDeps): Router {
   const router = Router();
