@@ -38,9 +38,9 @@ export function lineageSvg(l: DataLineage, linkOf: (n: LineageNode) => string): 
     link: linkOf(n),
     rx: RX[n.kind],
   }));
-  const edges = l.edges.map((e) => ({ v: e.from, w: e.to, cls: 'edge edge-data' }));
+  const edges = l.edges.map((e) => ({ v: e.from, w: e.to, cls: 'edge' }));
   return graphSvg(boxes, edges, {
-    cls: 'lineage-graph',
+    cls: 'dag-graph lineage-graph',
     label: 'data lineage: sources, lake, raw tables, models, checkpoints',
   });
 }
