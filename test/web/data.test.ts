@@ -230,7 +230,7 @@ describe.each(STACK_KINDS)('the Data pages on %s', (kind) => {
 
     const page = await admin.get('/data/tables/raw.shop_orders');
     expect(page.status).toBe(200);
-    const last = /<dl class="details inline last-change">[\s\S]*?<\/dl>/.exec(page.text_)![0];
+    const last = /<dl class="details last-change">[\s\S]*?<\/dl>/.exec(page.text_)![0];
     expect(last).toContain(`<dd class="rows">${newest.rows}</dd>`);
     expect(last).toContain(`href="/dags/demo_shop/runs/${encodeURIComponent(newest.run_id)}/tasks/load_orders"`);
     const chart = JSON.parse(unescape(/data-chart="([^"]*)"/.exec(page.text_)![1]));
