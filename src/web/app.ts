@@ -18,6 +18,7 @@ import { dagsPages } from './pages/dags';
 import { dagPages } from './pages/dag';
 import { taskInstancePages } from './pages/task-instance';
 import { adminPages } from './pages/admin';
+import { dataPages } from './pages/data';
 import { apiRoutes } from './api/routes';
 
 export interface WebDeps {
@@ -93,6 +94,7 @@ export function createApp(rt: Runtime): WebApp {
   dagPages(app, deps);
   taskInstancePages(app, deps);
   adminPages(app, deps);
+  dataPages(app, deps);
   app.get('/', (_req, res) => res.redirect('/dags'));
   app.use((req: Request) => {
     throw new SluiceError('NOT_FOUND', `no page ${req.path}`);
