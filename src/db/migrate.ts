@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_validations';
 import * as m005 from './migrations/005_dag_file_inputs';
 import * as m006 from './migrations/006_seeds';
 import * as m007 from './migrations/007_users';
+import * as m008 from './migrations/008_backfill_audit';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['005_dag_file_inputs', m005],
   ['006_seeds', m006],
   ['007_users', m007],
+  ['008_backfill_audit', m008],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {
