@@ -7,15 +7,16 @@ import { Router, type Request, type Response } from 'express';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import type { WebDeps } from '../app';
+import { BACKFILL_ROUTES, BACKFILL_SCHEMAS } from './backfill-routes';
 import { DAG_ROUTES } from './dag-routes';
 import { openApiDocument } from './openapi';
 import type { ApiRoute } from './route-kit';
 import { CORE_SCHEMAS } from './schemas';
 
-export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES];
+export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...BACKFILL_ROUTES];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
-export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS };
+export const SCHEMAS: Record<string, unknown> = { ...CORE_SCHEMAS, ...BACKFILL_SCHEMAS };
 
 export function apiRoutes(deps: WebDeps): Router {
   const router = Router();
