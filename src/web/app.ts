@@ -17,6 +17,7 @@ import { loginRoutes } from './pages/login';
 import { dagsPages } from './pages/dags';
 import { dagPages } from './pages/dag';
 import { taskInstancePages } from './pages/task-instance';
+import { backfillPages } from './pages/backfill';
 import { apiRoutes } from './api/routes';
 
 export interface WebDeps {
@@ -91,6 +92,7 @@ export function createApp(rt: Runtime): WebApp {
   dagsPages(app, deps);
   dagPages(app, deps);
   taskInstancePages(app, deps);
+  backfillPages(app, deps);
   app.get('/', (_req, res) => res.redirect('/dags'));
   app.use((req: Request) => {
     throw new SluiceError('NOT_FOUND', `no page ${req.path}`);
