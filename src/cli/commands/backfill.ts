@@ -48,7 +48,11 @@ const progress = (b: BackfillSummary) =>
 export function backfillCommand(program: Command): void {
   const group = program
     .command('backfill')
-    .description('backfill a DAG over a range of logical dates; list and cancel backfills');
+    .description('backfill a DAG over a range of logical dates; list and cancel backfills')
+    .addHelpText(
+      'after',
+      '\n`sluice backfill <dag> --start D --end D` is short for `sluice backfill create <dag> ...`.',
+    );
 
   group
     .command('list <dag>')
