@@ -405,6 +405,17 @@ describe.each(STACK_KINDS)('backfills on %s', (kind) => {
       form: { _csrf: op.csrf, intent: 'preview', start: '2026-03-01', end: '2026-03-01T00:00' },
     });
     expect(over.text_).toContain('<strong>1</strong> run(s) to create');
+    // A paused DAG's backfill runs wait: the form offers to unpause it.
+    expect((await api(tokens.op, 'PATCH', '/dags/daily', { is_paused: true })).body.is_paused).toBe(true);
+    const pausedForm = await op.get('/dags/daily/backfill');
+    expect(pausedForm.text_).toMatch(/<input type="checkbox" name="unpause" checked> Unpause daily/);
+    const unpaused = await op.request('POST', '/dags/daily/backfill', {
+      form: { _csrf: op.csrf, intent: 'create', start: '2026-05-01', end: '2026-05-02', unpause: 'on' },
+    });
+    expect(unpaused.status).toBe(303);
+    expect((await api(tokens.viewer, 'GET', '/dags/daily')).body.is_paused).toBe(false);
+    const id = Number(unpaused.headers.get('location')!.split('/').at(-1));
+    await until('daily', id, 'the backfill of the unpaused DAG to complete', (b) => b.state === 'completed');
     // A Viewer gets no button and a 403 for the form, its submit and the API.
     expect((await viewer.get('/dags/daily')).text_).not.toContain('Backfill…');
     expect((await viewer.get('/dags/daily/backfills')).text_).not.toContain('Backfill…');
