@@ -47,7 +47,7 @@ export interface RunDetail extends RunListing {
   readonly kept: readonly KeptNotice[];
 }
 
-function listing(r: RunRow): RunListing {
+export function listing(r: RunRow): RunListing {
   return {
     dagId: r.dag_id,
     runId: r.run_id,

@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_dag_file_inputs';
 import * as m006 from './migrations/006_seeds';
 import * as m007 from './migrations/007_users';
 import * as m008 from './migrations/008_task_instance_details';
+import * as m009 from './migrations/009_backfill_audit';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['006_seeds', m006],
   ['007_users', m007],
   ['008_task_instance_details', m008],
+  ['009_backfill_audit', m009],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

@@ -19,7 +19,7 @@ export interface RunRow {
   readonly end_date: Date | null;
 }
 
-const RUN_COLUMNS = `id, dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, conf,
+export const RUN_COLUMNS = `id, dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, conf,
   dag_version_id, queued_at, start_date, end_date`;
 
 /** Runs, newest first (by when they were created), optionally of one DAG and in one state. */

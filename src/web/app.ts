@@ -19,6 +19,7 @@ import { dagPages } from './pages/dag';
 import { taskInstancePages } from './pages/task-instance';
 import { adminPages } from './pages/admin';
 import { dataPages } from './pages/data';
+import { backfillPages } from './pages/backfill';
 import { apiRoutes } from './api/routes';
 
 export interface WebDeps {
@@ -95,6 +96,7 @@ export function createApp(rt: Runtime): WebApp {
   taskInstancePages(app, deps);
   adminPages(app, deps);
   dataPages(app, deps);
+  backfillPages(app, deps);
   app.get('/', (_req, res) => res.redirect('/dags'));
   app.use((req: Request) => {
     throw new SluiceError('NOT_FOUND', `no page ${req.path}`);

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { DEFAULT_MAX_RUNS, planBackfill } from '../../actions/backfill';
+import { cancelBackfill, listDagBackfills, type BackfillSummary } from '../../actions/backfills';
 import { runToCompletion } from '../../actions/run-to-completion';
 import { runOutcome } from '../../actions/run-outcome';
 import { SluiceError } from '../../errors/errors';
 import { config, parseConf, withRuntime } from '../context';
+import { json, table } from '../output';
 import { syncAndFind } from './dags';
 import { runNotes } from '../failure-output';
 
@@ -29,9 +31,78 @@ async function askOnTerminal(runs: string, limit: number): Promise<boolean> {
   }
 }
 
+function limit(v: string): number {
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1) throw new SluiceError('USAGE', `--limit must be a whole number >= 1, got "${v}"`);
+  return n;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? '';
+const progress = (b: BackfillSummary) =>
+  `${b.runs.success + b.runs.failed}/${b.runs.total} (${Math.floor(b.done * 100)}%)`;
+
+/**
+ * `sluice backfill <dag> --start --end` runs a backfill here (the default subcommand, `create`);
+ * `list` and `cancel` see and stop the backfills a scheduler runs (made by the web UI or the API too).
+ */
 export function backfillCommand(program: Command): void {
-  program
-    .command('backfill <dag>')
+  const group = program
+    .command('backfill')
+    .description('backfill a DAG over a range of logical dates; list and cancel backfills')
+    .addHelpText(
+      'after',
+      '\n`sluice backfill <dag> --start D --end D` is short for `sluice backfill create <dag> ...`.',
+    );
+
+  group
+    .command('list <dag>')
+    .description("a DAG's backfills, newest first: state, range, runs by state, who created or cancelled it")
+    .option('--state <state>', 'running, completed or cancelled')
+    .option('--limit <n>', 'at most this many backfills', limit, 20)
+    .option('--json', 'machine-readable output')
+    .action(async (dagId: string, o: { state?: string; limit: number; json?: boolean }) => {
+      const r = await withRuntime(config(), async (rt) => {
+        await syncAndFind(rt, dagId);
+        return listDagBackfills(rt, { dagId, state: o.state, limit: o.limit });
+      });
+      if (o.json) return void console.log(json(r.items));
+      if (!r.items.length) return void console.log(`${dagId} has no backfills${o.state ? ` in state ${o.state}` : ''}`);
+      console.log(
+        table(
+          ['id', 'state', 'from', 'to', 'done', 'queued', 'running', 'success', 'failed', 'created', 'by'],
+          r.items.map((b) => [
+            b.id,
+            b.state,
+            iso(b.from),
+            iso(b.to),
+            progress(b),
+            b.runs.queued,
+            b.runs.running,
+            b.runs.success,
+            b.runs.failed,
+            iso(b.createdAt),
+            b.createdBy,
+          ]),
+        ),
+      );
+    });
+
+  group
+    .command('cancel <dag> <id>')
+    .description('cancel a backfill: its runs not yet started never start, running runs finish')
+    .action(async (dagId: string, id: string) => {
+      const r = await withRuntime(config(), async (rt) => {
+        await syncAndFind(rt, dagId);
+        return cancelBackfill(rt, dagId, id);
+      });
+      const b = r.backfill;
+      console.log(
+        `cancelled backfill ${b.id} of ${dagId}: ${r.notStarted} run(s) will not start, ${b.runs.running} running run(s) finish`,
+      );
+    });
+
+  group
+    .command('create <dag>', { isDefault: true })
     .description('run every interval whose logical date is in [--start, --end], with a progress bar')
     .requiredOption('--start <date>', 'first logical date (YYYY-MM-DD or ISO, in the DAG timezone)')
     .requiredOption('--end <date>', 'last logical date (inclusive)')

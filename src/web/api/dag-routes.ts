@@ -32,7 +32,7 @@ const dagOut = (d: DagListing) => ({
   next_logical_date: d.nextLogicalDate,
 });
 
-const runOut = (r: RunListing) => ({
+export const runOut = (r: RunListing) => ({
   dag_id: r.dagId,
   run_id: r.runId,
   run_type: r.runType,

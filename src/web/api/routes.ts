@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import type { WebDeps } from '../app';
+import { BACKFILL_ROUTES, BACKFILL_SCHEMAS } from './backfill-routes';
 import { DAG_ROUTES } from './dag-routes';
 import { DATA_ROUTES, DATA_SCHEMAS } from './data-routes';
 import { QUALITY_ROUTES, QUALITY_SCHEMAS } from './quality-routes';
@@ -15,11 +16,18 @@ import type { ApiRoute } from './route-kit';
 import { CORE_SCHEMAS } from './schemas';
 import { USER_ROUTES, USER_SCHEMAS } from './user-routes';
 
-export const ROUTES: readonly ApiRoute[] = [...DAG_ROUTES, ...DATA_ROUTES, ...QUALITY_ROUTES, ...USER_ROUTES];
+export const ROUTES: readonly ApiRoute[] = [
+  ...DAG_ROUTES,
+  ...BACKFILL_ROUTES,
+  ...DATA_ROUTES,
+  ...QUALITY_ROUTES,
+  ...USER_ROUTES,
+];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
 export const SCHEMAS: Record<string, unknown> = {
   ...CORE_SCHEMAS,
+  ...BACKFILL_SCHEMAS,
   ...DATA_SCHEMAS,
   ...QUALITY_SCHEMAS,
   ...USER_SCHEMAS,
