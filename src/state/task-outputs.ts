@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/queryable';
+import type { IngestionRow } from './data-catalog';
 import { VALIDATION_WITH_RESULTS, type ValidationWithResults } from './validations';
 
 /**
@@ -7,24 +8,7 @@ import { VALIDATION_WITH_RESULTS, type ValidationWithResults } from './validatio
  */
 
 /** One object landed in the lake or loaded into a raw table by a task instance. */
-export interface TaskIngestion {
-  readonly kind: 'land' | 'load';
-  readonly status: 'success' | 'failed';
-  readonly source: string;
-  readonly bucket: string | null;
-  readonly object_key: string | null;
-  readonly target: string | null;
-  /** The partition's date (Hive `dt=`), as YYYY-MM-DD. */
-  readonly ds: string | null;
-  readonly rows: number | null;
-  readonly rejected_rows: number;
-  readonly bytes: number | null;
-  readonly checksum: string | null;
-  readonly watermark: string | null;
-  readonly duration_ms: number | null;
-  readonly error: string | null;
-  readonly created_at: Date;
-}
+export type TaskIngestion = Omit<IngestionRow, 'id' | 'dag_id' | 'run_id' | 'task_id'>;
 
 export async function ingestionOfTask(q: Queryable, runPk: number, taskId: string): Promise<TaskIngestion[]> {
   const r = await q.query<TaskIngestion>(

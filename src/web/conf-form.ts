@@ -1,6 +1,6 @@
 /**
  * A run's conf as a form: a field per DAG param (its kind from its default value) and a conf JSON
- * box merged on top. The backfill form uses it; the trigger form (pages/dag.ts) builds the same.
+ * box merged on top, for the trigger and backfill forms.
  */
 import type { JsonObject, JsonValue } from '../dag/types';
 import { SluiceError } from '../errors/errors';

@@ -128,6 +128,13 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
     const page = await admin.get(tiPath(goodRun, 'load_orders'));
     expect(page.text_).toContain('Objects and loads');
     expect(page.text_).toContain(loaded[0].checksum ?? loaded[0].object_key);
+    // The object opens its partition in the lake browser; the table its page.
+    const hrefs = new Set(
+      [...page.text_.matchAll(/href="(\/data\/(?:tables|lake)\/[^"]+)"/g)].map((m) => unescape(m[1])),
+    );
+    expect([...hrefs].some((h) => h.startsWith('/data/tables/raw.shop_orders'))).toBe(true);
+    expect([...hrefs].some((h) => h.includes(`/dt=${loaded[0].ds}/`))).toBe(true);
+    for (const h of hrefs) expect([h, (await admin.get(h)).status]).toEqual([h, 200]);
   });
 
   test('a failed checkpoint shows its whole validation and the SQL that fetches every failing row; it runs', async () => {

@@ -17,7 +17,7 @@ import type { JsonObject } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import type { Request } from 'express';
 import { runOut } from './dag-routes';
-import { MAX_LIMIT, paging, PAGING, param, queryText, type ApiRoute } from './route-kit';
+import { MAX_LIMIT, paging, PAGING, param, queryText, RUN_STATE_PARAM, type ApiRoute } from './route-kit';
 import { int, nstr, ntime, obj, page, ref, str, time } from './schemas';
 
 /** How the API's errors name its fields. */
@@ -242,14 +242,7 @@ export const BACKFILL_ROUTES: readonly ApiRoute[] = [
     path: `${BACKFILL}/runs`,
     summary: "a backfill's runs, by logical date",
     permission: 'read',
-    query: [
-      ...PAGING,
-      {
-        name: 'state',
-        description: 'only runs in this state',
-        schema: { enum: ['queued', 'running', 'success', 'failed'] },
-      },
-    ],
+    query: [...PAGING, RUN_STATE_PARAM],
     response: page('DagRun'),
     handle: async (req, deps) => {
       const pg = paging(req);

@@ -16,7 +16,17 @@ import type { TaskInstanceFilter } from '../../state/task-instance-listing';
 import { links } from '../links';
 import { validationOut } from './quality-routes';
 import type { WebDeps } from '../app';
-import { paged, paging, PAGING, param, queryBool, queryDate, queryText, type ApiRoute } from './route-kit';
+import {
+  paged,
+  paging,
+  PAGING,
+  param,
+  queryBool,
+  queryDate,
+  queryText,
+  RUN_STATE_PARAM,
+  type ApiRoute,
+} from './route-kit';
 import { page, ref, TASK_INSTANCE_DETAIL } from './schemas';
 
 const dagOut = (d: DagListing) => ({
@@ -202,14 +212,7 @@ export const DAG_ROUTES: readonly ApiRoute[] = [
     path: `${DAG_ID}/runs`,
     summary: "a DAG's runs, newest first",
     permission: 'read',
-    query: [
-      ...PAGING,
-      {
-        name: 'state',
-        description: 'only runs in this state',
-        schema: { enum: ['queued', 'running', 'success', 'failed'] },
-      },
-    ],
+    query: [...PAGING, RUN_STATE_PARAM],
     response: page('DagRun'),
     handle: async (req, deps) => {
       const dagId = param(req, 'dag_id');

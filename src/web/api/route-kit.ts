@@ -64,6 +64,13 @@ export const paged = <T>(all: readonly T[], p: { limit: number; offset: number }
   ...p,
 });
 
+/** `state`: runs in one state. */
+export const RUN_STATE_PARAM: QueryParam = {
+  name: 'state',
+  description: 'only runs in this state',
+  schema: { enum: ['queued', 'running', 'success', 'failed'] },
+};
+
 /** An ISO date-time query parameter. */
 export function queryDate(req: Request, name: string): Date | undefined {
   const v = queryText(req, name);

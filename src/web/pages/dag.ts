@@ -6,7 +6,6 @@ import { findDag } from '../../actions/find-dag';
 import { showRun } from '../../actions/runs';
 import { triggerDag } from '../../actions/trigger-dag';
 import { can } from '../../auth/roles';
-import type { JsonObject, JsonValue } from '../../dag/types';
 import { SluiceError } from '../../errors/errors';
 import { gridOfDag } from '../../state/web-views';
 import { listRuns, runByKey, taskInstancesOfRun } from '../../state/run-listing';
@@ -15,6 +14,7 @@ import { findRun } from '../../actions/find-run';
 import { dagGraphSvg } from '../graph-svg';
 import { requires, viewerOf } from '../auth';
 import { links } from '../links';
+import { confFromForm, paramFields } from '../conf-form';
 import type { WebDeps } from '../app';
 
 const esc = Handlebars.Utils.escapeExpression;
@@ -41,52 +41,6 @@ function runCount(req: Request): number {
       `runs must be a whole number from 1 to ${MAX_RUNS}, got "${String(req.query.runs)}"`,
     );
   return n;
-}
-
-function paramField(name: string, value: JsonValue) {
-  const kind =
-    typeof value === 'boolean'
-      ? 'boolean'
-      : typeof value === 'number'
-        ? 'number'
-        : typeof value === 'string'
-          ? 'string'
-          : 'json';
-  return { name, kind, value: kind === 'json' ? JSON.stringify(value) : value, checked: value === true };
-}
-
-/** The trigger form's fields back into conf: each param as its kind says, then the raw conf JSON on top. */
-function confFromForm(body: Record<string, unknown>, params: JsonObject): JsonObject {
-  const conf: Record<string, JsonValue> = {};
-  for (const [name, def] of Object.entries(params)) {
-    const raw = body[`param.${name}`];
-    if (typeof def === 'boolean') conf[name] = raw === 'on' || raw === 'true';
-    else if (raw === undefined) continue;
-    else if (typeof def === 'number') {
-      const n = Number(raw);
-      if (raw === '' || !Number.isFinite(n))
-        throw new SluiceError('USAGE', `param ${name} must be a number, got "${String(raw)}"`);
-      conf[name] = n;
-    } else if (typeof def === 'string') conf[name] = String(raw);
-    else {
-      try {
-        conf[name] = JSON.parse(String(raw)) as JsonValue;
-      } catch {
-        throw new SluiceError('USAGE', `param ${name} must be JSON, got "${String(raw)}"`);
-      }
-    }
-  }
-  const extra = typeof body.conf === 'string' ? body.conf.trim() : '';
-  if (!extra) return conf;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(extra);
-  } catch (e) {
-    throw new SluiceError('USAGE', `conf is not JSON: ${(e as Error).message}`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new SluiceError('USAGE', 'conf must be a JSON object, e.g. {"scale": 2}');
-  return { ...conf, ...(parsed as JsonObject) };
 }
 
 export function dagPages(app: Express, deps: WebDeps): void {
@@ -223,7 +177,7 @@ export function dagPages(app: Express, deps: WebDeps): void {
         dagUrl: links.dag(dagId),
         action: links.trigger(dagId),
         timezone: dag.structure.timezone,
-        fields: Object.entries(dag.structure.params).map(([n, v]) => paramField(n, v)),
+        fields: paramFields(dag.structure.params),
       }),
     );
   });

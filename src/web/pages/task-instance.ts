@@ -5,6 +5,7 @@ import { can } from '../../auth/roles';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import { links } from '../links';
+import { dataLinks } from '../data-links';
 import type { WebDeps } from '../app';
 
 const flag = (v: unknown, fallback: boolean) => (v === undefined ? fallback : v === '1' || v === 'on' || v === 'true');
@@ -78,7 +79,17 @@ export function taskInstancePages(app: Express, deps: WebDeps): void {
         ingestion: d.ingestion.map((x) => ({
           ...x,
           object: x.bucket && x.object_key ? `${x.bucket}/${x.object_key}` : undefined,
+          // The object's folder (its partition) in the lake browser, the table's page.
+          objectUrl:
+            x.bucket && x.object_key
+              ? dataLinks.lake(x.bucket, x.object_key.split('/').slice(0, -1).join('/'))
+              : undefined,
+          targetUrl: x.target ? dataLinks.table(x.target) : undefined,
         })),
+        tables: {
+          reads: (d.task?.consumes ?? []).map((t) => ({ name: t, url: dataLinks.table(t) })),
+          writes: (d.task?.produces ?? []).map((t) => ({ name: t, url: dataLinks.table(t) })),
+        },
         compiledSql: typeof compiledSql === 'string' ? compiledSql : undefined,
         otherDetails: Object.keys(otherDetails).length ? JSON.stringify(otherDetails, null, 2) : undefined,
         history: d.history,
