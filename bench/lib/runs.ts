@@ -1,6 +1,26 @@
 /** Triggering runs and waiting for them, event-driven (no busy polling that would load the database). */
 import type { Runtime } from '../../src/actions/runtime';
 
+let seq = 0;
+/** A run name no other run of the benchmark has. */
+export const runId = () => `bench__${process.pid}_${++seq}`;
+
+/** Leaves per second of a finished fan-out run: from the root's end to the last leaf's (loading the file excluded). */
+export async function fanOutRate(rt: Runtime, runPk: number): Promise<number> {
+  const r = await rt.db.query<{ ms: number; n: number }>(
+    `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
+            count(*)::int AS n
+       FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`,
+    [runPk],
+  );
+  // A span of zero or none would print as an infinite rate: fail loudly with what was read instead.
+  if (!(r.rows[0].ms > 0))
+    throw new Error(
+      `fan-out run ${runPk}: leaves ended ${r.rows[0].ms} ms after the root (n=${r.rows[0].n}); cannot compute a rate`,
+    );
+  return (r.rows[0].n * 1000) / r.rows[0].ms;
+}
+
 /**
  * Resolves when every run in `ids` has ended; throws if one failed or the timeout passes. Checks on
  * every 'runs' event (a run ending notifies it) and at least every `fallbackMs`.

@@ -1,14 +1,11 @@
 /** The scheduler benchmark's scenarios; each opens its own stack on a fresh database. */
 import { triggerDag } from '../../src/actions/trigger-dag';
 import { chainDag, fanOutDag } from './dag-gen';
-import { dbSpanMs, hopLatencies, taskLags, waitForRuns } from './runs';
+import { dbSpanMs, fanOutRate, hopLatencies, runId, taskLags, waitForRuns } from './runs';
 import { withAdminClient } from '../../src/db/databases';
 import { ADMIN_URL, openStack, workdir, type BackendKind } from './stack';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu';
 import { since } from './stats';
-
-let seq = 0;
-const runId = () => `bench__${process.pid}_${++seq}`;
 
 export interface RoundTrip {
   readonly n: number;
@@ -145,18 +142,7 @@ export async function fanOut(
       const { id } = await triggerDag(stack.rt, dagId, { runId: runId() });
       await waitForRuns(stack.rt, [id], 150_000);
       wallMs.push(since(t0));
-      const r = await stack.rt.db.query<{ ms: number; n: number }>(
-        `SELECT extract(epoch FROM max(l.end_date) - (SELECT end_date FROM sluice.task_instance WHERE run_id = $1 AND task_id = 'root'))::float8 * 1000 AS ms,
-                count(*)::int AS n
-           FROM sluice.task_instance l WHERE l.run_id = $1 AND l.task_id <> 'root'`,
-        [id],
-      );
-      // A span of zero or none would print as an infinite rate: fail loudly with what was read instead.
-      if (!(r.rows[0].ms > 0))
-        throw new Error(
-          `fan-out run ${id}: leaves ended ${r.rows[0].ms} ms after the root (n=${r.rows[0].n}); cannot compute a rate`,
-        );
-      tasksPerSec.push((r.rows[0].n * 1000) / r.rows[0].ms);
+      tasksPerSec.push(await fanOutRate(stack.rt, id));
     }
     return { leaves, maxActiveTasks, wallMs, tasksPerSec, cpu: cpuShare(c0, cpuSnapshot()) };
   } finally {

@@ -180,4 +180,38 @@ describe.each(STACK_KINDS)('the web UI in a browser on %s', (kind) => {
       await viewer.close();
     }
   }, 120_000);
+
+  test('a backfill from the form shows its progress live; the Data pages draw the lineage and a chart', async () => {
+    await page.goto(`${stack.url}/dags/demo_shop/backfill`);
+    await page.fill('input[name=start]', '2026-10-01T00:00:00');
+    await page.fill('input[name=end]', '2026-10-02T00:00:00');
+    await page.click('button[value=preview]');
+    await page.waitForSelector('button[value=create]');
+    expect(await page.locator('button[value=create]').innerText()).toMatch(/2 run\(s\)/);
+    await page.click('button[value=create]');
+    await page.waitForURL(/\/dags\/demo_shop\/backfills\/\d+$/);
+    // The page is not reloaded: the progress fragment follows the runs as they end.
+    await page.evaluate(() => ((window as unknown as { loaded: number }).loaded = 1));
+    await page.waitForFunction(
+      () => document.querySelector('[data-progress]')?.getAttribute('data-progress') === '100',
+      undefined,
+      {
+        timeout: 180_000,
+      },
+    );
+    expect(await page.evaluate(() => (window as unknown as { loaded?: number }).loaded)).toBe(1);
+    await shot('backfill');
+
+    await page.goto(`${stack.url}/data`);
+    const nodes = page.locator('svg.lineage-graph a');
+    expect(await nodes.count()).toBeGreaterThan(10);
+    await shot('lineage');
+    const table = page.locator('svg.lineage-graph a[href="/data/tables/raw.shop_orders"]');
+    expect(await table.count()).toBe(1);
+    await table.click();
+    await page.waitForURL(/\/data\/tables\/raw\.shop_orders$/);
+    // ECharts drew the row counts (a canvas inside the chart element).
+    await page.waitForSelector('div.chart canvas', { timeout: 10_000 });
+    await shot('table');
+  }, 300_000);
 });

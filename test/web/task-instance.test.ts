@@ -133,7 +133,7 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
       [...page.text_.matchAll(/href="(\/data\/(?:tables|lake)\/[^"]+)"/g)].map((m) => unescape(m[1])),
     );
     expect([...hrefs].some((h) => h.startsWith('/data/tables/raw.shop_orders'))).toBe(true);
-    expect([...hrefs].some((h) => h.includes(`/dt=${loaded[0].ds}/`))).toBe(true);
+    expect([...hrefs].some((h) => decodeURIComponent(h).includes(`/dt=${loaded[0].ds}/`))).toBe(true);
     for (const h of hrefs) expect([h, (await admin.get(h)).status]).toEqual([h, 200]);
   });
 
