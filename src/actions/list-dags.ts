@@ -1,4 +1,4 @@
-import { nextDueInterval, nextRunAfter } from '../timetables/data-interval';
+import { latestCompleteInterval, nextDueInterval, nextRunAfter, type DataInterval } from '../timetables/data-interval';
 import { parseSchedule, type Timetable } from '../timetables/timetable';
 import type { Queryable } from '../db/queryable';
 import { activeDagListings, type ActiveDagListing } from '../state/dags';
@@ -49,15 +49,21 @@ export async function listDags(
  * computes it for the DAGs it shows, not for all of them). Timetables are parsed once per schedule.
  */
 export function withNextRuns(dags: readonly DagSummary[], now = new Date()): DagListing[] {
-  const timetables = new Map<string, Timetable>();
+  // Per schedule: its timetable and its latest complete interval now (each a cron step or two).
+  const schedules = new Map<string, { t: Timetable; latest?: DataInterval | null }>();
   return dags.map(({ row: d, ...rest }) => {
     const key = `${d.schedule}\u0000${d.timezone}`;
-    let t = timetables.get(key);
-    if (!t) timetables.set(key, (t = parseSchedule(d.schedule, d.timezone)));
+    let s = schedules.get(key);
+    if (!s) schedules.set(key, (s = { t: parseSchedule(d.schedule, d.timezone) }));
+    const { t } = s;
     const b = { startDate: d.start_date, endDate: d.end_date ?? undefined, catchup: d.catchup };
     const last = d.last_end ?? undefined;
+    if (!d.is_paused && !d.catchup && t.kind === 'cron' && s.latest === undefined)
+      s.latest = latestCompleteInterval(t, now);
     // A run that is already due (catchup off skips to the latest interval) comes first.
-    const next = d.is_paused ? null : (nextDueInterval(t, b, last, d.n > 0, now) ?? nextRunAfter(t, b, last, d.n > 0));
+    const next = d.is_paused
+      ? null
+      : (nextDueInterval(t, b, last, d.n > 0, now, s.latest) ?? nextRunAfter(t, b, last, d.n > 0));
     return { ...rest, nextRun: next?.end ?? null, nextLogicalDate: next?.start ?? null };
   });
 }

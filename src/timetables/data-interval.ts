@@ -22,6 +22,8 @@ export function nextDueInterval(
   lastEnd: Date | undefined,
   hadRun: boolean,
   now: Date,
+  /** The schedule's latest complete interval at `now`, when the caller has it (DAGs that share a schedule share it). */
+  latest?: DataInterval | null,
 ): DataInterval | null {
   let candidate: DataInterval | null;
   if (t.kind === 'manual') return null;
@@ -30,16 +32,20 @@ export function nextDueInterval(
   } else {
     candidate = intervalStartingAt(t, lastEnd ?? fireAtOrAfter(t, b.startDate));
     if (candidate && !b.catchup) {
-      const latestEnd = fireAtOrBefore(t, now);
-      const latestStart = latestEnd && fireAtOrBefore(t, new Date(latestEnd.getTime() - 1));
-      if (latestStart && latestEnd && latestStart > candidate.start && latestStart >= b.startDate) {
-        candidate = { start: latestStart, end: latestEnd };
-      }
+      const l = latest === undefined ? latestCompleteInterval(t, now) : latest;
+      if (l && l.start > candidate.start && l.start >= b.startDate) candidate = l;
     }
   }
   if (!candidate || candidate.end > now) return null;
   if (b.endDate && candidate.start > b.endDate) return null;
   return candidate;
+}
+
+/** The last interval of a cron schedule that has ended by `now` (what catchup off schedules). */
+export function latestCompleteInterval(t: Timetable, now: Date): DataInterval | null {
+  const end = fireAtOrBefore(t, now);
+  const start = end && fireAtOrBefore(t, new Date(end.getTime() - 1));
+  return start && end ? { start, end } : null;
 }
 
 /** When the next run will be due (for `dags list`), ignoring catchup skipping. */
