@@ -10,13 +10,11 @@ import { endedTriesOf, failedTryOf, type EndedTry } from '../state/task-tries';
 import { returnValuesOfRun } from '../state/task-returns';
 import { describeFailure, failedTaskRef, type TaskFailure } from '../scheduler/task-failure';
 import { readLog } from '../state/task-instances';
-import {
-  eventsOfTaskInstance,
-  ingestionOfTask,
-  validationsOfTask,
-  type TaskEventRow,
-  type TaskIngestion,
-} from '../state/task-outputs';
+import { eventsOfTaskInstance, validationsOfTask, type TaskEventRow } from '../state/task-outputs';
+import { ingestionOfTask, type IngestionRow } from '../state/data-catalog';
+
+/** One object landed or one load, as the task instance shows it (the task and run are the page's). */
+export type TaskIngestion = Omit<IngestionRow, 'id' | 'dag_id' | 'run_id' | 'task_id'>;
 import { validationReport, type ValidationReport } from './validations';
 
 type Try = Omit<EndedTry, 'end_date'> & { end_date: Date | null };
@@ -91,7 +89,7 @@ export async function taskInstanceDetail(
     failure: failed
       ? await describeFailure(rt.db, failureContext(rt), failedTaskRef(dagId, run.id, failed))
       : undefined,
-    ingestion,
+    ingestion: ingestion.map(({ id: _id, dag_id: _dag, run_id: _run, task_id: _task, ...x }) => x),
     validations: validations.map((v) => validationReport(v, rt.config.dataDocsDir)),
     history: historyOf(tries, events),
   };

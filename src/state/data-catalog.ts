@@ -79,6 +79,16 @@ export async function ingestionLogPage(
   return { rows: rows.rows, total: count.rows[0].n };
 }
 
+/** Every object a task instance landed and every load it made, oldest first. */
+export async function ingestionOfTask(q: Queryable, runPk: number, taskId: string): Promise<IngestionRow[]> {
+  const r = await q.query<IngestionRow>(
+    `SELECT ${COLUMNS} FROM sluice.ingestion_log l LEFT JOIN sluice.dag_run r ON r.id = l.run_id
+      WHERE l.run_id = $1 AND l.task_id = $2 ORDER BY l.id`,
+    [runPk, taskId],
+  );
+  return r.rows;
+}
+
 /** The latest successful landing of each of these objects of a bucket (objects the log has none for are absent). */
 export async function landingsOfObjects(
   q: Queryable,

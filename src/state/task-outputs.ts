@@ -1,25 +1,10 @@
 import type { Queryable } from '../db/queryable';
-import type { IngestionRow } from './data-catalog';
 import { VALIDATION_WITH_RESULTS, type ValidationWithResults } from './validations';
 
 /**
- * What a task instance left behind besides its tries: the objects it landed and the tables it
- * loaded (`ingestion_log`), the suites it validated (`validation`), and the events about it.
+ * What a task instance left behind besides its tries: the suites it validated (`validation`) and
+ * the events about it (its landings and loads: `ingestionOfTask` in data-catalog.ts).
  */
-
-/** One object landed in the lake or loaded into a raw table by a task instance. */
-export type TaskIngestion = Omit<IngestionRow, 'id' | 'dag_id' | 'run_id' | 'task_id'>;
-
-export async function ingestionOfTask(q: Queryable, runPk: number, taskId: string): Promise<TaskIngestion[]> {
-  const r = await q.query<TaskIngestion>(
-    `SELECT kind, status, source, bucket, object_key, target, to_char(ds, 'YYYY-MM-DD') AS ds, rows::float8 AS rows,
-            rejected_rows::float8 AS rejected_rows, bytes::float8 AS bytes, checksum, watermark, duration_ms, error,
-            created_at
-       FROM sluice.ingestion_log WHERE run_id = $1 AND task_id = $2 ORDER BY id`,
-    [runPk, taskId],
-  );
-  return r.rows;
-}
 
 /** The latest validation of each suite a task instance ran (a retry validates again), with every result. */
 export async function validationsOfTask(q: Queryable, runPk: number, taskId: string): Promise<ValidationWithResults[]> {
