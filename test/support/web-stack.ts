@@ -103,3 +103,19 @@ export class WebClient {
     return res;
   }
 }
+
+/** A new API token of `username` (`sluice users tokens create`). */
+export async function apiToken(stack: WebStack, username: string): Promise<string> {
+  const t = await stack.sluice(['users', 'tokens', 'create', username, 'tests']);
+  const token = t.stdout.trim().split('\n').at(-1) ?? '';
+  if (!token.startsWith('sluice_')) throw new Error(`no token for ${username}: ${t.stdout}${t.stderr}`);
+  return token;
+}
+
+/** Adds a user with this role and password through the CLI; returns an API token of theirs. */
+export async function addUser(stack: WebStack, username: string, role: string, password: string): Promise<string> {
+  const made = await stack.sluice(['users', 'create', username, '--role', role, '--password-stdin'], `${password}\n`);
+  if (!made.stdout.includes(`created user ${username} (${role})`))
+    throw new Error(`users create ${username}: ${made.stdout}${made.stderr}`);
+  return apiToken(stack, username);
+}

@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { dagFile, tempProject } from '../support/sandbox';
 import { waitFor } from '../support/processes';
-import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
+import { addUser, STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 
 /*
  * Backfills from the web UI and the API, on both databases: the form's dry run then create, live
@@ -91,18 +91,8 @@ describe.each(STACK_KINDS)('backfills on %s', (kind) => {
   beforeAll(async () => {
     stack = await startWebStack(kind, `backfill_${kind}`, p);
     const passwords: Record<string, string> = { viewer: 'viewer-pass-1', op: 'op-pass-12' };
-    for (const [name, role] of [
-      ['viewer', 'Viewer'],
-      ['op', 'Op'],
-    ]) {
-      const made = await stack.sluice(
-        ['users', 'create', name, '--role', role, '--password-stdin'],
-        `${passwords[name]}\n`,
-      );
-      expect(made.stdout).toContain(`created user ${name} (${role})`);
-      const t = await stack.sluice(['users', 'tokens', 'create', name, 'tests']);
-      tokens[name] = t.stdout.trim().split('\n').at(-1)!;
-    }
+    tokens.viewer = await addUser(stack, 'viewer', 'Viewer', passwords.viewer);
+    tokens.op = await addUser(stack, 'op', 'Op', passwords.op);
     op = new WebClient(stack.url);
     expect((await op.login('op', passwords.op)).status).toBe(303);
     viewer = new WebClient(stack.url);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { dagFile, tempProject } from '../support/sandbox';
 import { waitFor } from '../support/processes';
 import { callApi, openApiChecker } from '../support/api-check';
-import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
+import { addUser, apiToken, STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 import { ROUTES } from '../../src/web/api/routes';
 
 const HOSTILE = `<script>alert("x")</script> & 'q'`;
@@ -54,21 +54,9 @@ describe.each(STACK_KINDS)('the web server on %s', (kind) => {
 
   beforeAll(async () => {
     stack = await startWebStack(kind, `web_${kind}`, p);
-    for (const [name, role] of [
-      ['viewer', 'Viewer'],
-      ['op', 'Op'],
-    ]) {
-      const made = await stack.sluice(
-        ['users', 'create', name, '--role', role, '--password-stdin'],
-        `${passwords[name]}\n`,
-      );
-      expect(made.stdout).toContain(`created user ${name} (${role})`);
-      const t = await stack.sluice(['users', 'tokens', 'create', name, 'tests']);
-      tokens[name] = t.stdout.trim().split('\n').at(-1)!;
-      expect(tokens[name]).toMatch(/^sluice_/);
-    }
-    const t = await stack.sluice(['users', 'tokens', 'create', 'admin', 'tests']);
-    tokens.admin = t.stdout.trim().split('\n').at(-1)!;
+    tokens.viewer = await addUser(stack, 'viewer', 'Viewer', passwords.viewer);
+    tokens.op = await addUser(stack, 'op', 'Op', passwords.op);
+    tokens.admin = await apiToken(stack, 'admin');
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
     doc = (await api(tokens.viewer, 'GET', '/openapi.json')).body;

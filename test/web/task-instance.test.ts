@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { REPO } from '../support/sandbox';
 import { waitFor } from '../support/processes';
 import { callApi, openApiChecker } from '../support/api-check';
-import { STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
+import { apiToken, STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
 
 /*
  * What a task instance did, on its page and in the API, for the demo's three kinds of work: a model
@@ -58,7 +58,7 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
 
   beforeAll(async () => {
     stack = await startWebStack(kind, `ti_${kind}`, { dir, dags: path.join(REPO, 'dags') }, env);
-    token = (await stack.sluice(['users', 'tokens', 'create', 'admin', 'ti-tests'])).stdout.trim().split('\n').at(-1)!;
+    token = await apiToken(stack, 'admin');
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
     conforms = openApiChecker(await get('/openapi.json'));
