@@ -3,6 +3,7 @@ import { parseSchedule, type Timetable } from '../timetables/timetable';
 import type { Queryable } from '../db/queryable';
 import { activeDagListings, type ActiveDagListing } from '../state/dags';
 import { importErrors, type ImportErrorListing } from '../state/import-errors';
+import { scheduledRunsOfDags } from '../state/schedules';
 
 export type { ImportErrorListing };
 
@@ -45,10 +46,18 @@ export async function listDags(
 }
 
 /**
- * The next run of each listed DAG (the schedule math takes tens of microseconds per DAG, so a page
- * computes it for the DAGs it shows, not for all of them). Timetables are parsed once per schedule.
+ * The next run of each listed DAG. It needs the DAG's scheduled runs so far and some schedule math,
+ * so a page asks for the DAGs it shows, not for all of them; timetables are parsed once per schedule.
  */
-export function withNextRuns(dags: readonly DagSummary[], now = new Date()): DagListing[] {
+export async function withNextRuns(
+  db: Queryable,
+  dags: readonly DagSummary[],
+  now = new Date(),
+): Promise<DagListing[]> {
+  const sofar = await scheduledRunsOfDags(
+    db,
+    dags.filter((d) => !d.paused).map((d) => d.dagId),
+  );
   // Per schedule: its timetable and its latest complete interval now (each a cron step or two).
   const schedules = new Map<string, { t: Timetable; latest?: DataInterval | null }>();
   return dags.map(({ row: d, ...rest }) => {
@@ -57,13 +66,14 @@ export function withNextRuns(dags: readonly DagSummary[], now = new Date()): Dag
     if (!s) schedules.set(key, (s = { t: parseSchedule(d.schedule, d.timezone) }));
     const { t } = s;
     const b = { startDate: d.start_date, endDate: d.end_date ?? undefined, catchup: d.catchup };
-    const last = d.last_end ?? undefined;
+    const { end, n } = sofar.get(d.dag_id) ?? { end: null, n: 0 };
+    const last = end ?? undefined;
     if (!d.is_paused && !d.catchup && t.kind === 'cron' && s.latest === undefined)
       s.latest = latestCompleteInterval(t, now);
     // A run that is already due (catchup off skips to the latest interval) comes first.
     const next = d.is_paused
       ? null
-      : (nextDueInterval(t, b, last, d.n > 0, now, s.latest) ?? nextRunAfter(t, b, last, d.n > 0));
+      : (nextDueInterval(t, b, last, n > 0, now, s.latest) ?? nextRunAfter(t, b, last, n > 0));
     return { ...rest, nextRun: next?.end ?? null, nextLogicalDate: next?.start ?? null };
   });
 }

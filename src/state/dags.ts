@@ -35,7 +35,7 @@ export async function activeDagStructures(db: Queryable): Promise<Array<{ dag_id
   return r.rows;
 }
 
-/** An active DAG as `dags list` shows it, with the end of its latest scheduled interval and its scheduled runs' count. */
+/** An active DAG as `dags list` shows it (its next run comes from its schedule and its scheduled runs: see scheduledRunsOfDags). */
 export interface ActiveDagListing {
   readonly dag_id: string;
   readonly file_path: string;
@@ -48,20 +48,14 @@ export interface ActiveDagListing {
   readonly start_date: Date;
   readonly end_date: Date | null;
   readonly catchup: boolean;
-  readonly last_end: Date | null;
-  readonly n: number;
 }
 
 /** From the DAG rows alone (their columns mirror the structure), so a list of 1,000 DAGs reads no task lists. */
 export async function activeDagListings(db: Queryable, dagId?: string): Promise<ActiveDagListing[]> {
   const r = await db.query<ActiveDagListing>(
     `SELECT d.dag_id, d.file_path, d.is_paused, d.description, d.owner, d.tags, d.schedule, d.timezone, d.start_date,
-            d.end_date, d.catchup, s.last_end, coalesce(s.n, 0)::int AS n
+            d.end_date, d.catchup
        FROM sluice.dag d
-       LEFT JOIN LATERAL (
-         SELECT max(data_interval_end) AS last_end, count(*) AS n FROM sluice.dag_run r
-          WHERE r.dag_id = d.dag_id AND r.run_type = 'scheduled'
-       ) s ON true
       WHERE d.is_active AND ($1::text IS NULL OR d.dag_id = $1) ORDER BY d.dag_id`,
     [dagId ?? null],
   );

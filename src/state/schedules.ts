@@ -22,12 +22,26 @@ export async function dueDags(db: Queryable, now: Date): Promise<DueDag[]> {
 }
 
 /** The end of the DAG's latest scheduled interval (null before the first) and how many scheduled runs it has. */
-export async function scheduledRunsSoFar(db: Queryable, dagId: string): Promise<{ end: Date | null; n: number }> {
-  const r = await db.query<{ end: Date | null; n: number }>(
-    `SELECT max(data_interval_end) AS end, count(*)::int AS n FROM sluice.dag_run WHERE dag_id = $1 AND run_type = 'scheduled'`,
-    [dagId],
+export async function scheduledRunsSoFar(db: Queryable, dagId: string): Promise<ScheduledRunsSoFar> {
+  return (await scheduledRunsOfDags(db, [dagId])).get(dagId) ?? { end: null, n: 0 };
+}
+
+export interface ScheduledRunsSoFar {
+  readonly end: Date | null;
+  readonly n: number;
+}
+
+/** As scheduledRunsSoFar, for each of these DAGs that has scheduled runs. */
+export async function scheduledRunsOfDags(
+  db: Queryable,
+  dagIds: readonly string[],
+): Promise<Map<string, ScheduledRunsSoFar>> {
+  const r = await db.query<ScheduledRunsSoFar & { dag_id: string }>(
+    `SELECT dag_id, max(data_interval_end) AS end, count(*)::int AS n FROM sluice.dag_run
+      WHERE dag_id = ANY($1) AND run_type = 'scheduled' GROUP BY dag_id`,
+    [dagIds],
   );
-  return r.rows[0];
+  return new Map(r.rows.map(({ dag_id, ...x }) => [dag_id, x]));
 }
 
 /** When the DAG's next scheduled run becomes due; 'infinity' once its schedule has ended. */

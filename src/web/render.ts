@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { DateTime } from 'luxon';
 
 const VIEWS = path.join(__dirname, 'views');
 const esc = Handlebars.Utils.escapeExpression;
@@ -19,13 +18,38 @@ export function stateBadge(state: string | null | undefined): string {
   return `<span class="state state-${esc(s)}">${esc(s.replace(/_/g, ' '))}</span>`;
 }
 
+/** Formats per timezone, made once: pages show hundreds of times, and Intl's set-up is the slow part. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(tz: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'short',
+    });
+    zoneFormats.set(tz, f);
+  }
+  return f;
+}
+
 /** A time in the DAG's timezone, with UTC on hover. */
 export function timeTag(d: Date | string | null | undefined, tz = 'UTC'): string {
   if (!d) return '';
-  const when = DateTime.fromJSDate(typeof d === 'string' ? new Date(d) : d);
-  const utc = when.toUTC().toISO({ suppressMilliseconds: true });
-  const local = when.setZone(tz).toFormat('yyyy-LL-dd HH:mm:ss');
-  return `<time datetime="${esc(utc ?? '')}" title="${esc(utc ?? '')} UTC">${esc(local)}${tz === 'UTC' ? '' : ` <small>${esc(when.setZone(tz).toFormat('ZZZZ'))}</small>`}</time>`;
+  const when = typeof d === 'string' ? new Date(d) : d;
+  if (Number.isNaN(when.getTime())) return '';
+  const utc = when.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (tz === 'UTC') return `<time datetime="${utc}" title="${utc} UTC">${utc.slice(0, 10)} ${utc.slice(11, 19)}</time>`;
+  const p: Record<string, string> = {};
+  for (const part of zoneFormat(tz).formatToParts(when)) p[part.type] = part.value;
+  const local = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return `<time datetime="${utc}" title="${utc} UTC">${local} <small>${esc(p.timeZoneName ?? tz)}</small></time>`;
 }
 
 export function duration(ms: number | null | undefined): string {

@@ -24,7 +24,7 @@ export function dagsCommands(program: Command): void {
       const out = await withRuntime(cfg, async (rt) => {
         await syncDagFiles(rt);
         const listed = await listDags(rt.db);
-        return { dags: withNextRuns(listed.dags), importErrors: listed.importErrors };
+        return { dags: await withNextRuns(rt.db, listed.dags), importErrors: listed.importErrors };
       });
       // Exit 1 on import errors with --json too: a script must not read a broken DAG folder as fine.
       if (out.importErrors.length) process.exitCode = 1;

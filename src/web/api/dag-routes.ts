@@ -138,7 +138,7 @@ async function taskInstancePage(req: Request, deps: WebDeps, fixed: Pick<TaskIns
 
 async function oneDag(deps: WebDeps, dagId: string) {
   await findDag(deps.rt.db, dagId);
-  return withNextRuns((await listDags(deps.rt.db, { dagId })).dags)[0];
+  return (await withNextRuns(deps.rt.db, (await listDags(deps.rt.db, { dagId })).dags))[0];
 }
 
 const DAG_ID = '/dags/{dag_id}';
@@ -179,7 +179,7 @@ export const DAG_ROUTES: readonly ApiRoute[] = [
       }).filter((d) => paused === undefined || d.paused === paused);
       const pg = paging(req);
       return {
-        items: withNextRuns(dags.slice(pg.offset, pg.offset + pg.limit)).map(dagOut),
+        items: (await withNextRuns(deps.rt.db, dags.slice(pg.offset, pg.offset + pg.limit))).map(dagOut),
         total: dags.length,
         ...pg,
       };

@@ -7,7 +7,7 @@ import { showRun } from '../../actions/runs';
 import { triggerDag } from '../../actions/trigger-dag';
 import { can } from '../../auth/roles';
 import { SluiceError } from '../../errors/errors';
-import { gridOfDag } from '../../state/web-views';
+import { gridOfDag, type GridRun } from '../../state/web-views';
 import { listRuns, runByKey, taskInstancesOfRun } from '../../state/run-listing';
 import Handlebars from 'handlebars';
 import { findRun } from '../../actions/find-run';
@@ -33,6 +33,40 @@ const MARKS: Readonly<Record<string, string>> = {
   none: '',
 };
 
+/** Where a cell's markup starts, per state and try: a grid repeats a handful of them thousands of times. */
+function cellOpening(state: string, tryNumber: number): string {
+  const title = `${state.replace(/_/g, ' ')}${tryNumber > 1 ? ` · try ${tryNumber}` : ''}`;
+  return `<td><a class="cell state-${esc(state)}" title="${esc(title)}" href="`;
+}
+
+/**
+ * The grid's rows as markup built here: 5,000 cells through the template cost more than the
+ * query. What repeats (a cell's opening per state, the link's prefix per run, the task's id) is
+ * escaped once.
+ */
+function gridRows(dagId: string, tasks: readonly { id: string; operator: string }[], runs: readonly GridRun[]): string {
+  const openings = new Map<string, string>();
+  const prefixes = runs.map((r) => esc(links.cell(dagId, r.id, '')));
+  return tasks
+    .map((t) => {
+      const id = esc(encodeURIComponent(t.id));
+      let html = `<tr><th><span class="task-id">${esc(t.id)}</span> <small class="muted">${esc(t.operator)}</small></th>`;
+      runs.forEach((r, i) => {
+        const c = Object.hasOwn(r.cells, t.id) ? r.cells[t.id] : undefined;
+        if (!c) {
+          html += '<td><span class="cell state-none"></span></td>';
+          return;
+        }
+        const key = `${c[0]}\u0000${c[1]}`;
+        let open = openings.get(key);
+        if (open === undefined) openings.set(key, (open = cellOpening(c[0], c[1])));
+        html += `${open}${prefixes[i]}${id}">${MARKS[c[0]] ?? '?'}</a></td>`;
+      });
+      return `${html}</tr>`;
+    })
+    .join('\n');
+}
+
 function runCount(req: Request): number {
   const n = Number(req.query.runs ?? DEFAULT_RUNS);
   if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS)
@@ -50,9 +84,8 @@ export function dagPages(app: Express, deps: WebDeps): void {
     const dagId = req.params.dagId as string;
     const dag = await findDag(rt.db, dagId);
     const s = dag.structure;
-    const grid = await gridOfDag(rt.db, dagId, runCount(req));
-    const cells = new Map(grid.cells.map((c) => [`${c.run_pk}\u0000${c.task_id}`, c]));
-    const runs = [...grid.runs].reverse(); // oldest on the left
+    const newestFirst = await gridOfDag(rt.db, dagId, runCount(req));
+    const runs = [...newestFirst].reverse(); // oldest on the left
     const viewer = viewerOf(res)!;
     res.type('html').send(
       deps.render('dag', {
@@ -69,21 +102,8 @@ export function dagPages(app: Express, deps: WebDeps): void {
           self: links.dag(dagId),
         },
         runs: runs.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
-        newestFirst: grid.runs.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
-        // The grid's rows as markup built here: 5,000 cells through the template cost more than the query.
-        gridRows: s.tasks
-          .map((t) => {
-            const cellsHtml = runs
-              .map((r) => {
-                const c = cells.get(`${r.id}\u0000${t.id}`);
-                if (!c) return '<td><span class="cell state-none"></span></td>';
-                const title = `${c.state.replace(/_/g, ' ')}${c.try_number > 1 ? ` · try ${c.try_number}` : ''}`;
-                return `<td><a class="cell state-${esc(c.state)}" href="${esc(links.cell(dagId, r.id, t.id))}" title="${esc(title)}">${MARKS[c.state] ?? '?'}</a></td>`;
-              })
-              .join('');
-            return `<tr><th><span class="task-id">${esc(t.id)}</span> <small class="muted">${esc(t.operator)}</small></th>${cellsHtml}</tr>`;
-          })
-          .join('\n'),
+        newestFirst: newestFirst.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
+        gridRows: gridRows(dagId, s.tasks, runs),
         fragment: req.query.fragment === '1',
       }),
     );

@@ -49,7 +49,7 @@ export function dagsPages(app: Express, deps: WebDeps): void {
         title: 'DAGs',
         viewer,
         canOperate: can(viewer.user.role, 'operate'),
-        dags: withNextRuns(shown).map((d) => ({
+        dags: (await withNextRuns(deps.rt.db, shown)).map((d) => ({
           ...d,
           url: links.dag(d.dagId),
           pauseUrl: links.pause(d.dagId),
