@@ -10,6 +10,7 @@ const LAYERS = [
   'cli',
   'web',
   'actions',
+  'alerts',
   'executor',
   'scheduler',
   'dagfiles',

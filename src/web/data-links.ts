@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DataLineage, LineageNode } from '../actions/data-lineage';
-import { links } from './links';
+import { links } from '../util/links';
 
 /** Stable URLs of the Data pages, every part URL-encoded. */
 const e = encodeURIComponent;

@@ -13,7 +13,7 @@ import { SluiceError } from '../../errors/errors';
 import { importErrors } from '../../state/import-errors';
 import { listTaskInstances } from '../../actions/list-task-instances';
 import type { TaskInstanceFilter } from '../../state/task-instance-listing';
-import { links } from '../links';
+import { links } from '../../util/links';
 import { validationOut } from './quality-routes';
 import type { WebDeps } from '../app';
 import {

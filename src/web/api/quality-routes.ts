@@ -2,7 +2,7 @@
 import { listValidations, showValidation, type ValidationReport } from '../../actions/validations';
 import { SluiceError } from '../../errors/errors';
 import type { WebDeps } from '../app';
-import { links } from '../links';
+import { links } from '../../util/links';
 import { paging, PAGING, param, queryBool, queryText, type ApiRoute } from './route-kit';
 import { int, nint, nstr, obj, page, ref, str, time } from './schemas';
 

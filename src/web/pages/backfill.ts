@@ -17,7 +17,7 @@ import { can } from '../../auth/roles';
 import { isSluiceError, SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import { confFromForm, paramFields } from '../conf-form';
-import { links } from '../links';
+import { links } from '../../util/links';
 import type { WebDeps } from '../app';
 
 const e = encodeURIComponent;

@@ -13,7 +13,7 @@ import Handlebars from 'handlebars';
 import { findRun } from '../../actions/find-run';
 import { dagGraphSvg } from '../graph-svg';
 import { requires, viewerOf } from '../auth';
-import { links } from '../links';
+import { links } from '../../util/links';
 import { confFromForm, paramFields } from '../conf-form';
 import type { WebDeps } from '../app';
 

@@ -4,7 +4,7 @@ import { pauseDag } from '../../actions/pause-dag';
 import { lastRunStates, recentRunsOfDags, type RecentRun } from '../../state/web-views';
 import { can } from '../../auth/roles';
 import { requires, viewerOf } from '../auth';
-import { links } from '../links';
+import { links } from '../../util/links';
 import type { WebDeps } from '../app';
 
 const RECENT_RUNS = 10;

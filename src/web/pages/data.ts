@@ -6,7 +6,7 @@ import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import { dataLinks, nodeLinks } from '../data-links';
 import { KIND_LABELS, lineageSvg, nodeSub } from '../lineage-svg';
-import { links } from '../links';
+import { links } from '../../util/links';
 import type { WebDeps } from '../app';
 
 /** ECharts' browser build, served as a static file (pages load it as a script of their own origin). */

@@ -4,7 +4,7 @@ import { clearTasks, markTask, planClear, type ClearRequest } from '../../action
 import { can } from '../../auth/roles';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
-import { links } from '../links';
+import { links } from '../../util/links';
 import { dataLinks } from '../data-links';
 import type { WebDeps } from '../app';
 
