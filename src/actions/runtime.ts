@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config/config';
 import { openDatabase, redact, type Database } from '../db/database';
 import type { Logger } from '../dag/types';
@@ -7,6 +8,8 @@ import { describeObjectStore } from '../lake/open-object-store';
 import { Scheduler } from '../scheduler/scheduler';
 import { VersionCache } from '../state/dag-versions';
 import { consoleLogger } from '../util/logger';
+import { AlertDispatcher, type AlertSender } from '../alerts/dispatcher';
+import { watchedProjectRouting } from '../alerts/project-routing';
 
 /** The resolved configuration and the shared services built from it, for one process. */
 export interface Runtime {
@@ -69,6 +72,33 @@ export function executor(rt: Runtime): LocalExecutor {
       ...rt.config.executor,
       zombieThresholdMs: rt.config.scheduler.zombieThresholdMs,
       config: rt.config,
+    },
+    rt.log,
+  );
+}
+
+/**
+ * The alert dispatcher of a scheduler process, sending through `senders` (the channels the
+ * configuration sets up). Links point at the web UI's public address, else its listening one.
+ */
+export function alertDispatcher(
+  rt: Runtime,
+  senders: Partial<Record<'slack' | 'webhook' | 'email', AlertSender>>,
+  mask: (text: string) => string,
+): AlertDispatcher {
+  const a = rt.config.alerts;
+  const { host, port, baseUrl } = rt.config.web;
+  return new AlertDispatcher(
+    rt.db,
+    {
+      senders,
+      routing: watchedProjectRouting(path.join(a.dir, 'routing.json')),
+      baseUrl: baseUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+      mask,
+      paceMs: { slack: a.paceMs, webhook: a.paceMs, email: 0 },
+      leaseMs: 120_000,
+      retry: a.retry,
+      pollMs: a.pollMs,
     },
     rt.log,
   );

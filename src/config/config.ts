@@ -44,6 +44,20 @@ export interface Config {
     /** The address people open (links in alerts); https here makes session cookies Secure. */
     readonly baseUrl: string | undefined;
   };
+  readonly alerts: AlertSettings;
+}
+
+/** Alert channels and the dispatcher's pace. The credentials are secrets: masked wherever text leaves (see src/alerts). */
+export interface AlertSettings {
+  /** routing.json (project defaults) and templates/ (message overrides). */
+  readonly dir: string;
+  readonly slack: { readonly token: string; readonly apiUrl: string | undefined } | undefined;
+  /** Slack incoming webhooks by name; the URLs are secrets. */
+  readonly webhooks: Readonly<Record<string, string>>;
+  readonly email: { readonly url: string; readonly from: string; readonly caFile: string | undefined } | undefined;
+  readonly paceMs: number;
+  readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly maxAttempts: number };
+  readonly pollMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -96,9 +110,40 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SLUICE_WEB_PORT', 'Port of the web UI and API (0 = any free port)', '8080'],
   [
     'SLUICE_WEB_BASE_URL',
-    'Public address of the web UI, for links in alerts; https:// makes cookies Secure',
+    'Public address of the web UI, for links in alerts (SLUICE_BASE_URL is read too); https:// makes cookies Secure',
     '(the listening address)',
   ],
+  [
+    'SLUICE_ALERTS_DIR',
+    'Folder of the alert defaults (routing.json: defaults, owners, imports, window) and message templates (templates/*.hbs)',
+    '$SLUICE_PROJECT_DIR/alerts',
+  ],
+  ['SLACK_BOT_TOKEN', 'Slack bot token (xoxb-…) alerts post with (chat.postMessage); a secret', '(none)'],
+  ['SLACK_API_URL', 'Slack Web API address (a stand-in for tests)', 'https://slack.com/api/'],
+  [
+    'SLACK_WEBHOOK_URL',
+    'Slack incoming webhook named "default"; SLACK_WEBHOOK_URL_<NAME> adds the webhook <name> (lowercased, _ as -); secrets',
+    '(none)',
+  ],
+  [
+    'SMTP_URL',
+    'SMTP server for alert email: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465; a secret',
+    '(none)',
+  ],
+  ['SMTP_FROM', 'From address of alert email', 'sluice@<hostname>'],
+  ['SMTP_CA_FILE', 'PEM file of a certificate authority to trust for SMTP TLS (a self-signed server)', '(none)'],
+  [
+    'SLUICE_ALERTS_PACE',
+    'Least time between two messages to one Slack channel or webhook (Slack takes about one a second; 0 to 1m)',
+    '1s',
+  ],
+  [
+    'SLUICE_ALERTS_RETRY',
+    'First wait before an alert a provider did not take is sent again (doubling, up to 5 minutes; 10ms to 5m)',
+    '2s',
+  ],
+  ['SLUICE_ALERTS_MAX_ATTEMPTS', 'Sends of one alert before it is recorded as failed', '12'],
+  ['SLUICE_ALERTS_POLL', 'How often the alert dispatcher looks for events besides NOTIFY (10ms to 1m)', '500ms'],
 ];
 
 /**
@@ -127,6 +172,7 @@ const INTS = {
   SLUICE_WORKERS: { min: 1, max: 256, computed: () => Math.max(2, os.cpus().length) },
   SLUICE_CATCHUP_BATCH: { min: 1, max: 10_000 },
   SLUICE_WEB_PORT: { min: 0, max: 65_535 },
+  SLUICE_ALERTS_MAX_ATTEMPTS: { min: 1, max: 100 },
 } satisfies Record<string, IntSetting>;
 
 /** Duration settings and their bounds: zero would busy-loop (a zero heartbeat writes to the database nonstop). */
@@ -137,6 +183,9 @@ const DURATIONS: Record<string, DurationRange> = {
   SLUICE_TASK_TIMEOUT: { min: 100, max: MAX_TIMER_MS },
   SLUICE_SCHEDULER_TICK: { min: 10, max: 600_000 },
   SLUICE_ZOMBIE_THRESHOLD: { min: 1000, max: 86_400_000 },
+  SLUICE_ALERTS_PACE: { min: 0, max: 60_000 },
+  SLUICE_ALERTS_RETRY: { min: 10, max: 300_000 },
+  SLUICE_ALERTS_POLL: { min: 10, max: 60_000 },
 };
 
 /** Reads settings, collecting every bad one so all are reported together. */
@@ -219,8 +268,9 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
     web: {
       host: env.SLUICE_WEB_HOST || fallback('SLUICE_WEB_HOST'),
       port: read.int('SLUICE_WEB_PORT'),
-      baseUrl: webBaseUrl(env.SLUICE_WEB_BASE_URL, issues),
+      baseUrl: webBaseUrl(env.SLUICE_WEB_BASE_URL || env.SLUICE_BASE_URL, issues),
     },
+    alerts: alertSettings(env, read, issues, (name) => path.resolve(cwd, name)),
   };
   let objectStoreSettings: ObjectStoreSettings = config.objectStore;
   try {
@@ -236,6 +286,46 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
       issues.map((message) => ({ message })),
     );
   return deepFreeze({ ...config, objectStore: objectStoreSettings });
+}
+
+function alertSettings(
+  env: Env,
+  read: ReturnType<typeof reader>,
+  issues: string[],
+  resolve: (p: string) => string,
+): AlertSettings {
+  const projectRoot = resolve(env.SLUICE_PROJECT_DIR || fallback('SLUICE_PROJECT_DIR'));
+  const webhooks: Record<string, string> = {};
+  for (const [name, url] of Object.entries(env)) {
+    const m = /^SLACK_WEBHOOK_URL(?:_([A-Z0-9_]+))?$/.exec(name);
+    if (!m || !url) continue;
+    // Said without the URL: it is the secret.
+    if (!/^https?:\/\//.test(url)) issues.push(`${name} must be an http(s):// URL (the webhook's address)`);
+    else webhooks[m[1] ? m[1].toLowerCase().replace(/_/g, '-') : 'default'] = url;
+  }
+  const smtp = env.SMTP_URL;
+  if (smtp && !/^smtps?:\/\//.test(smtp))
+    issues.push(`SMTP_URL must start with smtp:// or smtps://, got "${redactConnectionString(smtp)}"`);
+  return {
+    dir: env.SLUICE_ALERTS_DIR ? resolve(env.SLUICE_ALERTS_DIR) : path.join(projectRoot, 'alerts'),
+    slack: env.SLACK_BOT_TOKEN ? { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL || undefined } : undefined,
+    webhooks,
+    email:
+      smtp && /^smtps?:\/\//.test(smtp)
+        ? {
+            url: smtp,
+            from: env.SMTP_FROM || `sluice@${os.hostname()}`,
+            caFile: env.SMTP_CA_FILE ? resolve(env.SMTP_CA_FILE) : undefined,
+          }
+        : undefined,
+    paceMs: read.dur('SLUICE_ALERTS_PACE'),
+    retry: {
+      baseMs: read.dur('SLUICE_ALERTS_RETRY'),
+      maxMs: 300_000,
+      maxAttempts: read.int('SLUICE_ALERTS_MAX_ATTEMPTS'),
+    },
+    pollMs: read.dur('SLUICE_ALERTS_POLL'),
+  };
 }
 
 function webBaseUrl(raw: string | undefined, issues: string[]): string | undefined {

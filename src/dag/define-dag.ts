@@ -12,6 +12,7 @@ import { noteDefinedDag } from './defined-dags';
 import { checkConf } from './run-conf';
 import { idList, OPTION_KEYS } from './task';
 import { guardCall } from './guard-call';
+import { parseDagAlerts, parseTaskAlerts } from './alert-spec';
 
 type AnyTask = TaskDefinition<string, string>;
 type Ids<T extends readonly AnyTask[]> = T[number]['id'];
@@ -125,6 +126,7 @@ function buildDag(spec: DagSpec<readonly AnyTask[]>): Dag {
   positive(spec.maxActiveTasks, 'maxActiveTasks', at);
 
   const tasks = resolveTasks(spec, issues, source);
+  const alerts = parseDagAlerts(spec.alerts, Object.keys(tasks), (m) => at(m));
   if (issues.length) throw new ValidationError('DAG_INVALID', `DAG "${spec.id}"`, issues);
 
   const dag = Object.freeze({
@@ -141,6 +143,7 @@ function buildDag(spec: DagSpec<readonly AnyTask[]>): Dag {
     params: Object.freeze({ ...(spec.params ?? {}) }),
     maxActiveRuns: spec.maxActiveRuns ?? 16,
     maxActiveTasks: spec.maxActiveTasks ?? 16,
+    alerts,
     tasks: Object.freeze(tasks) as Dag['tasks'],
     source,
   });
@@ -162,6 +165,7 @@ const DAG_KEYS = [
   'maxActiveRuns',
   'maxActiveTasks',
   'defaults',
+  'alerts',
   'tasks',
 ] as const satisfies ReadonlyArray<keyof DagSpec<unknown>>;
 
@@ -311,6 +315,7 @@ function resolveOptions(
   const doc = pick('doc');
   if (doc !== undefined && typeof doc !== 'string') bad(`doc must be a string, got ${describeValue(doc)}`);
   if (typeof t.run !== 'function') bad(`has no run function (run is ${describeValue(t.run)})`);
+  const alerts = parseTaskAlerts(pick('alerts'), (m) => report('alerts', m));
   // The stored structure keeps this key order (see serializeDag): reordering changes every structure hash.
   return Object.freeze({
     id: t.id,
@@ -327,6 +332,7 @@ function resolveOptions(
     config: t.config,
     produces: Object.freeze((t.produces ?? []).map(tableName)),
     consumes: Object.freeze((t.consumes ?? []).map(tableName)),
+    alerts,
     run: t.run,
   });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Dag, JsonObject, ResolvedTask } from './types';
+import type { StoredAlertRoutes, StoredDagAlerts } from './alert-spec';
 import { downstreamMap } from '../util/graph';
 
 /** A DAG as stored in Postgres: everything the scheduler needs, and no code. */
@@ -17,6 +18,8 @@ export interface DagStructure {
   readonly maxActiveRuns: number;
   readonly maxActiveTasks: number;
   readonly line: number | null;
+  /** Only when the DAG sets alerts, so DAGs without them keep their structure hash. */
+  readonly alerts?: StoredDagAlerts;
   readonly tasks: readonly TaskStructure[];
 }
 
@@ -24,11 +27,12 @@ export interface DagStructure {
  * A task as stored: the resolved task without its function, in JSON (a missing doc or config is
  * null), and lineage only when it has some, so DAGs without it keep their structure hash.
  */
-export type TaskStructure = Omit<ResolvedTask, 'run' | 'doc' | 'config' | 'produces' | 'consumes'> & {
+export type TaskStructure = Omit<ResolvedTask, 'run' | 'doc' | 'config' | 'produces' | 'consumes' | 'alerts'> & {
   readonly doc: string | null;
   readonly config: JsonObject | null;
   readonly produces?: readonly string[];
   readonly consumes?: readonly string[];
+  readonly alerts?: StoredAlertRoutes;
 };
 
 export function serializeDag(dag: Dag): DagStructure {
@@ -46,19 +50,21 @@ export function serializeDag(dag: Dag): DagStructure {
     maxActiveRuns: dag.maxActiveRuns,
     maxActiveTasks: dag.maxActiveTasks,
     line: dag.source?.line ?? null,
+    ...(dag.alerts ? { alerts: dag.alerts } : {}),
     tasks: Object.values(dag.tasks).map(taskStructure),
   };
 }
 
 /** Keys keep the resolved task's order (the structure hash is taken over the JSON text). */
 function taskStructure(t: ResolvedTask): TaskStructure {
-  const { run: _run, doc, config, produces, consumes, ...rest } = t;
+  const { run: _run, doc, config, produces, consumes, alerts, ...rest } = t;
   return {
     ...rest,
     doc: doc ?? null,
     config: config ?? null,
     ...(produces.length ? { produces } : {}),
     ...(consumes.length ? { consumes } : {}),
+    ...(alerts ? { alerts } : {}),
   };
 }
 

@@ -30,6 +30,7 @@ export const OPTION_KEYS = [
   'triggerRule',
   'priorityWeight',
   'doc',
+  'alerts',
 ] as const satisfies ReadonlyArray<keyof TaskOptions>;
 
 /** Every key a task spec takes once an operator has taken its own: anything else is a typo. */

@@ -1,6 +1,7 @@
 import type { Duration } from '../config/duration';
 import type { ObjectStore } from '../lake/object-store';
 import type { Warehouse } from '../db/queryable';
+import type { AlertRoutes, DagAlertSpec, StoredAlertRoutes, StoredDagAlerts } from './alert-spec';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -31,6 +32,8 @@ export interface TaskOptions {
   /** Higher runs first when several tasks wait for a worker. */
   readonly priorityWeight?: number;
   readonly doc?: string;
+  /** Where this task's alerts go instead of the DAG's (a checkpoint's to the analysts' channel, say). */
+  readonly alerts?: AlertRoutes;
 }
 
 import type { Logger } from '../util/logger';
@@ -126,6 +129,8 @@ export interface DagSpec<T> {
   readonly maxActiveRuns?: number;
   readonly maxActiveTasks?: number;
   readonly defaults?: TaskOptions;
+  /** Where alerts go, which events send them, the dedupe window and deadlines (see docs/alerts.md). */
+  readonly alerts?: DagAlertSpec;
   readonly tasks: T;
 }
 
@@ -143,6 +148,7 @@ export interface Dag<Ids extends string = string> {
   readonly params: JsonObject;
   readonly maxActiveRuns: number;
   readonly maxActiveTasks: number;
+  readonly alerts: StoredDagAlerts | undefined;
   readonly tasks: Readonly<Record<Ids, ResolvedTask>>;
   readonly source: SourceLocation | undefined;
 }
@@ -163,5 +169,6 @@ export interface ResolvedTask {
   readonly config: JsonObject | undefined;
   readonly produces: readonly string[];
   readonly consumes: readonly string[];
+  readonly alerts: StoredAlertRoutes | undefined;
   readonly run: TaskFn;
 }

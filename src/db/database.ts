@@ -32,7 +32,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type Channel = 'tasks' | 'runs';
+export type Channel = 'tasks' | 'runs' | 'alerts';
 
 export interface OpenOptions {
   readonly migrate?: boolean;
@@ -155,7 +155,7 @@ async function listenForNotifications(
     c.on('end', () => {
       if (!closed) schedule(250);
     });
-    await c.query('LISTEN sluice_tasks; LISTEN sluice_runs');
+    await c.query('LISTEN sluice_tasks; LISTEN sluice_runs; LISTEN sluice_alerts');
     client = c;
   };
   const schedule = (ms: number) => {
@@ -165,6 +165,7 @@ async function listenForNotifications(
         () => {
           emit('tasks');
           emit('runs');
+          emit('alerts');
         },
         () => {
           if (!closed) schedule(Math.min(ms * 2, 5_000));

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_seeds';
 import * as m007 from './migrations/007_users';
 import * as m008 from './migrations/008_task_instance_details';
 import * as m009 from './migrations/009_backfill_audit';
+import * as m010 from './migrations/010_alerts';
 
 /** Numbered, forward-only migrations, imported statically so they load under any runtime. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]> = [
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Knex.Migration]>
   ['007_users', m007],
   ['008_task_instance_details', m008],
   ['009_backfill_audit', m009],
+  ['010_alerts', m010],
 ];
 
 const source: Knex.MigrationSource<Knex.Migration> = {

@@ -13,6 +13,7 @@ import { latestEventId, taskFailuresAfter } from '../state/events';
 import { failedTryOf } from '../state/task-tries';
 import { describeFailure, failedTaskRef, type FailureContext } from './task-failure';
 import { failureLines } from './failure-text';
+import { WakeLoop } from '../util/wake-loop';
 
 export interface SchedulerOptions {
   readonly tickMs: number;
@@ -33,14 +34,17 @@ export interface SchedulerOptions {
  * retries whose delay passed, lost tasks, and a sweep that unsticks runs nothing is moving.
  */
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private lastFailure: { readonly text: string; readonly at: number } | undefined;
   /** The last task_failed event logged (undefined until the first tick: failures before it are history). */
   private failuresLogged: number | undefined;
+  private readonly loop = new WakeLoop(() => this.tick(), {
+    idleMs: () => this.opts.tickMs,
+    onError: (e) => this.reportFailure(e),
+    onSuccess: () => {
+      this.lastFailure = undefined;
+    },
+  });
 
   constructor(
     private readonly db: Database,
@@ -56,10 +60,8 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /**
@@ -77,27 +79,7 @@ export class Scheduler {
 
   /** Runs a tick now (or right after the current one). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.tick()
-      .then(
-        () => {
-          this.lastFailure = undefined;
-        },
-        (e) => this.reportFailure(e),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.timer = setTimeout(() => this.wake(), this.opts.tickMs);
-      });
+    this.loop.wake();
   }
 
   async tick(now = new Date()): Promise<void> {

@@ -19,6 +19,7 @@ export type EventKind =
   | 'import_fixed' // a DAG file that failed imports again
   | 'check_failed' // a quality gate closed: an error-severity expectation failed
   | 'check_warned' // warn-severity expectations failed; the run went on
+  | 'deadline_missed' // a run or task was not done by a deadline of its DAG (payload: name, reference, due)
   | 'tasks_cleared' // a person cleared task instances to run them again (payload: tasks, by)
   | 'task_marked'; // a person set a task instance's state (payload: from, to, by)
 

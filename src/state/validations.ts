@@ -140,6 +140,7 @@ export async function setValidationDocsPath(q: Queryable, id: number, docsPath: 
 
 /** A failed expectation of a task's validation, with where its Data Docs page is (relative to the docs folder). */
 export interface FailedExpectationRow {
+  readonly task_id: string;
   readonly suite: string;
   readonly table_name: string;
   readonly docs_path: string | null;
@@ -155,24 +156,24 @@ export interface FailedExpectationRow {
 }
 
 /**
- * The failed expectations of the latest validation of each suite a checkpoint task ran: in the run
- * `runPk`, or (`tasks test`, which runs outside any run) in no run and after validation `afterId`.
+ * The failed expectations of the latest validation of each suite a checkpoint task (or, with no
+ * task, each checkpoint task of the run) ran: in the run `runPk`, or (`tasks test`, which runs outside any run) in no run and after validation `afterId`.
  */
 export async function failedExpectationsOfTask(
   q: Queryable,
-  task: { readonly dagId: string; readonly taskId: string } & (
+  task: { readonly dagId: string; readonly taskId: string | null } & (
     { readonly runPk: number } | { readonly afterId: number }
   ),
 ): Promise<FailedExpectationRow[]> {
   const r = await q.query<FailedExpectationRow>(
     `WITH latest AS (
-       SELECT DISTINCT ON (suite) id, suite, table_name, docs_path FROM sluice.validation
-        WHERE dag_id = $1 AND task_id = $2
+       SELECT DISTINCT ON (task_id, suite) id, task_id, suite, table_name, docs_path FROM sluice.validation
+        WHERE dag_id = $1 AND ($2::text IS NULL OR task_id = $2)
           AND ($3::bigint IS NULL OR run_id = $3) AND ($4::bigint IS NULL OR (run_id IS NULL AND id > $4))
-        ORDER BY suite, id DESC
+        ORDER BY task_id, suite, id DESC
      )
-     SELECT l.suite, l.table_name, l.docs_path, x.idx, x.type, x.severity, x.kwargs, x.observed, x.element_count,
-            x.unexpected_count, x.sample, x.summary
+     SELECT l.task_id, l.suite, l.table_name, l.docs_path, x.idx, x.type, x.severity, x.kwargs, x.observed,
+            x.element_count, x.unexpected_count, x.sample, x.summary
        FROM latest l JOIN sluice.validation_result x ON x.validation_id = l.id
       WHERE NOT x.success ORDER BY l.id, x.idx`,
     [task.dagId, task.taskId, 'runPk' in task ? task.runPk : null, 'afterId' in task ? task.afterId : null],

@@ -1,14 +1,6 @@
-import { defineDag, task, ValidationError } from '../../src/index';
+import { defineDag, task } from '../../src/index';
+import { errorOf } from '../support/error-of';
 import { serializeDag, structureHash } from '../../src/dag/serialized-dag';
-
-const errorOf = (fn: () => unknown): ValidationError => {
-  try {
-    fn();
-  } catch (e) {
-    return e as ValidationError;
-  }
-  throw new Error('expected a validation error');
-};
 
 describe('defineDag', () => {
   test('a task consuming a table another task produces runs after it; two producers of one table are an error', () => {

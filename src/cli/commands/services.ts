@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { triggerDag } from '../../actions/trigger-dag';
 import { migrate } from '../../db/migrate';
 import { openDatabase } from '../../db/database';
-import { dagFileProcessor, executor, openRuntime, scheduler } from '../../actions/runtime';
+import { alertDispatcher, dagFileProcessor, executor, openRuntime, scheduler } from '../../actions/runtime';
 import { config } from '../context';
 import { runReport } from '../../actions/run-report';
 import { runOfLatestInterval } from '../../actions/runs';
@@ -64,9 +64,12 @@ async function serve(o: {
   const files = o.scheduler ? dagFileProcessor(rt) : undefined;
   const sched = o.scheduler ? scheduler(rt, files, true) : undefined;
   const exec = o.executor ? executor(rt) : undefined;
+  // Alerts go out from scheduler processes (several share the outbox safely).
+  const alerts = o.scheduler ? alertDispatcher(rt, {}, (s) => s) : undefined;
   await exec?.start();
   if (sched) await sched.tick();
   sched?.start();
+  alerts?.start();
   // Loaded only here: a scheduler or worker need not load express and the pages.
   const web = o.web
     ? await (require('../../web/server') as typeof import('../../web/server')).startWebServer(rt)
@@ -100,6 +103,7 @@ async function serve(o: {
   rt.log.info('stopping: waiting for running tasks');
   await web?.close();
   await sched?.stop();
+  await alerts?.stop();
   await exec?.stop();
   await files?.close();
   await rt.close();
