@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'USER_NOT_FOUND'
   | 'NOT_FOUND'
-  | 'USAGE';
+  | 'USAGE'
+  | 'ALERT_TEMPLATE';
 
 export interface Issue {
   readonly message: string;
