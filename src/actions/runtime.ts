@@ -96,7 +96,7 @@ export function alertDispatcher(
       baseUrl: baseUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
       mask,
       paceMs: { slack: a.paceMs, webhook: a.paceMs, email: 0 },
-      leaseMs: 120_000,
+      leaseMs: 2 * a.timeoutMs + 1000,
       retry: a.retry,
       pollMs: a.pollMs,
     },

@@ -125,10 +125,7 @@ export class AlertDispatcher {
     let message: AlertMessage | undefined;
     let outcome: AlertOutcome;
     try {
-      message =
-        a.kind === 'test' && a.message
-          ? reviveMessage(a.message)
-          : await composeMessage(this.db, { ...a, suppressed: await suppressedSince(this.db, a) }, this.opts);
+      message = await composeMessage(this.db, { ...a, suppressed: await suppressedSince(this.db, a) }, this.opts);
       const sender = this.opts.senders[channel];
       const answer: DeliveryAnswer = sender
         ? await sender.send(a.target, message)
@@ -159,15 +156,4 @@ export class AlertDispatcher {
     const backoff = Math.min(maxMs, baseMs * 2 ** (a.attempts - 1));
     return { state: 'pending', answer: answer.answer, retryInMs: Math.max(backoff, answer.retryAfterMs ?? 0), message };
   }
-}
-
-/** A stored message with its dates back as Dates. */
-function reviveMessage(m: unknown): AlertMessage {
-  const x = m as AlertMessage & { since: string; at: string; logicalDate?: string };
-  return {
-    ...x,
-    since: new Date(x.since),
-    at: new Date(x.at),
-    logicalDate: x.logicalDate ? new Date(x.logicalDate) : undefined,
-  };
 }

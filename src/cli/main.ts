@@ -21,6 +21,7 @@ const GROUPS: ReadonlyArray<readonly [names: readonly string[], load: () => Regi
   [['seed'], () => (require('./commands/seed') as typeof import('./commands/seed')).seedCommand],
   [['sql'], () => (require('./commands/sql') as typeof import('./commands/sql')).sqlCommand],
   [['users'], () => (require('./commands/users') as typeof import('./commands/users')).usersCommands],
+  [['alerts'], () => (require('./commands/alerts') as typeof import('./commands/alerts')).alertsCommands],
   [
     ['expectations'],
     () => (require('./commands/expectations') as typeof import('./commands/expectations')).expectationsCommands,

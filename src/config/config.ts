@@ -56,6 +56,8 @@ export interface AlertSettings {
   readonly webhooks: Readonly<Record<string, string>>;
   readonly email: { readonly url: string; readonly from: string; readonly caFile: string | undefined } | undefined;
   readonly paceMs: number;
+  /** How long one send may take; a claimed alert's lease is twice this and a second. */
+  readonly timeoutMs: number;
   readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly maxAttempts: number };
   readonly pollMs: number;
 }
@@ -142,6 +144,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
     'First wait before an alert a provider did not take is sent again (doubling, up to 5 minutes; 10ms to 5m)',
     '2s',
   ],
+  ['SLUICE_ALERTS_TIMEOUT', 'How long one send to Slack or SMTP may take before it is tried again (1s to 5m)', '10s'],
   ['SLUICE_ALERTS_MAX_ATTEMPTS', 'Sends of one alert before it is recorded as failed', '12'],
   ['SLUICE_ALERTS_POLL', 'How often the alert dispatcher looks for events besides NOTIFY (10ms to 1m)', '500ms'],
 ];
@@ -185,6 +188,7 @@ const DURATIONS: Record<string, DurationRange> = {
   SLUICE_ZOMBIE_THRESHOLD: { min: 1000, max: 86_400_000 },
   SLUICE_ALERTS_PACE: { min: 0, max: 60_000 },
   SLUICE_ALERTS_RETRY: { min: 10, max: 300_000 },
+  SLUICE_ALERTS_TIMEOUT: { min: 1000, max: 300_000 },
   SLUICE_ALERTS_POLL: { min: 10, max: 60_000 },
 };
 
@@ -319,6 +323,7 @@ function alertSettings(
           }
         : undefined,
     paceMs: read.dur('SLUICE_ALERTS_PACE'),
+    timeoutMs: read.dur('SLUICE_ALERTS_TIMEOUT'),
     retry: {
       baseMs: read.dur('SLUICE_ALERTS_RETRY'),
       maxMs: 300_000,

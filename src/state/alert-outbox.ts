@@ -64,8 +64,6 @@ export interface ClaimedAlert {
   readonly event_id: number | null;
   readonly attempts: number;
   readonly created_at: Date;
-  /** Set beforehand only for a test alert (`sluice alerts test`); else composed when sent. */
-  readonly message: unknown;
 }
 
 /** Claims the target's oldest due alert for `leaseMs`; null when another process has it or none is due. */
@@ -84,7 +82,7 @@ export async function claimAlert(
            AND ((state = 'pending' AND next_attempt_at <= now()) OR (state = 'sending' AND claimed_until <= now()))
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING a.id, a.kind, a.dedupe_key, a.incident_id, a.channel, a.target, a.dag_id, a.run_id, a.task_id,
-                a.file_path, a.event_id, a.attempts, a.created_at, a.message`,
+                a.file_path, a.event_id, a.attempts, a.created_at`,
     [t.channel, t.target, worker, leaseMs],
   );
   return r.rows[0] ?? null;

@@ -8,6 +8,7 @@ import { runReport } from '../../actions/run-report';
 import { runOfLatestInterval } from '../../actions/runs';
 import { assertDagsFolder } from '../../dagfiles/dags-folder';
 import { ensureStandaloneAdmin } from '../../actions/standalone-admin';
+import { alertChannels } from '../../actions/alerts';
 
 export function serviceCommands(program: Command): void {
   program
@@ -65,11 +66,11 @@ async function serve(o: {
   const sched = o.scheduler ? scheduler(rt, files, true) : undefined;
   const exec = o.executor ? executor(rt) : undefined;
   // Alerts go out from scheduler processes (several share the outbox safely).
-  const alerts = o.scheduler ? alertDispatcher(rt, {}, (s) => s) : undefined;
+  const alerts = o.scheduler ? startAlerts(rt) : undefined;
   await exec?.start();
   if (sched) await sched.tick();
   sched?.start();
-  alerts?.start();
+  alerts?.dispatcher.start();
   // Loaded only here: a scheduler or worker need not load express and the pages.
   const web = o.web
     ? await (require('../../web/server') as typeof import('../../web/server')).startWebServer(rt)
@@ -103,11 +104,29 @@ async function serve(o: {
   rt.log.info('stopping: waiting for running tasks');
   await web?.close();
   await sched?.stop();
-  await alerts?.stop();
+  await alerts?.dispatcher.stop();
+  await Promise.all(Object.values(alerts?.channels ?? {}).map((c) => c?.close()));
   await exec?.stop();
   await files?.close();
   await rt.close();
   rt.log.info('stopped');
+}
+
+/**
+ * The alert dispatcher with the configured channels. A broken template override is said (with its
+ * file and line) and the defaults are used: a typo in a template must not stop the scheduler.
+ */
+function startAlerts(rt: Awaited<ReturnType<typeof openRuntime>>) {
+  let set: ReturnType<typeof alertChannels>;
+  try {
+    set = alertChannels(rt.config.alerts);
+  } catch (e) {
+    rt.log.error('alerts: %s; using the default templates', (e as Error).message);
+    set = alertChannels(rt.config.alerts, { overrides: false });
+  }
+  const on = Object.keys(set.channels);
+  rt.log.info(on.length ? `alerts: ${on.join(', ')}` : 'alerts: no channel configured (see docs/alerts.md)');
+  return { dispatcher: alertDispatcher(rt, set.channels, set.mask), channels: set.channels };
 }
 
 /** Logs the outcome of the run `--trigger` started. */

@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { SluiceError } from '../../errors/errors';
 import { requires, viewerOf } from '../auth';
 import type { WebDeps } from '../app';
+import { ALERT_ROUTES, ALERT_SCHEMAS } from './alert-routes';
 import { BACKFILL_ROUTES, BACKFILL_SCHEMAS } from './backfill-routes';
 import { DAG_ROUTES } from './dag-routes';
 import { DATA_ROUTES, DATA_SCHEMAS } from './data-routes';
@@ -22,6 +23,7 @@ export const ROUTES: readonly ApiRoute[] = [
   ...DATA_ROUTES,
   ...QUALITY_ROUTES,
   ...USER_ROUTES,
+  ...ALERT_ROUTES,
 ];
 
 /** Every component schema the routes refer to (`#/components/schemas/<name>`). */
@@ -31,6 +33,7 @@ export const SCHEMAS: Record<string, unknown> = {
   ...DATA_SCHEMAS,
   ...QUALITY_SCHEMAS,
   ...USER_SCHEMAS,
+  ...ALERT_SCHEMAS,
 };
 
 export function apiRoutes(deps: WebDeps): Router {
