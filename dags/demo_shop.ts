@@ -31,6 +31,14 @@ export default defineDag({
   tags: ['demo'],
   maxActiveRuns: 1,
   params: { scale: 1, bad_data: false },
+  // Failures, warnings, deadlines and recoveries go to the team's channel and inbox (SLACK_BOT_TOKEN,
+  // SMTP_URL; see docs/alerts.md); the gates' own alerts also reach the analysts. A run not done
+  // 15 minutes after it was queued alerts while it is still going.
+  alerts: {
+    slack: '#data-eng',
+    email: 'data-eng@example.com',
+    deadlines: [{ name: 'run_15m', reference: 'queued_at', after: '15m' }],
+  },
   defaults: { retries: 2, retryDelay: '2s', retryExponentialBackoff: true, executionTimeout: '10m' },
   tasks: [
     task('seed_sources', async (ctx) => {
@@ -81,7 +89,11 @@ export default defineDag({
 
     // Quality gates between the layers: a failing error-severity expectation fails the checkpoint,
     // and everything built on its tables ends upstream_failed instead of being built on bad data.
-    checkpoint({ id: 'check_raw', suites: ['raw_orders', 'raw_payments', 'raw_customers'] }),
+    checkpoint({
+      id: 'check_raw',
+      suites: ['raw_orders', 'raw_payments', 'raw_customers'],
+      alerts: { slack: '#data-quality' },
+    }),
 
     // One task per SQL model in sql/; each also waits for the loads of the raw tables it reads,
     // through the tables the tasks produce and consume.

@@ -59,6 +59,7 @@ export class AlertDispatcher {
   private unsubscribe: Array<() => void> = [];
   private lastProblem: string | undefined;
   private routing: ProjectRouting | undefined;
+  private readonly unconfiguredSaid = new Set<string>();
   private readonly loop = new WakeLoop(() => this.tick(), {
     idleMs: (next) => Math.min(this.opts.pollMs, next ?? this.opts.pollMs),
     onError: (e) => this.problem(isSluiceError(e) ? (e as Error).message : ((e as Error)?.stack ?? String(e))),
@@ -142,7 +143,12 @@ export class AlertDispatcher {
     }
     if (!(await recordOutcome(this.db, a.id, this.id, outcome)))
       this.log.warn('alerts: alert %d was taken over by another process before its outcome was recorded', a.id);
-    else if (outcome.state === 'failed')
+    else if (outcome.state === 'failed' && !this.opts.senders[channel]) {
+      // Once per channel, not per alert: a demo without Slack would otherwise log every alert it records.
+      if (!this.unconfiguredSaid.has(channel))
+        this.log.warn('alerts: %s (alerts to it are recorded as failed)', NOT_CONFIGURED[channel] ?? channel);
+      this.unconfiguredSaid.add(channel);
+    } else if (outcome.state === 'failed')
       this.log.warn('alerts: alert %d to %s %s failed: %s', a.id, a.channel, a.target, outcome.answer);
     return true;
   }

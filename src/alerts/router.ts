@@ -22,9 +22,9 @@ import { importRouteOf, routeOf, type ResolvedRoute } from './routes';
 
 /**
  * Turns events into alerts, in the transaction that marks them routed:
- * - a run's failures (a task failed after its last try, a gate closed, the run failed) are one
- *   alert per target and run, sent with every failed task it has by then; they open the DAG's
- *   failure incident;
+ * - a run's failures (a task failed after its last try, the run failed) are one alert per target
+ *   and run, sent with every failed task it has by then and the failing expectations of its closed
+ *   gates; they open the DAG's failure incident;
  * - the same (DAG, task, kind) within the window is recorded as suppressed, and the next message
  *   of it says how many were;
  * - a recovery goes where the incident's messages went, and closes it; nothing was sent, nothing is;
@@ -32,10 +32,11 @@ import { importRouteOf, routeOf, type ResolvedRoute } from './routes';
  * - a muted DAG's alerts are recorded as suppressed.
  */
 
-const FAILURE_EVENTS = new Set(['task_failed', 'check_failed', 'run_failed']);
+// A closed gate is told by its task's failure, which follows at once (a gate is not retried): the
+// check_failed event itself comes while the task still runs, before the message could say so.
+const FAILURE_EVENTS = new Set(['task_failed', 'run_failed']);
 const KIND_OF: Readonly<Record<string, { kind: AlertKind; on: AlertEvent }>> = {
   task_failed: { kind: 'failure', on: 'failure' },
-  check_failed: { kind: 'failure', on: 'failure' },
   run_failed: { kind: 'failure', on: 'failure' },
   task_retry: { kind: 'retry', on: 'retry' },
   check_warned: { kind: 'warning', on: 'warning' },

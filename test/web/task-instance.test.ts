@@ -7,12 +7,14 @@ import { REPO } from '../support/sandbox';
 import { waitFor } from '../support/processes';
 import { callApi, openApiChecker } from '../support/api-check';
 import { apiToken, STACK_KINDS, startWebStack, WebClient, type WebStack } from '../support/web-stack';
+import { startSlackApi, type SlackApiStandIn } from '../support/loopback-alert-servers';
 
 /*
  * What a task instance did, on its page and in the API, for the demo's three kinds of work: a model
  * task's compiled SQL, a load's object, rows, bytes, sha256 and partition, a checkpoint's whole
- * validation with the SQL that fetches every failing row; and the state history, the task instance
- * list and the validations API. Everything is compared with what the run really did.
+ * validation with the SQL that fetches every failing row, and the alert its closed gate sends; the
+ * state history, the task instance list and the validations API. Everything is compared with what
+ * the run really did.
  */
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-ti-'));
 const env = {
@@ -55,9 +57,21 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
     );
   let goodRun: string;
   let badRun: string;
+  let slack: SlackApiStandIn;
 
   beforeAll(async () => {
-    stack = await startWebStack(kind, `ti_${kind}`, { dir, dags: path.join(REPO, 'dags') }, env);
+    slack = await startSlackApi();
+    stack = await startWebStack(
+      kind,
+      `ti_${kind}`,
+      { dir, dags: path.join(REPO, 'dags') },
+      {
+        ...env,
+        SLACK_BOT_TOKEN: 'xoxb-demo-test',
+        SLACK_API_URL: slack.url,
+        SLUICE_ALERTS_PACE: '0',
+      },
+    );
     token = await apiToken(stack, 'admin');
     admin = new WebClient(stack.url);
     expect((await admin.login('admin', stack.adminPassword)).status).toBe(303);
@@ -73,7 +87,10 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
     badRun = made.body.run_id;
     expect((await ended(badRun)).state).toBe('failed');
   }, 600_000);
-  afterAll(async () => stack?.stop(), 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await slack?.close();
+  }, 60_000);
 
   const tiPath = (run: string, task: string) =>
     `/dags/demo_shop/runs/${encodeURIComponent(run)}/tasks/${encodeURIComponent(task)}`;
@@ -167,6 +184,35 @@ describe.each(STACK_KINDS)('task instance details on %s', (kind) => {
     expect((await api(token, 'GET', '/validations/999999999')).body.error.code).toBe('NOT_FOUND');
     expect((await api(token, 'GET', '/validations/x')).status).toBe(400);
     expect((await api(token, 'GET', '/validations?run_id=r')).body.error.message).toMatch(/give dag_id too/);
+  });
+
+  test('the closed gate sends one readable alert to each channel, with the failing expectations', async () => {
+    // The good day's check_staging warns (a warning alert of its own); the bad day's run fails.
+    const posts = (channel: string) =>
+      slack.requests.filter(
+        (r) => r.apiMethod === 'chat.postMessage' && r.form.channel === channel && !/warned/.test(r.form.text),
+      );
+    // check_raw's own route (#data-quality) and the DAG's (#data-eng, for the run's failure).
+    await waitFor(async () => posts('#data-quality').length && posts('#data-eng').length, 60_000, 'the gate alerts');
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const channel of ['#data-quality', '#data-eng']) {
+      const [post, ...more] = posts(channel);
+      expect([channel, [post, ...more].map((p) => p.form.text)]).toEqual([channel, [post.form.text]]);
+      expect(post.form.text).toContain('demo_shop failed: check_raw');
+      const blocks = JSON.stringify(post.blocks);
+      expect(blocks).toContain('Failing expectations');
+      const orders = (await get(tiPath(badRun, 'check_raw'))).validations.find(
+        (v: { suite: string }) => v.suite === 'raw_orders',
+      );
+      const first = orders.results.find(
+        (r: { success: boolean; severity: string }) => !r.success && r.severity === 'error',
+      );
+      // The expectation, its column and how many rows failed, as the validation recorded them.
+      expect(blocks).toContain(first.type);
+      expect(blocks).toContain(`${first.unexpected_count.toLocaleString('en-US')} of`);
+      expect(blocks).toContain(encodeURIComponent(badRun));
+      expect(blocks).toMatch(/upstream_failed/);
+    }
   });
 
   test('clearing and marking appear in the state history', async () => {
