@@ -6,8 +6,10 @@ import { runSluice, startSluice, stopped, waitFor } from '../support/processes';
 import {
   startSlackApi,
   startSmtpServer,
+  startWebhookServer,
   type SlackApiStandIn,
   type SmtpStandIn,
+  type WebhookStandIn,
 } from '../support/loopback-alert-servers';
 
 /*
@@ -24,7 +26,7 @@ p.write(
   dagFile(`
 export const alerting = defineDag({
   id: 'alerting', schedule: null, startDate: '2026-01-01', owner: 'data-eng', params: { fail: true },
-  alerts: { slack: '#data-eng', email: 'oncall@example.com' },
+  alerts: { slack: '#data-eng', email: 'oncall@example.com', webhook: 'ops' },
   tasks: [
     task('load', (ctx) => {
       if (ctx.params.fail) throw new Error('load failed: could not connect with token xoxb-1111-2222-abcdefSECRET');
@@ -52,6 +54,7 @@ afterAll(() => p.cleanup());
 describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
   let slack: SlackApiStandIn;
   let smtp: SmtpStandIn;
+  let hooks: WebhookStandIn;
   let env: Record<string, string>;
   let drop: (() => Promise<void>) | undefined;
   let child: ReturnType<typeof startSluice> | undefined;
@@ -90,6 +93,7 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
   beforeAll(async () => {
     slack = await startSlackApi();
     smtp = await startSmtpServer();
+    hooks = await startWebhookServer();
     const db = kind === 'postgres' ? await createTestDatabase(`alerts_e2e`) : undefined;
     drop = db?.drop;
     rmSync(path.join(p.dir, `.sluice-${kind}`), { recursive: true, force: true });
@@ -104,6 +108,7 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
       SLACK_API_URL: slack.url,
       SMTP_URL: smtp.url(),
       SMTP_FROM: 'sluice@example.com',
+      SLACK_WEBHOOK_URL_OPS: `${hooks.url}/services/T000/B000/opsHookSecret`,
       SLUICE_ALERTS_PACE: '0',
       SLUICE_ALERTS_POLL: '200ms',
       SLUICE_ALERTS_RETRY: '200ms',
@@ -117,6 +122,7 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
     if (child) await stopped(child);
     await slack.close();
     await smtp.close();
+    await hooks.close();
     await drop?.();
   });
 
@@ -135,6 +141,8 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
     expect(mail.mail.subject).toMatch(/alerting/);
     expect(mail.mail.html).toContain('publish');
     expect(mail.raw).not.toContain('abcdefSECRET');
+    await waitFor(async () => hooks.requests.length >= 1, 30_000, 'the webhook post');
+    expect(hooks.requests[0].json.text).toContain('alerting');
 
     // The same failure again: recorded as suppressed on both channels, nothing sent.
     await trigger('alerting', { fail: true });
@@ -156,6 +164,47 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(posts('#data-eng')).toHaveLength(2);
     expect(smtp.messages).toHaveLength(2);
+    expect(hooks.requests).toHaveLength(2);
+  }, 120_000);
+
+  test('the CLI sends test alerts, shows routes, mutes and unmutes; webhook URLs never show', async () => {
+    const sent = await runSluice(
+      ['alerts', 'test', '--slack', '#ops', '--email', 'someone@example.com', '--webhook', 'ops'],
+      { cwd: p.dir, env },
+    );
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^sent {2}slack #ops: /m);
+    expect(sent.stdout).toMatch(/^sent {2}email someone@example.com: /m);
+    expect(sent.stdout).toMatch(/^sent {2}webhook ops: /m);
+    expect(smtp.messages.at(-1)!.mail.subject).toMatch(/TEST/);
+    const unknown = await runSluice(['alerts', 'test', '--webhook', 'nope'], { cwd: p.dir, env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/FAILED {2}webhook nope: .*nope/);
+    expect(unknown.stdout + unknown.stderr).not.toContain('opsHookSecret');
+    const list = await sluice(['alerts', 'list']);
+    expect(list).not.toContain('opsHookSecret');
+
+    const routes = await sluice(['alerts', 'routes', 'alerting']);
+    expect(routes).toContain('routes from dag');
+    expect(routes).toMatch(/failure .*slack #data-eng, webhook ops, email oncall@example.com/);
+    expect(routes).toMatch(/retry +│? *\(nowhere\)|retry.*\(nowhere\)/);
+
+    const bad = await runSluice(['alerts', 'mute', 'alerting', '--for', 'soon'], { cwd: p.dir, env });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--for must be a duration');
+    expect(await sluice(['alerts', 'mute', 'alerting', '--for', '2h', '--reason', 'maintenance'])).toMatch(
+      /^muted alerting until \d{4}-/,
+    );
+    const before = posts('#data-eng').length;
+    await trigger('alerting', { fail: true });
+    await waitFor(
+      async () => (await alerts()).some((a) => a.state === 'suppressed' && /^muted until/.test(a.reason ?? '')),
+      60_000,
+      'the muted alert',
+    );
+    expect(posts('#data-eng')).toHaveLength(before);
+    expect(await sluice(['alerts', 'unmute', 'alerting'])).toContain('alerting is no longer muted');
+    expect(await sluice(['alerts', 'unmute', 'alerting'])).toContain('alerting was not muted');
   }, 120_000);
 
   test('a deadline alerts while the run is still going', async () => {

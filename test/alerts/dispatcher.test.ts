@@ -376,3 +376,70 @@ test('a deadline fires once while the run is still going, for the run or for a n
   await d.tick();
   expect(sent).toHaveLength(2);
 });
+
+test('retries alert only where routed; warnings alert per task within the window', async () => {
+  writeFileSync(routingFile, JSON.stringify({ defaults: { slack: '#platform' } }));
+  const sent: Sent[] = [];
+  const d = dispatcher(sent);
+  const r = await newRun();
+  const retry = (taskId: string) =>
+    event({
+      kind: 'task_retry',
+      dagId: 'orders',
+      runId: r,
+      taskId,
+      tryNumber: 1,
+      message: 'retrying',
+      payload: { error: 'timeout talking to the API' },
+    });
+  await retry('load'); // the DAG's route takes failure, warning, deadline, recovered: not retry
+  await d.tick();
+  expect(sent).toHaveLength(0);
+  // A task whose own route takes retries.
+  const withRetry = serializeDag(
+    defineDag({
+      id: 'orders',
+      schedule: '@daily',
+      startDate: '2026-01-01',
+      owner: 'data-eng',
+      alerts: { slack: '#data-eng', email: 'oncall@example.com' },
+      tasks: [
+        task({ id: 'load', alerts: { slack: '#flaky', on: ['retry', 'failure'] }, run: () => 1 }),
+        task({ id: 'check', upstream: ['load'], run: () => 1 }),
+        task({ id: 'report', upstream: ['check'], run: () => 1 }),
+      ],
+    }),
+  );
+  await db.query(`UPDATE sluice.dag_version SET structure = $1 WHERE id = $2`, [JSON.stringify(withRetry), versionId]);
+  try {
+    await db.query(
+      `UPDATE sluice.task_instance SET state = 'up_for_retry', try_number = 1 WHERE run_id = $1 AND task_id = 'load'`,
+      [r],
+    );
+    await retry('load');
+    await retry('load'); // the second try's retry, within the window: suppressed
+    await d.tick();
+    expect(sent.map((s) => `${s.to} ${s.m.kind} ${s.m.title}`)).toEqual([
+      '#flaky retry orders.load is being retried (try 1 failed)',
+    ]);
+    expect(sent[0].m.tasks[0].error).toBe('timeout talking to the API');
+
+    await event({ kind: 'check_warned', dagId: 'orders', runId: r, taskId: 'check', message: 'warned' });
+    await event({ kind: 'check_warned', dagId: 'orders', runId: r, taskId: 'check', message: 'warned again' });
+    await d.tick();
+    expect(
+      sent
+        .slice(1)
+        .map((s) => `${s.channel} ${s.to} ${s.m.kind} ${s.m.dedupeKey}`)
+        .sort(),
+    ).toEqual([
+      'email oncall@example.com warning orders:check:warning',
+      'slack #data-eng warning orders:check:warning',
+    ]);
+  } finally {
+    await db.query(`UPDATE sluice.dag_version SET structure = $1 WHERE id = $2`, [
+      JSON.stringify(structure),
+      versionId,
+    ]);
+  }
+});
