@@ -58,6 +58,8 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
   let env: Record<string, string>;
   let drop: (() => Promise<void>) | undefined;
   let child: ReturnType<typeof startSluice> | undefined;
+  // On Postgres a second scheduler shares the outbox the whole time: every "exactly one" holds across two.
+  let second: ReturnType<typeof startSluice> | undefined;
 
   const start = async () => {
     child = startSluice(['standalone', '--no-web'], env, p.dir);
@@ -84,6 +86,8 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
       target: string;
       state: string;
       reason: string | null;
+      attempts: number;
+      answer: string | null;
     }>;
   const trigger = async (dagId: string, conf: object) => {
     const out = await sluice(['dags', 'trigger', dagId, '--conf', JSON.stringify(conf)]);
@@ -115,11 +119,12 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
       SLUICE_ALERTS_TIMEOUT: '1s',
     };
     await start();
+    if (kind === 'postgres') second = startSluice(['scheduler', '--no-executor'], env, p.dir);
   }, 120_000);
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    if (child) await stopped(child);
+    for (const c of [child, second]) c?.kill('SIGTERM');
+    for (const c of [child, second]) if (c) await stopped(c);
     await slack.close();
     await smtp.close();
     await hooks.close();
@@ -251,5 +256,50 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
     expect(posts('#data-eng')).toHaveLength(before + 2); // the cut-off try and the one that was answered
     const sent = (await alerts()).filter((a) => a.kind === 'failure' && a.target === '#data-eng' && a.state === 'sent');
     expect(sent).toHaveLength(2);
+  }, 180_000);
+
+  test('SMTP down is retried and delivered when it returns; a rate limit is waited out; invalid_auth is not retried', async () => {
+    const sentTo = async (target: string) =>
+      (await alerts()).filter((a) => a.target === target && a.kind === 'failure');
+    const cycle = async (conf: object, what: string) => {
+      const n = posts('#data-eng').length;
+      await trigger('alerting', conf);
+      await waitFor(async () => posts('#data-eng').length > n, 60_000, what);
+    };
+    await cycle({ fail: false }, 'a recovery, so that the next failure is news');
+
+    const port = smtp.port;
+    await smtp.close();
+    slack.reply({ status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    const before = posts('#data-eng').length;
+    const mails = smtp.messages.length;
+    await trigger('alerting', { fail: true });
+    await waitFor(async () => posts('#data-eng').length >= before + 2, 60_000, 'the post after the rate limit');
+    const [limited, accepted] = posts('#data-eng').slice(before);
+    expect(accepted.at - limited.at).toBeGreaterThanOrEqual(900); // Retry-After: 1 was honoured
+    const waiting = await waitFor(
+      async () => (await sentTo('oncall@example.com')).find((a) => a.state === 'pending' && a.attempts >= 1),
+      60_000,
+      'the email to wait for SMTP',
+    );
+    expect(waiting.answer).toMatch(/ECONNREFUSED|connect/i);
+    smtp = await startSmtpServer({ port });
+    await waitFor(async () => smtp.messages.length > 0, 60_000, 'the email once SMTP is back');
+    expect(smtp.messages).toHaveLength(1);
+    expect(mails).toBeGreaterThan(0);
+
+    await cycle({ fail: false }, 'another recovery');
+    slack.reply({ body: { ok: false, error: 'invalid_auth' } });
+    const n = posts('#data-eng').length;
+    await trigger('alerting', { fail: true });
+    const refused = await waitFor(
+      async () => (await sentTo('#data-eng')).find((a) => a.state === 'failed'),
+      60_000,
+      'the refused alert to be recorded',
+    );
+    expect(refused).toMatchObject({ attempts: 1 });
+    expect(refused.answer).toContain('invalid_auth');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(posts('#data-eng')).toHaveLength(n + 1);
   }, 180_000);
 });

@@ -27,6 +27,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** When it arrived (Date.now()). */
+  readonly at: number;
 }
 
 /** A Web API call: the method ("chat.postMessage") and the form fields. */
@@ -73,6 +75,7 @@ async function startHttp<R extends RecordedRequest>(
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
       });
       requests.push(r);
       const reply = queue.shift() ?? answer(r);
@@ -145,6 +148,8 @@ export interface SmtpStandInOptions {
   readonly auth?: { readonly user: string; readonly pass: string };
   /** The reply to RCPT TO for an address (`{code: 550, message: 'No such user'}`), or undefined to accept it. */
   readonly rcpt?: (address: string) => { readonly code: number; readonly message: string } | undefined;
+  /** Listen on this port (a server that comes back where it was); default any free one. */
+  readonly port?: number;
 }
 
 export interface ReceivedMail {
@@ -203,7 +208,7 @@ export async function startSmtpServer(options: SmtpStandInOptions = {}): Promise
     },
   };
   const server = new SMTPServer(config);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
   const enc = encodeURIComponent;
   return {
