@@ -1,9 +1,8 @@
 import path from 'node:path';
-import type { AlertSettings } from '../config/config';
+import { alertCredentials, type AlertSettings } from '../config/config';
 import { durationMs, formatDuration } from '../config/duration';
 import { SluiceError } from '../errors/errors';
 import { SecretSet } from '../secrets/task-secrets';
-import { connectionPasswords } from '../secrets/connection-string';
 import { openChannels, type OpenChannels } from '../alerts/channels/open-channels';
 import { createAlertTemplates } from '../alerts/channels/templates';
 import { readProjectRouting } from '../alerts/project-routing';
@@ -37,16 +36,7 @@ export function alertChannels(
   o: { readonly overrides?: boolean } = {},
 ): { channels: OpenChannels; mask: (text: string) => string } {
   const secrets = new SecretSet();
-  secrets.add(a.slack?.token);
-  for (const url of Object.values(a.webhooks)) {
-    secrets.add(url);
-    // The path alone (services/T…/B…/secret) is as good as the URL.
-    secrets.add(new URL(url).pathname.replace(/^\//, ''));
-  }
-  if (a.email) {
-    secrets.add(a.email.url);
-    for (const p of connectionPasswords(a.email.url)) secrets.add(p);
-  }
+  for (const v of alertCredentials(a)) secrets.add(v);
   const templates = createAlertTemplates(o.overrides === false ? undefined : path.join(a.dir, 'templates'));
   const channels = openChannels(
     {

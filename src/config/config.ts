@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { byteSize } from './byte-size';
-import { redactConnectionString } from '../secrets/connection-string';
+import { connectionPasswords, redactConnectionString } from '../secrets/connection-string';
 import { durationMs, formatDuration, MAX_TIMER_MS, type DurationRange } from './duration';
 import { SluiceError, ValidationError } from '../errors/errors';
 import type { ObjectStoreSettings } from '../lake/object-store';
@@ -290,6 +290,18 @@ export function resolveConfig(env: Env = process.env, cwd = process.cwd()): Conf
       issues.map((message) => ({ message })),
     );
   return deepFreeze({ ...config, objectStore: objectStoreSettings });
+}
+
+/**
+ * The alert channels' secrets as text may hold them: the bot token, each webhook URL and its path
+ * (services/T…/B…/…), the SMTP URL and its password. Alert texts and task logs are masked with these.
+ */
+export function alertCredentials(a: AlertSettings): string[] {
+  const out: string[] = [];
+  if (a.slack) out.push(a.slack.token);
+  for (const url of Object.values(a.webhooks)) out.push(url, new URL(url).pathname.replace(/^\//, ''));
+  if (a.email) out.push(a.email.url, ...connectionPasswords(a.email.url));
+  return out;
 }
 
 function alertSettings(

@@ -1,3 +1,4 @@
+import { alertCredentials } from '../config/config';
 import { connectionPasswords } from '../secrets/connection-string';
 import { maskSecrets, maskSecretsIn } from '../secrets/task-secrets';
 import type { FromChild, RunJob } from './protocol';
@@ -19,9 +20,13 @@ export function masked(m: FromChild): FromChild {
   }
 }
 
-/** The secrets a job itself carries to the child: the object store's secret key, the warehouse's password. */
+/**
+ * The secrets a job itself carries to the child: the object store's secret key, the warehouse's
+ * password, and the alert channels' credentials (a task that prints its environment shows ***).
+ */
 export function jobSecrets(job: RunJob): string[] {
   return [
+    ...alertCredentials(job.config.alerts),
     ...(job.objectStore.kind === 's3' ? [job.objectStore.secretKey] : []),
     ...(job.warehouse.mode === 'direct' ? connectionPasswords(job.warehouse.url) : []),
   ];

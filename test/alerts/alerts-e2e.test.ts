@@ -29,6 +29,7 @@ export const alerting = defineDag({
   alerts: { slack: '#data-eng', email: 'oncall@example.com', webhook: 'ops' },
   tasks: [
     task('load', (ctx) => {
+      console.log('token from the environment:', process.env.SLACK_BOT_TOKEN);
       if (ctx.params.fail) throw new Error('load failed: could not connect with token xoxb-1111-2222-abcdefSECRET');
       return 1;
     }),
@@ -148,6 +149,11 @@ describe.each(['postgres', 'embedded'] as const)('alerts on %s', (kind) => {
     expect(mail.raw).not.toContain('abcdefSECRET');
     await waitFor(async () => hooks.requests.length >= 1, 30_000, 'the webhook post');
     expect(hooks.requests[0].json.text).toContain('alerting');
+
+    // A task that prints the bot token from its environment logs ***.
+    const log = await sluice(['tasks', 'logs', 'alerting', 'load']);
+    expect(log).toContain('token from the environment: ***');
+    expect(log).not.toContain('xoxb-test-token-e2e');
 
     // The same failure again: recorded as suppressed on both channels, nothing sent.
     await trigger('alerting', { fail: true });

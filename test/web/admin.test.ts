@@ -62,6 +62,7 @@ describe.each(STACK_KINDS)('admin pages and API on %s', (kind) => {
       'get /users/{username}',
       'get /users/{username}/tokens',
       'patch /users/{username}',
+      'post /alerts/test',
       'post /users',
       'post /users/{username}/tokens',
     ]);
