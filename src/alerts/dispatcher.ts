@@ -91,7 +91,6 @@ export class AlertDispatcher {
   /** One pass; resolves to how soon the next is due. */
   async tick(): Promise<number> {
     this.refreshRouting();
-    if (this.routing) while ((await routeEvents(this.db, this.routing)) > 0);
     await recordMissedDeadlines(this.db);
     if (this.routing) while ((await routeEvents(this.db, this.routing)) > 0);
     while ((await this.sendDue()) > 0);
@@ -108,11 +107,20 @@ export class AlertDispatcher {
     }
   }
 
-  /** One alert per due target whose pace allows it, the targets in parallel; how many were handled. */
+  /**
+   * Each due target drained on its own, as far as its pace allows (a slow SMTP server does not hold
+   * back Slack), the targets in parallel; how many alerts were handled.
+   */
   private async sendDue(): Promise<number> {
     const targets = await dueTargets(this.db);
-    const done = await Promise.all(targets.map((t) => this.sendOne(t)));
-    return done.filter(Boolean).length;
+    const handled = await Promise.all(
+      targets.map(async (t) => {
+        let n = 0;
+        while (await this.sendOne(t)) n++;
+        return n;
+      }),
+    );
+    return handled.reduce((a, b) => a + b, 0);
   }
 
   private async sendOne(t: DueTarget): Promise<boolean> {

@@ -127,10 +127,11 @@ export async function recordOutcome(q: Queryable, id: number, worker: string, o:
   return (r.rowCount ?? 0) > 0;
 }
 
-/** Whether an alert is still waiting to go out (a wake-up sooner than the poll). */
+/** How soon the next pending alert may go out (a wake-up sooner than the poll); null when none waits. */
 export async function nextDueIn(q: Queryable): Promise<number | null> {
+  // greatest() skips NULLs: with nothing pending, min() is NULL and so must the answer be, not 0.
   const r = await q.query<{ ms: number | null }>(
-    `SELECT greatest(0, extract(epoch FROM (min(greatest(a.next_attempt_at, coalesce(p.next_at, a.next_attempt_at))) - now())) * 1000)::float8 AS ms
+    `SELECT (extract(epoch FROM (min(greatest(a.next_attempt_at, coalesce(p.next_at, a.next_attempt_at))) - now())) * 1000)::float8 AS ms
        FROM sluice.alert a LEFT JOIN sluice.alert_pace p ON p.channel = a.channel AND p.target = a.target
       WHERE a.state = 'pending'`,
   );

@@ -80,8 +80,11 @@ function readCa(file: string): string {
 export function emailChannel(settings: EmailSettings, templates: AlertTemplates): AlertChannel {
   const secrets = secretsOf(settings.url);
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Pooled: a storm's emails share a few SMTP sessions instead of a handshake (and TLS) each.
   const transport = nodemailer.createTransport({
     url: settings.url,
+    pool: true,
+    maxConnections: 3,
     tls: settings.caFile ? { ca: readCa(settings.caFile) } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,

@@ -14,11 +14,13 @@ export async function up(knex: Knex): Promise<void> {
     UPDATE sluice.event SET routed_at = created_at;
     CREATE INDEX event_unrouted ON sluice.event (id) WHERE routed_at IS NULL;
 
-    -- Wakes dispatchers when an event commits (NOTIFY is delivered at commit).
+    -- Wakes dispatchers when an event commits (NOTIFY is delivered at commit, once per transaction
+    -- for equal payloads). Per row: a statement that inserts no event (the deadline check, most
+    -- passes) must not wake every dispatcher.
     CREATE FUNCTION sluice.notify_alerts() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_notify('sluice_alerts', ''); RETURN NULL; END $$;
     CREATE TRIGGER event_notify_alerts AFTER INSERT ON sluice.event
-      FOR EACH STATEMENT EXECUTE FUNCTION sluice.notify_alerts();
+      FOR EACH ROW EXECUTE FUNCTION sluice.notify_alerts();
 
     CREATE TABLE sluice.alert_incident (
       id               bigserial PRIMARY KEY,
