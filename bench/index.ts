@@ -29,6 +29,11 @@ const SUITES: Record<string, Suite> = {
     describe: 'CSV object → raw vs psql \\copy, loader peak RSS on a 1 GB object, HTTP API → lake records/s',
     run: () => (require('./load') as typeof import('./load')).runLoadBench(),
   },
+  alerts: {
+    describe:
+      'task failure committed → Slack and email accepted; a storm of 1,000 failures: messages sent, suppressed, CPU',
+    run: () => (require('./alerts') as typeof import('./alerts')).runAlertsBench(),
+  },
 };
 
 async function main(args: string[]): Promise<void> {
