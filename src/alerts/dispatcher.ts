@@ -93,7 +93,7 @@ export class AlertDispatcher {
     this.refreshRouting();
     await recordMissedDeadlines(this.db);
     if (this.routing) while ((await routeEvents(this.db, this.routing)) > 0);
-    while ((await this.sendDue()) > 0);
+    await this.sendDue();
     const next = await nextDueIn(this.db);
     return next === null ? this.opts.pollMs : Math.max(10, Math.ceil(next));
   }
@@ -115,21 +115,26 @@ export class AlertDispatcher {
     const targets = await dueTargets(this.db);
     const handled = await Promise.all(
       targets.map(async (t) => {
+        // Until the target's pace stops it, or a send is to be retried (not again in this pass).
         let n = 0;
-        while (await this.sendOne(t)) n++;
-        return n;
+        for (;;) {
+          const state = await this.sendOne(t);
+          if (state) n++;
+          if (!state || state === 'pending') return n;
+        }
       }),
     );
     return handled.reduce((a, b) => a + b, 0);
   }
 
-  private async sendOne(t: DueTarget): Promise<boolean> {
+  /** Sends the target's next due alert; its outcome's state, or null when there was none to send now. */
+  private async sendOne(t: DueTarget): Promise<AlertOutcome['state'] | null> {
     const channel = t.channel as keyof DispatcherOptions['paceMs'];
-    if (!(await takePace(this.db, t, this.opts.paceMs[channel] ?? 0))) return false;
+    if (!(await takePace(this.db, t, this.opts.paceMs[channel] ?? 0))) return null;
     const a = await claimAlert(this.db, t, this.id, this.opts.leaseMs);
     if (!a) {
       await releasePace(this.db, t);
-      return false;
+      return null;
     }
     let message: AlertMessage | undefined;
     let outcome: AlertOutcome;
@@ -158,7 +163,7 @@ export class AlertDispatcher {
       this.unconfiguredSaid.add(channel);
     } else if (outcome.state === 'failed')
       this.log.warn('alerts: alert %d to %s %s failed: %s', a.id, a.channel, a.target, outcome.answer);
-    return true;
+    return outcome.state;
   }
 
   private outcomeOf(a: ClaimedAlert, answer: DeliveryAnswer, message: AlertMessage | undefined): AlertOutcome {
