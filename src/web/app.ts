@@ -20,6 +20,7 @@ import { taskInstancePages } from './pages/task-instance';
 import { adminPages } from './pages/admin';
 import { dataPages } from './pages/data';
 import { backfillPages } from './pages/backfill';
+import { alertsPages } from './pages/alerts';
 import { apiRoutes } from './api/routes';
 
 export interface WebDeps {
@@ -97,6 +98,7 @@ export function createApp(rt: Runtime): WebApp {
   adminPages(app, deps);
   dataPages(app, deps);
   backfillPages(app, deps);
+  alertsPages(app, deps);
   app.get('/', (_req, res) => res.redirect('/dags'));
   app.use((req: Request) => {
     throw new SluiceError('NOT_FOUND', `no page ${req.path}`);

@@ -12,6 +12,7 @@ import { listRuns, runByKey, taskInstancesOfRun } from '../../state/run-listing'
 import Handlebars from 'handlebars';
 import { findRun } from '../../actions/find-run';
 import { dagGraphSvg } from '../graph-svg';
+import { dagAlertsView } from './alerts';
 import { requires, viewerOf } from '../auth';
 import { links } from '../../util/links';
 import { confFromForm, paramFields } from '../conf-form';
@@ -104,6 +105,8 @@ export function dagPages(app: Express, deps: WebDeps): void {
         runs: runs.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
         newestFirst: newestFirst.map((r) => ({ ...r, url: links.run(dagId, r.run_id) })),
         gridRows: gridRows(dagId, s.tasks, runs),
+        // Outside the live part (a refresh would drop what is typed in the mute form): not needed for a fragment.
+        alerts: req.query.fragment === '1' ? undefined : await dagAlertsView(rt, dagId, viewer),
         fragment: req.query.fragment === '1',
       }),
     );
