@@ -154,7 +154,7 @@ export async function composeMessage(
       run: run ? abs(links.run(run.dag_id, run.run_id)) : undefined,
       dag: dagId ? abs(links.dag(dagId)) : undefined,
       log: tasks.find((t) => t.state === 'failed')?.logUrl,
-      alerts: abs('/alerts'),
+      alerts: abs(links.alerts(dagId)),
     },
     dedupeKey: a.dedupe_key,
   };

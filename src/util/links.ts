@@ -12,6 +12,8 @@ export const links = {
     return `/data-docs/${rel.split(path.sep).map(e).join('/')}`;
   },
   dags: () => '/dags',
+  /** The alerts page, of one DAG when given. */
+  alerts: (dagId?: string) => (dagId ? `/alerts?dag=${e(dagId)}` : '/alerts'),
   dag: (dagId: string) => `/dags/${e(dagId)}`,
   dagCode: (dagId: string) => `/dags/${e(dagId)}/code`,
   dagGraph: (dagId: string, runId?: string) => `/dags/${e(dagId)}/graph${runId ? `?run=${e(runId)}` : ''}`,

@@ -18,7 +18,7 @@ import { requires, viewerOf, type Viewer } from '../auth';
 import type { WebDeps } from '../app';
 
 const e = encodeURIComponent;
-const ALERTS = '/alerts';
+const ALERTS = links.alerts();
 const pages = {
   history: (q: { dag?: string; state?: string; offset?: number }) => {
     const s = new URLSearchParams();
