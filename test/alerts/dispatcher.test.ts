@@ -190,6 +190,13 @@ test('a failed run is one message per target, listing its failed and upstream-fa
   await fail(r4, 'load');
   await d.tick();
   expect(sent).toHaveLength(6);
+  // The first message of the key since the suppressed repeat says so, per target.
+  expect(
+    sent
+      .slice(4)
+      .map((s) => `${s.to} ${s.m.suppressed}`)
+      .sort(),
+  ).toEqual(['#data-eng 1', 'oncall@example.com 1']);
   // A second recovery event without an open incident sends nothing.
   await event({ kind: 'run_recovered', dagId: 'orders', runId: r4, message: 'recovered' });
   await event({ kind: 'run_recovered', dagId: 'orders', runId: r4, message: 'recovered again' });
