@@ -3,6 +3,7 @@ import type { FromChild, RunJob } from '../../src/executor/protocol';
 import { connectionPasswords, redactConnectionString } from '../../src/secrets/connection-string';
 import { beginTaskSecrets, maskSecrets, maskSecretsIn, registerSecret } from '../../src/secrets/task-secrets';
 import { redact } from '../../src/db/database';
+import { resolveConfig } from '../../src/config/config';
 
 afterEach(() => beginTaskSecrets());
 
@@ -44,8 +45,14 @@ describe('the task secret registry', () => {
     expect(masked(sql)).toEqual(sql);
   });
 
-  it("registers the job's own secrets: the S3 secret key and the warehouse password", () => {
+  it("registers the job's own secrets: the alert credentials, the S3 secret key and the warehouse password", () => {
+    const config = resolveConfig({
+      SLACK_BOT_TOKEN: 'xoxb-bot-token',
+      SLACK_WEBHOOK_URL_OPS: 'https://hooks.slack.com/services/T1/B2/hookSecret',
+      SMTP_URL: 'smtp://mailer:mail%23pw@mail:587',
+    });
     const job = {
+      config,
       objectStore: {
         kind: 's3',
         endPoint: 'minio',
@@ -57,7 +64,17 @@ describe('the task secret registry', () => {
       },
       warehouse: { mode: 'direct', url: 'postgresql://sluice:wh%40pass@db:5432/wh' },
     } as unknown as RunJob;
-    expect(jobSecrets(job)).toEqual(['S3-SECRET-KEY', 'wh%40pass', 'wh@pass']);
+    expect(jobSecrets(job)).toEqual([
+      'xoxb-bot-token',
+      'https://hooks.slack.com/services/T1/B2/hookSecret',
+      'services/T1/B2/hookSecret',
+      'smtp://mailer:mail%23pw@mail:587',
+      'mail%23pw',
+      'mail#pw',
+      'S3-SECRET-KEY',
+      'wh%40pass',
+      'wh@pass',
+    ]);
   });
 });
 
